@@ -1,0 +1,159 @@
+"""Layout stage: characters from a PDF engine → words → text lines in reading order, furniture removed.
+
+Everything after this stage sees only `PageLayout` records, never the engine that produced them.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from typing import Iterable, Iterator
+
+from .records import Char, Line, PageLayout, Word
+
+BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|,b$")
+
+
+class LayoutError(Exception):
+    """The PDF cannot be read as text (not a PDF, damaged, encrypted, no text layer)."""
+
+
+# ---------------------------------------------------------------- engines
+
+def _pdfplumber_pages(path: str, first: int = 0, last: int | None = None) -> Iterator[tuple[int, float, float, list[Char]]]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        pages = pdf.pages[first:last]
+        for page in pages:
+            chars = [
+                Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c.get("size") or 0.0,
+                     bool(BOLD_FONT.search(c.get("fontname") or "")), bool(c.get("upright", True)))
+                for c in page.chars
+            ]
+            yield page.page_number, float(page.width), float(page.height), chars
+            page.close()
+
+
+def _pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator[tuple[int, float, float, list[Char]]]:
+    from .pdfium_engine import pdfium_pages
+
+    yield from pdfium_pages(path, first, last)
+
+
+ENGINES = {"pdfplumber": _pdfplumber_pages, "pdfium": _pdfium_pages}
+
+
+def page_count(path: str) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+# ---------------------------------------------------------------- chars → lines
+
+def _group_lines(chars: list[Char]) -> list[list[Char]]:
+    """Cluster upright chars into visual lines by baseline."""
+    rows: list[list[Char]] = []
+    for c in sorted(chars, key=lambda c: (round(c.bottom, 1), c.x0)):
+        if rows and abs(c.bottom - rows[-1][0].bottom) <= max(1.0, 0.3 * (c.size or 10)):
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    return rows
+
+
+def _words(row: list[Char], has_spaces: bool) -> list[Word]:
+    row = sorted(row, key=lambda c: c.x0)
+    words: list[Word] = []
+    cur: list[Char] = []
+
+    def flush(space_after: bool | None):
+        if cur:
+            words.append(Word("".join(c.text for c in cur), cur[0].x0, cur[-1].x1,
+                              min(c.top for c in cur), max(c.bottom for c in cur),
+                              round(max(c.size for c in cur), 2), all(c.bold for c in cur),
+                              space_after if has_spaces else None))
+            cur.clear()
+
+    prev = None
+    for c in row:
+        if prev is not None and c.text == prev.text and abs(c.x0 - prev.x0) < 0.5:
+            continue  # fake-bold double print
+        if c.text.isspace() or c.text == "\u00a0":
+            flush(True)
+            prev = c
+            continue
+        if cur and c.x0 - cur[-1].x1 > 0.12 * max(c.size, 1.0):
+            flush(False)
+        cur.append(c)
+        prev = c
+    flush(False)
+    return words
+
+
+def _norm_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip()))
+
+
+def remove_furniture(pages: list[PageLayout]) -> None:
+    """Move running headers/footers and page numbers into `page.furniture`.
+
+    A line is furniture when its text (digits masked) recurs on many pages at the same height and no
+    body line on any page lies further out (above a header, below a footer).
+    """
+    n = len(pages)
+    need = max(2, math.ceil(0.25 * n))
+    tops: dict[str, list[float]] = defaultdict(list)
+    for p in pages:
+        seen = set()
+        for l in p.lines:
+            k = _norm_key(l.text)
+            if k not in seen:
+                seen.add(k)
+                tops[k].append(l.top)
+    cand = {k for k, ts in tops.items() if len(ts) >= need and max(ts) - min(ts) <= 3.0}
+    if not cand:
+        return
+    body = [l for p in pages for l in p.lines if _norm_key(l.text) not in cand]
+    if not body:
+        return
+    head_limit = min(l.top for l in body)
+    foot_limit = max(l.bottom for l in body)
+    for p in pages:
+        keep = []
+        for l in p.lines:
+            if _norm_key(l.text) in cand and (l.bottom <= head_limit + 0.5 or l.top >= foot_limit - 0.5):
+                p.furniture.append(l)
+            else:
+                keep.append(l)
+        p.lines = keep
+
+
+def build_pages(raw: Iterable[tuple[int, float, float, list[Char]]]) -> list[PageLayout]:
+    """Turn engine output into line records for every page."""
+    raw = list(raw)
+    has_spaces = any(c.text == " " for _, _, _, chars in raw for c in chars)
+    pages = []
+    for number, width, height, chars in raw:
+        upright = [c for c in chars if c.upright and c.text]
+        rotated = [c for c in chars if not c.upright and c.text.strip()]
+        lines = []
+        for row in _group_lines(upright):
+            ws = _words(row, has_spaces)
+            if ws:
+                lines.append(Line(number, tuple(ws)))
+        lines.sort(key=lambda l: (round(l.top), l.x0))
+        pages.append(PageLayout(number, width, height, lines, rotated))
+    return pages
+
+
+def read_layout(path: str, engine: str = "pdfplumber") -> list[PageLayout]:
+    """Read a PDF into page layouts with furniture removed."""
+    pages = build_pages(ENGINES[engine](path))
+    remove_furniture(pages)
+    return pages

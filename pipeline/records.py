@@ -1,0 +1,215 @@
+"""Plain typed records passed between the stages (layout → segment → fields/tables → edition)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Char:
+    """One glyph with its box; what every layout engine must deliver."""
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    upright: bool = True
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    space_after: bool | None  # a space glyph follows; None when the producer draws no spaces
+
+
+@dataclass(frozen=True)
+class Line:
+    """A text line in reading order, with the page it sits on and its bounding box."""
+    page: int
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return max(w.size for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        return all(w.bold for w in self.words)
+
+    @property
+    def trailing_space(self) -> bool | None:
+        return self.words[-1].space_after
+
+
+@dataclass
+class PageLayout:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    rotated: list[Char] = field(default_factory=list)
+    furniture: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class Box:
+    """Where a record was printed: page and bounding box of its first line."""
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> "Box | None":
+        if not lines:
+            return None
+        first = [ln for ln in lines if ln.page == lines[0].page]
+        return cls(lines[0].page, round(min(l.x0 for l in first), 2), round(min(l.top for l in first), 2),
+                   round(max(l.x1 for l in first), 2), round(max(l.bottom for l in first), 2))
+
+
+@dataclass
+class Entry:
+    """A milestone/planning step or a committee consultation: (date, text) as printed."""
+    date: str
+    text: str
+    box: Box | None = None
+
+
+@dataclass
+class Project:
+    number: str
+    title: str
+    status: str
+    since_label: str = ""
+    since_value: str = ""
+    extra_header: list[tuple[str, str]] = field(default_factory=list)
+    description_label: str | None = None
+    description: list[str] = field(default_factory=list)
+    steps_label: str | None = None
+    steps: list[Entry] = field(default_factory=list)
+    committee_label: str | None = None
+    committee: list[Entry] = field(default_factory=list)
+    remark_label: str | None = None
+    remark: list[str] = field(default_factory=list)
+    box: Box | None = None
+    end_page: int | None = None
+
+
+@dataclass
+class Section:
+    number: str
+    status: str
+    heading: str
+    empty_note: str | None = None
+    projects: list[Project] = field(default_factory=list)
+    box: Box | None = None
+
+
+@dataclass
+class Goal:
+    number: str
+    label: str
+    text: str
+    sections: list[Section] = field(default_factory=list)
+    box: Box | None = None
+
+
+@dataclass
+class Theme:
+    number: str
+    title: str
+    list_title: str = ""
+    goals: list[Goal] = field(default_factory=list)
+    box: Box | None = None
+
+
+@dataclass
+class ListRow:
+    theme: str
+    number: str
+    title: str
+    status: str
+    cooperation: str
+    responsible: str
+    box: Box | None = None
+
+
+@dataclass
+class ProjectList:
+    theme: str
+    title: str
+    rows: list[ListRow] = field(default_factory=list)
+
+
+@dataclass
+class ArchiveRow:
+    kind: str  # completed | dropped
+    theme: str
+    project: str
+    report: str = ""  # completed: edition the project was reported done
+    number: str = ""
+    reason: str = ""  # dropped
+    last_mention: str = ""
+    box: Box | None = None
+
+
+@dataclass
+class Anomaly:
+    kind: str
+    severity: str  # info | warning | error
+    page: int | None
+    detail: str
+    project_number: str | None = None
+
+
+@dataclass
+class Edition:
+    edition: str
+    stand: str
+    previous_stand: str | None
+    title: str
+    source: str
+    pages: int
+    intro: list[dict] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
+    project_lists: list[ProjectList] = field(default_factory=list)
+    archive_since: str = ""
+    archive: list[ArchiveRow] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+
+    def projects(self):
+        """Yield (theme, goal, section, project) in printed order."""
+        for th in self.themes:
+            for g in th.goals:
+                for s in g.sections:
+                    for p in s.projects:
+                        yield th, g, s, p
