@@ -1,0 +1,33 @@
+"""Where the YAML configuration lives: $NHR_CONFIG, else ./config, else the repository's config/."""
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+
+def config_dir() -> Path:
+    env = os.environ.get("NHR_CONFIG")
+    if env:
+        return Path(env)
+    here = Path("config")
+    if (here / "dates.yaml").exists():
+        return here
+    return Path(__file__).resolve().parent.parent / "config"
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict:
+    path = config_dir() / name
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}
+
+
+def config_hash() -> str:
+    h = hashlib.sha256()
+    for p in sorted(config_dir().glob("*.yaml")):
+        h.update(p.name.encode() + p.read_bytes())
+    return h.hexdigest()[:16]
