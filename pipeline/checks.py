@@ -6,6 +6,7 @@ from collections import Counter
 import regex as re
 
 from .records import Anomaly, Edition
+from .dates import parse_date
 from .segment import STATUS_BY_DIGIT
 
 
@@ -13,6 +14,7 @@ def check_edition(ed: Edition) -> list[Anomaly]:
     out: list[Anomaly] = []
     add = lambda kind, sev, page, detail, num=None: out.append(Anomaly(kind, sev, page, detail, num))
     seen = Counter()
+    stand = parse_date(ed.stand).start
     for th in ed.themes:
         for g in th.goals:
             page = g.box.page if g.box else None
@@ -45,6 +47,20 @@ def check_edition(ed: Edition) -> list[Anomaly]:
                         if named and named != s.status:
                             add("since_label_status", "warning", pp,
                                 f"project {p.number} under '{s.status}' says '{p.since_label}'", p.number)
+                    if p.description_label and (dm := re.search(r"\d{1,2}\.\d{1,2}\.\d{4}", p.description_label)) \
+                            and dm.group(0) != ed.stand:
+                        add("stale_label_date", "info", pp, f"project {p.number} label '{p.description_label}' "
+                                                            f"names a date other than the Stand {ed.stand}", p.number)
+                    sv = parse_date(p.since_value)
+                    if sv.start and stand and sv.start > stand:
+                        add("since_after_stand", "warning", pp, f"project {p.number} since '{p.since_value}' "
+                                                               f"lies after the Stand {ed.stand}", p.number)
+                    for e in p.steps:
+                        d = parse_date(e.date)
+                        if d.start and stand and d.start > stand and d.qualifier not in ("since", "from"):
+                            add("step_after_stand", "info", e.box.page if e.box else pp,
+                                f"project {p.number} milestone '{e.date} {e.text[:60]}' dated after the Stand {ed.stand}",
+                                p.number)
                     if p.description_label is None:
                         add("missing_description", "warning", pp, f"project {p.number} has no description", p.number)
     for num, n in seen.items():

@@ -1,0 +1,154 @@
+"""nhr — the command line. Exit codes: see README ("Exit codes")."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .inputs import EXIT_INTERNAL, EXIT_LOCKED, EXIT_STRICT, InputError
+
+
+def fail(msg: str, code: int):
+    click.echo(f"nhr: error: {msg}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nhr")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
+def main(verbose: bool):
+    """nhr: turn the Nachhaltigkeitsreport PDF editions into audited Parquet tables.
+
+    \b
+    Example:
+      nhr build                      # raw_pdfs/*.pdf → parsed/*.parquet
+      nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["json", "summary"]), default="json", show_default=True,
+              help="json: the edition in the corpus gold format; summary: counts.")
+@click.option("--engine", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber", show_default=True,
+              help="Layout engine that reads the characters.")
+def extract(pdf: str, fmt: str, engine: str):
+    """Extract one edition PDF and print it.
+
+    \b
+    Example:
+      nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json > 2025-04.json
+    """
+    from .build import extract_checked
+    from .export import to_gold
+
+    try:
+        ed = extract_checked(pdf, engine)
+    except InputError as e:
+        fail(str(e), e.code)
+    if fmt == "json":
+        click.echo(json.dumps(to_gold(ed), ensure_ascii=False, indent=1))
+    else:
+        n = sum(1 for _ in ed.projects())
+        click.echo(f"{ed.edition} (Stand {ed.stand}): {len(ed.themes)} themes, {n} projects, "
+                   f"{sum(len(p.steps) for *_, p in ed.projects())} steps, "
+                   f"{sum(len(p.committee) for *_, p in ed.projects())} committee entries, "
+                   f"{sum(len(pl.rows) for pl in ed.project_lists)} list rows, {len(ed.archive)} archive rows, "
+                   f"{len(ed.anomalies)} anomalies")
+
+
+@main.command()
+@click.option("--raw", type=click.Path(file_okay=False, path_type=Path), default=Path("raw_pdfs"), show_default=True,
+              help="Directory with the edition PDFs.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("parsed"), show_default=True,
+              help="Directory for the Parquet tables.")
+@click.option("--jobs", "-j", type=int, default=0, help="Worker processes (0 = all cores).")
+@click.option("--engine", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber", show_default=True,
+              help="Layout engine: pdfplumber (reference) or pdfium (much faster, same records).")
+@click.option("--keep-going", is_flag=True, help="Skip bad files, build from the good ones, report the bad at the end.")
+@click.option("--strict", is_flag=True, help="Fail (exit 10) when any error-level anomaly is found.")
+@click.option("--wait", is_flag=True, help="Wait for another build on the same --out instead of exiting.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict: bool, wait: bool, quiet: bool,
+          as_json: bool):
+    """Extract every PDF in --raw and write all tables to --out (atomically, incrementally).
+
+    \b
+    Example:
+      nhr build --raw raw_pdfs --out parsed --jobs 2
+    """
+    from .build import build as run
+    from .store import LockedError, build_lock
+
+    jobs = jobs or os.cpu_count() or 1
+    try:
+        with build_lock(out, wait):
+            res = run(raw, out, jobs, engine, keep_going)
+    except LockedError as e:
+        fail(str(e), EXIT_LOCKED)
+    except InputError as e:
+        fail(str(e), e.code)
+    sev = {}
+    for r in res.counts and _anomaly_rows(out) or []:
+        sev[r] = sev.get(r, 0) + 1
+    summary = {"editions": [e.edition for e in res.editions], "extracted": len(res.extracted),
+               "from_cache": len(res.cached), "rows": res.counts, "anomalies_by_severity": sev,
+               "seconds": round(res.seconds, 2), "errors": [m for m, _ in res.errors], "notes": res.notes}
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+    elif not quiet:
+        click.echo(f"built {len(res.editions)} editions into {out}/ in {res.seconds:.1f}s "
+                   f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)")
+        for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
+            click.echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
+        click.echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
+        for n in res.notes:
+            click.echo(f"  note: {n}")
+    for m, _ in res.errors:
+        click.echo(f"nhr: error: {m}", err=True)
+    if res.errors:
+        sys.exit(max(c for _, c in res.errors))
+    if strict and sev.get("error"):
+        fail(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)", EXIT_STRICT)
+
+
+def _anomaly_rows(out: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    try:
+        return [str(s) for s in pq.read_table(out / "anomalies.parquet", columns=["severity"]).column(0).to_pylist()]
+    except Exception:
+        return []
+
+
+@main.command("date")
+@click.argument("texts", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+def date_cmd(texts, as_json: bool):
+    """Parse report date strings and print interval, precision and qualifier.
+
+    \b
+    Example:
+      nhr date "3. Qu. 2022" "seit 09/2024" "2023/24"
+    """
+    from .dates import parse_date
+
+    res = [parse_date(t) for t in texts]
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in res], ensure_ascii=False, indent=1))
+        return
+    for r in res:
+        click.echo(f"{r.raw!r:32} {str(r.start or '-'):10} … {str(r.end or '-'):10}  {r.precision:<10} {r.qualifier}")
+    if any(not r.understood for r in res):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

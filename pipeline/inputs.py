@@ -1,0 +1,65 @@
+"""Input checks: tell a damaged, encrypted, scanned or foreign file from a report edition, in one line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+# exit codes (documented in the README)
+EXIT_UNREADABLE = 3  # not a PDF, empty, truncated, corrupted
+EXIT_ENCRYPTED = 4
+EXIT_NO_TEXT = 5  # scanned: no text layer
+EXIT_FOREIGN = 6  # a PDF, but not an edition of this report
+EXIT_DRIFT = 7  # structure drifted: too few projects readable
+EXIT_DUPLICATE = 8  # two different files of the same edition
+EXIT_LOCKED = 9
+EXIT_STRICT = 10  # --strict and error-level anomalies
+EXIT_INTERNAL = 1
+
+
+class InputError(Exception):
+    """A bad input file; `code` is the process exit code, str(self) the one-line message."""
+
+    def __init__(self, path: str | Path, problem: str, code: int):
+        super().__init__(f"{path}: {problem}")
+        self.path, self.problem, self.code = str(path), problem, code
+
+
+def check_pdf(path: str | Path) -> int:
+    """Open the file with pdfium and sample its text layer; returns the page count or raises InputError."""
+    import pypdfium2 as pdfium
+
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise InputError(p, f"cannot read file ({e.strerror})", EXIT_UNREADABLE)
+    if size == 0:
+        raise InputError(p, "empty file (0 bytes)", EXIT_UNREADABLE)
+    with open(p, "rb") as f:
+        head = f.read(1024)
+    if b"%PDF-" not in head:
+        raise InputError(p, "not a PDF (no %PDF- header)", EXIT_UNREADABLE)
+    try:
+        pdf = pdfium.PdfDocument(str(p))
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower():
+            raise InputError(p, "encrypted PDF (password required); export it without a password", EXIT_ENCRYPTED)
+        raise InputError(p, f"damaged or truncated PDF ({msg.split('(')[-1].rstrip(')') or msg})", EXIT_UNREADABLE)
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise InputError(p, "PDF has no pages", EXIT_UNREADABLE)
+        chars = 0
+        for i in range(min(n, 12)):
+            tp = pdf[i].get_textpage()
+            chars += tp.count_chars()
+            tp.close()
+        if chars < 20:
+            raise InputError(p, "no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf", EXIT_NO_TEXT)
+        return n
+    except InputError:
+        raise
+    except Exception as e:  # pdfium can fail late on broken page trees
+        raise InputError(p, f"damaged PDF ({e})", EXIT_UNREADABLE)
+    finally:
+        pdf.close()

@@ -1,0 +1,150 @@
+"""Explicit pyarrow schemas of every output table, with each column's meaning (source of docs/data.md)."""
+from __future__ import annotations
+
+import pyarrow as pa
+
+S, D, I, F, B = pa.string(), pa.date32(), pa.int32(), pa.float64(), pa.bool_()
+K = pa.dictionary(pa.int32(), pa.string())  # low-cardinality kinds
+L = pa.list_(pa.string())
+
+EDITION = ("edition", S, "Edition id YYYY-MM, from the Stand date printed in the document", "2025-04")
+NUMBER = ("project_number", S, "Project number as printed in that edition (theme.goal.section.index)", "1.1.2.1")
+BOX = [
+    ("page", I, "1-based PDF page the record starts on", "7"),
+    ("x0", F, "Left edge of the record's first line, PDF points", "70.9"),
+    ("top", F, "Top edge of the record's first line, points from the page top", "184.2"),
+    ("x1", F, "Right edge of the record's first line", "335.0"),
+    ("bottom", F, "Bottom edge of the record's first line", "195.2"),
+]
+DATE_COLS = [
+    ("date_raw", S, "Date string exactly as printed", "3. Qu. 2022"),
+    ("date_start", D, "First day of the interval the date string denotes (null if not understood)", "2022-07-01"),
+    ("date_end", D, "Last day of that interval, inclusive", "2022-09-30"),
+    ("date_precision", K, "day|week|month|quarter|half_year|season|year|multi_year|unknown", "quarter"),
+    ("date_qualifier", K, "none|since|from|ongoing|recurring|range|list|approx", "none"),
+]
+
+TABLES: dict[str, list[tuple]] = {
+    "editions": [
+        EDITION,
+        ("stand", D, "Stand (cut-off) date of the edition", "2025-04-01"),
+        ("previous_stand", D, "Stand of the previous edition as named in the report", "2024-10-01"),
+        ("title", S, "Report title from the cover", "Nachhaltigkeitsreport Kreis Soest"),
+        ("source_file", S, "File name of the PDF", "nachhaltigkeitsreport-2025-04.pdf"),
+        ("sha256", S, "SHA-256 of the PDF bytes", "3f1c…"),
+        ("pages", I, "Page count", "84"),
+        ("projects", I, "Projects found in the body", "98"),
+        ("engine", K, "Layout engine used (pdfplumber|pdfium)", "pdfplumber"),
+        ("pipeline_version", S, "nhr version that extracted it", "0.1.0"),
+    ],
+    "projects": [
+        EDITION, NUMBER,
+        ("theme", S, "Theme number", "1"),
+        ("theme_title", S, "Theme title as printed on its title page", "KLIMA/ENERGIE/UMWELT"),
+        ("goal", S, "Strategic goal number as printed", "1.1"),
+        ("section", S, "Status section number as printed", "1.1.2"),
+        ("status", K, "Status from the section the project is printed in", "in Bearbeitung"),
+        ("title", S, "Full project title", "Klimaschutzkonzept 2.0"),
+        ("list_title", S, "Short title in the edition's Projektliste (null if not listed)", "Klimaschutzkonzept 2.0"),
+        ("list_status", K, "Status marked in the Projektliste (null if not listed)", "in Bearbeitung"),
+        ("since_label", S, "Label of the '…seit:' line as printed", "Projektstart/im Status „in Bearbeitung“ seit:"),
+        ("since_value", S, "Value of the '…seit:' line as printed", "01.10.2022"),
+        ("since_start", D, "First day of the since value", "2022-10-01"),
+        ("since_end", D, "Last day of the since value", "2022-10-01"),
+        ("since_precision", K, "Precision of the since value", "day"),
+        ("extra_header", S, "Further header lines, 'Label: value' joined by '; '", "Projektabschluss: 01.04.2025"),
+        ("description_label", S, "Description label as printed", "Projektbeschreibung:"),
+        ("description", S, "Description paragraphs joined by newlines", "Das Klimaschutzkonzept 2.0 soll …"),
+        ("steps_label", S, "Milestone block label (null if absent)", "abgeschlossene Meilensteine (Datum des Abschlusses):"),
+        ("committee_label", S, "Committee block label (null if absent)", "Beratung/Information in politischen Gremien (…)"),
+        ("remark_label", S, "Remark label as printed", "Bemerkung (optional):"),
+        ("remark", S, "Remark paragraphs joined by newlines", "geplante Meilensteine:"),
+        ("n_steps", I, "Number of milestone/planning-step entries", "5"),
+        ("n_committee", I, "Number of committee entries", "4"),
+        ("end_page", I, "Last page the project block covers", "8"),
+        *BOX,
+    ],
+    "steps": [
+        EDITION, NUMBER,
+        ("block", K, "steps (milestones / planning steps) or planned ('geplante Meilensteine' in the remark)", "steps"),
+        ("seq", I, "Position within the block, from 1", "1"),
+        *DATE_COLS,
+        ("text", S, "Entry text, wrapped lines joined", "Beschluss des Klimaschutzkonzeptes 2.0"),
+        *BOX,
+    ],
+    "committee": [
+        EDITION, NUMBER,
+        ("seq", I, "Position within the block, from 1", "1"),
+        *DATE_COLS,
+        ("text", S, "Consultation text as printed (after the date)", "Kreistag, Beschlussvorlage 029/2024"),
+        ("body", S, "Gremium as printed (OParl Organization.name, as printed)", "Kreistag"),
+        ("body_name", S, "Gremium name normalised (abbreviations expanded, genitive removed)", "Kreistag"),
+        ("body_kind", K, "Kreistag|Kreisausschuss|Ausschuss|Beirat|other", "Kreistag"),
+        ("paper_type", K, "OParl Paper.paperType (Beschlussvorlage, Informationsvorlage, …)", "Beschlussvorlage"),
+        ("paper_reference", S, "OParl Paper.reference", "029/2024"),
+        ("agenda_item", S, "OParl AgendaItem.number as printed", "TOP 14.5"),
+        ("note", S, "The rest of the line (topic, quoted resolution)", ""),
+        *BOX,
+    ],
+    "list_rows": [
+        EDITION,
+        ("theme", S, "Theme number of the Projektliste", "1"),
+        NUMBER,
+        ("title", S, "Short title in the list", "Energieberatung für kreiseigene Gebäude"),
+        ("status", K, "Status column holding the x", "umgesetzt"),
+        ("cooperation", S, "'Zusammenarbeit mit Kommunen' cell", "Klimawerkstätten in allen 14 Städten und Gemeinden"),
+        ("responsible", S, "'Verantwortlichkeit Abteilung/Sachgebiet' cell", "80.01"),
+        *BOX,
+    ],
+    "archive_printed": [
+        EDITION,
+        ("kind", K, "completed (Umgesetzte Projekte) or dropped (Entfallene Projekte)", "completed"),
+        ("theme", S, "Theme as printed in the archive", "Klima/Energie/Umwelt"),
+        ("title", S, "Project title as printed in the archive", "10 Jahre Klimaschutzmanagement"),
+        ("report", S, "completed: edition Stand the project was reported done in", "01.10.2022"),
+        ("report_date", D, "report as a date", "2022-10-01"),
+        ("printed_number", S, "completed: the number the project last had, as printed", "1.1.1 + 1.2.1"),
+        ("reason", S, "dropped: reason given", "Daueraufgabe"),
+        ("last_mention", S, "dropped: Stand of the last edition naming it", "01.10.2023"),
+        ("last_mention_date", D, "last_mention as a date", "2023-10-01"),
+        *BOX,
+    ],
+    "anomalies": [
+        EDITION,
+        ("kind", K, "What is odd (goal_label_without_digit, list_status_mismatch, unparsed_date, …)", "list_status_mismatch"),
+        ("severity", K, "info|warning|error", "warning"),
+        ("page", I, "Page where it shows (null if not one place)", "73"),
+        NUMBER,
+        ("detail", S, "Human-readable evidence", "list row 2.1.1.1 marked 'umgesetzt', body says 'in Bearbeitung'"),
+    ],
+    "papers": [
+        ("paper_reference", S, "OParl Paper.reference", "029/2024"),
+        ("paper_types", L, "Paper types the report gives it", "[Beschlussvorlage]"),
+        ("body_names", L, "Gremien it was consulted in", "[Kreistag]"),
+        ("first_date", D, "Earliest consultation date", "2024-03-21"),
+        ("last_date", D, "Latest consultation date", "2024-03-21"),
+        ("project_numbers", L, "edition:project_number of every citing project", "[2025-04:1.1.2.1]"),
+        ("project_ids", L, "Stable project ids citing it (after reconciliation)", "[klimaschutzkonzept-2-0]"),
+        ("editions", L, "Editions citing it", "[2024-04, 2024-10, 2025-04]"),
+        ("citations", I, "Number of committee rows citing it", "3"),
+    ],
+    "bodies": [
+        ("body_name", S, "OParl Organization.name (normalised)", "Kreistag"),
+        ("body_kind", K, "Kreistag|Kreisausschuss|Ausschuss|Beirat|other", "Kreistag"),
+        ("classification", S, "OParl Organization.classification, inferred from the name", "Parlament"),
+        ("printed_as", L, "Every printed variant of the name", "[Kreistag]"),
+        ("consultations", I, "Committee rows naming it", "12"),
+        ("papers", I, "Distinct paper references consulted in it", "8"),
+        ("first_date", D, "Earliest consultation date", "2022-06-21"),
+        ("last_date", D, "Latest consultation date", "2025-03-20"),
+    ],
+}
+
+
+def schema(name: str) -> pa.Schema:
+    return pa.schema([pa.field(c[0], c[1]) for c in TABLES[name]])
+
+
+def register(name: str, cols: list[tuple]) -> None:
+    """Add a table definition (used by the cross-edition stages)."""
+    TABLES[name] = cols

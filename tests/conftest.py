@@ -1,0 +1,44 @@
+"""Shared fixtures: every corpus PDF is parsed once per test session (by one `nhr build`)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw_pdfs"
+DATA = Path(__file__).resolve().parent / "data"
+EDITIONS = ["2022-10", "2023-04", "2023-10", "2024-04", "2024-10", "2025-04"]
+
+
+def pdf_of(edition: str) -> Path:
+    return RAW / f"nachhaltigkeitsreport-{edition}.pdf"
+
+
+def gold(edition: str) -> dict:
+    return json.loads((DATA / "gold" / f"{edition}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """One build of the whole corpus: (BuildResult, out dir)."""
+    from pipeline.build import build
+
+    out = tmp_path_factory.mktemp("parsed")
+    res = build(RAW, out, jobs=2)
+    return res, out
+
+
+@pytest.fixture(scope="session")
+def editions(built):
+    return {e.edition: e for e in built[0].editions}
+
+
+@pytest.fixture
+def raw_copy(tmp_path):
+    """A private copy of raw_pdfs/ to add hostile files to."""
+    d = tmp_path / "raw"
+    shutil.copytree(RAW, d)
+    return d
