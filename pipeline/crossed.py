@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from . import history
+from .reconcile import reconcile
 from .records import Edition
 
 CLASSIFICATION = {"Kreistag": "Parlament", "Kreisausschuss": "Hauptausschuss", "Ausschuss": "Ausschuss",
@@ -51,4 +53,24 @@ def papers_and_bodies(committee: list[dict], ids: dict[tuple[str, str], str] | N
 
 
 def cross_tables(editions: list[Edition], tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    return papers_and_bodies(tables["committee"])
+    """identity, history, transitions, late reports, rebuilt archive and its check, papers, bodies."""
+    eds = sorted(r["edition"] for r in tables["editions"])
+    stands = {r["edition"]: r["stand"] for r in tables["editions"]}
+    stand_text = {e.edition: e.stand for e in editions}
+    identity, anomalies = reconcile(tables["projects"], tables["steps"], eds, tables["archive_printed"], stand_text)
+    tables["anomalies"].extend(anomalies)
+    trans = history.transitions(identity, tables["projects"], eds)
+    rebuilt = history.rebuilt_archive(trans, identity, tables["projects"])
+    check = history.archive_check(rebuilt, tables["archive_printed"], eds[-1], stands) if eds else []
+    for c in check:
+        if not c["matched"] or c["detail"]:
+            tables["anomalies"].append({"edition": eds[-1], "kind": "archive_mismatch",
+                                        "severity": "info" if c["matched"] else "warning", "page": c["page"],
+                                        "project_number": c["rebuilt_number"], "detail": f"{c['title']}: {c['detail']}"})
+    ids = {(r["edition"], r["project_number"]): r["project_id"] for r in identity}
+    out = {"identity": identity, "transitions": trans,
+           "status_history": history.status_history(identity, tables["projects"], eds),
+           "late_reported": history.late_reported(trans, tables["projects"], stands),
+           "archive": rebuilt, "archive_check": check}
+    out.update(papers_and_bodies(tables["committee"], ids))
+    return out

@@ -148,3 +148,76 @@ def schema(name: str) -> pa.Schema:
 def register(name: str, cols: list[tuple]) -> None:
     """Add a table definition (used by the cross-edition stages)."""
     TABLES[name] = cols
+
+
+PID = ("project_id", S, "Stable project id across editions (slug of the title at first appearance)", "klimaschutzkonzept-2-0")
+TABLES.update({
+    "identity": [
+        PID, EDITION, NUMBER,
+        ("title", S, "Body title in that edition", "Klimaschutzkonzept 2.0"),
+        ("status", K, "Status in that edition", "in Bearbeitung"),
+        ("match_score", F, "Evidence score of the link to the previous edition (null: first appearance)", "0.96"),
+        ("match_reason", S, "Evidence behind the link, per feature", "title 1.00, description 1.00, goal 1.00"),
+    ],
+    "status_history": [
+        PID,
+        ("status", K, "Status during this spell", "in Bearbeitung"),
+        ("project_number", S, "Number at the end of the spell", "1.1.2.1"),
+        ("title", S, "Title at the end of the spell", "Klimaschutzkonzept 2.0"),
+        ("valid_from", S, "First edition of the spell (dbt snapshot valid_from)", "2022-10"),
+        ("valid_to", S, "First edition after the spell; null = current (dbt snapshot valid_to)", "2024-10"),
+        ("last_seen", S, "Last edition of the spell", "2024-04"),
+        ("reported_since", S, "The '…seit:' value printed at the start of the spell", "01.10.2022"),
+        ("reported_since_start", D, "reported_since, first day", "2022-10-01"),
+        ("reported_since_end", D, "reported_since, last day", "2022-10-01"),
+    ],
+    "transitions": [
+        PID,
+        ("from_edition", S, "Older edition of the pair", "2024-10"),
+        ("to_edition", S, "Newer edition of the pair", "2025-04"),
+        ("from_status", K, "Status in the older edition (null: not there)", "in Bearbeitung"),
+        ("to_status", K, "Status in the newer edition (null: not there)", "umgesetzt"),
+        ("from_number", S, "Number in the older edition", "1.1.2.1"),
+        ("to_number", S, "Number in the newer edition", "1.1.1.1"),
+        ("from_title", S, "Title in the older edition", "Energieberatung für kreiseigene Gebäude"),
+        ("to_title", S, "Title in the newer edition", "Energieberatung für kreiseigene Gebäude"),
+        ("from_page", I, "Page in the older PDF", "8"),
+        ("to_page", I, "Page in the newer PDF", "7"),
+        ("kind", K, "new|dropped|completed_archived|status_change|renumbered|retitled|unchanged (by precedence)", "status_change"),
+        ("status_changed", B, "Status differs", "true"),
+        ("renumbered", B, "Number differs", "true"),
+        ("retitled", B, "Title differs", "false"),
+    ],
+    "late_reported": [
+        PID, EDITION, NUMBER,
+        ("since_value", S, "Since value printed in the newer edition", "24.09.2024"),
+        ("since_end", D, "Its last day", "2024-09-24"),
+        ("previous_edition", S, "Edition that still showed the old status", "2024-10"),
+        ("previous_stand", D, "Stand of that edition", "2024-10-01"),
+        ("previous_status", K, "Old status", "in Bearbeitung"),
+        ("status", K, "New status", "umgesetzt"),
+        ("page", I, "Page of the project in the newer edition", "7"),
+        ("detail", S, "Evidence", "status umgesetzt since 24.09.2024, but 2024-10 still showed in Bearbeitung"),
+    ],
+    "archive": [
+        ("kind", K, "completed|dropped", "completed"),
+        PID,
+        ("theme", S, "Theme number", "1"),
+        ("title", S, "Title in the last edition that showed it", "Klima-Allianz"),
+        ("edition", S, "completed: last edition as umgesetzt; dropped: last mention", "2024-04"),
+        ("project_number", S, "Its number there", "1.1.1.1"),
+    ],
+    "archive_check": [
+        ("side", K, "printed (a row of the latest printed archive) or rebuilt (a rebuilt row nobody printed)", "printed"),
+        ("kind", K, "completed|dropped", "completed"),
+        ("title", S, "Title", "Klima-Allianz"),
+        ("printed_edition", S, "Edition the printed row names", "2024-04"),
+        ("printed_number", S, "Number the printed row names", "1.1.1.1"),
+        ("project_id", S, "Matched rebuilt project", "a-klima-allianz"),
+        ("rebuilt_edition", S, "Edition of the rebuilt row", "2024-04"),
+        ("rebuilt_number", S, "Number of the rebuilt row", "1.1.1.1"),
+        ("matched", B, "A counterpart was found", "true"),
+        ("detail", S, "Disagreements, if any", "printed number 1.1.1 + 1.2.1, rebuilt 1.1.1.1"),
+        ("page", I, "Page of the printed row", "83"),
+    ],
+})
