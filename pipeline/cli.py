@@ -150,5 +150,76 @@ def date_cmd(texts, as_json: bool):
         sys.exit(1)
 
 
+PARSED = click.option("--parsed", type=click.Path(file_okay=False, path_type=Path), default=Path("parsed"),
+                      show_default=True, help="Directory with the tables written by 'nhr build'.")
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+
+
+def _read(fn, *a):
+    from .audit import TablesMissing
+
+    try:
+        return fn(*a)
+    except TablesMissing as e:
+        fail(str(e), 3)
+    except ValueError as e:
+        fail(str(e), 2)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@PARSED
+@FORMAT
+def diff(old: str, new: str, parsed: Path, fmt: str):
+    """What changed between two editions, grouped by kind, with numbers old → new and pages.
+
+    \b
+    Example:
+      nhr diff 2024-10 2025-04
+      nhr diff 2024-10 2025-04 --format csv > changes.csv
+    """
+    from . import audit
+
+    rows = _read(audit.diff, parsed, old, new)
+    click.echo(audit.render(rows, fmt, audit.diff_text))
+
+
+@main.command("history")
+@click.argument("project")
+@PARSED
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+def history_cmd(project: str, parsed: Path, as_json: bool):
+    """One project's status spells, milestones added per edition and committee papers.
+
+    PROJECT is a project_id, a number as printed ("1.1.2.1") or EDITION:NUMBER ("2024-10:1.1.2.1").
+
+    \b
+    Example:
+      nhr history 2025-04:1.1.1.1
+    """
+    from . import audit
+
+    h = _read(audit.history, parsed, project)
+    click.echo(json.dumps(h, ensure_ascii=False, indent=1, default=str) if as_json else audit.history_text(h))
+
+
+@main.command("audit")
+@PARSED
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+def audit_cmd(parsed: Path, as_json: bool):
+    """Cross-checks with evidence: printed vs rebuilt archive, list vs body, since-dates vs
+    observed transitions, late-reported status changes.
+
+    \b
+    Example:
+      nhr audit --parsed parsed
+    """
+    from . import audit
+
+    a = _read(audit.audit, parsed)
+    click.echo(json.dumps(a, ensure_ascii=False, indent=1, default=str) if as_json else audit.audit_text(a))
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,85 @@
+"""Each subcommand's happy path and one error path, through the real entry point."""
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import pdf_of
+from pipeline.cli import main
+
+
+def run(*args):
+    r = CliRunner().invoke(main, [str(a) for a in args])
+    return r.exit_code, r.output
+
+
+def test_extract_prints_gold_format():
+    code, out = run("extract", pdf_of("2023-04"), "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["edition"] == "2023-04" and d["stand"] == "01.04.2023"
+    assert {"themes", "project_lists", "archive", "intro"} <= set(d)
+
+
+def test_extract_missing_file(tmp_path):
+    code, out = run("extract", tmp_path / "nope.pdf")
+    assert code == 3 and "nope.pdf" in out and "Traceback" not in out
+
+
+def test_diff_text_csv_json(built):
+    _, out = built
+    code, text = run("diff", "2024-10", "2025-04", "--parsed", out)
+    assert code == 0 and "## status_change (6)" in text and "1.1.2.1 [in Bearbeitung] p.7" in text
+    code, csv_out = run("diff", "2024-10", "2025-04", "--parsed", out, "--format", "csv")
+    assert code == 0 and csv_out.splitlines()[0].startswith("kind,project_id,old_number")
+    code, js = run("diff", "2024-10", "2025-04", "--parsed", out, "--format", "json")
+    kinds = [r["kind"] for r in json.loads(js)]
+    assert kinds.count("new") == 5 and kinds.count("completed_archived") == 2
+
+
+def test_diff_unknown_edition(built):
+    code, out = run("diff", "2024-10", "2031-04", "--parsed", built[1])
+    assert code == 2 and "2031-04" in out
+
+
+def test_history_by_number_and_id(built):
+    _, out = built
+    code, text = run("history", "2025-04:1.1.1.1", "--parsed", out)
+    assert code == 0 and "umgesetzt       2025-04 → current" in text and "077/2022" in text
+    code, js = run("history", "energieberatung-fuer-kreiseigene-gebaeude", "--parsed", out, "--json")
+    assert json.loads(js)["project_id"] == "energieberatung-fuer-kreiseigene-gebaeude"
+
+
+def test_history_ambiguous_number(built):
+    code, out = run("history", "1.1.1.1", "--parsed", built[1])
+    assert code == 2 and "EDITION:NUMBER" in out
+
+
+def test_audit(built):
+    code, text = run("audit", "--parsed", built[1])
+    assert code == 0 and "## late reported (1)" in text and "24.09.2024" in text
+
+
+def test_audit_without_tables(tmp_path):
+    code, out = run("audit", "--parsed", tmp_path)
+    assert code == 3 and "nhr build" in out
+
+
+def test_date_command():
+    code, out = run("date", "--json", "3. Qu. 2022", "seit 09/2024")
+    assert code == 0 and json.loads(out)[0]["start"] == "2022-07-01"
+    code, out = run("date", "irgendwann")
+    assert code == 1
+
+
+def test_every_command_has_help_with_example():
+    for name, cmd in main.commands.items():
+        code, out = run(name, "--help")
+        assert code == 0 and "Example" in out, name
+
+
+def test_console_script_installed():
+    r = subprocess.run([sys.executable, "-m", "pipeline.cli", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and "nhr" in r.stdout
