@@ -30,6 +30,7 @@ def main(verbose: bool):
       nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged streams: we report per file, not per object
 
 
 @main.command()

@@ -80,10 +80,8 @@ def assemble(pages, source: str) -> Edition:
                 for pb in sb.projects:
                     sec.projects.append(_project(pb, sec.status, metrics, left))
 
-    right = max((p.width for p in pages), default=600) * 0.95
-    rotated = {p.number: p.rotated for p in pages}
-    ed.project_lists = parse_project_lists(doc.lists, rotated, max(l.x1 for l in doc.lists) if doc.lists else right)
-    ed.archive_since, ed.archive = parse_archive(doc.archive, max(l.x1 for l in doc.archive) if doc.archive else right)
+    ed.project_lists = parse_project_lists(doc.lists, {p.number: p.rotated for p in pages})
+    ed.archive_since, ed.archive = parse_archive(doc.archive)
     titles = {pl.theme: re.sub(r"^Projektliste\s*", "", pl.title).strip("„“\"' ") for pl in ed.project_lists}
     for th in ed.themes:
         th.list_title = titles.get(th.number, "")

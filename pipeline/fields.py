@@ -8,20 +8,25 @@ from dataclasses import dataclass
 from .records import Box, Entry, Line, Word
 
 # A trailing hyphen followed by one of these is a suspended compound ("Kinder- und Jugend…").
+SHORT_WORDS = {"im", "in", "zu", "an", "am", "um", "ab", "da", "ob", "so", "es", "er", "wo", "je", "ja", "der", "die",
+               "das", "den", "dem", "des", "und", "mit", "für", "von", "vom", "zum", "zur", "bei", "auf", "aus", "bis",
+               "ein", "eine", "sind", "ist", "wird", "oder", "nach", "über", "durch", "sowie"}
 CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "als", "bis", "wie", "u.", "noch", "&"}
 
 
-def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = False) -> str:
+def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = False, before: str = "") -> str:
     """What goes between the last word of a line and the first word of the next wrapped line.
 
     `edge` is the right edge of the column (for cells and headings) and `single` says the line held
     only this word: then a word too long for its column may have been broken between two letters.
+    `before` is the word in front of `last` on its line.
     """
     if last.space_after:
         return " "  # the producer drew the space the line was wrapped at
     if last.text.endswith("-"):
-        if len(last.text) == 1:  # "und -" + "anpassung": the hyphen opens the next word
-            return "" if nxt.text[:1].islower() else " "
+        if len(last.text) == 1:  # "und -" + "anpassung": the hyphen opens the next word; else a dash
+            opens = last.space_after is False or before in CONJUNCTIONS
+            return "" if opens and nxt.text[:1].islower() else " "
         return " " if nxt.text in CONJUNCTIONS else ""  # break after a hyphen keeps it: "Car-Sharing"
     if last.text.endswith("/") and len(last.text) > 1:
         return ""  # "Wirtschaft/" + "Beschäftigung"
@@ -35,7 +40,13 @@ def _char_break(last: Word, nxt: Word, edge: float) -> bool:
     if last.space_after is False and last.x1 + 0.25 * last.size < edge - 0.3:
         return True  # a space would have fitted and was drawn nowhere else: no space was there
     tail, head = last.text[-1:], nxt.text[:1]
-    return (tail.isdigit() and head.isdigit()) or (len(nxt.text) <= 2 and head.islower())
+    if nxt.text.lower().strip(".,;:") in SHORT_WORDS:
+        return False
+    if (tail.isdigit() and head.isdigit()) or (len(nxt.text) <= 2 and head.islower()):
+        return True
+    # no space information at all: a mid-word break fills the column to within a letter of its edge
+    per_char = (last.x1 - last.x0) / max(len(last.text), 1)
+    return last.space_after is None and last.x1 >= edge - per_char and tail.islower() and head.islower()
 
 
 def join_lines(lines: list[Line], edge: float | None = None) -> str:
@@ -43,7 +54,8 @@ def join_lines(lines: list[Line], edge: float | None = None) -> str:
     prev: Line | None = None
     for ln in lines:
         if prev is not None:
-            out += joiner(prev.words[-1], ln.words[0], edge, len(prev.words) == 1)
+            out += joiner(prev.words[-1], ln.words[0], edge, len(prev.words) == 1,
+                          prev.words[-2].text if len(prev.words) > 1 else "")
         out += ln.text
         prev = ln
     return out
@@ -131,6 +143,15 @@ def _split_date(ln: Line, m: Metrics) -> tuple[list[Word], list[Word]]:
     return list(ws), []
 
 
+def _date_goes_on(date: str, more: str) -> bool:
+    """Is `more` the rest of a date cell that wrapped ("01.09.2023 –" + "29.02.2024")?"""
+    from .dates import parse_date
+
+    if re.search(r"(–|-|\bund|\bbis|/|,)$", date):
+        return True
+    return not parse_date(date).understood and parse_date(f"{date} {more}").understood
+
+
 DATEISH = re.compile(r"\d|fortlaufend|jährlich|laufend|ständig|regelmäßig", re.I)
 
 
@@ -155,9 +176,16 @@ def entries(lines: list[Line], m: Metrics, left: float) -> list[Entry]:
             dw, tw = _split_date(ln, m)
             if not tw and not (DATEISH.search(" ".join(w.text for w in dw)) and ln.x1 < tab + 0.45 * (m.right - tab)):
                 dw, tw = [], list(dw)  # a text line printed from the left margin
+            more = " ".join(w.text for w in dw)
+            if dw and cur_date and prev is not None and not _new_block(prev, ln, m) and _date_goes_on(cur_date, more):
+                cur_date = f"{cur_date} {more}"  # a date wrapped inside its table cell
+                if tw:
+                    cur_lines.append(Line(ln.page, tuple(tw)))
+                prev = ln
+                continue
             if dw:
                 flush()
-                cur_date = " ".join(w.text for w in dw)
+                cur_date = more
                 waiting = not tw
                 if tw:
                     cur_lines = [Line(ln.page, tuple(tw))]

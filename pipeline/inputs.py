@@ -44,7 +44,8 @@ def check_pdf(path: str | Path) -> int:
         msg = str(e)
         if "password" in msg.lower():
             raise InputError(p, "encrypted PDF (password required); export it without a password", EXIT_ENCRYPTED)
-        raise InputError(p, f"damaged or truncated PDF ({msg.split('(')[-1].rstrip(')') or msg})", EXIT_UNREADABLE)
+        detail = msg.split("(PDFium: ")[-1].rstrip(").") if "PDFium" in msg else msg
+        raise InputError(p, f"damaged or truncated PDF ({detail})", EXIT_UNREADABLE)
     try:
         n = len(pdf)
         if n == 0:

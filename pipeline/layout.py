@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from collections import defaultdict
 from typing import Iterable, Iterator
 
@@ -149,7 +150,26 @@ def build_pages(raw: Iterable[tuple[int, float, float, list[Char]]]) -> list[Pag
                 lines.append(Line(number, tuple(ws)))
         lines.sort(key=lambda l: (round(l.top), l.x0))
         pages.append(PageLayout(number, width, height, lines, rotated))
+    _unknown_line_ends(pages)
     return pages
+
+
+def _unknown_line_ends(pages: list[PageLayout]) -> None:
+    """Producers that never draw the space a line (or a table cell line) was wrapped at tell us nothing
+    by its absence: mark such word ends as unknown (None) instead of "no space"."""
+    ends = [l.trailing_space for p in pages for l in p.lines if len(l.words) > 3]
+    if not ends or sum(1 for e in ends if e) >= 0.03 * len(ends):
+        return
+    for p in pages:
+        new = []
+        for l in p.lines:
+            ws = list(l.words)
+            for i, w in enumerate(ws):
+                last_of_run = i == len(ws) - 1 or ws[i + 1].x0 - w.x1 > 0.5 * w.size
+                if w.space_after is False and last_of_run:
+                    ws[i] = replace(w, space_after=None)
+            new.append(Line(l.page, tuple(ws)))
+        p.lines = new
 
 
 def read_layout(path: str, engine: str = "pdfplumber") -> list[PageLayout]:

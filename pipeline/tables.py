@@ -14,12 +14,13 @@ from .segment import STATUS_WORDS
 NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3}$")
 DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
 MARKS = {"x", "X", "×", "✓", "✔", "●", "☒"}
-LIST_COLUMNS = [("number", r"^Nr"), ("status", r"status"), ("title", r"^Projekt"),
-                ("cooperation", r"^Zusammen"), ("responsible", r"^Verantw")]
-COMPLETED_COLUMNS = [("theme", r"^Themen"), ("project", r"^Projekt"), ("report", r"^Report|^Bericht|^Stand"),
-                     ("number", r"^N(umme)?r")]
-DROPPED_COLUMNS = [("theme", r"^Themen"), ("project", r"^Projekt"), ("reason", r"^Grund"),
-                   ("last_mention", r"^letzt|Erwähn")]
+# header words naming each column (one word each; the header cells may touch)
+LIST_COLUMNS = [("number", r"Nr\.?|Nummer"), ("status", r"\w*[Ss]tatus"), ("title", r"Projekte?|Projekttitel|Titel"),
+                ("cooperation", r"Zusammen\w*"), ("responsible", r"Verantw\w*|Zuständig\w*")]
+COMPLETED_COLUMNS = [("theme", r"Themen\w*"), ("project", r"Projekte?"), ("report", r"Report|Bericht|Stand"),
+                     ("number", r"Nr\.?|Nummer")]
+DROPPED_COLUMNS = [("theme", r"Themen\w*"), ("project", r"Projekte?"), ("reason", r"Grund|Begründung"),
+                   ("last_mention", r"letzte|Erwähnung")]
 
 
 def _cells(words: tuple[Word, ...]) -> list[list[Word]]:
@@ -34,15 +35,14 @@ def _cells(words: tuple[Word, ...]) -> list[list[Word]]:
 
 
 def _columns(header: Line, spec) -> list[tuple[str, float]]:
-    """(name, x0) per column, named by matching the header cell texts against `spec`."""
-    cols = []
-    for cell in _cells(header.words):
-        text = " ".join(w.text for w in cell)
+    """(name, x0) per column, from the header words that name them."""
+    cols: dict[str, float] = {}
+    for w in header.words:
         for name, rx in spec:
-            if re.search(rx, text, re.I) and name not in [c[0] for c in cols]:
-                cols.append((name, cell[0].x0))
+            if name not in cols and re.fullmatch(rx, w.text):
+                cols[name] = w.x0
                 break
-    return sorted(cols, key=lambda c: c[1])
+    return sorted(cols.items(), key=lambda c: c[1])
 
 
 def _column_of(w: Word, cols: list[tuple[str, float]]) -> str:
@@ -59,7 +59,7 @@ def _join_cell(lines: list[list[Word]], edge: float) -> str:
     prev: list[Word] | None = None
     for ws in lines:
         if prev is not None:
-            out += joiner(prev[-1], ws[0], edge, len(prev) == 1)
+            out += joiner(prev[-1], ws[0], edge, len(prev) == 1, prev[-2].text if len(prev) > 1 else "")
         out += " ".join(w.text for w in ws)
         prev = ws
     return out
@@ -118,41 +118,55 @@ def _is_header(line: Line) -> bool:
     return bool(re.match(r"^(Nr\.?|Themenfeld)", line.text))
 
 
-def parse_project_lists(lines: list[Line], rotated_by_page: dict[int, list[Char]], right: float) -> list[ProjectList]:
+def _upright_status_columns(lines: list[Line]) -> list[tuple[float, str]]:
+    """Status columns from upright header labels ("umgesetzt", "in Bearbeitung", …): left edge and status."""
+    out = []
+    for ln in lines:
+        for cell in _cells(ln.words):
+            text = " ".join(w.text for w in cell).lower()
+            for word, status in STATUS_WORDS:
+                if word in text and status not in [s for _, s in out]:
+                    out.append((cell[0].x0, status))
+    return out
+
+
+def parse_project_lists(lines: list[Line], rotated_by_page: dict[int, list[Char]]) -> list[ProjectList]:
     """Every 'Projektliste „…“' table with its rows."""
     lists: list[ProjectList] = []
     table: _Table | None = None
-    status_cols: dict[int, list[tuple[float, str]]] = {}
-    in_header = False
-    header_bottom = 0.0
+    current: tuple[str, list[tuple[float, str]]] = ("center", [])  # status columns of the latest header
+    sizes = [ln.size for ln in lines if NUMBER.match(ln.words[0].text)]
+    body_size = max(set(sizes), key=sizes.count) if sizes else 0.0
+    header: list[Line] | None = None  # lines of the header being read
 
     def finish():
         if table and lists:
             for r in table.rows:
-                lists[-1].rows.append(_list_row(r, table, status_cols, right))
+                lists[-1].rows.append(_list_row(r, table))
 
     for ln in lines:
         if re.match(r"^Projektliste\b", ln.text):
             finish()
-            title = ln.text
-            lists.append(ProjectList("", title))
+            lists.append(ProjectList("", ln.text))
             table = _Table(LIST_COLUMNS, lambda parts: any(NUMBER.match(w.text) for w in parts.get("number", [])))
             continue
         if table is None:
             continue
-        if ln.page not in status_cols:
-            status_cols[ln.page] = _status_columns(rotated_by_page.get(ln.page, []))
-            rot = rotated_by_page.get(ln.page, [])
-            header_bottom = max((c.bottom for c in rot), default=0.0)
+        rot = rotated_by_page.get(ln.page, [])
         if _is_header(ln):
             table.header(ln)
-            in_header = True
+            header = [ln]
             continue
-        if in_header and (ln.bold or ln.top < header_bottom):
-            continue
-        in_header = False
+        if header is not None:
+            if ln.bold or abs(ln.size - body_size) > 0.6 or ln.top < max((c.bottom for c in rot), default=0.0):
+                header.append(ln)
+                continue
+            cols = _status_columns(rot)
+            current = ("center", cols) if cols else ("left", _upright_status_columns(header))
+            header = None
         if table.cols:
             table.add(ln)
+            table.rows[-1].setdefault("status_cols", current)
     finish()
     for pl in lists:
         firsts = [r.number.split(".")[0] for r in pl.rows if r.number]
@@ -162,21 +176,21 @@ def parse_project_lists(lines: list[Line], rotated_by_page: dict[int, list[Char]
     return lists
 
 
-def _list_row(r: dict, table: _Table, status_cols, right: float) -> ListRow:
+def _list_row(r: dict, table: _Table) -> ListRow:
     cells = r["cells"]
     txt = lambda name: _join_cell(cells.get(name, []), table.edge(name))
     status = ""
     marks = [w for ws in cells.get("status", []) + cells.get("title", []) for w in ws if w.text in MARKS]
-    cols = status_cols.get(r["lines"][0].page) or []
+    mode, cols = r["status_cols"]
     if marks and cols:
-        cx = (marks[0].x0 + marks[0].x1) / 2
-        status = min(cols, key=lambda c: abs(c[0] - cx))[1]
+        x = (marks[0].x0 + marks[0].x1) / 2 if mode == "center" else marks[0].x0
+        status = min(cols, key=lambda c: abs(c[0] - x))[1]
     title_lines = [[w for w in ws if w.text not in MARKS] for ws in cells.get("title", [])]
     title = _join_cell([ws for ws in title_lines if ws], table.edge("title"))
     return ListRow("", txt("number"), title, status, txt("cooperation"), txt("responsible"), Box.of(r["lines"]))
 
 
-def parse_archive(lines: list[Line], right: float) -> tuple[str, list[ArchiveRow]]:
+def parse_archive(lines: list[Line]) -> tuple[str, list[ArchiveRow]]:
     """The 'Umgesetzte Projekte' and 'Entfallene Projekte' tables of the Archiv chapter."""
     since = ""
     rows: list[ArchiveRow] = []

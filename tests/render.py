@@ -1,0 +1,307 @@
+"""Re-typeset a gold edition with reportlab in another style: the tests' "other PDF producer".
+
+Other fonts, sizes, margins, justified text (words placed one by one: no space glyphs), milestones as
+ruled two-column tables instead of tab stops, page numbers as "Seite N", upright or rotated status
+headers. The extractor must read these as well as the corpus' LibreOffice rendering.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas
+
+LEGEND = "umgesetzt (innerhalb des letzten halben Jahres)    in Bearbeitung    in Planung    Ideenspeicher"
+
+
+@dataclass
+class Style:
+    font: str = "Helvetica"
+    bold: str = "Helvetica-Bold"
+    size: float = 10.5
+    left: float = 60
+    right: float = 60
+    top: float = 55
+    bottom: float = 60
+    leading: float = 1.3
+    justify: bool = False
+    tab: float = 95  # width of the date column
+    steps_table: bool = False
+    page_label: str = "Seite {n}"
+    rotated_headers: bool = True
+
+
+class Typesetter:
+    def __init__(self, path: str, st: Style):
+        self.c = canvas.Canvas(path, pagesize=A4)
+        self.st = st
+        self.w, self.h = A4
+        self.page = 1
+        self.legend = False
+        self.y = self.h - st.top
+
+    # ------------------------------------------------------------ pages
+    def new_page(self):
+        st = self.st
+        self.c.setFont(st.font, 9)
+        self.c.drawCentredString(self.w / 2, 30, st.page_label.format(n=self.page))
+        self.c.showPage()
+        self.page += 1
+        self.y = self.h - st.top
+        if self.legend:
+            self.c.setFont(st.font, 7)
+            self.c.drawString(st.left + 30, self.h - 30, LEGEND)
+
+    def need(self, height: float):
+        if self.y - height < self.st.bottom:
+            self.new_page()
+
+    def gap(self, k: float = 0.6):
+        self.y -= k * self.st.size
+
+    # ------------------------------------------------------------ text
+    def wrap(self, text: str, font: str, size: float, width: float) -> list[list[str]]:
+        lines, cur = [], []
+        for word in text.split():
+            trial = " ".join(cur + [word])
+            if stringWidth(trial, font, size) <= width:
+                cur.append(word)
+                continue
+            # break after a hyphen inside the word, as word processors do
+            if "-" in word[:-1]:
+                head = word[: word.rindex("-", 0, len(word) - 1) + 1]
+                if stringWidth(" ".join(cur + [head]), font, size) <= width:
+                    lines.append(cur + [head])
+                    cur = [word[len(head):]]
+                    continue
+            if cur:
+                lines.append(cur)
+            cur = [word]
+            while stringWidth(cur[0], font, size) > width:  # too long: break between letters
+                w0 = cur[0]
+                k = len(w0)
+                while k > 1 and stringWidth(w0[:k], font, size) > width:
+                    k -= 1
+                lines.append([w0[:k]])
+                cur = [w0[k:]]
+        if cur:
+            lines.append(cur)
+        return lines
+
+    def line(self, x: float, words: list[str], font: str, size: float, width: float, last: bool):
+        c = self.c
+        c.setFont(font, size)
+        if self.st.justify and not last and len(words) > 1:
+            total = sum(stringWidth(w, font, size) for w in words)
+            gap = (width - total) / (len(words) - 1)
+            xx = x
+            for w in words:
+                c.drawString(xx, self.y, w)
+                xx += stringWidth(w, font, size) + gap
+        else:
+            c.drawString(x, self.y, " ".join(words))
+
+    def para(self, text: str, bold=False, size=None, x=None, width=None, indent_rest=0.0):
+        st = self.st
+        size = size or st.size
+        font = st.bold if bold else st.font
+        x = st.left if x is None else x
+        width = (self.w - st.right - x) if width is None else width
+        lines = self.wrap(text, font, size, width - indent_rest) or [[]]
+        for i, ws in enumerate(lines):
+            self.need(size * st.leading)
+            self.y -= size * st.leading
+            xx = x + (indent_rest if i else 0)
+            self.line(xx, ws, font, size, width - (indent_rest if i else 0), i == len(lines) - 1)
+
+    def entries(self, items: list[dict]):
+        st = self.st
+        x, tx = st.left, st.left + st.tab
+        for e in items:
+            date, text = e["date"], e["text"]
+            if st.steps_table:
+                dl = self.wrap(date, st.font, st.size, st.tab - 8) if date else []
+                tl = self.wrap(text, st.font, st.size, self.w - st.right - tx - 4)
+                n = max(len(dl), len(tl), 1)
+                self.need(n * st.size * st.leading + 6)
+                top = self.y
+                self.c.line(x - 3, top - 2, self.w - st.right, top - 2)
+                for i in range(n):
+                    self.y -= st.size * st.leading
+                    if i < len(dl):
+                        self.line(x, dl[i], st.font, st.size, st.tab, True)
+                    if i < len(tl):
+                        self.line(tx, tl[i], st.font, st.size, self.w - st.right - tx, i == len(tl) - 1)
+                self.c.line(tx - 4, top - 2, tx - 4, self.y - 4)
+                self.y -= 4
+                continue
+            self.gap(0.25)
+            if date and stringWidth(date, st.font, st.size) > st.tab - 6:
+                self.para(date)  # too wide for the date column: alone on its line
+                date = ""
+            lines = self.wrap(text, st.font, st.size, self.w - st.right - tx) or [[]]
+            for i, ws in enumerate(lines):
+                self.need(st.size * st.leading)
+                self.y -= st.size * st.leading
+                if i == 0 and date:
+                    self.c.setFont(st.font, st.size)
+                    self.c.drawString(x, self.y, date)
+                self.line(tx, ws, st.font, st.size, self.w - st.right - tx, i == len(lines) - 1)
+
+    # ------------------------------------------------------------ tables
+    def table(self, cols: list[tuple[str, float]], rows: list[list[str]], marks: list[int | None] | None = None,
+              status_cols: list[str] | None = None, size=8.5):
+        st = self.st
+        xs = [st.left]
+        for _, wdt in cols:
+            xs.append(xs[-1] + wdt)
+
+        def header():
+            self.need(60)
+            top = self.y
+            self.c.setFont(st.bold, size)
+            hy = self.y - size * 1.3
+            for (name, _), x in zip(cols, xs):
+                for i, part in enumerate(name.split("\n")):
+                    self.c.drawString(x + 3, hy - i * size * 1.2, part)
+            bottom = hy - 2 * size * 1.2
+            if status_cols:
+                sx = xs[2]
+                for j, s in enumerate(status_cols):
+                    cx = sx + 6 + j * 16
+                    if st.rotated_headers:
+                        self.c.saveState()
+                        self.c.translate(cx + 4, bottom - 50)
+                        self.c.rotate(90)
+                        self.c.setFont(st.font, 6)
+                        self.c.drawString(0, 0, s)
+                        self.c.restoreState()
+                    else:
+                        self.c.setFont(st.font, 5)
+                        self.c.drawString(cx - 2, bottom - 8 - j * 7, s)
+                bottom -= 55
+            self.y = bottom
+            self.c.line(st.left, top, xs[-1], top)
+            self.c.line(st.left, self.y, xs[-1], self.y)
+
+        header()
+        for k, row in enumerate(rows):
+            cells = [self.wrap(t, st.font, size, cols[i][1] - 6) for i, t in enumerate(row)]
+            n = max(1, *(len(c) for c in cells))
+            if self.y - (n + 1) * size * 1.25 < st.bottom:
+                self.new_page()
+                header()
+            self.y -= 4
+            for i in range(n):
+                self.y -= size * 1.25
+                for j, cell in enumerate(cells):
+                    if i < len(cell):
+                        self.c.setFont(st.font, size)
+                        self.c.drawString(xs[j] + 3, self.y, " ".join(cell[i]))
+                if i == 0 and marks and marks[k] is not None:
+                    self.c.drawString(xs[2] + 8 + marks[k] * 16, self.y, "x")
+            self.y -= 5
+            self.c.line(st.left, self.y, xs[-1], self.y)
+
+    def save(self):
+        self.new_page()
+        self.c.save()
+
+
+STATUS = ["umgesetzt", "in Bearbeitung", "in Planung", "Ideenspeicher"]
+
+
+def render(gold: dict, path: str, st: Style) -> None:
+    t = Typesetter(path, st)
+    c = t.c
+    c.setTitle(f"{gold['title']} – Stand {gold['stand']}")
+    t.y = t.h - 200
+    t.para(gold["title"], bold=True, size=24)
+    t.gap(1)
+    t.para(f"Fortschreibung – Stand: {gold['stand']}", size=14)
+    t.new_page()
+    for block in gold["intro"]:
+        if block["kind"] == "heading":
+            t.gap(1)
+            t.para(block["text"], bold=True, size=15)
+        elif block["kind"] == "subheading":
+            t.gap(1)
+            t.para(block["text"], bold=True, size=12)
+        elif block["kind"] == "bullet":
+            t.para("- " + block["text"], x=st.left + 15)
+        else:
+            t.gap(0.6)
+            t.para(block["text"])
+    t.legend = True
+    for th in gold["themes"]:
+        t.new_page()
+        t.y -= 150
+        t.para(f"{th['number']}. {th['title']}", bold=True, size=24)
+        t.new_page()
+        for g in th["goals"]:
+            t.gap(1.5)
+            t.para(f"{g['number']} {g['label']}", bold=True, size=13)
+            t.gap(0.5)
+            t.para(g["text"], bold=True)
+            for s in g["sections"]:
+                t.gap(1.6)
+                t.need(60)
+                t.para(f"{s['number']} {s['heading']}", bold=True, size=12)
+                if s["empty_note"]:
+                    t.gap(0.6)
+                    t.para(s["empty_note"])
+                for p in s["projects"]:
+                    t.gap(1.4)
+                    t.need(80)
+                    t.para(f"{p['number']} {p['title']}", bold=True, indent_rest=0)
+                    t.gap(0.5)
+                    t.para(f"{p['since_label']} {p['since_value']}", bold=True)
+                    for e in p["extra_header"]:
+                        t.gap(0.5)
+                        t.para(f"{e['label']} {e['value']}", bold=True)
+                    t.gap(0.5)
+                    t.para(p["description_label"], bold=True)
+                    for para in p["description"]:
+                        t.gap(0.4)
+                        t.para(para)
+                    if p["steps_label"]:
+                        t.gap(0.8)
+                        t.para(p["steps_label"], bold=True)
+                        t.entries(p["steps"])
+                    if p["committee_label"]:
+                        t.gap(0.8)
+                        t.para(p["committee_label"], bold=True)
+                        t.entries(p["committee"])
+                    t.gap(0.8)
+                    t.para(p["remark_label"], bold=True)
+                    for para in p["remark"]:
+                        t.gap(0.3)
+                        t.para(para)
+    t.legend = False
+    cols = [("Nr.", 42), ("Projekt\nTextteil", 150), ("Projektstatus", 70), ("Zusammenarbeit mit\nKommunen", 110),
+            ("Verantwortlichkeit\nAbteilung/Sachgebiet", 95)]
+    for pl in gold["project_lists"]:
+        t.new_page()
+        t.para(pl["title"], bold=True, size=13)
+        t.gap(1)
+        rows = [[r["number"], r["title"], "", r["cooperation"], r["responsible"]] for r in pl["rows"]]
+        marks = [STATUS.index(r["status"]) if r["status"] in STATUS else None for r in pl["rows"]]
+        t.table(cols, rows, marks, STATUS)
+    t.new_page()
+    t.y -= 100
+    t.para("Archiv", bold=True, size=20)
+    t.para("der Projekte, die nicht mehr im Report enthalten sind", bold=True, size=13)
+    t.para(f"(seit {gold['archive']['since']})", size=11)
+    t.new_page()
+    t.para("Umgesetzte Projekte", bold=True, size=13)
+    t.gap(1)
+    t.table([("Themenfelder", 120), ("Projekte", 180), ("Report", 70), ("Nummer", 80)],
+            [[a["theme"], a["project"], a["report"], a["number"]] for a in gold["archive"]["completed"]])
+    t.gap(2)
+    t.need(120)
+    t.para("Entfallene Projekte", bold=True, size=13)
+    t.gap(1)
+    t.table([("Themenfeld", 120), ("Projekt", 160), ("Grund", 110), ("letzte\nErwähnung", 70)],
+            [[a["theme"], a["project"], a["reason"], a["last_mention"]] for a in gold["archive"]["dropped"]])
+    t.save()

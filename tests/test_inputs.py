@@ -1,0 +1,197 @@
+"""Hostile inputs: one clear line, a documented exit code, and parsed/ byte-identical afterwards."""
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import RAW, pdf_of
+from pipeline import inputs
+
+
+def nhr(*args, cwd=None):
+    r = subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    return r.returncode, r.stdout, r.stderr
+
+
+def snapshot(out: Path) -> dict:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*")) if p.is_file()
+            and p.name != ".nhr.lock"}
+
+
+@pytest.fixture
+def prebuilt(built, tmp_path):
+    """A copy of a finished build (with its extraction cache) to attack."""
+    out = tmp_path / "parsed"
+    shutil.copytree(built[1], out)
+    return out
+
+
+def image_only_pdf(path: Path):
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    doc = pdfium.PdfDocument(str(pdf_of("2022-10")))
+    img = doc[6].render(scale=1).to_pil()
+    c = canvas.Canvas(str(path))
+    c.drawImage(ImageReader(img), 0, 0, 595, 842)
+    c.showPage()
+    c.save()
+
+
+def foreign_pdf(path: Path):
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for i in range(3):
+        c.drawString(72, 760, f"Rechnung Nr. {4711 + i} – Stand: 01.02.2024")
+        c.drawString(72, 740, "Positionen: Beratung, Reisekosten, Material. Summe 1.234,56 EUR")
+        c.showPage()
+    c.save()
+
+
+def hostile(kind: str, d: Path) -> Path:
+    src = pdf_of("2023-04").read_bytes()
+    p = d / f"zz-{kind}.pdf"
+    if kind == "not_pdf":
+        p.write_bytes(os.urandom(5000))
+    elif kind == "empty":
+        p.write_bytes(b"")
+    elif kind == "truncated":
+        p.write_bytes(src[: len(src) // 3])
+    elif kind == "bad_xref":
+        cut = src.rfind(b"xref")
+        p.write_bytes(src[:cut] + b"xref\ngarbage\ntrailer\n<<>>\nstartxref\n999999\n%%EOF\n" + os.urandom(64))
+    elif kind == "bad_streams":
+        b = bytearray(src)
+        for i in range(400, len(b), 37):
+            b[i] ^= 0x5A
+        p.write_bytes(bytes(b))
+    elif kind == "encrypted":
+        with pikepdf.open(pdf_of("2023-04")) as pdf:
+            pdf.save(p, encryption=pikepdf.Encryption(user="geheim", owner="geheim2"))
+    elif kind == "scanned":
+        image_only_pdf(p)
+    elif kind == "foreign":
+        foreign_pdf(p)
+    return p
+
+
+CASES = {
+    "not_pdf": (inputs.EXIT_UNREADABLE, "not a PDF"),
+    "empty": (inputs.EXIT_UNREADABLE, "empty file"),
+    "truncated": (inputs.EXIT_UNREADABLE, "truncated"),
+    "bad_streams": (inputs.EXIT_UNREADABLE, "damaged"),
+    "encrypted": (inputs.EXIT_ENCRYPTED, "encrypted"),
+    "scanned": (inputs.EXIT_NO_TEXT, "OCR"),
+    "foreign": (inputs.EXIT_FOREIGN, "not an edition"),
+}
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+def test_bad_file_stops_build_and_changes_nothing(kind, raw_copy, prebuilt):
+    bad = hostile(kind, raw_copy)
+    before = snapshot(prebuilt)
+    code, out, err = nhr("build", "--raw", raw_copy, "--out", prebuilt, "--jobs", "1")
+    want_code, want_text = CASES[kind]
+    lines = err.strip().splitlines()
+    assert code == want_code, err
+    assert len(lines) == 1 and lines[0].startswith(f"nhr: error: {bad}") and want_text in lines[0], err
+    assert "Traceback" not in err + out
+    assert snapshot(prebuilt) == before
+
+
+def test_repairable_xref_gives_the_same_records(raw_copy, prebuilt):
+    bad = hostile("bad_xref", raw_copy)
+    shutil.move(bad, raw_copy / "nachhaltigkeitsreport-2023-04.pdf")  # the damaged file replaces the good one
+    before = snapshot(prebuilt)
+    code, out, err = nhr("build", "--raw", raw_copy, "--out", prebuilt)
+    assert code == 0, err
+    after = snapshot(prebuilt)
+    for t in ("projects.parquet", "steps.parquet", "committee.parquet", "list_rows.parquet", "identity.parquet"):
+        assert after[t] == before[t], t
+
+
+def test_extract_bad_file_one_line(tmp_path):
+    bad = hostile("truncated", tmp_path)
+    code, out, err = nhr("extract", bad)
+    assert code == inputs.EXIT_UNREADABLE and len(err.strip().splitlines()) == 1 and not out
+
+
+def test_keep_going_builds_the_good_and_reports_the_bad(raw_copy, tmp_path):
+    for kind in ("empty", "foreign"):
+        hostile(kind, raw_copy)
+    out = tmp_path / "out"
+    code, stdout, err = nhr("build", "--raw", raw_copy, "--out", out, "--keep-going", "--json")
+    assert code == inputs.EXIT_FOREIGN  # the worst of the bad files
+    assert len(err.strip().splitlines()) == 2 and "zz-empty.pdf" in err and "zz-foreign.pdf" in err
+    import json
+    summary = json.loads(stdout)
+    assert len(summary["editions"]) == 6 and (out / "projects.parquet").exists()
+
+
+def test_owner_password_only_is_read(raw_copy, tmp_path):
+    target = raw_copy / "nachhaltigkeitsreport-2023-04.pdf"
+    with pikepdf.open(pdf_of("2023-04")) as pdf:
+        pdf.save(tmp_path / "e.pdf", encryption=pikepdf.Encryption(user="", owner="nur-der-besitzer"))
+    shutil.copy(tmp_path / "e.pdf", target)
+    code, out, err = nhr("extract", target, "--format", "summary")
+    assert code == 0 and out.startswith("2023-04 (Stand 01.04.2023)"), err
+
+
+def test_same_edition_twice(raw_copy, prebuilt):
+    shutil.copy(raw_copy / "nachhaltigkeitsreport-2023-04.pdf", raw_copy / "kopie-2023-04.pdf")
+    code, out, err = nhr("build", "--raw", raw_copy, "--out", prebuilt)
+    assert code == 0 and "identical files" in out and "using kopie-2023-04.pdf" in out
+    with pikepdf.open(pdf_of("2023-04")) as pdf:  # same edition, different bytes
+        pdf.save(raw_copy / "kopie-2023-04.pdf")
+    before = snapshot(prebuilt)
+    code, out, err = nhr("build", "--raw", raw_copy, "--out", prebuilt)
+    assert code == inputs.EXIT_DUPLICATE and "edition 2023-04 appears in 2 different files" in err
+    assert snapshot(prebuilt) == before
+
+
+def test_second_build_does_no_pdf_work(built, prebuilt):
+    from pipeline.build import build
+
+    res = build(RAW, prebuilt, jobs=1)
+    assert res.extracted == [] and len(res.cached) == 6
+
+
+def test_lock_blocks_a_second_build(prebuilt):
+    with open(prebuilt / ".nhr.lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        code, out, err = nhr("build", "--out", prebuilt)
+    assert code == inputs.EXIT_LOCKED and "another nhr build" in err
+
+
+def test_killed_build_leaves_parsed_intact(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for e in ("2022-10", "2023-04"):
+        shutil.copy(pdf_of(e), raw)
+    out = tmp_path / "out"
+    assert nhr("build", "--raw", raw, "--out", out)[0] == 0
+    before = snapshot(out)
+    for e in ("2023-10", "2024-04", "2024-10", "2025-04"):
+        shutil.copy(pdf_of(e), raw)
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "build", "--raw", raw, "--out", out, "--jobs", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(3)
+    assert proc.poll() is None, "build finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = snapshot(out)
+    assert {k: v for k, v in after.items() if not k.startswith(".")} == \
+           {k: v for k, v in before.items() if not k.startswith(".")}
+    import pyarrow.parquet as pq
+    assert pq.read_table(out / "projects.parquet").num_rows > 0
+    assert nhr("build", "--raw", raw, "--out", out)[0] == 0  # and the next build completes

@@ -1,0 +1,70 @@
+"""The extractor on renderings it was not written against: another producer, fonts, margins, justified
+text without space glyphs, milestones in ruled tables, upright status headers."""
+import re
+
+import pytest
+
+from conftest import gold
+from pipeline.build import extract_checked
+from pipeline.export import to_gold
+from render import Style, render
+from score_edition import norm, score
+
+STYLES = {
+    "helvetica-ragged": Style(),
+    "times-justified-tables": Style(font="Times-Roman", bold="Times-Bold", size=11, left=75, right=50, justify=True,
+                                    steps_table=True, tab=85, rotated_headers=False, page_label="{n}"),
+    "courier-narrow": Style(font="Courier", bold="Courier-Bold", size=9.5, left=90, right=90, leading=1.2, tab=110),
+}
+STRUCTURE = ("edition stand", "goals", "sections", "projects found", "project status", "project since",
+             "project extra_header", "project block labels", "committee", "archive completed", "archive dropped")
+
+
+def squeeze(x) -> str:
+    """Text with the one thing a producer that draws no wrap spaces cannot tell us removed: whether a line
+    that ended in '-' or '/' had a space after it in the source ("Pflege- empfehlungen")."""
+    return re.sub(r"([-/]) ", r"\1", norm(x if isinstance(x, str) else repr(x)))
+
+
+@pytest.fixture(scope="module", params=list(STYLES))
+def variant(request, tmp_path_factory):
+    g = gold("2025-04")
+    pdf = tmp_path_factory.mktemp("render") / f"{request.param}.pdf"
+    render(g, str(pdf), STYLES[request.param])
+    return g, to_gold(extract_checked(str(pdf)))
+
+
+def test_structure_is_exact(variant):
+    g, pred = variant
+    ok, lines = score(g, pred, verbose=True)
+    print("\n".join(lines))
+    for name in STRUCTURE:
+        line = next(l for l in lines if l.startswith(name))
+        assert "100.00 %" in line and "<<" not in line, line
+
+
+def test_every_text_miss_is_the_hyphen_space_ambiguity(variant):
+    g, pred = variant
+    ok, lines = score(g, pred, verbose=True)
+    misses = [l for l in lines if l.strip().startswith(("gold:", "got:"))]
+    for gl, pl in zip(misses[::2], misses[1::2]):
+        assert squeeze(gl.split(":", 1)[1]) == squeeze(pl.split(":", 1)[1]), (gl[:300], pl[:300])
+
+
+def test_drifted_edition_is_refused(tmp_path):
+    from pipeline.inputs import EXIT_DRIFT, InputError
+
+    g = gold("2024-10")
+    k = 0
+    for th in g["themes"]:
+        for go in th["goals"]:
+            for s in go["sections"]:
+                for p in s["projects"]:
+                    k += 1
+                    if k % 3 == 0:  # a third of the projects lose their labels
+                        p["since_label"], p["description_label"] = "Zeitraum", "Inhalt"
+    pdf = tmp_path / "drift.pdf"
+    render(g, str(pdf), Style())
+    with pytest.raises(InputError) as e:
+        extract_checked(str(pdf))
+    assert e.value.code == EXIT_DRIFT and "projects readable" in str(e.value)
