@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from operator import itemgetter
 from collections import defaultdict
 from typing import Iterable, Iterator
 
@@ -28,7 +29,7 @@ def _pdfplumber_pages(path: str, first: int = 0, last: int | None = None) -> Ite
         pages = pdf.pages[first:last]
         for page in pages:
             chars = [
-                Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c.get("size") or 0.0,
+                Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], round(c.get("size") or 0.0, 2),
                      bool(BOLD_FONT.search(c.get("fontname") or "")), bool(c.get("upright", True)))
                 for c in page.chars
             ]
@@ -60,24 +61,32 @@ def page_count(path: str) -> int:
 def _group_lines(chars: list[Char]) -> list[list[Char]]:
     """Cluster upright chars into visual lines by baseline."""
     rows: list[list[Char]] = []
-    for c in sorted(chars, key=lambda c: (round(c.bottom, 1), c.x0)):
-        if rows and abs(c.bottom - rows[-1][0].bottom) <= max(1.0, 0.3 * (c.size or 10)):
+    ref = -1e9
+    for c in sorted(chars, key=_BOTTOM):
+        if rows and c.bottom - ref <= max(1.0, 0.3 * (c.size or 10)):
             rows[-1].append(c)
         else:
             rows.append([c])
+            ref = c.bottom
     return rows
 
 
+_BOTTOM = itemgetter(4)
+_X0 = itemgetter(1)
+
+
 def _words(row: list[Char], has_spaces: bool) -> list[Word]:
-    row = sorted(row, key=lambda c: c.x0)
+    row = sorted(row, key=_X0)
     words: list[Word] = []
     cur: list[Char] = []
 
     def flush(space_after: bool | None):
         if cur:
-            words.append(Word("".join(c.text for c in cur), cur[0].x0, cur[-1].x1,
-                              min(c.top for c in cur), max(c.bottom for c in cur),
-                              round(max(c.size for c in cur), 2), all(c.bold for c in cur),
+            # a word's font and box are its first glyph's; coordinates are rounded once, here, because
+            # engines differ in the last float bits
+            c0 = cur[0]
+            words.append(Word("".join([c.text for c in cur]), round(c0.x0, 3), round(cur[-1].x1, 3),
+                              round(c0.top, 3), round(c0.bottom, 3), c0.size, c0.bold,
                               space_after if has_spaces else None))
             cur.clear()
 

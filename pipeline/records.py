@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Char:
-    """One glyph with its box; what every layout engine must deliver."""
+class Char(NamedTuple):
+    """One glyph with its box; what every layout engine must deliver (a tuple: there are 100k a report)."""
     text: str
     x0: float
     x1: float
