@@ -45,11 +45,11 @@ def validate(ed: Edition, path: str) -> None:
                                f"(need {MIN_READABLE:.0%}); refusing to write half an edition", EXIT_DRIFT)
 
 
-def extract_checked(path: str, engine: str = "pdfplumber") -> Edition:
+def extract_checked(path: str, engine: str = "pdfplumber", jobs: int = 1) -> Edition:
     """check_pdf + extract + validate; every failure becomes an InputError with a one-line message."""
     check_pdf(path)
     try:
-        ed = extract(path, engine)
+        ed = extract(path, engine, jobs)
     except InputError:
         raise
     except ExtractError as e:
@@ -61,10 +61,10 @@ def extract_checked(path: str, engine: str = "pdfplumber") -> Edition:
 
 
 def _work(args) -> tuple[str, Edition | None, tuple[str, int] | None, float]:
-    path, engine = args
+    path, engine, jobs = args
     t = time.perf_counter()
     try:
-        return path, extract_checked(path, engine), None, time.perf_counter() - t
+        return path, extract_checked(path, engine, jobs), None, time.perf_counter() - t
     except InputError as e:
         return path, None, (str(e), e.code), time.perf_counter() - t
     except Exception as e:  # never a traceback for a bad file
@@ -80,6 +80,8 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     counts: dict = field(default_factory=dict)
+    up_to_date: bool = False
+    editions_ids: list[str] = field(default_factory=list)
 
 
 def code_hash() -> str:
@@ -105,6 +107,17 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
         raise InputError(raw, "no PDF files found", EXIT_UNREADABLE)
     cache = out / ".cache"
     digests = {p: sha256(p) for p in pdfs}
+    stamp = {"pipeline_version": __version__, "code_hash": code_hash(), "config_hash": config_hash(), "engine": engine}
+    old = read_manifest(out)
+    if old and all(old.get(k) == v for k, v in stamp.items()) and not old.get("errors") \
+            and old.get("all_inputs") == {p.name: digests[p] for p in pdfs} \
+            and all((out / f"{t}.parquet").exists() for t in old.get("tables", [])):
+        res.up_to_date = True  # nothing changed: no PDF work, no writes
+        res.cached = [str(p) for p in pdfs]
+        res.counts = old.get("counts", {})
+        res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
+        res.seconds = time.perf_counter() - t0
+        return res
     todo, loaded = [], {}
     for p in pdfs:
         f = cache / f"{_cache_key(digests[p], engine)}.pkl"
@@ -119,12 +132,13 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
 
     results: dict[Path, Edition] = {}
     if todo:
-        args = [(str(p), engine) for p in todo]
         if jobs > 1 and len(todo) > 1:
+            # largest files first so the workers finish together
+            args = [(str(p), engine, 1) for p in sorted(todo, key=lambda p: -p.stat().st_size)]
             with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as ex:
-                it = ex.map(_work, args)
-                outcomes = list(_progress(it, len(args), progress))
+                outcomes = sorted(_progress(ex.map(_work, args), len(args), progress), key=lambda o: o[0])
         else:
+            args = [(str(p), engine, jobs) for p in todo]  # one file: its pages are split over the jobs
             outcomes = []
             for a in _progress(args, len(args), progress):
                 o = _work(a)
@@ -149,11 +163,14 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
     editions = []
     for ed_id, paths in sorted(by_edition.items()):
         if len(paths) > 1:
-            if len({digests[p] for p in paths}) == 1:
-                res.notes.append(f"edition {ed_id}: identical files {', '.join(p.name for p in paths)}; using {paths[0].name}")
+            # same edition twice: harmless when the records are the same (a copy, a re-saved file)
+            from .export import to_gold
+            if all(to_gold(results[p]) | {"intro": None} == to_gold(results[paths[0]]) | {"intro": None} for p in paths):
+                res.notes.append(f"edition {ed_id}: {', '.join(p.name for p in paths)} hold the same records; "
+                                 f"using {paths[0].name} (first by name)")
             else:
-                msg = (f"edition {ed_id} appears in {len(paths)} different files ({', '.join(p.name for p in paths)}); "
-                       f"remove all but one")
+                msg = (f"edition {ed_id} appears in {len(paths)} files with different content "
+                       f"({', '.join(p.name for p in paths)}); remove all but one")
                 if not keep_going:
                     raise InputError(paths[1], msg, EXIT_DUPLICATE)
                 res.errors.append((f"{paths[1]}: {msg}", EXIT_DUPLICATE))
@@ -173,11 +190,12 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
         if p in results:
             write_bytes(cache / f"{_cache_key(digests[p], engine)}.pkl", pickle.dumps(results[p]))
     built = {name: table(name, rows) for name, rows in tables.items()}
-    commit(out, built, manifest={
-        "pipeline_version": __version__, "config_hash": config_hash(), "engine": engine,
-        "inputs": {p.name: {"sha256": digests[p], "edition": results[p].edition} for _, p in editions},
-        "tables": sorted(built), "errors": [e for e, _ in res.errors]})
     res.counts = {k: len(v) for k, v in tables.items()}
+    commit(out, built, manifest={
+        **stamp, "inputs": {p.name: {"sha256": digests[p], "edition": results[p].edition} for _, p in editions},
+        "all_inputs": {p.name: digests[p] for p in pdfs}, "tables": sorted(built), "counts": res.counts,
+        "errors": [e for e, _ in res.errors]})
+    res.editions_ids = [e.edition for e in res.editions]
     res.seconds = time.perf_counter() - t0
     return res
 
@@ -224,6 +242,3 @@ def recover(out: Path) -> None:
         stray.unlink()
 
 
-def manifest_unchanged(raw: Path, out: Path, engine: str) -> bool:
-    m = read_manifest(out)
-    return bool(m) and m.get("pipeline_version") == __version__ and m.get("config_hash") == config_hash()

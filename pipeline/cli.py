@@ -99,14 +99,17 @@ def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict
     sev = {}
     for r in res.counts and _anomaly_rows(out) or []:
         sev[r] = sev.get(r, 0) + 1
-    summary = {"editions": [e.edition for e in res.editions], "extracted": len(res.extracted),
+    summary = {"editions": res.editions_ids, "up_to_date": res.up_to_date, "extracted": len(res.extracted),
                "from_cache": len(res.cached), "rows": res.counts, "anomalies_by_severity": sev,
                "seconds": round(res.seconds, 2), "errors": [m for m, _ in res.errors], "notes": res.notes}
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
     elif not quiet:
-        click.echo(f"built {len(res.editions)} editions into {out}/ in {res.seconds:.1f}s "
-                   f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)")
+        if res.up_to_date:
+            click.echo(f"{out}/ is up to date ({len(res.editions_ids)} editions, nothing changed; {res.seconds:.2f}s)")
+        else:
+            click.echo(f"built {len(res.editions_ids)} editions into {out}/ in {res.seconds:.1f}s "
+                       f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)")
         for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
             click.echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
         click.echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))

@@ -182,15 +182,23 @@ def _single(s: str) -> tuple[dt.date, dt.date, str, str] | None:
 
 
 def _dateparser_fallback(s: str):
-    """dateparser only for forms with a month name and a day; pinned so it never invents a day."""
-    if not re.search(r"\d{1,2}\.?\s+\p{L}{3,}", s):
+    """dateparser for month-name spellings our table lacks ("1. Mrz. 2024", "Sep 2024"), pinned so it
+    never invents a day: a month-only string becomes the whole month."""
+    day = re.fullmatch(r"\d{1,2}\.?\s*\p{L}{3,}\.?\s+\d{4}", s)
+    if not day and not re.fullmatch(r"\p{L}{3,}\.?\s*\d{4}", s):
         return None
     import dateparser
 
+    parts = ["day", "month", "year"] if day else ["month", "year"]
     d = dateparser.parse(s, languages=["de"], settings={
         "PREFER_DAY_OF_MONTH": "first", "RELATIVE_BASE": dt.datetime(2000, 1, 1),
-        "REQUIRE_PARTS": ["day", "month", "year"], "STRICT_PARSING": True})
-    return (d.date(), d.date(), "day", "none") if d else None
+        "REQUIRE_PARTS": parts, "STRICT_PARSING": bool(day)})
+    if not d:
+        return None
+    if day:
+        return d.date(), d.date(), "day", "none"
+    a, b = _month(d.year, d.month)
+    return a, b, "month", "none"
 
 
 SEP_RANGE = re.compile(r"\s*(?:–|—|-|bis)\s*")

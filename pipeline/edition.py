@@ -33,9 +33,9 @@ def _text(lines: list[Line]) -> str:
     return fields.join_lines(lines) if lines else ""
 
 
-def extract(path: str, engine: str = "pdfplumber") -> Edition:
+def extract(path: str, engine: str = "pdfplumber", jobs: int = 1) -> Edition:
     """Parse one edition PDF into an Edition record (with anomalies)."""
-    pages = read_layout(path, engine)
+    pages = read_layout(path, engine, jobs)
     return assemble(pages, os.path.basename(path))
 
 

@@ -25,14 +25,17 @@ class LayoutError(Exception):
 def _pdfplumber_pages(path: str, first: int = 0, last: int | None = None) -> Iterator[tuple[int, float, float, list[Char]]]:
     import pdfplumber
 
+    bold: dict[str, bool] = {}
     with pdfplumber.open(path) as pdf:
         pages = pdf.pages[first:last]
         for page in pages:
-            chars = [
-                Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], round(c.get("size") or 0.0, 2),
-                     bool(BOLD_FONT.search(c.get("fontname") or "")), bool(c.get("upright", True)))
-                for c in page.chars
-            ]
+            chars = []
+            for c in page.chars:
+                font = c.get("fontname") or ""
+                if font not in bold:
+                    bold[font] = bool(BOLD_FONT.search(font))
+                chars.append(Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], round(c.get("size") or 0.0, 2),
+                                  bold[font], bool(c.get("upright", True))))
             yield page.page_number, float(page.width), float(page.height), chars
             page.close()
 
@@ -76,33 +79,42 @@ _X0 = itemgetter(1)
 
 
 def _words(row: list[Char], has_spaces: bool) -> list[Word]:
+    """Split one line's chars into words at drawn spaces and at gaps wider than a fraction of the size."""
     row = sorted(row, key=_X0)
     words: list[Word] = []
-    cur: list[Char] = []
+    start = 0  # index of the current word's first char in `row`
+    n = len(row)
 
-    def flush(space_after: bool | None):
-        if cur:
-            # a word's font and box are its first glyph's; coordinates are rounded once, here, because
-            # engines differ in the last float bits
-            c0 = cur[0]
-            words.append(Word("".join([c.text for c in cur]), round(c0.x0, 3), round(cur[-1].x1, 3),
-                              round(c0.top, 3), round(c0.bottom, 3), c0.size, c0.bold,
-                              space_after if has_spaces else None))
-            cur.clear()
+    def make(i: int, j: int, space_after):
+        c0, c1 = row[i], row[j - 1]
+        text = "".join([c.text for c in row[i:j]]) if j - i > 1 else c0.text
+        # a word's font and box are its first glyph's; coordinates are rounded once, here, because
+        # engines differ in the last float bits
+        words.append(Word(text, round(c0.x0, 3), round(c1.x1, 3), round(c0.top, 3), round(c0.bottom, 3),
+                          c0.size, c0.bold, space_after if has_spaces else None))
 
+    keep = []  # drop fake-bold double prints and split at spaces
     prev = None
     for c in row:
         if prev is not None and c.text == prev.text and abs(c.x0 - prev.x0) < 0.5:
-            continue  # fake-bold double print
-        if c.text.isspace() or c.text == "\u00a0":
-            flush(True)
-            prev = c
             continue
-        if cur and c.x0 - cur[-1].x1 > 0.12 * max(c.size, 1.0):
-            flush(False)
-        cur.append(c)
+        keep.append(c)
         prev = c
-    flush(False)
+    row = keep
+    n = len(row)
+    i = 0
+    while i < n:
+        c = row[i]
+        if c.text.isspace() or c.text == "\u00a0":
+            if start < i:
+                make(start, i, True)
+            start = i + 1
+        elif start < i and c.x0 - row[i - 1].x1 > 0.12 * (c.size if c.size > 1.0 else 1.0):
+            make(start, i, False)
+            start = i
+        i += 1
+    if start < n:
+        make(start, n, False)
     return words
 
 
@@ -119,17 +131,18 @@ def remove_furniture(pages: list[PageLayout]) -> None:
     n = len(pages)
     need = max(2, math.ceil(0.25 * n))
     tops: dict[str, list[float]] = defaultdict(list)
+    keys = {id(l): _norm_key(l.text) for p in pages for l in p.lines}
     for p in pages:
         seen = set()
         for l in p.lines:
-            k = _norm_key(l.text)
+            k = keys[id(l)]
             if k not in seen:
                 seen.add(k)
                 tops[k].append(l.top)
     cand = {k for k, ts in tops.items() if len(ts) >= need and max(ts) - min(ts) <= 3.0}
     if not cand:
         return
-    body = [l for p in pages for l in p.lines if _norm_key(l.text) not in cand]
+    body = [l for p in pages for l in p.lines if keys[id(l)] not in cand]
     if not body:
         return
     head_limit = min(l.top for l in body)
@@ -137,7 +150,7 @@ def remove_furniture(pages: list[PageLayout]) -> None:
     for p in pages:
         keep = []
         for l in p.lines:
-            if _norm_key(l.text) in cand and (l.bottom <= head_limit + 0.5 or l.top >= foot_limit - 0.5):
+            if keys[id(l)] in cand and (l.bottom <= head_limit + 0.5 or l.top >= foot_limit - 0.5):
                 p.furniture.append(l)
             else:
                 keep.append(l)
@@ -181,8 +194,24 @@ def _unknown_line_ends(pages: list[PageLayout]) -> None:
         p.lines = new
 
 
-def read_layout(path: str, engine: str = "pdfplumber") -> list[PageLayout]:
-    """Read a PDF into page layouts with furniture removed."""
-    pages = build_pages(ENGINES[engine](path))
+def _page_range(args) -> list:
+    path, engine, first, last = args
+    return list(ENGINES[engine](path, first, last))
+
+
+def read_layout(path: str, engine: str = "pdfplumber", jobs: int = 1) -> list[PageLayout]:
+    """Read a PDF into page layouts with furniture removed; with jobs > 1 the pages are read by a pool
+    of processes in ranges (each reopens the file: pages cannot be shared between processes)."""
+    if jobs > 1:
+        n = page_count(path)
+        step = -(-n // jobs)
+        ranges = [(path, engine, i, min(i + step, n)) for i in range(0, n, step)]
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=len(ranges)) as ex:
+            raw = [p for part in ex.map(_page_range, ranges) for p in part]
+    else:
+        raw = ENGINES[engine](path)
+    pages = build_pages(raw)
     remove_furniture(pages)
     return pages

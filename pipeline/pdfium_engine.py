@@ -24,9 +24,9 @@ def _font_name(tp, i: int, buf, flags) -> str:
     return buf.raw[: max(n - 1, 0)].decode("utf-8", "replace") if n else ""
 
 
-def _width(font, obj: int, code: int, size: float, cache: dict, val) -> float | None:
-    """Advance width of a glyph, as pdfminer computes x1 (cached per text object and code)."""
-    key = (obj, code)
+def _width(font, fkey: tuple, code: int, size: float, cache: dict, val) -> float | None:
+    """Advance width of a glyph, as pdfminer computes x1 (cached per font, size and code)."""
+    key = (fkey, code)
     if key not in cache:
         ok = font and raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(size), ctypes.byref(val))
         cache[key] = val.value if ok else None
@@ -62,7 +62,8 @@ def _object_facts(tp, i: int, obj: int, buf, val) -> tuple:
         name = buf.value.decode("latin-1").lower()
         if raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), ctypes.byref(val)):
             descent = val.value / 1000.0
-    return font, size, upright, any(b in name for b in BOLD_NAMES), descent
+    fkey = ctypes.cast(font, ctypes.c_void_p).value or 0
+    return font, (fkey, size), size, upright, any(b in name for b in BOLD_NAMES), descent
 
 
 def pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator[tuple[int, float, float, list[Char]]]:
@@ -100,7 +101,7 @@ def pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator
                 facts = objects.get(obj)
                 if facts is None:
                     facts = objects[obj] = _object_facts(tp, i, obj, buf, val)
-                font, size, upright, bold, descent = facts
+                font, fkey, size, upright, bold, descent = facts
                 hyphen = code == 2  # PDFium's mark for a hyphen that ends a line (it also hides the space after it)
                 if hyphen:
                     code = 0x2D
@@ -108,9 +109,9 @@ def pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator
                     # pdfminer's box: x from the origin and the glyph's advance; bottom at the baseline
                     # minus the font's descent, top one font size above
                     get_origin(tp, i, pox, poy)
-                    adv = widths.get((obj, code), 0.0)
-                    if adv == 0.0:
-                        adv = _width(font, obj, code, size, widths, val)
+                    adv = widths.get((fkey, code), -1.0)
+                    if adv == -1.0:
+                        adv = _width(font, fkey, code, size, widths, val)
                     if adv is None:
                         raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect))
                         adv = rect.right - ox.value
@@ -118,7 +119,7 @@ def pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator
                     x0 = ox.value
                     chars.append(Char(chr(code), x0, x0 + adv, bottom - size, bottom, size, bold, True))
                     if hyphen and _space_follows(tp, obj, x0 + adv, bounds):
-                        sw = _width(font, obj, 32, size, widths, val) or 0.25 * size
+                        sw = _width(font, fkey, 32, size, widths, val) or 0.25 * size
                         chars.append(Char(" ", x0 + adv, x0 + adv + sw, bottom - size, bottom, size, bold, True))
                 else:
                     raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect))

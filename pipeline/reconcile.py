@@ -28,10 +28,13 @@ def slug(text: str, n: int = 48) -> str:
     return re.sub(r"[^a-z0-9]+", "-", t).strip("-")[:n].strip("-") or "projekt"
 
 
+_PUNCT = re.compile(r"[„“\"'()]")
+_LEAD = re.compile(r"^projekt\s+")
+
+
 def _norm_title(t: str) -> str:
-    t = re.sub(r"[„“\"'()]", " ", t or "").lower()
-    t = re.sub(r"^projekt\s+", "", t.strip())
-    return re.sub(r"\s+", " ", t).strip()
+    t = _PUNCT.sub(" ", t or "").lower()
+    return " ".join(_LEAD.sub("", t.strip()).split())
 
 
 @dataclass
@@ -46,6 +49,10 @@ class Item:
     since: str
     steps: frozenset
     common_since: bool = False  # the since value is shared by many projects: no evidence
+
+    def __post_init__(self):
+        self.ntitle, self.nlist = _norm_title(self.title), _norm_title(self.list_title)
+        self.ndesc = self.description[:700]
 
 
 def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
@@ -70,13 +77,12 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
 def score(a: Item, b: Item) -> tuple[float, str]:
     """Weighted evidence that a (older edition) and b (newer) are the same project, with reasons."""
     ev = {}
-    ta, tb = _norm_title(a.title), _norm_title(b.title)
-    title = max(fuzz.token_sort_ratio(ta, tb), fuzz.token_set_ratio(ta, tb) * 0.95)
-    if a.list_title and b.list_title:
-        title = max(title, fuzz.token_sort_ratio(_norm_title(a.list_title), _norm_title(b.list_title)))
+    title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * 0.95)
+    if a.nlist and b.nlist:
+        title = max(title, fuzz.token_sort_ratio(a.nlist, b.nlist))
     ev["title"] = title / 100
-    if a.description and b.description:
-        ev["description"] = fuzz.token_set_ratio(a.description[:700], b.description[:700]) / 100
+    if a.ndesc and b.ndesc:
+        ev["description"] = fuzz.token_set_ratio(a.ndesc, b.ndesc) / 100
     if a.steps:
         ev["steps"] = len(a.steps & b.steps) / len(a.steps)
     # since and number change with every status change: only agreement is evidence
@@ -105,11 +111,11 @@ def archived(prev: list[Item], archive_rows: list[dict], prev_stand: str) -> dic
         when = r["report"] if r["kind"] == "completed" else r["last_mention"]
         if when != prev_stand:
             continue
+        rt = _norm_title(r["title"])
         hit = [a for a in prev if r.get("printed_number") and a.number == r["printed_number"]
-               and fuzz.token_sort_ratio(_norm_title(a.title), _norm_title(r["title"])) >= 60]
+               and fuzz.token_sort_ratio(a.ntitle, rt) >= 60]
         if not hit:
-            scored = sorted(((max(fuzz.token_sort_ratio(_norm_title(a.title), _norm_title(r["title"])),
-                                  fuzz.token_sort_ratio(_norm_title(a.list_title), _norm_title(r["title"]))), a)
+            scored = sorted(((max(fuzz.token_sort_ratio(a.ntitle, rt), fuzz.token_sort_ratio(a.nlist, rt)), a)
                              for a in prev), key=lambda x: -x[0])
             hit = [scored[0][1]] if scored and scored[0][0] >= 85 else []
         for a in hit:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 
@@ -35,9 +36,9 @@ class Line:
     page: int
     words: tuple[Word, ...]
 
-    @property
+    @cached_property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return " ".join([w.text for w in self.words])
 
     @property
     def x0(self) -> float:

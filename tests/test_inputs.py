@@ -1,5 +1,6 @@
 """Hostile inputs: one clear line, a documented exit code, and parsed/ byte-identical afterwards."""
 import fcntl
+import json
 import hashlib
 import os
 import shutil
@@ -150,12 +151,16 @@ def test_owner_password_only_is_read(raw_copy, tmp_path):
 def test_same_edition_twice(raw_copy, prebuilt):
     shutil.copy(raw_copy / "nachhaltigkeitsreport-2023-04.pdf", raw_copy / "kopie-2023-04.pdf")
     code, out, err = nhr("build", "--raw", raw_copy, "--out", prebuilt)
-    assert code == 0 and "identical files" in out and "using kopie-2023-04.pdf" in out
-    with pikepdf.open(pdf_of("2023-04")) as pdf:  # same edition, different bytes
-        pdf.save(raw_copy / "kopie-2023-04.pdf")
+    assert code == 0 and "hold the same records; using kopie-2023-04.pdf" in out
+    # same edition, different content: a milestone text changed → refused, nothing written
+    g = json.loads(nhr("extract", raw_copy / "kopie-2023-04.pdf")[1])
+    from render import Style, render
+    p = next(p for t in g["themes"] for go in t["goals"] for s in go["sections"] for p in s["projects"] if p["steps"])
+    p["steps"][0]["text"] += " (geändert)"
+    render(g, str(raw_copy / "kopie-2023-04.pdf"), Style())
     before = snapshot(prebuilt)
     code, out, err = nhr("build", "--raw", raw_copy, "--out", prebuilt)
-    assert code == inputs.EXIT_DUPLICATE and "edition 2023-04 appears in 2 different files" in err
+    assert code == inputs.EXIT_DUPLICATE and "edition 2023-04 appears in 2 files with different content" in err
     assert snapshot(prebuilt) == before
 
 
@@ -163,7 +168,7 @@ def test_second_build_does_no_pdf_work(built, prebuilt):
     from pipeline.build import build
 
     res = build(RAW, prebuilt, jobs=1)
-    assert res.extracted == [] and len(res.cached) == 6
+    assert res.extracted == [] and len(res.cached) == 6 and res.up_to_date
 
 
 def test_lock_blocks_a_second_build(prebuilt):
