@@ -201,12 +201,11 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
 
 
 def _progress(it, total, progress):
-    if progress is None:
-        yield from it
-    else:
-        for x in it:
-            progress(1)
-            yield x
+    """Pass items through, telling `progress(done, total)` after each (the CLI draws a bar)."""
+    for done, x in enumerate(it, 1):
+        if progress is not None:
+            progress(done, total)
+        yield x
 
 
 def commit(out: Path, built: dict, manifest: dict) -> None:
@@ -224,6 +223,9 @@ def commit(out: Path, built: dict, manifest: dict) -> None:
     staged[str(tmp)] = str(out / "manifest.json")
     write_json(out / ".commit.json", staged)
     recover(out)
+    # the DuckDB views bind to the Parquet files, so they are made once those are in place
+    from .warehouse import write_duckdb
+    os.replace(write_duckdb(out, sorted(built)), out / "nhr.duckdb")
 
 
 def recover(out: Path) -> None:

@@ -89,9 +89,21 @@ def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict
     from .store import LockedError, build_lock
 
     jobs = jobs or os.cpu_count() or 1
+    bar = {}
+
+    def progress(done: int, total: int):
+        if quiet or as_json or not sys.stderr.isatty():
+            return
+        if "bar" not in bar:
+            bar["bar"] = click.progressbar(length=total, label="extracting PDFs", file=sys.stderr)
+            bar["bar"].__enter__()
+        bar["bar"].update(1)
+        if done == total:
+            bar["bar"].__exit__(None, None, None)
+
     try:
         with build_lock(out, wait):
-            res = run(raw, out, jobs, engine, keep_going)
+            res = run(raw, out, jobs, engine, keep_going, progress)
     except LockedError as e:
         fail(str(e), EXIT_LOCKED)
     except InputError as e:
@@ -223,6 +235,74 @@ def audit_cmd(parsed: Path, as_json: bool):
 
     a = _read(audit.audit, parsed)
     click.echo(json.dumps(a, ensure_ascii=False, indent=1, default=str) if as_json else audit.audit_text(a))
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
+              show_default=True, help="HTML file to write.")
+@PARSED
+@click.option("--raw", type=click.Path(file_okay=False, path_type=Path), default=Path("raw_pdfs"), show_default=True,
+              help="Directory with the edition PDFs (for the evidence crops).")
+def report(old: str, new: str, output: Path, parsed: Path, raw: Path):
+    """Write the audit page: every change between two editions with the printed evidence from both
+    PDFs, a filter, and the anomalies; one static HTML file.
+
+    \b
+    Example:
+      nhr report 2024-10 2025-04 -o report.html
+    """
+    from .report import build_report
+    from .store import write_bytes
+
+    try:
+        page = _read(build_report, parsed, raw, old, new)
+    except FileNotFoundError as e:
+        fail(str(e), 3)
+    write_bytes(output, page.encode("utf-8"))
+    click.echo(f"wrote {output} ({len(page) // 1024} KB)")
+
+
+@main.command()
+@click.argument("query")
+@PARSED
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def sql(query: str, parsed: Path, fmt: str):
+    """Run a SQL query on the DuckDB views of the tables and print the result.
+
+    \b
+    Example:
+      nhr sql "SELECT edition, status, count(*) FROM projects GROUP BY ALL ORDER BY ALL"
+      nhr sql "SELECT * FROM status_counts_by_theme_edition" --format csv
+    """
+    from .warehouse import query as run_query
+
+    try:
+        cols, rows = run_query(parsed, query)
+    except FileNotFoundError as e:
+        fail(str(e), 3)
+    except Exception as e:  # duckdb's parser and binder errors
+        fail(f"query failed: {str(e).splitlines()[0]}", 2)
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1, default=str))
+    elif fmt == "csv":
+        import csv
+        import io
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(cols)
+        w.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        cells = [[("" if v is None else str(v)) for v in r] for r in rows]
+        widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
+        line = lambda vals: "  ".join(v[:60].ljust(w) for v, w in zip(vals, widths))
+        click.echo(line(cols))
+        click.echo("  ".join("-" * w for w in widths))
+        for r in cells:
+            click.echo(line(r))
+        click.echo(f"({len(rows)} rows)")
 
 
 if __name__ == "__main__":
