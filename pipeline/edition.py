@@ -11,12 +11,13 @@ from collections import Counter
 import regex as re
 
 from . import fields
+from .dates import parse_date
 from .layout import read_layout
 from .records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
 from .segment import STATUS_BY_DIGIT, segment
 from .tables import parse_archive, parse_project_lists
 
-STAND = re.compile(r"Stand:?\s*(\d{1,2}\.\d{1,2}\.\d{4})")
+STAND = re.compile(r"\bStand:?\s*(\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}\.?\s*\p{L}+\.?\s+\d{4})")
 PREVIOUS = re.compile(r"seit der letzten Überarbeitung zum\s+(\d{1,2}\.\d{1,2}\.\d{4})")
 
 
@@ -50,8 +51,8 @@ def assemble(pages, source: str) -> Edition:
     # Stand: the cover line "Stand: 01.04.2025" (or any "Stand" line in the document's first pages)
     stand = ""
     for ln in doc.cover + lines[:80]:
-        if (m := STAND.search(ln.text)):
-            stand = m.group(1)
+        if (m := STAND.search(ln.text)) and (d := parse_date(m.group(1))).precision == "day":
+            stand = f"{d.start:%d.%m.%Y}"  # "Stand: 1. April 2025" is the same Stand as "01.04.2025"
             break
     if not stand:
         raise ExtractError("no 'Stand: DD.MM.YYYY' date found: not an edition of the Nachhaltigkeitsreport?")

@@ -115,7 +115,11 @@ class _Table:
 
 
 def _is_header(line: Line) -> bool:
-    return bool(re.match(r"^(Nr\.?|Themenfeld)", line.text))
+    """A table's header row: it names at least three of the columns we know."""
+    names = 0
+    for spec in (LIST_COLUMNS, COMPLETED_COLUMNS, DROPPED_COLUMNS):
+        names = max(names, len(_columns(line, spec)))
+    return names >= 3
 
 
 def _upright_status_columns(lines: list[Line]) -> list[tuple[float, str]]:
