@@ -1,0 +1,50 @@
+"""Both layout engines over the whole corpus, compared table by table; and results independent of --jobs."""
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import EDITIONS, RAW, gold
+from pipeline.build import build
+from pipeline.export import to_gold
+from score_edition import score
+
+PER_EDITION = ["projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
+CROSS = ["identity", "transitions", "status_history", "late_reported", "archive", "archive_check", "papers", "bodies"]
+
+
+@pytest.fixture(scope="module")
+def pdfium_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdfium")
+    return build(RAW, out, jobs=1, engine="pdfium"), out
+
+
+def tables(out, names):
+    return {n: pq.read_table(out / f"{n}.parquet") for n in names}
+
+
+def test_pdfium_records_identical_to_pdfplumber(built, pdfium_build):
+    """Every record, box included, is the same. Accepted differences: none (the editions table names the engine)."""
+    a, b = tables(built[1], PER_EDITION + CROSS), tables(pdfium_build[1], PER_EDITION + CROSS)
+    for name in a:
+        assert a[name].equals(b[name]), name
+    ea, eb = (pq.read_table(o / "editions.parquet").drop_columns(["engine"]) for o in (built[1], pdfium_build[1]))
+    assert ea.equals(eb)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdfium_meets_the_gold_bar(pdfium_build, edition):
+    ed = next(e for e in pdfium_build[0].editions if e.edition == edition)
+    ok, lines = score(gold(edition), to_gold(ed))
+    assert ok, "\n".join(lines)
+
+
+def test_results_do_not_depend_on_jobs(pdfium_build, tmp_path):
+    """--jobs 2 (a pool over PDFs) and a single PDF split over page ranges give the same tables."""
+    out = tmp_path / "j2"
+    build(RAW, out, jobs=2, engine="pdfium")
+    names = PER_EDITION + CROSS + ["editions"]
+    a, b = tables(pdfium_build[1], names), tables(out, names)
+    for n in names:
+        assert a[n].equals(b[n]), n
+    from pipeline.edition import extract
+    one = RAW / "nachhaltigkeitsreport-2024-04.pdf"
+    assert to_gold(extract(str(one), "pdfium", jobs=2)) == to_gold(extract(str(one), "pdfium", jobs=1))
