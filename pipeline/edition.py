@@ -123,8 +123,11 @@ def _intro(lines: list[Line], m: fields.Metrics) -> list[dict]:
     out: list[dict] = []
     groups: list[list[Line]] = []
     for ln in lines:
-        if groups and groups[-1][-1].bold == ln.bold and not fields._new_block(groups[-1][-1], ln, m) \
-                and not ln.text.startswith(("- ", "• ")) and abs(groups[-1][-1].size - ln.size) < 0.5:
+        prev = groups[-1][-1] if groups else None
+        if prev is not None and prev.bold == ln.bold and abs(prev.size - ln.size) < 0.5 \
+                and not ln.text.startswith(("- ", "• ")) \
+                and (ln.top - prev.top <= m.pitch * ln.size / m.body_size + 0.1 * ln.size if prev.page == ln.page
+                     else not fields._new_block(prev, ln, m)):
             groups[-1].append(ln)
         else:
             groups.append([ln])

@@ -44,3 +44,31 @@ def test_report_errors_are_kept_and_listed(editions):
     assert ("goal_label_without_digit", None) in kinds
     assert ("section_number_mismatch", None) in kinds
     assert ("since_label_status", "2.1.1.1") in kinds
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_whole_model_equals_gold(editions, edition):
+    """Beyond the scorer: intro, paragraph splits, every label and cell — the JSON is the gold file."""
+    assert to_gold(editions[edition]) == gold(edition)
+
+
+def test_list_and_body_disagreements_are_listed(tmp_path):
+    from pipeline.build import extract_checked
+    from render import Style, render
+
+    g = gold("2024-10")
+    rows = g["project_lists"][0]["rows"]
+    rows[0]["status"] = "Ideenspeicher"  # the list says something else than the body
+    extra = dict(rows[1], number="1.9.9.9", title="Nur in der Liste")
+    rows.append(extra)
+    del rows[2]  # a body project missing from the list
+    pdf = tmp_path / "odd.pdf"
+    render(g, str(pdf), Style())
+    ed = extract_checked(str(pdf))
+    kinds = {(a.kind, a.project_number) for a in ed.anomalies}
+    assert ("list_status_mismatch", rows[0]["number"]) in kinds
+    assert ("list_row_not_in_body", "1.9.9.9") in kinds
+    missing = gold("2024-10")["project_lists"][0]["rows"][2]["number"]
+    assert ("body_project_not_in_list", missing) in kinds
+    # kept verbatim, not fixed
+    assert next(r for pl in ed.project_lists for r in pl.rows if r.number == rows[0]["number"]).status == "Ideenspeicher"
