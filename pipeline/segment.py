@@ -15,7 +15,7 @@ GOAL = re.compile(r"^(\d{1,2}\.\d{1,2})\s+(Strategisches\s+Ziel\b.*)$")
 SECTION = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{1,2})\s+(\S.{2,60})$")
 PROJECT = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3})\s+(\S.*)$")
 LIST_TITLE = re.compile(r"^Projektliste\b")
-ARCHIVE_TITLE = re.compile(r"^Archiv\s*$")
+ARCHIVE_TITLE = re.compile(r"^Archiv\b")
 
 STATUS_WORDS = [("umgesetzt", "umgesetzt"), ("bearbeitung", "in Bearbeitung"),
                 ("planung", "in Planung"), ("ideenspeicher", "Ideenspeicher")]
@@ -28,7 +28,7 @@ LABELS = [
     ("description", re.compile(r"^(Projektbeschreibung\b[^:]{0,80}:)\s*(.*)$", re.I)),
     ("steps", re.compile(r"^((?:abgeschlossene|erfolgte|bisherige|erreichte)?\s*(?:Meilensteine?|Planungsschritte?)\b(?:\s*\([^)]*\)?)?[^:]{0,10}:?)\s*$", re.I)),
     ("committee", re.compile(r"^(Beratung\b.{0,40}Gremien\b.*)$", re.I)),
-    ("remark", re.compile(r"^(Bemerkung\b[^:]{0,80}:)\s*(.*)$", re.I)),
+    ("remark", re.compile(r"^(Bemerkung(?:en)?\b[^:]{0,80}:)\s*(.*)$", re.I)),
 ]
 RANK = {name: i for i, (name, _) in enumerate(LABELS)}
 
@@ -139,7 +139,7 @@ def segment(lines: list[Line], big: float, right: float) -> Document:
         lists = tail
 
     body = lines[:end]
-    theme_idx = [i for i, ln in enumerate(body) if THEME.match(ln.text) and ln.size >= big]
+    theme_idx = _theme_lines(body, big)
     first = theme_idx[0] if theme_idx else len(body)
     pre = body[:first]
     if pre:
@@ -159,6 +159,20 @@ def segment(lines: list[Line], big: float, right: float) -> Document:
         themes.append(th)
         _theme_body(th, body[j:stop])
     return Document(cover, intro, themes, lists, archive)
+
+
+def _theme_lines(body: list[Line], big: float) -> list[int]:
+    """Indices of theme title lines: "N. TITLE" set large, and followed by goal N.1 before the next one.
+    `big` is the body size times 1.8; a producer that sets titles smaller still passes at 1.25."""
+    cands = [i for i, ln in enumerate(body) if THEME.match(ln.text) and ln.size >= big / 1.8 * 1.25]
+    goals = [(i, GOAL.match(ln.text).group(1)) for i, ln in enumerate(body) if GOAL.match(ln.text)]
+    out = []
+    for k, i in enumerate(cands):
+        n = THEME.match(body[i].text).group(1)
+        nxt = cands[k + 1] if k + 1 < len(cands) else len(body)
+        if body[i].size >= big or any(i < j < nxt and g.split(".")[0] == n for j, g in goals):
+            out.append(i)
+    return out
 
 
 def _theme_body(th: ThemeBlock, lines: list[Line]) -> None:
