@@ -84,6 +84,7 @@ def pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator
             objects: dict[int, tuple] = {}  # keyed by handle: valid for this page only
             bounds: dict[int, float] = {}
             widths: dict[tuple, float | None] = {}
+            last_obj, last_x1, last_bottom = 0, 0.0, 0.0
             count = raw.FPDFText_CountChars(tp)
             text = (ctypes.c_ushort * (count + 1))()
             raw.FPDFText_GetText(tp, 0, count, text)
@@ -102,6 +103,14 @@ def pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator
                 if facts is None:
                     facts = objects[obj] = _object_facts(tp, i, obj, buf, val)
                 font, fkey, size, upright, bold, descent = facts
+                if code == 32 and obj == last_obj and upright:
+                    # a space only separates words: placed after the previous glyph, no origin lookup
+                    sw = widths.get((fkey, 32), -1.0)
+                    if sw == -1.0:
+                        sw = _width(font, fkey, 32, size, widths, val) or 0.25 * size
+                    chars.append(Char(" ", last_x1, last_x1 + sw, last_bottom - size, last_bottom, size, bold, True))
+                    last_x1 += sw
+                    continue
                 hyphen = code == 2  # PDFium's mark for a hyphen that ends a line (it also hides the space after it)
                 if hyphen:
                     code = 0x2D
@@ -118,6 +127,7 @@ def pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator
                     bottom = height - oy.value - descent * size
                     x0 = ox.value
                     chars.append(Char(chr(code), x0, x0 + adv, bottom - size, bottom, size, bold, True))
+                    last_obj, last_x1, last_bottom = obj, x0 + adv, bottom
                     if hyphen and _space_follows(tp, obj, x0 + adv, bounds):
                         sw = _width(font, fkey, 32, size, widths, val) or 0.25 * size
                         chars.append(Char(" ", x0 + adv, x0 + adv + sw, bottom - size, bottom, size, bold, True))
