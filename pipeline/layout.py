@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
 from operator import itemgetter
 from collections import defaultdict
 from typing import Iterable, Iterator
@@ -189,7 +188,7 @@ def _unknown_line_ends(pages: list[PageLayout]) -> None:
             for i, w in enumerate(ws):
                 last_of_run = i == len(ws) - 1 or ws[i + 1].x0 - w.x1 > 0.5 * w.size
                 if w.space_after is False and last_of_run:
-                    ws[i] = replace(w, space_after=None)
+                    ws[i] = w._replace(space_after=None)
             new.append(Line(l.page, tuple(ws)))
         p.lines = new
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import regex as re
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .config import load
 
@@ -134,8 +134,12 @@ def link(prev: list[Item], cur: list[Item], force=frozenset(), forbid=frozenset(
             links[tn] = (fn, 1.0, "forced by config/overrides.yaml")
             used_prev.add(fn)
     cands = []
-    for b in cur:
-        for a in prev:
+    # full evidence only for pairs in the same goal or with similar titles (a cheap C-speed prefilter)
+    sim = process.cdist([b.ntitle for b in cur], [a.ntitle for a in prev], scorer=fuzz.token_set_ratio) if prev else []
+    for bi, b in enumerate(cur):
+        for ai, a in enumerate(prev):
+            if a.goal != b.goal and sim[bi][ai] < 60:
+                continue
             if a.number in gone or ((a.edition, a.number), (b.edition, b.number)) in forbid:
                 continue
             s, why = score(a, b)

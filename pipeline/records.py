@@ -18,8 +18,8 @@ class Char(NamedTuple):
     upright: bool = True
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
+    """A run of glyphs between spaces or gaps (a tuple: there are 20k a report)."""
     text: str
     x0: float
     x1: float

@@ -34,12 +34,16 @@ def _cells(words: tuple[Word, ...]) -> list[list[Word]]:
     return cells
 
 
+_COMPILED: dict[str, re.Pattern] = {}
+
+
 def _columns(header: Line, spec) -> list[tuple[str, float]]:
     """(name, x0) per column, from the header words that name them."""
     cols: dict[str, float] = {}
     for w in header.words:
         for name, rx in spec:
-            if name not in cols and re.fullmatch(rx, w.text):
+            pat = _COMPILED.get(rx) or _COMPILED.setdefault(rx, re.compile(rx))
+            if name not in cols and pat.fullmatch(w.text):
                 cols[name] = w.x0
                 break
     return sorted(cols.items(), key=lambda c: c[1])
