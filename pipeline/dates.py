@@ -205,6 +205,22 @@ SEP_RANGE = re.compile(r"\s*(?:–|—|-|bis)\s*")
 SEP_LIST = re.compile(r"\s*(?:\bund\b|/\s(?=\d)|(?<=\d{4})/(?=\d{1,2}\.)|;|,)\s*")
 
 
+def _compact_range(s: str):
+    """Ranges that share the year: "01.-03.10.2024", "01.09.-30.09.2024", "Mai/Juni 2024",
+    "Sommer/Herbst 2025", "Juni - August 2025"."""
+    if (m := re.fullmatch(r"(\d{1,2})\.?\s*[-–]\s*(\d{1,2})\.(\d{1,2})\.(\d{4})", s)):
+        a, b = _single(f"{m[1]}.{m[3]}.{m[4]}"), _single(f"{m[2]}.{m[3]}.{m[4]}")
+    elif (m := re.fullmatch(r"(\d{1,2}\.\d{1,2})\.?\s*[-–]\s*(\d{1,2}\.\d{1,2})\.(\d{4})", s)):
+        a, b = _single(f"{m[1]}.{m[3]}"), _single(f"{m[2]}.{m[3]}")
+    elif (m := re.fullmatch(r"(\p{L}+\.?)\s*(?:/|[-–]|bis)\s*(\p{L}+\.?)\s+(\d{4})", s)):
+        a, b = _single(f"{m[1]} {m[3]}"), _single(f"{m[2]} {m[3]}")
+    else:
+        return None
+    if a and b and a[0] <= b[1]:
+        return a[0], b[1], max(a[2], b[2], key=_COARSE.get)
+    return None
+
+
 @lru_cache(maxsize=4096)
 def parse_date(text: str) -> DateInfo:
     """Parse one date string of the report into a DateInfo; never raises, never guesses."""
@@ -226,6 +242,9 @@ def parse_date(text: str) -> DateInfo:
     if one:
         a, b, p, q = one
         return DateInfo(raw, a, b, p, qualifier or q)
+    if (r := _compact_range(s)):
+        a, b, p = r
+        return DateInfo(raw, a, b, p, qualifier or "range")
     # ranges "01.09.2023 – 29.02.2024", "2025 - 2027"
     parts = [x for x in SEP_RANGE.split(s) if x]
     if len(parts) == 2 and all(_single(x) for x in parts):

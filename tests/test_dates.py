@@ -35,6 +35,13 @@ def test_corpus_date(raw):
     ("1. April 2025", "2025-04-01", "2025-04-01", "day", "none"),
     ("01.04.25", "2025-04-01", "2025-04-01", "day", "none"),
     ("bis 2026", "2026-01-01", "2026-12-31", "year", "range"),
+    ("01.-03.10.2024", "2024-10-01", "2024-10-03", "day", "range"),
+    ("01.09.-30.09.2024", "2024-09-01", "2024-09-30", "day", "range"),
+    ("Mai/Juni 2024", "2024-05-01", "2024-06-30", "month", "range"),
+    ("Sommer/Herbst 2025", "2025-06-01", "2025-11-30", "season", "range"),
+    ("Juni - August 2025", "2025-06-01", "2025-08-31", "month", "range"),
+    ("ab Mitte 2025", "2025-05-01", "2025-08-31", "season", "from"),
+    ("voraussichtlich 2. Hj. 2026", "2026-07-01", "2026-12-31", "half_year", "approx"),
 ])
 def test_families_beyond_the_corpus(raw, start, end, precision, qualifier):
     d = parse_date(raw)
