@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .inputs import EXIT_INTERNAL, EXIT_LOCKED, EXIT_STRICT, InputError
+from .inputs import EXIT_LOCKED, EXIT_STRICT, InputError
 
 
 def fail(msg: str, code: int):

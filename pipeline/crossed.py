@@ -1,7 +1,6 @@
 """Cross-edition tables computed from all editions together (papers, bodies; later identity/history)."""
 from __future__ import annotations
 
-from collections import defaultdict
 
 from . import history
 from .reconcile import reconcile

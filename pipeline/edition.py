@@ -13,8 +13,8 @@ import regex as re
 from . import fields
 from .dates import parse_date
 from .layout import read_layout
-from .records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
-from .segment import STATUS_BY_DIGIT, segment
+from .records import Box, Edition, Goal, Line, Project, Section, Theme
+from .segment import segment
 from .tables import parse_archive, parse_project_lists
 
 STAND = re.compile(r"\bStand:?\s*(\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}\.?\s*\p{L}+\.?\s+\d{4})")

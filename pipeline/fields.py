@@ -80,7 +80,6 @@ def learn_metrics(lines: list[Line]) -> Metrics:
             if 0 < d < 3 * body:
                 gaps[d] += 1
     pitch = gaps.most_common(1)[0][0] if gaps else 1.2 * body
-    left = Counter(round(l.x0) for l in lines).most_common(1)[0][0] if lines else 0
     right = max((l.x1 for l in lines if round(l.size, 1) == body), default=0.0)
     return Metrics(pitch, body, None, right)
 

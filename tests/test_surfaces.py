@@ -2,7 +2,6 @@
 and the audit page in a real headless browser."""
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
