@@ -189,6 +189,10 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
     for p in todo:
         if p in results:
             write_bytes(cache / f"{_cache_key(digests[p], engine)}.pkl", pickle.dumps(results[p]))
+    keep = {f"{_cache_key(digests[p], engine)}.pkl" for p in pdfs}
+    for f in cache.glob("*.pkl"):  # entries of other versions, engines' older runs or removed files
+        if f.name not in keep and f"-{engine}-" in f.name:
+            f.unlink()
     built = {name: table(name, rows) for name, rows in tables.items()}
     res.counts = {k: len(v) for k, v in tables.items()}
     commit(out, built, manifest={
