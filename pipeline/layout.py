@@ -124,8 +124,8 @@ def _norm_key(text: str) -> str:
 def remove_furniture(pages: list[PageLayout]) -> None:
     """Move running headers/footers and page numbers into `page.furniture`.
 
-    A line is furniture when its text (digits masked) recurs on many pages at the same height and no
-    body line on any page lies further out (above a header, below a footer).
+    A line is furniture when its text (digits masked) recurs on many pages at the same height, in the
+    top or bottom band of the page, with no body line further out on that page.
     """
     n = len(pages)
     need = max(2, math.ceil(0.25 * n))
@@ -141,19 +141,18 @@ def remove_furniture(pages: list[PageLayout]) -> None:
     cand = {k for k, ts in tops.items() if len(ts) >= need and max(ts) - min(ts) <= 3.0}
     if not cand:
         return
-    body = [l for p in pages for l in p.lines if keys[id(l)] not in cand]
-    if not body:
-        return
-    head_limit = min(l.top for l in body)
-    foot_limit = max(l.bottom for l in body)
     for p in pages:
-        keep = []
-        for l in p.lines:
-            if keys[id(l)] in cand and (l.bottom <= head_limit + 0.5 or l.top >= foot_limit - 0.5):
-                p.furniture.append(l)
-            else:
-                keep.append(l)
-        p.lines = keep
+        lines = sorted(p.lines, key=lambda l: l.top)
+        out: set[int] = set()
+        for seq, edge in ((lines, lambda l: l.top < 0.15 * p.height),
+                          (lines[::-1], lambda l: l.bottom > 0.85 * p.height)):
+            for l in seq:  # from the page edge inwards, while the lines are furniture
+                if keys[id(l)] in cand and edge(l):
+                    out.add(id(l))
+                else:
+                    break
+        p.furniture.extend(l for l in p.lines if id(l) in out)
+        p.lines = [l for l in p.lines if id(l) not in out]
 
 
 def build_pages(raw: Iterable[tuple[int, float, float, list[Char]]]) -> list[PageLayout]:

@@ -30,6 +30,7 @@ class Style:
     steps_table: bool = False
     page_label: str = "Seite {n}"
     rotated_headers: bool = True
+    running_header: bool = False  # report title and page number at the top of every page
 
 
 class Typesetter:
@@ -45,13 +46,17 @@ class Typesetter:
     def new_page(self):
         st = self.st
         self.c.setFont(st.font, 9)
-        self.c.drawCentredString(self.w / 2, 30, st.page_label.format(n=self.page))
+        if st.running_header:
+            self.c.drawString(st.left, self.h - 28, "Nachhaltigkeitsreport Kreis Soest")
+            self.c.drawRightString(self.w - st.right, self.h - 28, st.page_label.format(n=self.page))
+        else:
+            self.c.drawCentredString(self.w / 2, 30, st.page_label.format(n=self.page))
         self.c.showPage()
         self.page += 1
         self.y = self.h - st.top
         if self.legend:
             self.c.setFont(st.font, 7)
-            self.c.drawString(st.left + 30, self.h - 30, LEGEND)
+            self.c.drawString(st.left + 30, self.h - (44 if st.running_header else 30), LEGEND)
 
     def need(self, height: float):
         if self.y - height < self.st.bottom:

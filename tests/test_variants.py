@@ -15,6 +15,7 @@ STYLES = {
     "times-justified-tables": Style(font="Times-Roman", bold="Times-Bold", size=11, left=75, right=50, justify=True,
                                     steps_table=True, tab=85, rotated_headers=False, page_label="{n}"),
     "courier-narrow": Style(font="Courier", bold="Courier-Bold", size=9.5, left=90, right=90, leading=1.2, tab=110),
+    "running-header": Style(size=10, top=70, running_header=True, page_label="Seite {n}", steps_table=True, tab=80),
 }
 STRUCTURE = ("edition stand", "goals", "sections", "projects found", "project status", "project since",
              "project extra_header", "project block labels", "committee", "archive completed", "archive dropped")
