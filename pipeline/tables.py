@@ -166,7 +166,9 @@ def parse_project_lists(lines: list[Line], rotated_by_page: dict[int, list[Char]
             header = [ln]
             continue
         if header is not None:
-            if ln.bold or abs(ln.size - body_size) > 0.6 or ln.top < max((c.bottom for c in rot), default=0.0):
+            tight = ln.page == header[-1].page and 0 < ln.top - header[-1].top <= 1.5 * header[-1].size \
+                and not NUMBER.match(ln.words[0].text)
+            if tight or ln.bold or abs(ln.size - body_size) > 0.6 or ln.top < max((c.bottom for c in rot), default=0.0):
                 header.append(ln)
                 continue
             cols = _status_columns(rot)
@@ -213,6 +215,7 @@ def parse_archive(lines: list[Line]) -> tuple[str, list[ArchiveRow]]:
                                        c("last_mention"), Box.of(r["lines"])))
 
     dated = lambda name: (lambda parts: any(DATE.match(w.text) for w in parts.get(name, [])))
+    head: Line | None = None  # the header line last seen: lines set tight below it continue it
     for ln in lines:
         if not since and (m := re.search(r"\(seit\s+([\d.]+)\)", ln.text)):
             since = m.group(1)
@@ -229,9 +232,15 @@ def parse_archive(lines: list[Line]) -> tuple[str, list[ArchiveRow]]:
             continue
         if _is_header(ln):
             table.header(ln)
+            head = ln
             continue
+        if head is not None and ln.page == head.page and 0 < ln.top - head.top <= 1.5 * head.size \
+                and not table.starts_row({_column_of(w, table.cols): [w] for w in ln.words}):
+            head = ln  # second header line ("Erwähnung"), bold or not
+            continue
+        head = None
         if not table.cols or (ln.bold and not table.rows):
-            continue  # second header line ("Erwähnung")
+            continue
         if ln.bold and all(_column_of(w, table.cols) == table.cols[-1][0] for w in ln.words) and len(ln.words) == 1 \
                 and not DATE.match(ln.text):
             continue

@@ -16,6 +16,7 @@ STYLES = {
                                     steps_table=True, tab=85, rotated_headers=False, page_label="{n}"),
     "courier-narrow": Style(font="Courier", bold="Courier-Bold", size=9.5, left=90, right=90, leading=1.2, tab=110),
     "running-header": Style(size=10, top=70, running_header=True, page_label="Seite {n}", steps_table=True, tab=80),
+    "no-bold-dash-pages": Style(bold="Helvetica", size=11, left=70, right=70, page_label="- {n} -"),
 }
 STRUCTURE = ("edition stand", "goals", "sections", "projects found", "project status", "project since",
              "project extra_header", "project block labels", "committee", "archive completed", "archive dropped")
