@@ -61,6 +61,9 @@ def check_edition(ed: Edition) -> list[Anomaly]:
                             add("step_after_stand", "info", e.box.page if e.box else pp,
                                 f"project {p.number} milestone '{e.date} {e.text[:60]}' dated after the Stand {ed.stand}",
                                 p.number)
+                    for text in p.unlabelled:
+                        add("unlabelled_text", "warning", pp, f"project {p.number}: text under no known label: "
+                                                              f"'{text[:80]}'", p.number)
                     if p.description_label is None:
                         add("missing_description", "warning", pp, f"project {p.number} has no description", p.number)
     for num, n in seen.items():

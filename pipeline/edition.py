@@ -113,6 +113,7 @@ def _project(pb, status: str, m: fields.Metrics, left: float) -> Project:
         label, value, ls = pb.blocks["remark"]
         p.remark_label = label
         p.remark = ([value] if value else []) + fields.paragraphs(ls, m)
+    p.unlabelled = [fields.join_lines([l]) for l in pb.unlabelled]
     all_lines = [l for b in pb.blocks.values() for l in b[2]] + head
     p.end_page = max(l.page for l in all_lines)
     return p

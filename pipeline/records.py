@@ -123,6 +123,7 @@ class Project:
     remark: list[str] = field(default_factory=list)
     box: Box | None = None
     end_page: int | None = None
+    unlabelled: list[str] = field(default_factory=list)  # text under no known label (reported, not dropped)
 
 
 @dataclass

@@ -24,7 +24,8 @@ STATUS_BY_DIGIT = {"1": "umgesetzt", "2": "in Bearbeitung", "3": "in Planung", "
 # Block labels, in the order they appear in a project; unknown wordings of the same shape match too.
 LABELS = [
     ("since", re.compile(r"^(Projekt[^:]{0,90}?(?:seit|start|beginn)\s*:)\s*(.*)$", re.I)),
-    ("extra", re.compile(r"^(Projekt(?:abschluss|ende|laufzeit)\w*\s*:)\s*(.*)$", re.I)),
+    # further header lines between the since line and the description ("Projektabschluss: 01.04.2025")
+    ("extra", re.compile(r"^(\p{Lu}[\p{L}/ ()-]{2,40}:)\s*(\S.*)$")),
     ("description", re.compile(r"^(Projektbeschreibung\b[^:]{0,80}:)\s*(.*)$", re.I)),
     ("steps", re.compile(r"^((?:abgeschlossene|erfolgte|bisherige|erreichte)?\s*(?:Meilensteine?|Planungsschritte?)\b(?:\s*\([^)]*\)?)?[^:]{0,10}:?)\s*$", re.I)),
     ("committee", re.compile(r"^(Beratung\b.{0,40}Gremien\b.*)$", re.I)),
@@ -93,11 +94,11 @@ def _balanced(label: str) -> bool:
 def _label(lines: list[Line], i: int, after: int) -> tuple[str, str, str, int] | None:
     """Match a block label at line i (label may wrap over lines); returns (name, label, value, next i)."""
     text = lines[i].text
-    for name, rx in LABELS:
+    for name, rx in LABELS[:1] + LABELS[2:] + LABELS[1:2]:  # the generic "Label: value" shape last
         if RANK[name] <= after and name != "extra":
             continue
-        if name == "extra" and after > RANK["extra"]:
-            continue
+        if name == "extra" and after not in (RANK["since"], RANK["extra"]):
+            continue  # only right after the since line
         m = rx.match(text)
         if not m:
             continue

@@ -70,3 +70,17 @@ def test_drifted_edition_is_refused(tmp_path):
     with pytest.raises(InputError) as e:
         extract_checked(str(pdf))
     assert e.value.code == EXIT_DRIFT and "projects readable" in str(e.value)
+
+
+def test_unknown_header_lines_and_stray_text(tmp_path):
+    """A new 'Label: value' header line is kept as extra_header; text under no label is an anomaly."""
+    g = gold("2023-04")
+    projects = [p for t in g["themes"] for go in t["goals"] for s in go["sections"] for p in s["projects"]]
+    projects[0]["extra_header"] = [{"label": "Projektverantwortung:", "value": "Abteilung 80.01"}]
+    pdf = tmp_path / "extra.pdf"
+    render(g, str(pdf), Style())
+    ed = extract_checked(str(pdf))
+    first = next(p for *_, p in ed.projects())
+    assert first.extra_header == [("Projektverantwortung:", "Abteilung 80.01")]
+    assert to_gold(ed)["themes"][0]["goals"][0]["sections"] == g["themes"][0]["goals"][0]["sections"]
+    assert not [a for a in ed.anomalies if a.kind == "unlabelled_text"]
