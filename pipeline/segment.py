@@ -224,7 +224,7 @@ def _theme_body(th: ThemeBlock, lines: list[Line]) -> None:
                     rank = RANK[name]
                     body: list[Line] = []
                     proj.blocks[name] = (label, value, body)
-                    cur = body
+                    cur = body if name != "since" else proj.unlabelled  # the since line has no body
                     if name == "since" and not value and j < len(lines) and _label(lines, j, rank) is None \
                             and not PROJECT.match(lines[j].text) and lines[j].bold:
                         proj.blocks[name] = (label, lines[j].text, body)  # value wrapped to its own line

@@ -84,3 +84,9 @@ def test_unknown_header_lines_and_stray_text(tmp_path):
     assert first.extra_header == [("Projektverantwortung:", "Abteilung 80.01")]
     assert to_gold(ed)["themes"][0]["goals"][0]["sections"] == g["themes"][0]["goals"][0]["sections"]
     assert not [a for a in ed.anomalies if a.kind == "unlabelled_text"]
+    projects[1]["description_label"] = "Inhalt"  # not a label we know: its text must not vanish
+    render(g, str(pdf), Style())
+    ed = extract_checked(str(pdf))
+    kinds = {(a.kind, a.project_number) for a in ed.anomalies}
+    assert ("unlabelled_text", projects[1]["number"]) in kinds
+    assert ("missing_description", projects[1]["number"]) in kinds
