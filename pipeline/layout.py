@@ -139,8 +139,8 @@ def remove_furniture(pages: list[PageLayout]) -> None:
                 seen.add(k)
                 tops[k].append(l.top)
     cand = {k for k, ts in tops.items() if len(ts) >= need and max(ts) - min(ts) <= 3.0}
-    if not cand:
-        return
+    if not cand or all(k in cand for k in keys.values()):
+        return  # nothing recurs, or everything does (then there is no body to frame)
     for p in pages:
         lines = sorted(p.lines, key=lambda l: l.top)
         out: set[int] = set()
