@@ -7,7 +7,7 @@ import regex as re
 
 from .records import Anomaly, Edition
 from .dates import parse_date
-from .segment import STATUS_BY_DIGIT
+from .segment import STATUS_BY_DIGIT, status_of
 
 
 def check_edition(ed: Edition) -> list[Anomaly]:
@@ -43,7 +43,7 @@ def check_edition(ed: Edition) -> list[Anomaly]:
                     if not p.since_label:
                         add("missing_since", "error", pp, f"project {p.number} has no '…seit:' line", p.number)
                     else:
-                        named = _status_named(p.since_label)
+                        named = status_of(p.since_label)
                         if named and named != s.status:
                             add("since_label_status", "warning", pp,
                                 f"project {p.number} under '{s.status}' says '{p.since_label}'", p.number)
@@ -92,12 +92,3 @@ def check_edition(ed: Edition) -> list[Anomaly]:
     if not ed.project_lists:
         add("no_project_lists", "error", None, "no Projektliste table found")
     return out
-
-
-def _status_named(label: str) -> str | None:
-    low = label.lower()
-    for word, status in (("umgesetzt", "umgesetzt"), ("bearbeitung", "in Bearbeitung"),
-                         ("planung", "in Planung"), ("ideenspeicher", "Ideenspeicher")):
-        if word in low:
-            return status
-    return None

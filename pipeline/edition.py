@@ -96,7 +96,7 @@ def _project(pb, status: str, m: fields.Metrics, left: float) -> Project:
     mt = re.match(r"^\S+\s+(.*)$", fields.join_lines(head))
     p = Project(pb.number, mt.group(1) if mt else "", status, box=Box.of(head))
     if "since" in pb.blocks:
-        label, value, extra = pb.blocks["since"]
+        label, value, _ = pb.blocks["since"]
         p.since_label, p.since_value = label, value
     p.extra_header = [(lab, val) for lab, val, _ in pb.extra]
     if "description" in pb.blocks:

@@ -34,7 +34,8 @@ LABELS = [
 RANK = {name: i for i, (name, _) in enumerate(LABELS)}
 
 
-def status_of(heading: str, number: str) -> str | None:
+def status_of(heading: str) -> str | None:
+    """The status a heading or label names ("Projekte in Planung", "… „umgesetzte Projekte“ seit:")."""
     low = heading.lower()
     for word, status in STATUS_WORDS:
         if word in low:
@@ -193,7 +194,7 @@ def _theme_body(th: ThemeBlock, lines: list[Line]) -> None:
             cur = goal.text
             i += 1
             continue
-        if goal is not None and (m := SECTION.match(text)) and (st := status_of(m.group(2), m.group(1))):
+        if goal is not None and (m := SECTION.match(text)) and (st := status_of(m.group(2))):
             sec = SectionBlock(m.group(1), m.group(2).strip(), st, ln)
             goal.sections.append(sec)
             proj = None
