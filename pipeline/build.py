@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import json
 import logging
 import os
@@ -84,6 +85,7 @@ class BuildResult:
     editions_ids: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1)
 def code_hash() -> str:
     """Hash of the pipeline's own source: a changed extractor never serves stale cached records."""
     h = hashlib.sha256()
