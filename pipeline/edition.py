@@ -17,7 +17,7 @@ from .records import Box, Edition, Goal, Line, Project, Section, Theme
 from .segment import segment
 from .tables import parse_archive, parse_project_lists
 
-STAND = re.compile(r"\bStand:?\s*(\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}\.?\s*\p{L}+\.?\s+\d{4})")
+STAND = re.compile(r"\bStand:?\s*(\d{1,2}\.\d{1,2}\.\d{4}|(?:\d{1,2}\.?\s*)?\p{L}+\.?\s+\d{4}|\d{1,2}[./]\d{4})")
 PREVIOUS = re.compile(r"seit der letzten Überarbeitung zum\s+(\d{1,2}\.\d{1,2}\.\d{4})")
 
 
@@ -51,8 +51,9 @@ def assemble(pages, source: str) -> Edition:
     # Stand: the cover line "Stand: 01.04.2025" (or any "Stand" line in the document's first pages)
     stand = ""
     for ln in doc.cover + lines[:80]:
-        if (m := STAND.search(ln.text)) and (d := parse_date(m.group(1))).precision == "day":
-            stand = f"{d.start:%d.%m.%Y}"  # "Stand: 1. April 2025" is the same Stand as "01.04.2025"
+        if (m := STAND.search(ln.text)) and (d := parse_date(m.group(1))).precision in ("day", "month"):
+            # "Stand: 1. April 2025" and "Stand Oktober 2025" name the same Stand as "01.04.2025"/"01.10.2025"
+            stand = f"{d.start:%d.%m.%Y}"
             break
     if not stand:
         raise ExtractError("no 'Stand: DD.MM.YYYY' date found: not an edition of the Nachhaltigkeitsreport?")

@@ -72,3 +72,13 @@ def test_list_and_body_disagreements_are_listed(tmp_path):
     assert ("body_project_not_in_list", missing) in kinds
     # kept verbatim, not fixed
     assert next(r for pl in ed.project_lists for r in pl.rows if r.number == rows[0]["number"]).status == "Ideenspeicher"
+
+
+@pytest.mark.parametrize("printed,stand", [("Stand: 01.04.2025", "01.04.2025"), ("Stand: 1. April 2025", "01.04.2025"),
+                                           ("Stand Oktober 2025", "01.10.2025"), ("Stand 10/2025", "01.10.2025")])
+def test_stand_read_from_the_cover_in_any_wording(printed, stand):
+    from pipeline.edition import STAND
+    from pipeline.dates import parse_date
+
+    d = parse_date(STAND.search(f"Fortschreibung – {printed}").group(1))
+    assert f"{d.start:%d.%m.%Y}" == stand
