@@ -18,7 +18,7 @@ from .edition import ExtractError, extract
 from .inputs import EXIT_DRIFT, EXIT_DUPLICATE, EXIT_FOREIGN, EXIT_INTERNAL, EXIT_UNREADABLE, InputError, check_pdf
 from .records import Edition
 from .rows import edition_rows
-from .store import read_manifest, table, write_bytes, write_json, write_parquet
+from .store import fsync_all, read_manifest, table, write_bytes, write_json, write_parquet
 
 log = logging.getLogger("nhr")
 PER_EDITION = ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
@@ -98,6 +98,18 @@ def _cache_key(digest: str, engine: str) -> str:
     return f"{digest[:24]}-{engine}-{__version__}-{code_hash()}-{config_hash()}"
 
 
+def _seal(ed: Edition) -> bytes:
+    """A cache entry: the pickled records behind their SHA-256."""
+    data = pickle.dumps(ed, protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.sha256(data).digest() + data
+
+
+def _unseal(blob: bytes) -> Edition:
+    if hashlib.sha256(blob[32:]).digest() != blob[:32]:
+        raise ValueError("cache entry damaged")
+    return pickle.loads(blob[32:])
+
+
 def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_going: bool = False,
           progress=None) -> BuildResult:
     """Extract new/changed PDFs, recompute everything, write all tables. Raises InputError on the first
@@ -125,7 +137,7 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
         f = cache / f"{_cache_key(digests[p], engine)}.pkl"
         if f.exists():
             try:
-                loaded[p] = pickle.loads(f.read_bytes())
+                loaded[p] = _unseal(f.read_bytes())
                 res.cached.append(str(p))
                 continue
             except Exception:
@@ -190,7 +202,8 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
     # write: cache first (harmless), then every table to a staging name, then rename all (journalled)
     for p in todo:
         if p in results:
-            write_bytes(cache / f"{_cache_key(digests[p], engine)}.pkl", pickle.dumps(results[p]))
+            # not flushed: a cache entry torn by a crash fails its checksum and is extracted again
+            write_bytes(cache / f"{_cache_key(digests[p], engine)}.pkl", _seal(results[p]), sync=False)
     keep = {f"{_cache_key(digests[p], engine)}.pkl" for p in pdfs}
     for f in cache.glob("*.pkl"):  # entries of other versions, engines' older runs or removed files
         if f.name not in keep and f"-{engine}-" in f.name:
@@ -222,11 +235,12 @@ def commit(out: Path, built: dict, manifest: dict) -> None:
     staged = {}
     for name, tbl in built.items():
         tmp = out / f".{name}.parquet.staged"
-        write_parquet(tmp, tbl)
+        write_parquet(tmp, tbl, sync=False)
         staged[str(tmp)] = str(out / f"{name}.parquet")
     tmp = out / ".manifest.json.staged"
-    write_json(tmp, manifest)
+    write_json(tmp, manifest, sync=False)
     staged[str(tmp)] = str(out / "manifest.json")
+    fsync_all(staged)  # every staged file is on disk before the journal names it
     write_json(out / ".commit.json", staged)
     recover(out)
     # the DuckDB views bind to the Parquet files, so they are made once those are in place

@@ -64,56 +64,61 @@ def _group_lines(chars: list[Char]) -> list[list[Char]]:
     """Cluster upright chars into visual lines by baseline."""
     rows: list[list[Char]] = []
     ref = -1e9
+    row: list[Char] = []
     for c in sorted(chars, key=_BOTTOM):
-        if rows and c.bottom - ref <= max(1.0, 0.3 * (c.size or 10)):
-            rows[-1].append(c)
+        bottom = c[4]
+        tol = 0.3 * (c[5] or 10)
+        if row and bottom - ref <= (tol if tol > 1.0 else 1.0):
+            row.append(c)
         else:
-            rows.append([c])
-            ref = c.bottom
+            row = [c]
+            rows.append(row)
+            ref = bottom
     return rows
 
 
 _BOTTOM = itemgetter(4)
 _X0 = itemgetter(1)
+# every single character str.isspace() accepts (all lie below U+3001), NBSP included
+_BLANKS = frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 
 
 def _words(row: list[Char], has_spaces: bool) -> list[Word]:
-    """Split one line's chars into words at drawn spaces and at gaps wider than a fraction of the size."""
-    row = sorted(row, key=_X0)
+    """Split one line's chars into words at drawn spaces and at gaps wider than a fraction of the size.
+
+    A word's font and box are its first glyph's; coordinates are rounded once, here, because engines
+    differ in the last float bits. Runs for every glyph of a report, hence the plain tuple indexing.
+    """
     words: list[Word] = []
-    start = 0  # index of the current word's first char in `row`
-    n = len(row)
+    new = tuple.__new__
+    part: list[Char] = []  # the current word's glyphs
+    last = None  # the previous glyph kept
 
-    def make(i: int, j: int, space_after):
-        c0, c1 = row[i], row[j - 1]
-        text = "".join([c.text for c in row[i:j]]) if j - i > 1 else c0.text
-        # a word's font and box are its first glyph's; coordinates are rounded once, here, because
-        # engines differ in the last float bits
-        words.append(Word(text, round(c0.x0, 3), round(c1.x1, 3), round(c0.top, 3), round(c0.bottom, 3),
-                          c0.size, c0.bold, space_after if has_spaces else None))
+    def emit(space_after):
+        c0 = part[0]
+        text = "".join([c[0] for c in part]) if len(part) > 1 else c0[0]
+        words.append(new(Word, (text, round(c0[1], 3), round(part[-1][2], 3), round(c0[3], 3), round(c0[4], 3),
+                                c0[5], c0[6], space_after if has_spaces else None)))
 
-    keep = []  # drop fake-bold double prints and split at spaces
-    prev = None
-    for c in row:
-        if prev is not None and c.text == prev.text and abs(c.x0 - prev.x0) < 0.5:
-            continue
-        keep.append(c)
-        prev = c
-    row = keep
-    n = len(row)
-    i = 0
-    while i < n:
-        c = row[i]
-        if c.text.isspace() or c.text == "\u00a0":
-            if start < i:
-                make(start, i, True)
-            start = i + 1
-        elif start < i and c.x0 - row[i - 1].x1 > 0.12 * (c.size if c.size > 1.0 else 1.0):
-            make(start, i, False)
-            start = i
-        i += 1
-    if start < n:
-        make(start, n, False)
+    for c in sorted(row, key=_X0):
+        t = c[0]
+        if last is not None and t == last[0] and abs(c[1] - last[1]) < 0.5:
+            continue  # fake bold: the same glyph printed twice, slightly offset
+        last_x1 = last[2] if last is not None else 0.0
+        last = c
+        if t in _BLANKS or (len(t) > 1 and t.isspace()):
+            if part:
+                emit(True)
+                part = []
+        else:
+            if part:
+                size = c[5]
+                if c[1] - last_x1 > 0.12 * (size if size > 1.0 else 1.0):
+                    emit(False)
+                    part = []
+            part.append(c)
+    if part:
+        emit(False)
     return words
 
 

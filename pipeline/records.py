@@ -48,15 +48,15 @@ class Line:
     def x1(self) -> float:
         return self.words[-1].x1
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w.top for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
-    @property
+    @cached_property
     def size(self) -> float:
         return max(w.size for w in self.words)
 

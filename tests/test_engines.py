@@ -48,3 +48,41 @@ def test_results_do_not_depend_on_jobs(pdfium_build, tmp_path):
     from pipeline.edition import extract
     one = RAW / "nachhaltigkeitsreport-2024-04.pdf"
     assert to_gold(extract(str(one), "pdfium", jobs=2)) == to_gold(extract(str(one), "pdfium", jobs=1))
+
+
+def _glyph_loops(pdf_path):
+    """(compiled, reference) Char lists for every page of one PDF."""
+    import pypdfium2 as pdfium
+    from pipeline import pdfium_engine
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            h = float(page.get_size()[1])
+            yield i + 1, pdfium_engine.page_chars(tp.raw, h), pdfium_engine.page_chars(tp.raw, h, compiled=False)
+            tp.close()
+            page.close()
+    finally:
+        pdf.close()
+
+
+def test_compiled_glyph_loop_is_built():
+    """CI has a C compiler: the fast path must be there (a user without one gets the reference loop)."""
+    from pipeline import pdfium_engine
+
+    assert pdfium_engine._glyphs is not None, "pipeline/_glyphs.c was not compiled at install"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_compiled_glyph_loop_equals_reference(edition):
+    """The C loop is a port of the Python one: same Char records, float for float, on every page."""
+    from pipeline.records import Char
+
+    n = 0
+    for page, fast, ref in _glyph_loops(RAW / f"nachhaltigkeitsreport-{edition}.pdf"):
+        assert all(type(c) is Char for c in fast)
+        assert fast == ref, f"page {page}"
+        n += len(fast)
+    assert n > 10_000

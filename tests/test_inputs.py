@@ -200,3 +200,20 @@ def test_killed_build_leaves_parsed_intact(tmp_path):
     import pyarrow.parquet as pq
     assert pq.read_table(out / "projects.parquet").num_rows > 0
     assert nhr("build", "--raw", raw, "--out", out)[0] == 0  # and the next build completes
+
+
+def test_damaged_cache_entry_is_extracted_again(built, prebuilt):
+    """Cache entries are not flushed to disk (they can be regenerated): one torn by a crash, here a
+    flipped byte in the middle, fails its checksum and its PDF is read again; the tables are unchanged."""
+    from pipeline.build import build
+
+    entries = sorted((prebuilt / ".cache").glob("*.pkl"))
+    assert len(entries) == 6
+    blob = bytearray(entries[2].read_bytes())
+    blob[len(blob) // 2] ^= 0xFF
+    entries[2].write_bytes(bytes(blob))
+    (prebuilt / "manifest.json").unlink()  # force past the no-op check
+    before = {n: (prebuilt / n).read_bytes() for n in ("projects.parquet", "steps.parquet")}
+    res = build(RAW, prebuilt, jobs=1)
+    assert len(res.extracted) == 1 and len(res.cached) == 5
+    assert {n: (prebuilt / n).read_bytes() for n in before} == before
