@@ -86,3 +86,19 @@ def test_compiled_glyph_loop_equals_reference(edition):
         assert fast == ref, f"page {page}"
         n += len(fast)
     assert n > 10_000
+
+
+def test_engine_without_the_compiled_loop(tmp_path):
+    """An install without a C compiler: the import fails quietly and the same records come out."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['pipeline._glyphs'] = None\n"  # import of the extension now fails
+            "from pipeline import pdfium_engine; assert pdfium_engine._glyphs is None\n"
+            "from pipeline.edition import extract; from pipeline.export import to_gold; import json\n"
+            "print(json.dumps(to_gold(extract(sys.argv[1], 'pdfium'))))")
+    pdf = RAW / "nachhaltigkeitsreport-2022-10.pdf"
+    r = subprocess.run([sys.executable, "-c", code, str(pdf)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == gold("2022-10")
