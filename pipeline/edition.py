@@ -130,7 +130,9 @@ def _project(pb, status: str, m: fields.Metrics, left: float) -> Project:
     if "remark" in pb.blocks:
         label, value, ls = pb.blocks["remark"]
         p.remark_label = label
-        p.remark = ([value] if value else []) + fields.paragraphs(ls, m)
+        groups = fields.paragraph_lines(ls, m)
+        p.remark = ([value] if value else []) + [fields.join_lines(g) for g in groups]
+        p.remark_boxes = ([Box.of([pb.label_lines["remark"]])] if value else []) + [Box.of(g) for g in groups]
     p.unlabelled = [fields.join_lines([l]) for l in pb.unlabelled]
     all_lines = [l for b in pb.blocks.values() for l in b[2]] + head
     p.end_page = max(l.page for l in all_lines)

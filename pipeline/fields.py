@@ -112,7 +112,7 @@ def _new_block(prev: Line, ln: Line, m: Metrics) -> bool:
     return prev.x1 + 0.3 * prev.size + (ln.words[0].x1 - ln.words[0].x0) < m.right - 1
 
 
-def paragraphs(lines: list[Line], m: Metrics) -> list[str]:
+def paragraph_lines(lines: list[Line], m: Metrics) -> list[list[Line]]:
     """Group lines into paragraphs by vertical spacing; a short line followed by text also ends one."""
     groups: list[list[Line]] = []
     for ln in lines:
@@ -120,7 +120,11 @@ def paragraphs(lines: list[Line], m: Metrics) -> list[str]:
             groups[-1].append(ln)
         else:
             groups.append([ln])
-    return [join_lines(g) for g in groups]
+    return groups
+
+
+def paragraphs(lines: list[Line], m: Metrics) -> list[str]:
+    return [join_lines(g) for g in paragraph_lines(lines, m)]
 
 
 def _hard_break(prev: Line, ln: Line, m: Metrics) -> bool:

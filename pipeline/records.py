@@ -121,6 +121,7 @@ class Project:
     committee: list[Entry] = field(default_factory=list)
     remark_label: str | None = None
     remark: list[str] = field(default_factory=list)
+    remark_boxes: list[Box | None] = field(default_factory=list)  # where each remark paragraph was printed
     box: Box | None = None
     end_page: int | None = None
     unlabelled: list[str] = field(default_factory=list)  # text under no known label (reported, not dropped)

@@ -29,11 +29,12 @@ def _day(text: str) -> dt.date | None:
     return d.start if d.precision == "day" else None
 
 
-def planned_entries(remark: list[str]) -> list[Entry]:
-    """'geplante Meilensteine:' in a remark, then lines that start with a date: (date, text) entries."""
+def planned_entries(remark: list[str], boxes: list[Box | None] | None = None) -> list[Entry]:
+    """'geplante Meilensteine:' in a remark, then lines that start with a date: (date, text) entries,
+    each with its paragraph's box when `boxes` (parallel to `remark`) is given."""
     out: list[Entry] = []
     active = False
-    for para in remark:
+    for k, para in enumerate(remark):
         if PLANNED.match(para):
             active = True
             continue
@@ -43,7 +44,7 @@ def planned_entries(remark: list[str]) -> list[Entry]:
         for n in range(min(5, len(words) - 1), 0, -1):
             head = " ".join(words[:n])
             if parse_date(head).start is not None:
-                out.append(Entry(head.rstrip(":"), " ".join(words[n:])))
+                out.append(Entry(head.rstrip(":"), " ".join(words[n:]), boxes[k] if boxes and k < len(boxes) else None))
                 break
         else:
             active = False
@@ -79,7 +80,7 @@ def edition_rows(ed: Edition, sha256: str = "", engine: str = "pdfplumber", vers
             "steps_label": p.steps_label, "committee_label": p.committee_label,
             "remark_label": p.remark_label, "remark": "\n".join(p.remark),
             "n_steps": len(p.steps), "n_committee": len(p.committee), "end_page": p.end_page, **_box(p.box)})
-        for block, items in (("steps", p.steps), ("planned", planned_entries(p.remark))):
+        for block, items in (("steps", p.steps), ("planned", planned_entries(p.remark, p.remark_boxes))):
             for i, e in enumerate(items, 1):
                 date_check(e.date, f"project {p.number} {block} #{i}", p.number, e.box or p.box)
                 t["steps"].append({"edition": E, "project_number": p.number, "block": block, "seq": i,

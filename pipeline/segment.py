@@ -50,6 +50,7 @@ class ProjectBlock:
     blocks: dict[str, tuple[str, str, list[Line]]] = field(default_factory=dict)  # name → (label, inline value, lines)
     extra: list[tuple[str, str, Line]] = field(default_factory=list)
     unlabelled: list[Line] = field(default_factory=list)
+    label_lines: dict[str, Line] = field(default_factory=dict)  # name → the line its label is printed on
 
 
 @dataclass
@@ -225,6 +226,7 @@ def _theme_body(th: ThemeBlock, lines: list[Line]) -> None:
                     rank = RANK[name]
                     body: list[Line] = []
                     proj.blocks[name] = (label, value, body)
+                    proj.label_lines[name] = ln
                     cur = body if name != "since" else proj.unlabelled  # the since line has no body
                     if name == "since" and not value and j < len(lines) and _label(lines, j, rank) is None \
                             and not PROJECT.match(lines[j].text) and lines[j].bold:
