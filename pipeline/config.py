@@ -27,7 +27,8 @@ def load(name: str) -> dict:
 
 
 def config_hash() -> str:
+    """Hash of the configuration that shapes the records; nhr.yaml (command-line defaults) does not."""
     h = hashlib.sha256()
-    for p in sorted(config_dir().glob("*.yaml")):
+    for p in sorted(q for q in config_dir().glob("*.yaml") if q.name != "nhr.yaml"):
         h.update(p.name.encode() + p.read_bytes())
     return h.hexdigest()[:16]

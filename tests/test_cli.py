@@ -82,3 +82,41 @@ def test_every_command_has_help_with_example():
 def test_console_script_installed():
     r = subprocess.run([sys.executable, "-m", "pipeline.cli", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and "nhr" in r.stdout
+
+
+def _config(tmp_path, nhr_yaml: str):
+    """A copy of config/ with the given nhr.yaml."""
+    import shutil
+    from pathlib import Path
+
+    conf = tmp_path / "config"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "config", conf)
+    (conf / "nhr.yaml").write_text(nhr_yaml, encoding="utf-8")
+    return conf
+
+
+def test_engine_default_comes_from_config(tmp_path, monkeypatch):
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(pdf_of("2022-10"), raw)
+    monkeypatch.setenv("NHR_CONFIG", str(_config(tmp_path, "engine: pdfium\n")))
+    code, out = run("build", "--raw", raw, "--out", tmp_path / "out", "--jobs", "1", "--quiet")
+    assert code == 0, out
+    assert pq.read_table(tmp_path / "out" / "editions.parquet").column("engine").to_pylist() == ["pdfium"]
+    code, out = run("build", "--raw", raw, "--out", tmp_path / "out2", "--jobs", "1", "--quiet",
+                    "--engine", "pdfplumber")  # the flag wins
+    assert code == 0 and pq.read_table(tmp_path / "out2" / "editions.parquet").column("engine")[0].as_py() == "pdfplumber"
+
+
+def test_bad_engine_in_config(tmp_path, monkeypatch):
+    conf = _config(tmp_path, "engine: tesseract\n")
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    code, out = run("extract", pdf_of("2022-10"))
+    assert code == 2 and str(conf / "nhr.yaml") in out and "'tesseract'" in out and len(out.strip().splitlines()) == 1
+    (conf / "nhr.yaml").write_text("engine: [unclosed\n", encoding="utf-8")
+    code, out = run("build", "--out", tmp_path / "out")
+    assert code == 2 and "cannot read" in out and not (tmp_path / "out").exists()
