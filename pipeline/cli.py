@@ -46,12 +46,11 @@ def default_engine(engine: str | None) -> str:
         return engine
     import yaml
 
-    from .config import config_dir
+    from .config import config_dir, load
 
     path = config_dir() / "nhr.yaml"
     try:
-        conf = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-        value = (conf or {}).get("engine", "pdfplumber")
+        value = load("nhr.yaml").get("engine", "pdfplumber") if path.exists() else "pdfplumber"
     except (OSError, ValueError, AttributeError, yaml.YAMLError) as e:  # unreadable, or not a mapping
         fail(f"{path}: cannot read: {str(e).splitlines()[0] if str(e) else type(e).__name__}", 2)
     if value not in ENGINES:

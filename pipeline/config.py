@@ -19,9 +19,13 @@ def config_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "config"
 
 
-@lru_cache(maxsize=None)
 def load(name: str) -> dict:
-    path = config_dir() / name
+    """One YAML file of the configuration directory, parsed once per path."""
+    return _load(config_dir() / name)
+
+
+@lru_cache(maxsize=None)
+def _load(path: Path) -> dict:
     with open(path, encoding="utf-8") as f:
         return yaml.safe_load(f) or {}
 

