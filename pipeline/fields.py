@@ -25,8 +25,9 @@ def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = Fals
         return " "  # the producer drew the space the line was wrapped at
     if last.text.endswith("-"):
         if len(last.text) == 1:  # "und -" + "anpassung": the hyphen opens the next word; else a dash
-            opens = last.space_after is False or before in CONJUNCTIONS
-            return "" if opens and nxt.text[:1].islower() else " "
+            if before in CONJUNCTIONS:  # "Vorlagenart und -" + "Nr.)": a suspended compound
+                return ""
+            return "" if last.space_after is False and nxt.text[:1].islower() else " "
         return " " if nxt.text in CONJUNCTIONS else ""  # break after a hyphen keeps it: "Car-Sharing"
     if last.text.endswith("/") and len(last.text) > 1:
         return ""  # "Wirtschaft/" + "Beschäftigung"

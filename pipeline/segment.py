@@ -7,7 +7,7 @@ from __future__ import annotations
 import regex as re
 from dataclasses import dataclass, field
 
-from .fields import join_lines
+from .fields import join_lines, joiner
 from .records import Line
 
 THEME = re.compile(r"^(\d{1,2})\.(?:\s+(\S.*))?$")
@@ -108,7 +108,8 @@ def _label(lines: list[Line], i: int, after: int) -> tuple[str, str, str, int] |
         value = (m.group(2) if m.re.groups > 1 else "") or ""
         j = i + 1
         while not _balanced(label) and j < len(lines) and j < i + 3:  # a label wrapped inside its "(…)"
-            label = f"{label} {lines[j].text}"
+            prev = lines[j - 1].words
+            label += joiner(prev[-1], lines[j].words[0], before=prev[-2].text if len(prev) > 1 else "") + lines[j].text
             j += 1
         if name == "steps" and lines[i].bold is False and any(l.bold for l in lines[max(0, i - 40):i]):
             # "geplante Meilensteine:" inside a paragraph is text, not a label: labels are set apart
