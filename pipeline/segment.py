@@ -87,6 +87,7 @@ class Document:
     themes: list[ThemeBlock]
     lists: list[Line]
     archive: list[Line]
+    stray: list[Line] = field(default_factory=list)  # body lines no block takes (reported, never dropped)
 
 
 def _balanced(label: str) -> bool:
@@ -124,6 +125,7 @@ def segment(lines: list[Line], big: float, right: float) -> Document:
     line is a theme title (theme title pages print it far larger than any heading)."""
     cover: list[Line] = []
     intro: list[Line] = []
+    stray: list[Line] = []
     themes: list[ThemeBlock] = []
     lists: list[Line] = []
     archive: list[Line] = []
@@ -161,8 +163,8 @@ def segment(lines: list[Line], big: float, right: float) -> Document:
             j += 1
         th = ThemeBlock(m.group(1), join_lines(head, right), body[ti])
         themes.append(th)
-        _theme_body(th, body[j:stop])
-    return Document(cover, intro, themes, lists, archive)
+        stray += _theme_body(th, body[j:stop])
+    return Document(cover, intro, themes, lists, archive, stray)
 
 
 def _theme_lines(body: list[Line], big: float) -> list[int]:
@@ -179,7 +181,9 @@ def _theme_lines(body: list[Line], big: float) -> list[int]:
     return out
 
 
-def _theme_body(th: ThemeBlock, lines: list[Line]) -> None:
+def _theme_body(th: ThemeBlock, lines: list[Line]) -> list[Line]:
+    """Fill the theme's goals, sections and projects; returns the lines no block takes."""
+    stray: list[Line] = []
     goal: GoalBlock | None = None
     sec: SectionBlock | None = None
     proj: ProjectBlock | None = None
@@ -235,9 +239,9 @@ def _theme_body(th: ThemeBlock, lines: list[Line]) -> None:
                         j += 1
                 i = j
                 continue
-        if cur is not None:
-            cur.append(ln)
+        (stray if cur is None else cur).append(ln)
         i += 1
+    return stray
 
 
 def _since_follows(lines: list[Line], i: int) -> bool:
