@@ -14,7 +14,7 @@ from . import fields
 from .accounting import account
 from .dates import parse_date
 from .layout import paused_gc, read_layout
-from .records import Box, Edition, Goal, Line, Project, Section, Theme
+from .records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
 from .segment import segment
 from .tables import parse_archive, parse_project_lists
 
@@ -29,6 +29,34 @@ class ExtractError(Exception):
 def edition_id(stand: str) -> str:
     d, m, y = stand.split(".")
     return f"{int(y):04d}-{int(m):02d}"
+
+
+def find_stand(lines: list[Line]) -> str:
+    """The Stand as DD.MM.YYYY from the first line that prints one ("Stand: 01.04.2025", "… – Stand:
+    01.10.2022", "Stand 1. April 2025", "Stand Oktober 2025"); "" if none does."""
+    for ln in lines:
+        if (m := STAND.search(ln.text)) and (d := parse_date(m.group(1))).precision in ("day", "month"):
+            return f"{d.start:%d.%m.%Y}"
+    return ""
+
+
+def find_previous(lines: list[Line]) -> str | None:
+    """The previous edition's Stand the report names ("seit der letzten Überarbeitung zum 01.10.2024"),
+    also when the sentence wraps before the date; the commonest if it is printed more than once."""
+    texts = [ln.text for ln in lines]
+    found = Counter(m.group(1) for a, b in zip(texts, texts[1:] + [""]) if (m := PREVIOUS.search(f"{a} {b}")))
+    return found.most_common(1)[0][0] if found else None
+
+
+def stand_anomalies(stand: str, previous: str | None) -> list[Anomaly]:
+    """The previous-Stand sentence as a cross-check of the cover: it must name an earlier Stand."""
+    if previous is None:
+        return []
+    d, p = parse_date(stand).start, parse_date(previous).start
+    if p is None or d is None or p < d:
+        return []
+    return [Anomaly("previous_stand_not_earlier", "error", None,
+                    f"the report names {previous} as its previous Stand, but its own Stand is {stand}")]
 
 
 def _text(lines: list[Line]) -> str:
@@ -50,17 +78,11 @@ def assemble(pages, source: str) -> Edition:
     big = 1.8 * metrics.body_size
     doc = segment(lines, big, metrics.right)
 
-    # Stand: the cover line "Stand: 01.04.2025" (or any "Stand" line in the document's first pages)
-    stand = ""
-    for ln in doc.cover + lines[:80]:
-        if (m := STAND.search(ln.text)) and (d := parse_date(m.group(1))).precision in ("day", "month"):
-            # "Stand: 1. April 2025" and "Stand Oktober 2025" name the same Stand as "01.04.2025"/"01.10.2025"
-            stand = f"{d.start:%d.%m.%Y}"
-            break
+    furniture = [ln for p in pages[:3] for ln in p.furniture]
+    stand = find_stand(doc.cover + lines[:80] + furniture)
     if not stand:
         raise ExtractError("no 'Stand: DD.MM.YYYY' date found: not an edition of the Nachhaltigkeitsreport?")
-    prevs = Counter(m.group(1) for ln in lines if (m := PREVIOUS.search(ln.text)))
-    previous = prevs.most_common(1)[0][0] if prevs else None
+    previous = find_previous(lines)
     title = doc.cover[0].text if doc.cover else ""
     title = re.sub(r"\s*[–-]\s*Stand.*$", "", title)
 
@@ -94,7 +116,7 @@ def assemble(pages, source: str) -> Edition:
     unlabelled = [ln for th in doc.themes for g in th.goals for s in g.sections for p in s.projects
                   for ln in p.unlabelled]
     ed.chars, found = account(pages, doc.stray, unlabelled, ed)
-    ed.anomalies += found
+    ed.anomalies += found + stand_anomalies(stand, previous)
     return ed
 
 

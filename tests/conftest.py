@@ -42,3 +42,25 @@ def raw_copy(tmp_path):
     d = tmp_path / "raw"
     shutil.copytree(RAW, d)
     return d
+
+
+def first_difference(a, b, path: str = "") -> str | None:
+    """Where two nested JSON-like values first differ ("themes[0].goals[2].text: 'x' != 'y'"), or None."""
+    if type(a) is not type(b):
+        return f"{path}: {a!r:.300} != {b!r:.300}"
+    if isinstance(a, dict):
+        for k in sorted(set(a) | set(b), key=str):
+            if (d := first_difference(a.get(k), b.get(k), f"{path}.{k}")) is not None:
+                return d
+        return None
+    if isinstance(a, list):
+        for i, (x, y) in enumerate(zip(a, b)):
+            if (d := first_difference(x, y, f"{path}[{i}]")) is not None:
+                return d
+        return None if len(a) == len(b) else f"{path}: {len(a)} items != {len(b)} items"
+    if a == b:
+        return None
+    if isinstance(a, str):  # show where the texts part
+        i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+        return f"{path} at {i}: …{a[max(0, i - 60):i + 60]!r} != …{b[max(0, i - 60):i + 60]!r}"
+    return f"{path}: {a!r:.300} != {b!r:.300}"

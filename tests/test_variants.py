@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import gold
+from conftest import first_difference, gold
 from pipeline.build import extract_checked
 from pipeline.export import to_gold
 from render import Style, render
@@ -38,11 +38,11 @@ def variant(request, tmp_path_factory):
     g = gold("2025-04")
     pdf = tmp_path_factory.mktemp("render") / f"{request.param}.pdf"
     render(g, str(pdf), STYLES[request.param])
-    return g, to_gold(extract_checked(str(pdf))), pdf
+    return g, to_gold(extract_checked(str(pdf))), pdf, to_gold(extract_checked(str(pdf), engine="pdfium"))
 
 
 def test_structure_is_exact(variant):
-    g, pred, _ = variant
+    g, pred, *_ = variant
     ok, lines = score(g, pred, verbose=True)
     print("\n".join(lines))
     for name in STRUCTURE:
@@ -51,11 +51,16 @@ def test_structure_is_exact(variant):
 
 
 def test_every_text_miss_is_the_hyphen_space_ambiguity(variant):
-    g, pred, _ = variant
+    g, pred, *_ = variant
     ok, lines = score(g, pred, verbose=True)
     misses = [l for l in lines if l.strip().startswith(("gold:", "got:"))]
     for gl, pl in zip(misses[::2], misses[1::2]):
         assert squeeze(gl.split(":", 1)[1]) == squeeze(pl.split(":", 1)[1]), (gl[:300], pl[:300])
+
+
+def test_engines_agree_on_every_style(variant):
+    _, plumber, _, pdfium = variant
+    assert first_difference(plumber, pdfium) is None
 
 
 def test_drifted_edition_is_refused(tmp_path):
