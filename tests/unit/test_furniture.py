@@ -76,3 +76,27 @@ def test_recurring_header_removed_only_at_its_place():
 def test_page_label_forms():
     assert [page_label_number(t) for t in ("7", "Seite 7", "Seite 7 von 90", "7 / 90", "- 7 -", "S. 7", "70.01")] \
         == [7, 7, 7, 7, 7, 7, None]
+
+
+def test_one_running_header_per_chapter():
+    heads = {k: [line(k, ["1. KLIMA/ENERGIE/UMWELT", "2. GESELLSCHAFT", "3. WIRTSCHAFT"][(k - 1) // 4], 30)]
+             for k in range(1, 13)}
+    pages = report(extra=heads)
+    remove_furniture(pages)
+    assert sorted(set(texts(pages)) - {str(k) for k in range(1, 13)}) == \
+        ["1. KLIMA/ENERGIE/UMWELT", "2. GESELLSCHAFT", "3. WIRTSCHAFT"]
+
+
+def test_a_label_that_often_opens_a_page_is_body():
+    pages = report()
+    for k in (2, 5, 7, 9, 11):  # "Bemerkung (optional):" is the first line of five pages
+        pages[k - 1].lines[0] = line(k, "Bemerkung (optional):", 80)
+    remove_furniture(pages)
+    assert texts(pages, "lines").count("Bemerkung (optional):") == 5
+
+
+def test_roman_front_matter_and_arabic_body():
+    pages = report(label=lambda k: ["i", "ii", "iii", "iv"][k - 1] if k <= 4 else str(k - 4))
+    remove_furniture(pages)
+    assert texts(pages) == ["i", "ii", "iii", "iv"] + [str(k) for k in range(1, 9)]
+    assert page_label_number("iiii") is None and page_label_number("Seite XII") == 12
