@@ -92,7 +92,8 @@ def assemble(pages, source: str) -> Edition:
     entry_blocks = [b[2] for th in doc.themes for g in th.goals for s in g.sections for p in s.projects
                     for name, b in p.blocks.items() if name in ("steps", "committee")]
     left = Counter(round(l.x0) for l in lines).most_common(1)[0][0]
-    metrics = fields.Metrics(metrics.pitch, metrics.body_size, fields.learn_tab_x(entry_blocks, left), metrics.right)
+    metrics = fields.Metrics(metrics.pitch, metrics.body_size, fields.learn_tab_x(entry_blocks, left), metrics.right,
+                             fields.learn_entry_right(entry_blocks, metrics.right))
 
     for tb in doc.themes:
         th = Theme(tb.number, tb.title, box=Box.of([tb.line]))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .records import Box, Entry, Line, Word
 
@@ -69,6 +69,7 @@ class Metrics:
     body_size: float
     tab_x: float | None  # x where entry text starts (tab stop / second table column)
     right: float  # right edge of the body text column
+    entry_right: float | None = None  # right edge of entry text (a table column may end before `right`)
 
 
 def learn_metrics(lines: list[Line]) -> Metrics:
@@ -83,6 +84,12 @@ def learn_metrics(lines: list[Line]) -> Metrics:
     pitch = gaps.most_common(1)[0][0] if gaps else 1.2 * body
     right = max((l.x1 for l in lines if round(l.size, 1) == body), default=0.0)
     return Metrics(pitch, body, None, right)
+
+
+def learn_entry_right(blocks: list[list[Line]], right: float) -> float | None:
+    """Where entry text wraps: the furthest right an entry line reaches (never past the body's edge)."""
+    ends = [ln.x1 for lines in blocks for ln in lines]
+    return min(max(ends), right) if ends else None
 
 
 def learn_tab_x(blocks: list[list[Line]], left: float) -> float | None:
@@ -187,6 +194,7 @@ def entries(lines: list[Line], m: Metrics, left: float) -> list[Entry]:
         cur_lines, cur_date = [], ""
 
     tab = m.tab_x if m.tab_x is not None else left + 60
+    wrap = replace(m, right=m.entry_right) if m.entry_right else m  # an early line end means: new entry
     for ln in lines:
         in_date_col = ln.x0 < tab - 3
         if in_date_col:
@@ -216,7 +224,7 @@ def entries(lines: list[Line], m: Metrics, left: float) -> list[Entry]:
         if waiting:
             cur_lines.append(line)
             waiting = False
-        elif cur_lines and prev is not None and not _new_block(prev, ln, m) and not _hard_break(prev, ln, m):
+        elif cur_lines and prev is not None and not _new_block(prev, ln, m) and not _hard_break(prev, ln, wrap):
             cur_lines.append(line)
         else:
             flush()
