@@ -61,7 +61,8 @@ def _glyph_loops(pdf_path):
             page = pdf[i]
             tp = page.get_textpage()
             h = float(page.get_size()[1])
-            yield i + 1, pdfium_engine.page_chars(tp.raw, h), pdfium_engine.page_chars(tp.raw, h, compiled=False)
+            fast = pdfium_engine.page_chars(tp.raw, page.raw, h)
+            yield i + 1, fast, pdfium_engine.page_chars(tp.raw, page.raw, h, compiled=False)
             tp.close()
             page.close()
     finally:
