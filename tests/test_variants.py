@@ -17,6 +17,7 @@ STYLES = {
     "courier-narrow": Style(font="Courier", bold="Courier-Bold", size=9.5, left=90, right=90, leading=1.2, tab=110),
     "running-header": Style(size=10, top=70, running_header=True, page_label="Seite {n}", steps_table=True, tab=80),
     "no-bold-dash-pages": Style(bold="Helvetica", size=11, left=70, right=70, page_label="- {n} -"),
+    "dejavu-ligatures": Style(font="DejaVuSerif", bold="DejaVuSerif-Bold", ligatures=True, size=10, left=65, right=65),
 }
 STRUCTURE = ("edition stand", "goals", "sections", "projects found", "project status", "project since",
              "project extra_header", "project block labels", "committee", "archive completed", "archive dropped")
@@ -99,3 +100,14 @@ def test_compiled_glyph_loop_equals_reference_on_other_producers(variant):
 
     for page, fast, ref in _glyph_loops(variant[2]):
         assert fast == ref, f"page {page}"
+
+
+def test_engines_read_the_same_lines_on_other_producers(variant):
+    """Both engines give the same words and lines on every style (a ligature font included); boxes to a
+    font unit per glyph where the font's widths have fractions (embedded TrueType), else exactly."""
+    from pipeline.layout import read_layout
+    from test_engine_parity import differences, words_of
+
+    a, b = (words_of(read_layout(str(variant[2]), e)) for e in ("pdfplumber", "pdfium"))
+    bad = differences(a, b, units=True, tol_y=0.001)
+    assert not bad, f"{len(bad)} differences, first:\n" + "\n".join(bad[:10])
