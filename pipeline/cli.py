@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .accounting import unassigned_warning
 from .inputs import EXIT_LOCKED, EXIT_STRICT, InputError
 
 
@@ -78,6 +79,8 @@ def extract(pdf: str, fmt: str, engine: str):
         ed = extract_checked(pdf, engine)
     except InputError as e:
         fail(str(e), e.code)
+    if ed.chars and (w := unassigned_warning(pdf, ed.chars.body, ed.chars.unassigned)):
+        click.echo(f"nhr: warning: {w}", err=True)
     if fmt == "json":
         click.echo(json.dumps(to_gold(ed), ensure_ascii=False, indent=1))
     else:
@@ -152,12 +155,29 @@ def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict
         click.echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
         for n in res.notes:
             click.echo(f"  note: {n}")
+    warnings = _unassigned_warnings(out)
+    for w in warnings:
+        click.echo(f"nhr: warning: {w}", err=True)
     for m, _ in res.errors:
         click.echo(f"nhr: error: {m}", err=True)
     if res.errors:
         sys.exit(max(c for _, c in res.errors))
     if strict and sev.get("error"):
         fail(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)", EXIT_STRICT)
+    if strict and warnings:
+        fail(f"{len(warnings)} editions leave text in no record (see {out}/anomalies.parquet)", EXIT_STRICT)
+
+
+def _unassigned_warnings(out: Path) -> list[str]:
+    """The unassigned-text warning of every edition in the built tables."""
+    import pyarrow.parquet as pq
+
+    path = out / "editions.parquet"
+    if not path.exists():
+        return []
+    cols = ["source_file", "chars_body", "chars_unassigned"]
+    rows = pq.read_table(path, columns=cols).to_pylist()
+    return [w for r in rows if (w := unassigned_warning(r["source_file"], r["chars_body"], r["chars_unassigned"]))]
 
 
 def _anomaly_rows(out: Path) -> list[str]:

@@ -11,6 +11,7 @@ from collections import Counter
 import regex as re
 
 from . import fields
+from .accounting import account
 from .dates import parse_date
 from .layout import paused_gc, read_layout
 from .records import Box, Edition, Goal, Line, Project, Section, Theme
@@ -90,6 +91,10 @@ def assemble(pages, source: str) -> Edition:
         th.list_title = titles.get(th.number, "")
     from .checks import check_edition
     ed.anomalies = check_edition(ed)
+    unlabelled = [ln for th in doc.themes for g in th.goals for s in g.sections for p in s.projects
+                  for ln in p.unlabelled]
+    ed.chars, found = account(pages, doc.stray, unlabelled, ed)
+    ed.anomalies += found
     return ed
 
 

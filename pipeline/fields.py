@@ -25,8 +25,9 @@ def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = Fals
         return " "  # the producer drew the space the line was wrapped at
     if last.text.endswith("-"):
         if len(last.text) == 1:  # "und -" + "anpassung": the hyphen opens the next word; else a dash
-            opens = last.space_after is False or before in CONJUNCTIONS
-            return "" if opens and nxt.text[:1].islower() else " "
+            if before in CONJUNCTIONS:  # "Vorlagenart und -" + "Nr.)": a suspended compound
+                return ""
+            return "" if last.space_after is False and nxt.text[:1].islower() else " "
         return " " if nxt.text in CONJUNCTIONS else ""  # break after a hyphen keeps it: "Car-Sharing"
     if last.text.endswith("/") and len(last.text) > 1:
         return ""  # "Wirtschaft/" + "Beschäftigung"
@@ -143,7 +144,20 @@ def _split_date(ln: Line, m: Metrics) -> tuple[list[Word], list[Word]]:
         at_tab = m.tab_x is not None and abs(ws[i].x0 - m.tab_x) <= 2.5
         if (at_tab and gap > 0.4 * ws[i].size) or gap > 0.9 * ws[i].size:
             return list(ws[:i]), list(ws[i:])
-    return list(ws), []
+    i = _widened_gap(ws)
+    return (list(ws[:i]), list(ws[i:])) if i else (list(ws), [])
+
+
+def _widened_gap(ws: tuple[Word, ...]) -> int | None:
+    """Where a date cell that grew to fit its date ends: the first gap after a date-like prefix that is
+    clearly wider than the line's word spaces (HTML flex rows put the text right after a long date)."""
+    gaps = [b.x0 - a.x1 for a, b in zip(ws, ws[1:])]
+    for i in range(1, min(len(ws), 7)):
+        gap, others = gaps[i - 1], sorted(gaps[:i - 1] + gaps[i:])
+        usual = others[len(others) // 2] if others else 0.0
+        if gap > 0.4 * ws[i].size and gap > 2 * usual and DATEISH.search(" ".join(w.text for w in ws[:i])):
+            return i
+    return None
 
 
 def _date_goes_on(date: str, more: str) -> bool:
@@ -202,7 +216,7 @@ def entries(lines: list[Line], m: Metrics, left: float) -> list[Entry]:
         if waiting:
             cur_lines.append(line)
             waiting = False
-        elif cur_lines and prev is not None and not _new_block(prev, ln, m):
+        elif cur_lines and prev is not None and not _new_block(prev, ln, m) and not _hard_break(prev, ln, m):
             cur_lines.append(line)
         else:
             flush()

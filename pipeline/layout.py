@@ -5,13 +5,12 @@ Everything after this stage sees only `PageLayout` records, never the engine tha
 from __future__ import annotations
 
 import gc
-import math
 import re
 from contextlib import contextmanager
 from operator import itemgetter
-from collections import defaultdict
 from typing import Iterable, Iterator
 
+from .furniture import remove_furniture
 from .records import LIGATURES, Char, Line, PageLayout, Word
 
 BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|,b$")
@@ -123,44 +122,6 @@ def _words(row: list[Char], has_spaces: bool) -> list[Word]:
     if part:
         emit(False)
     return words
-
-
-def _norm_key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip()))
-
-
-def remove_furniture(pages: list[PageLayout]) -> None:
-    """Move running headers/footers and page numbers into `page.furniture`.
-
-    A line is furniture when its text (digits masked) recurs on many pages at the same height, in the
-    top or bottom band of the page, with no body line further out on that page.
-    """
-    n = len(pages)
-    need = max(2, math.ceil(0.25 * n))
-    tops: dict[str, list[float]] = defaultdict(list)
-    keys = {id(l): _norm_key(l.text) for p in pages for l in p.lines}
-    for p in pages:
-        seen = set()
-        for l in p.lines:
-            k = keys[id(l)]
-            if k not in seen:
-                seen.add(k)
-                tops[k].append(l.top)
-    cand = {k for k, ts in tops.items() if len(ts) >= need and max(ts) - min(ts) <= 3.0}
-    if not cand or all(k in cand for k in keys.values()):
-        return  # nothing recurs, or everything does (then there is no body to frame)
-    for p in pages:
-        lines = sorted(p.lines, key=lambda l: l.top)
-        out: set[int] = set()
-        for seq, edge in ((lines, lambda l: l.top < 0.15 * p.height),
-                          (lines[::-1], lambda l: l.bottom > 0.85 * p.height)):
-            for l in seq:  # from the page edge inwards, while the lines are furniture
-                if keys[id(l)] in cand and edge(l):
-                    out.add(id(l))
-                else:
-                    break
-        p.furniture.extend(l for l in p.lines if id(l) in out)
-        p.lines = [l for l in p.lines if id(l) not in out]
 
 
 def build_pages(raw: Iterable[tuple[int, float, float, list[Char]]]) -> list[PageLayout]:

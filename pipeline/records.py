@@ -200,6 +200,16 @@ class Anomaly:
     page: int | None
     detail: str
     project_number: str | None = None
+    box: Box | None = None  # where the evidence is printed, when it is one place
+
+
+@dataclass(frozen=True)
+class CharCounts:
+    """Printed characters (spaces not counted) by where they ended up: body = assigned + unassigned."""
+    body: int
+    furniture: int
+    assigned: int
+    unassigned: int
 
 
 @dataclass
@@ -216,6 +226,7 @@ class Edition:
     archive_since: str = ""
     archive: list[ArchiveRow] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
+    chars: "CharCounts | None" = None  # where the printed characters ended up
 
     def projects(self):
         """Yield (theme, goal, section, project) in printed order."""

@@ -7,9 +7,13 @@ import regex as re
 
 from .committee import parse_committee
 from .dates import parse_date
-from .records import Anomaly, Box, Edition, Entry
+from .records import Anomaly, Box, CharCounts, Edition, Entry
 
 PLANNED = re.compile(r"^geplante?r?\s+Meilenstein(e)?\s*:?\s*$", re.I)
+
+
+def _chars(c: CharCounts | None) -> dict:
+    return {f"chars_{k}": getattr(c, k) if c else None for k in ("body", "furniture", "assigned", "unassigned")}
 
 
 def _box(box: Box | None) -> dict:
@@ -108,8 +112,10 @@ def edition_rows(ed: Edition, sha256: str = "", engine: str = "pdfplumber", vers
                                      "last_mention_date": _day(a.last_mention), **_box(a.box)})
     for a in anomalies:
         t["anomalies"].append({"edition": E, "kind": a.kind, "severity": a.severity, "page": a.page,
-                               "project_number": a.project_number, "detail": a.detail})
+                               "project_number": a.project_number, "detail": a.detail,
+                               **{k: v for k, v in _box(a.box).items() if k != "page"}})
     t["editions"].append({"edition": E, "stand": _day(ed.stand), "previous_stand": _day(ed.previous_stand or ""),
                           "title": ed.title, "source_file": ed.source, "sha256": sha256, "pages": ed.pages,
-                          "projects": len(t["projects"]), "engine": engine, "pipeline_version": version})
+                          "projects": len(t["projects"]), **_chars(ed.chars), "engine": engine,
+                          "pipeline_version": version})
     return t

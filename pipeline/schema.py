@@ -34,6 +34,10 @@ TABLES: dict[str, list[tuple]] = {
         ("sha256", S, "SHA-256 of the PDF bytes", "3f1c…"),
         ("pages", I, "Page count", "84"),
         ("projects", I, "Projects found in the body", "98"),
+        ("chars_body", I, "Printed characters on the pages outside furniture (spaces not counted)", "127039"),
+        ("chars_furniture", I, "Characters of page furniture: running headers, page labels, the legend", "5317"),
+        ("chars_assigned", I, "Body characters that ended in a record field", "127039"),
+        ("chars_unassigned", I, "Body characters in no record field (each line an unassigned_text anomaly)", "0"),
         ("engine", K, "Layout engine used (pdfplumber|pdfium)", "pdfplumber"),
         ("pipeline_version", S, "nhr version that extracted it", "0.1.0"),
     ],
@@ -116,6 +120,7 @@ TABLES: dict[str, list[tuple]] = {
         ("page", I, "Page where it shows (null if not one place)", "73"),
         NUMBER,
         ("detail", S, "Human-readable evidence", "list row 2.1.1.1 marked 'umgesetzt', body says 'in Bearbeitung'"),
+        *BOX[1:],  # the evidence's box on `page`, when it is one place
     ],
     "papers": [
         ("paper_reference", S, "OParl Paper.reference", "029/2024"),

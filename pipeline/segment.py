@@ -7,7 +7,7 @@ from __future__ import annotations
 import regex as re
 from dataclasses import dataclass, field
 
-from .fields import join_lines
+from .fields import join_lines, joiner
 from .records import Line
 
 THEME = re.compile(r"^(\d{1,2})\.(?:\s+(\S.*))?$")
@@ -87,6 +87,7 @@ class Document:
     themes: list[ThemeBlock]
     lists: list[Line]
     archive: list[Line]
+    stray: list[Line] = field(default_factory=list)  # body lines no block takes (reported, never dropped)
 
 
 def _balanced(label: str) -> bool:
@@ -108,7 +109,8 @@ def _label(lines: list[Line], i: int, after: int) -> tuple[str, str, str, int] |
         value = (m.group(2) if m.re.groups > 1 else "") or ""
         j = i + 1
         while not _balanced(label) and j < len(lines) and j < i + 3:  # a label wrapped inside its "(…)"
-            label = f"{label} {lines[j].text}"
+            prev = lines[j - 1].words
+            label += joiner(prev[-1], lines[j].words[0], before=prev[-2].text if len(prev) > 1 else "") + lines[j].text
             j += 1
         if name == "steps" and lines[i].bold is False and any(l.bold for l in lines[max(0, i - 40):i]):
             # "geplante Meilensteine:" inside a paragraph is text, not a label: labels are set apart
@@ -123,6 +125,7 @@ def segment(lines: list[Line], big: float, right: float) -> Document:
     line is a theme title (theme title pages print it far larger than any heading)."""
     cover: list[Line] = []
     intro: list[Line] = []
+    stray: list[Line] = []
     themes: list[ThemeBlock] = []
     lists: list[Line] = []
     archive: list[Line] = []
@@ -160,8 +163,8 @@ def segment(lines: list[Line], big: float, right: float) -> Document:
             j += 1
         th = ThemeBlock(m.group(1), join_lines(head, right), body[ti])
         themes.append(th)
-        _theme_body(th, body[j:stop])
-    return Document(cover, intro, themes, lists, archive)
+        stray += _theme_body(th, body[j:stop])
+    return Document(cover, intro, themes, lists, archive, stray)
 
 
 def _theme_lines(body: list[Line], big: float) -> list[int]:
@@ -178,7 +181,9 @@ def _theme_lines(body: list[Line], big: float) -> list[int]:
     return out
 
 
-def _theme_body(th: ThemeBlock, lines: list[Line]) -> None:
+def _theme_body(th: ThemeBlock, lines: list[Line]) -> list[Line]:
+    """Fill the theme's goals, sections and projects; returns the lines no block takes."""
+    stray: list[Line] = []
     goal: GoalBlock | None = None
     sec: SectionBlock | None = None
     proj: ProjectBlock | None = None
@@ -234,9 +239,9 @@ def _theme_body(th: ThemeBlock, lines: list[Line]) -> None:
                         j += 1
                 i = j
                 continue
-        if cur is not None:
-            cur.append(ln)
+        (stray if cur is None else cur).append(ln)
         i += 1
+    return stray
 
 
 def _since_follows(lines: list[Line], i: int) -> bool:

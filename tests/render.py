@@ -34,6 +34,9 @@ class Style:
     page_label: str = "Seite {n}"
     rotated_headers: bool = True
     running_header: bool = False  # report title and page number at the top of every page
+    footer_legend: bool = False  # the status legend and the page label on one line at the foot
+    mirrored: bool = False  # page labels at the outer margin: left on even pages, right on odd ones
+    cover_stand: str = "Fortschreibung – Stand: {stand}"  # the cover line ({stand}, {stand_words})
 
 
 LIGATURE_GLYPHS = (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("ff", "\ufb00"), ("fi", "\ufb01"), ("fl", "\ufb02"))
@@ -80,18 +83,30 @@ class Typesetter:
         self.y = self.h - st.top
 
     # ------------------------------------------------------------ pages
+    total = 0  # the page count, for "N / M" labels (known from a first pass)
+
     def new_page(self):
         st = self.st
         self.c.setFont(st.font, 9)
+        label = st.page_label.format(n=self.page, total=self.total)
         if st.running_header:
             self.c.drawString(st.left, self.h - 28, "Nachhaltigkeitsreport Kreis Soest")
-            self.c.drawRightString(self.w - st.right, self.h - 28, st.page_label.format(n=self.page))
+            self.c.drawRightString(self.w - st.right, self.h - 28, label)
+        elif st.footer_legend and self.legend:
+            self.c.setFont(st.font, 7)
+            self.c.drawString(st.left, 30, LEGEND)
+            self.c.drawRightString(self.w - st.right, 30, label)
+        elif st.mirrored:
+            if self.page % 2:
+                self.c.drawRightString(self.w - st.right, 30, label)
+            else:
+                self.c.drawString(st.left, 30, label)
         else:
-            self.c.drawCentredString(self.w / 2, 30, st.page_label.format(n=self.page))
+            self.c.drawCentredString(self.w / 2, 30, label)
         self.c.showPage()
         self.page += 1
         self.y = self.h - st.top
-        if self.legend:
+        if self.legend and not st.footer_legend:
             self.c.setFont(st.font, 7)
             self.c.drawString(st.left + 30, self.h - (44 if st.running_header else 30), LEGEND)
 
@@ -254,14 +269,33 @@ class Typesetter:
 STATUS = ["umgesetzt", "in Bearbeitung", "in Planung", "Ideenspeicher"]
 
 
+MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
+          "Dezember"]
+
+
+def stand_words(stand: str) -> str:
+    """"01.10.2022" → "1. Oktober 2022"."""
+    d, m, y = stand.split(".")
+    return f"{int(d)}. {MONTHS[int(m) - 1]} {y}"
+
+
 def render(gold: dict, path: str, st: Style) -> None:
+    if "{total}" in st.page_label:  # a first pass counts the pages
+        total = _render(gold, path, st, 0)
+        _render(gold, path, st, total)
+    else:
+        _render(gold, path, st, 0)
+
+
+def _render(gold: dict, path: str, st: Style, total: int) -> int:
     t = Typesetter(path, st)
+    t.total = total
     c = t.c
     c.setTitle(f"{gold['title']} – Stand {gold['stand']}")
     t.y = t.h - 200
     t.para(gold["title"], bold=True, size=24)
     t.gap(1)
-    t.para(f"Fortschreibung – Stand: {gold['stand']}", size=14)
+    t.para(st.cover_stand.format(stand=gold["stand"], stand_words=stand_words(gold["stand"])), size=14)
     t.new_page()
     for block in gold["intro"]:
         if block["kind"] == "heading":
@@ -347,3 +381,4 @@ def render(gold: dict, path: str, st: Style) -> None:
     t.table([("Themenfeld", 120), ("Projekt", 160), ("Grund", 110), ("letzte\nErwähnung", 70)],
             [[a["theme"], a["project"], a["reason"], a["last_mention"]] for a in gold["archive"]["dropped"]])
     t.save()
+    return t.page - 1

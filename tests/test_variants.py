@@ -17,6 +17,11 @@ STYLES = {
     "courier-narrow": Style(font="Courier", bold="Courier-Bold", size=9.5, left=90, right=90, leading=1.2, tab=110),
     "running-header": Style(size=10, top=70, running_header=True, page_label="Seite {n}", steps_table=True, tab=80),
     "no-bold-dash-pages": Style(bold="Helvetica", size=11, left=70, right=70, page_label="- {n} -"),
+    "legend-footer-of-total": Style(size=10, footer_legend=True, page_label="{n} / {total}",
+                                    cover_stand="Fortschreibung des Nachhaltigkeitsreports, Stand {stand_words}"),
+    "mirrored-page-labels": Style(font="Times-Roman", bold="Times-Bold", size=11, mirrored=True,
+                                  page_label="Seite {n} von {total}",
+                                  cover_stand="Dieser Bericht gibt den Sachstand wieder (Stand: {stand})."),
     "dejavu-ligatures": Style(font="DejaVuSerif", bold="DejaVuSerif-Bold", ligatures=True, size=10, left=65, right=65),
 }
 STRUCTURE = ("edition stand", "goals", "sections", "projects found", "project status", "project since",

@@ -1,0 +1,54 @@
+"""Renderings of the six editions by other producers and templates (`tests/data/variants/`: serif with
+ligatures, a second office template with landscape lists, HTML printed by Chromium), read by both
+engines: each meets the gold bar of its edition, and both engines give the same model."""
+from __future__ import annotations
+
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, gold
+from score_edition import score
+
+VARIANTS = sorted((DATA / "variants").glob("*.pdf"))
+ENGINES = ("pdfplumber", "pdfium")
+
+
+def _edition_of(pdf: Path) -> str:
+    return re.search(r"20\d\d-\d\d", pdf.name).group(0)
+
+
+def _model(args: tuple[str, str]) -> dict:
+    from pipeline.build import extract_checked
+    from pipeline.export import to_gold
+
+    path, engine = args
+    return to_gold(extract_checked(path, engine=engine))
+
+
+@pytest.fixture(scope="session")
+def variant_models() -> dict[tuple[str, str], dict]:
+    """Every variant read once per engine per session, two at a time."""
+    jobs = [(str(p), e) for p in VARIANTS for e in ENGINES]
+    with ProcessPoolExecutor(max_workers=2) as ex:
+        models = list(ex.map(_model, jobs))
+    return {(Path(p).name, e): m for (p, e), m in zip(jobs, models)}
+
+
+def test_variants_are_there():
+    assert len(VARIANTS) == 18
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("pdf", VARIANTS, ids=lambda p: p.stem)
+def test_variant_meets_gold_bar(variant_models, pdf, engine):
+    ok, lines = score(gold(_edition_of(pdf)), variant_models[(pdf.name, engine)], verbose=True)
+    assert ok, "\n".join(lines[:80])
+
+
+@pytest.mark.parametrize("pdf", VARIANTS, ids=lambda p: p.stem)
+def test_engines_give_the_same_model(variant_models, pdf):
+    a, b = (variant_models[(pdf.name, e)] for e in ENGINES)
+    assert a == b

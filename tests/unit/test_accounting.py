@@ -1,0 +1,42 @@
+"""Character accounting on hand-built records: unplaced text and page labels inside records are loud."""
+from pipeline.accounting import account, furniture_in_text, unassigned_warning
+from pipeline.records import Box, Edition, Entry, Goal, Line, PageLayout, Project, Section, Theme, Word
+
+
+def line(page: int, text: str, top: float) -> Line:
+    return Line(page, tuple(Word(t, 70.0 + 40 * i, 100.0 + 40 * i, top, top + 10, 10.0, False, True)
+                            for i, t in enumerate(text.split())))
+
+
+def edition(description: list[str], steps: list[Entry]) -> Edition:
+    ed = Edition("2025-04", "01.04.2025", None, "T", "x.pdf", 9)
+    p = Project("1.1.2.1", "Titel", "in Bearbeitung", description=description, steps=steps,
+                box=Box(5, 70, 100, 400, 110), end_page=6)
+    ed.themes = [Theme("1", "T", goals=[Goal("1.1", "Strategisches Ziel 1", "", sections=[
+        Section("1.1.2", "in Bearbeitung", "Projekte in Bearbeitung", projects=[p])])])]
+    return ed
+
+
+def test_counts_and_unassigned_lines():
+    body = [line(5, "Projektbeschreibung: Text", 100), line(5, "stray words", 300)]
+    page = PageLayout(5, 595, 842, body, furniture=[line(5, "5", 800)])
+    counts, found = account([page], [body[1]], [], edition([], []))
+    assert (counts.body, counts.furniture, counts.unassigned, counts.assigned) == (34, 1, 10, 24)
+    assert [(a.kind, a.page, a.box.top) for a in found] == [("unassigned_text", 5, 300)]
+
+
+def test_page_label_at_a_paragraph_end_or_entry_start():
+    ed = edition(["Das Projekt läuft gut. 12"], [Entry("01.02.2024", "13 Start der Arbeiten", Box(6, 70, 80, 90, 90))])
+    found = furniture_in_text(ed, {5: 12, 6: 13})
+    assert [(a.kind, a.page) for a in found] == [("furniture_in_text", 5), ("furniture_in_text", 6)]
+
+
+def test_numbers_that_are_not_page_labels_are_not_flagged():
+    ed = edition(["Ziel bis 2030", "Abteilung 80"], [Entry("2024", "Phase 2", None)])
+    assert furniture_in_text(ed, {5: 12, 6: 13}) == []
+    assert furniture_in_text(ed, {}) == []
+
+
+def test_warning_threshold():
+    assert unassigned_warning("x.pdf", 10000, 20) is None
+    assert "21 of 10000" in unassigned_warning("x.pdf", 10000, 21)

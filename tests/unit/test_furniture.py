@@ -1,0 +1,78 @@
+"""Page furniture on hand-built pages: decided per page, robust to body lines that look like furniture."""
+from pipeline.furniture import is_legend, page_label_number, remove_furniture
+from pipeline.records import Line, PageLayout, Word
+
+H, W = 842.0, 595.0
+
+
+def line(page: int, text: str, top: float, x0: float = 70.0, size: float = 10.0) -> Line:
+    words, x = [], x0
+    for t in text.split():
+        words.append(Word(t, x, x + 5 * len(t), top, top + size, size, False, True))
+        x += 5 * len(t) + 3
+    return Line(page, tuple(words))
+
+
+def _word(k: int) -> str:
+    """A word unique to k: body lines must not repeat from page to page as furniture does."""
+    return "".join(chr(97 + int(d)) for d in str(k))
+
+
+def report(n: int = 12, label=lambda k: str(k), height=H, extra=None) -> list[PageLayout]:
+    """n pages of body text with a page label at the foot; `extra` adds lines to a page."""
+    pages = []
+    for k in range(1, n + 1):
+        lines = [line(k, f"Text {_word(k)} der Zeile {_word(j)}", 80 + 20 * j) for j in range(25)]
+        lines.append(line(k, label(k), height - 40, x0=500))
+        lines += (extra or {}).get(k, [])
+        pages.append(PageLayout(k, W, height, lines))
+    return pages
+
+
+def texts(pages, attr="furniture"):
+    return [ln.text for p in pages for ln in getattr(p, attr)]
+
+
+def test_page_numbers_removed_although_a_digits_only_body_line_exists():
+    pages = report(extra={3: [line(3, "42", 700)]})  # a table cell of digits inside the body
+    remove_furniture(pages)
+    assert texts(pages) == [str(k) for k in range(1, 13)]
+    assert "42" in texts(pages, "lines")
+
+
+def test_page_labels_by_sequence_on_a_page_with_its_own_geometry():
+    pages = report(label=lambda k: f"Seite {k} von 12")
+    landscape = pages[7]
+    landscape.height, landscape.width = W, H  # a landscape list page: the label sits elsewhere
+    landscape.lines[-1] = line(8, "Seite 8 von 12", W - 30, x0=700)
+    remove_furniture(pages)
+    assert "Seite 8 von 12" in texts(pages)
+    assert all(not ln.text.startswith("Seite") for p in pages for ln in p.lines)
+
+
+def test_a_number_out_of_sequence_stays_in_the_body():
+    pages = report(label=lambda k: f"- {k} -")
+    pages[4].lines[-1] = line(5, "17", H - 40, x0=500)  # not page 5's label: a body number at the foot
+    remove_furniture(pages)
+    assert "17" in texts(pages, "lines") and "- 6 -" in texts(pages)
+
+
+def test_legend_wherever_printed_and_with_a_page_label():
+    legend = "umgesetzt (innerhalb des letzten halben Jahres) in Bearbeitung in Planung Ideenspeicher"
+    pages = report(extra={2: [line(2, legend, 400)], 3: [line(3, legend + " Seite 3", H - 60)]})
+    remove_furniture(pages)
+    assert texts(pages).count(legend) == 1 and legend + " Seite 3" in texts(pages)
+    assert is_legend(legend) and not is_legend("Projekte in Planung und umgesetzt")
+
+
+def test_recurring_header_removed_only_at_its_place():
+    head = "Nachhaltigkeitsreport Kreis Soest"
+    pages = report(extra={k: [line(k, head, 30)] for k in range(1, 13)})
+    pages[5].lines.append(line(6, head, 400))  # the same words quoted in the body
+    remove_furniture(pages)
+    assert texts(pages).count(head) == 12 and texts(pages, "lines").count(head) == 1
+
+
+def test_page_label_forms():
+    assert [page_label_number(t) for t in ("7", "Seite 7", "Seite 7 von 90", "7 / 90", "- 7 -", "S. 7", "70.01")] \
+        == [7, 7, 7, 7, 7, 7, None]
