@@ -34,6 +34,7 @@ typedef void *(*get_object_t)(void *, int);
 typedef int (*object_type_t)(void *);
 typedef int (*object_matrix_t)(void *, MatrixF *);
 typedef int (*object_font_size_t)(void *, float *);
+typedef int (*font_embedded_t)(void *);
 
 /* the order of the addresses pdfium_engine.FUNCTIONS passes */
 typedef struct {
@@ -57,11 +58,35 @@ typedef struct {
     object_type_t object_type;
     object_matrix_t object_matrix;
     object_font_size_t object_font_size;
+    font_embedded_t font_embedded;
 } Api;
-#define N_FUNCTIONS 20
+#define N_FUNCTIONS 21
 #define PAGEOBJ_TEXT 1
 
 static const char *BOLD_NAMES[] = {"bold", "black", "heavy", "semibold", "demibold"};
+
+/* pdfium_engine.STANDARD_DESCENT: the standard fonts' descent from Adobe's metrics, as pdfminer takes it */
+static const struct { const char *name; double descent; } STANDARD_DESCENT[] = {
+    {"courier", -194.0}, {"courier-bold", -194.0}, {"courier-boldoblique", -194.0}, {"courier-oblique", -194.0},
+    {"couriernew", -194.0}, {"couriernew,italic", -194.0}, {"couriernew,bold", -194.0},
+    {"couriernew,bolditalic", -194.0},
+    {"helvetica", -207.0}, {"helvetica-bold", -207.0}, {"helvetica-boldoblique", -207.0},
+    {"helvetica-oblique", -207.0}, {"arial", -207.0}, {"arial,italic", -207.0}, {"arial,bold", -207.0},
+    {"arial,bolditalic", -207.0},
+    {"times-roman", -217.0}, {"times-bold", -217.0}, {"times-bolditalic", -217.0}, {"times-italic", -217.0},
+    {"timesnewroman", -217.0}, {"timesnewroman,italic", -217.0}, {"timesnewroman,bold", -217.0},
+    {"timesnewroman,bolditalic", -217.0},
+};
+
+/* 1 and the descent per 1000 when `name` (lower case) is a standard font's */
+static int standard_descent(const char *name, double *out) {
+    for (size_t k = 0; k < sizeof STANDARD_DESCENT / sizeof *STANDARD_DESCENT; k++)
+        if (!strcmp(name, STANDARD_DESCENT[k].name)) {
+            *out = STANDARD_DESCENT[k].descent;
+            return 1;
+        }
+    return 0;
+}
 
 /* what one text object tells about all its glyphs (cached per page, keyed by handle) */
 typedef struct {
@@ -141,7 +166,10 @@ static int facts(const Api *api, void *font, double fs, const MatrixF *m, Facts 
             if (strstr(name, BOLD_NAMES[k]))
                 f->bold = 1;
         float d;
-        if (api->font_descent(f->font, 1000.0f, &d))
+        double sd;
+        if (standard_descent(name, &sd) && !api->font_embedded(f->font))
+            descent = sd / 1000.0;
+        else if (api->font_descent(f->font, 1000.0f, &d))
             descent = (double)d / 1000.0;
     }
     f->descent = descent * f->height;

@@ -17,6 +17,14 @@ import pypdfium2.raw as raw
 from .records import Char
 
 BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demibold")
+# Descent (per 1000) of the standard fonts by name, from Adobe's metrics as pdfminer takes them; PDFium
+# measures the substitute it draws a font that is not embedded with (Courier: -248 instead of -194)
+STANDARD_DESCENT = {**dict.fromkeys(("courier", "courier-bold", "courier-boldoblique", "courier-oblique", "couriernew",
+                                     "couriernew,italic", "couriernew,bold", "couriernew,bolditalic"), -194.0),
+                    **dict.fromkeys(("helvetica", "helvetica-bold", "helvetica-boldoblique", "helvetica-oblique",
+                                     "arial", "arial,italic", "arial,bold", "arial,bolditalic"), -207.0),
+                    **dict.fromkeys(("times-roman", "times-bold", "times-bolditalic", "times-italic", "timesnewroman",
+                                     "timesnewroman,italic", "timesnewroman,bold", "timesnewroman,bolditalic"), -217.0)}
 
 
 def _space_follows(tp, i: int, obj: int, hyphen_x1: float, bounds: dict) -> bool:
@@ -63,7 +71,9 @@ def _facts(font, fs: float, m, upright: bool, buf, val, widths: dict) -> tuple:
     if font:
         n = raw.FPDFFont_GetBaseFontName(font, buf, len(buf))
         name = buf.value.decode("latin-1").lower() if 0 < n <= len(buf) else ""
-        if raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), ctypes.byref(val)):
+        if name in STANDARD_DESCENT and not raw.FPDFFont_GetIsEmbedded(font):
+            descent = STANDARD_DESCENT[name] / 1000.0
+        elif raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), ctypes.byref(val)):
             descent = val.value / 1000.0
     fkey = (ctypes.cast(font, ctypes.c_void_p).value or 0, xsize)
     return (font, round(height, 2), upright, any(b in name for b in BOLD_NAMES), descent * height, height, xsize,
@@ -246,7 +256,8 @@ FUNCTIONS = tuple(ctypes.cast(getattr(raw, name), ctypes.c_void_p).value for nam
     "FPDFText_GetCharOrigin", "FPDFText_GetFontSize", "FPDFText_GetCharAngle", "FPDFTextObj_GetFont",
     "FPDFFont_GetBaseFontName", "FPDFFont_GetDescent", "FPDFFont_GetGlyphWidth", "FPDFText_GetLooseCharBox",
     "FPDFPageObj_GetBounds", "FPDFText_GetMatrix", "FPDFText_GetCharBox", "FPDFPage_CountObjects",
-    "FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetMatrix", "FPDFTextObj_GetFontSize"))
+    "FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetMatrix", "FPDFTextObj_GetFontSize",
+    "FPDFFont_GetIsEmbedded"))
 
 
 def page_chars(tp, page, height: float, compiled: bool = True) -> list[Char]:

@@ -109,10 +109,11 @@ def test_compiled_glyph_loop_equals_reference_on_other_producers(variant):
 
 def test_engines_read_the_same_lines_on_other_producers(variant):
     """Both engines give the same words and lines on every style (a ligature font included); boxes to a
-    font unit per glyph where the font's widths have fractions (embedded TrueType), else exactly."""
+    font unit per glyph where the font's widths have fractions (embedded TrueType), else exactly. pdfminer's
+    metrics of the standard fonts have no "€" (0 pt wide in pdfplumber): such lines by their letters."""
     from pipeline.layout import read_layout
     from test_engine_parity import differences, words_of
 
     a, b = (words_of(read_layout(str(variant[2]), e)) for e in ("pdfplumber", "pdfium"))
-    bad = differences(a, b, units=True, tol_y=0.001)
+    bad = differences(a, b, units=True, tol_y=0.001, lacks="€")
     assert not bad, f"{len(bad)} differences, first:\n" + "\n".join(bad[:10])
