@@ -11,7 +11,7 @@ from operator import itemgetter
 from typing import Iterable, Iterator
 
 from .furniture import remove_furniture
-from .records import Char, Line, PageLayout, Word
+from .records import LIGATURES, Char, Line, PageLayout, Word
 
 BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|,b$")
 
@@ -34,8 +34,9 @@ def _pdfplumber_pages(path: str, first: int = 0, last: int | None = None) -> Ite
                 font = c.get("fontname") or ""
                 if font not in bold:
                     bold[font] = bool(BOLD_FONT.search(font))
-                chars.append(Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], round(c.get("size") or 0.0, 2),
-                                  bold[font], bool(c.get("upright", True))))
+                text = c["text"]
+                chars.append(Char(LIGATURES.get(text, text), c["x0"], c["x1"], c["top"], c["bottom"],
+                                  round(c.get("size") or 0.0, 2), bold[font], bool(c.get("upright", True))))
             yield page.page_number, float(page.width), float(page.height), chars
             page.close()
 

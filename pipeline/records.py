@@ -6,8 +6,16 @@ from functools import cached_property
 from typing import NamedTuple
 
 
+# Letters of the ligature glyphs Unicode has code points for (Alphabetic Presentation Forms, as NFKC
+# decomposes them): a producer may map a ligature glyph to one of these instead of to its letters
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+             "\ufb06": "st"}
+
+
 class Char(NamedTuple):
-    """One glyph with its box; what every layout engine must deliver (a tuple: there are 100k a report)."""
+    """One glyph with its box; what every layout engine must deliver (a tuple: there are 100k a report).
+
+    A ligature glyph is one Char whose text is its letters ("ff"), never a presentation form ("ﬀ")."""
     text: str
     x0: float
     x1: float

@@ -7,8 +7,10 @@ headers. The extractor must read these as well as the corpus' LibreOffice render
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
@@ -19,6 +21,7 @@ LEGEND = "umgesetzt (innerhalb des letzten halben Jahres)    in Bearbeitung    i
 class Style:
     font: str = "Helvetica"
     bold: str = "Helvetica-Bold"
+    ligatures: bool = False  # "ff", "fi", "fl", "ffi", "ffl" drawn as one glyph (a TrueType font that has them)
     size: float = 10.5
     left: float = 60
     right: float = 60
@@ -36,9 +39,43 @@ class Style:
     cover_stand: str = "Fortschreibung – Stand: {stand}"  # the cover line ({stand}, {stand_words})
 
 
+LIGATURE_GLYPHS = (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("ff", "\ufb00"), ("fi", "\ufb01"), ("fl", "\ufb02"))
+
+
+def register_ttf(name: str) -> None:
+    """Make a TrueType font of matplotlib's (DejaVu, shipped with the test dependencies) usable by name."""
+    if name in pdfmetrics.getRegisteredFontNames() or name in pdfmetrics.standardFonts:
+        return
+    import matplotlib
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont(name, str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"{name}.ttf")))
+
+
+class LigatureCanvas(canvas.Canvas):
+    """A producer that shapes text: each ligature is one glyph, mapped to its presentation form (U+FB0x)."""
+
+    @staticmethod
+    def shape(text: str) -> str:
+        for letters, glyph in LIGATURE_GLYPHS:
+            text = text.replace(letters, glyph)
+        return text
+
+    def drawString(self, x, y, text, *args, **kwargs):
+        return super().drawString(x, y, self.shape(text), *args, **kwargs)
+
+    def drawRightString(self, x, y, text, *args, **kwargs):
+        return super().drawRightString(x, y, self.shape(text), *args, **kwargs)
+
+    def drawCentredString(self, x, y, text, *args, **kwargs):
+        return super().drawCentredString(x, y, self.shape(text), *args, **kwargs)
+
+
 class Typesetter:
     def __init__(self, path: str, st: Style):
-        self.c = canvas.Canvas(path, pagesize=A4)
+        for name in (st.font, st.bold):
+            register_ttf(name)
+        self.c = (LigatureCanvas if st.ligatures else canvas.Canvas)(path, pagesize=A4)
         self.st = st
         self.w, self.h = A4
         self.page = 1

@@ -2,7 +2,7 @@
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import EDITIONS, RAW, gold
+from conftest import DATA, EDITIONS, RAW, gold
 from pipeline.build import build
 from pipeline.export import to_gold
 from score_edition import score
@@ -61,7 +61,8 @@ def _glyph_loops(pdf_path):
             page = pdf[i]
             tp = page.get_textpage()
             h = float(page.get_size()[1])
-            yield i + 1, pdfium_engine.page_chars(tp.raw, h), pdfium_engine.page_chars(tp.raw, h, compiled=False)
+            fast = pdfium_engine.page_chars(tp.raw, page.raw, h)
+            yield i + 1, fast, pdfium_engine.page_chars(tp.raw, page.raw, h, compiled=False)
             tp.close()
             page.close()
     finally:
@@ -75,13 +76,17 @@ def test_compiled_glyph_loop_is_built():
     assert pdfium_engine._glyphs is not None, "pipeline/_glyphs.c was not compiled at install"
 
 
-@pytest.mark.parametrize("edition", EDITIONS)
-def test_compiled_glyph_loop_equals_reference(edition):
-    """The C loop is a port of the Python one: same Char records, float for float, on every page."""
+GLYPH_PDFS = [RAW / f"nachhaltigkeitsreport-{e}.pdf" for e in EDITIONS] + sorted((DATA / "variants").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("pdf", GLYPH_PDFS, ids=lambda p: p.stem)
+def test_compiled_glyph_loop_equals_reference(pdf):
+    """The C loop is a port of the Python one: same Char records, float for float, on every page of the
+    corpus and of the variants (ligatures, Chromium's scaled pages and inkless spaces)."""
     from pipeline.records import Char
 
     n = 0
-    for page, fast, ref in _glyph_loops(RAW / f"nachhaltigkeitsreport-{edition}.pdf"):
+    for page, fast, ref in _glyph_loops(pdf):
         assert all(type(c) is Char for c in fast)
         assert fast == ref, f"page {page}"
         n += len(fast)
