@@ -215,13 +215,20 @@ def join_cell(lines: list[list[Word]], edge: float) -> str:
     return out
 
 
+def _status_labels(ln: Line) -> bool:
+    """A line of upright status headers only ("umgesetzt  in Bearbeitung …")."""
+    cells = _cells(ln.words)
+    return all(upright_status_columns([Line(ln.page, tuple(c))]) for c in cells)
+
+
 def header_lines(band: list[Line], rotated_bottom: float) -> int:
-    """How many of the lines above a page's first row are its header: set bold, beside the rotated
-    headers, or tight below the header line before; the rest continue the row the last page ended in."""
+    """How many of the lines above a page's first row are its header (on a page the table continues on):
+    set bold, beside the rotated headers, status labels, or tight below the header line before; the rest
+    continue the row the last page ended in."""
     n = 0
     for i, ln in enumerate(band):
-        tight = i > 0 and ln.page == band[i - 1].page and ln.top - band[i - 1].top <= HEADER_PITCH * band[i - 1].size
-        if not (i == 0 or ln.bold or tight or ln.top < rotated_bottom):
+        tight = i > 0 and ln.top - band[i - 1].top <= HEADER_PITCH * band[i - 1].size
+        if not (i == 0 or ln.bold or tight or ln.top < rotated_bottom or _status_labels(ln)):
             break
         n += 1
     return n
@@ -250,12 +257,13 @@ class Table:
         """Right edge of a column's text: the furthest any of its words reaches."""
         return max((w.x1 for r in self.rows for ws in r.cells.get(name, []) for w in ws), default=0.0)
 
-    def read_page(self, lines: list[Line], rotated: list[Char]) -> None:
-        """One page's share of the table: a header band (if printed) and the rows below it."""
+    def read_page(self, lines: list[Line], rotated: list[Char], titled: bool) -> None:
+        """One page's share of the table: a header band (if printed) and the rows below it. `titled`: the
+        table's title is on this page, so nothing above the first row can continue an earlier row."""
         first = next((i for i, ln in enumerate(lines) if any(self.opens.match(w.text) for w in ln.words)), len(lines))
         top = lines[first].top if first < len(lines) else math.inf
         rot = [c for c in rotated if (c.top + c.bottom) / 2 < top]
-        head = header_lines(lines[:first], max((c.bottom for c in rot), default=-math.inf))
+        head = first if titled else header_lines(lines[:first], max((c.bottom for c in rot), default=-math.inf))
         band, data = lines[:head], lines[head:]
         named = named_columns([w for ln in band for w in ln.words] + rotated_words(rot), self.spec)
         if len(named) >= MIN_NAMED:
@@ -310,7 +318,8 @@ def _read_tables(lines: list[Line], kinds: dict[str, Callable[[], Table]], rotat
 
     def flush():
         if chunk and tables:
-            tables[-1][2].read_page(chunk, rotated_by_page.get(chunk[0].page, []))
+            titled = tables[-1][1].page == chunk[0].page
+            tables[-1][2].read_page(chunk, rotated_by_page.get(chunk[0].page, []), titled)
 
     for ln in lines:
         kind = next((k for k in kinds if titles[k].match(ln.text)), None)

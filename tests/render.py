@@ -34,6 +34,10 @@ class Style:
     footer_legend: bool = False  # the status legend and the page label on one line at the foot
     mirrored: bool = False  # page labels at the outer margin: left on even pages, right on odd ones
     cover_stand: str = "Fortschreibung – Stand: {stand}"  # the cover line ({stand}, {stand_words})
+    table_rules: bool = True  # Projektliste and Archiv tables ruled (False: columns only by their text)
+    list_landscape: bool = False  # Projektliste pages in landscape (a landscape page size, like LibreOffice)
+    list_widths: float = 1.0  # Projektliste column widths, scaled (< 1: more multi-line cells)
+    marks_middle: bool = False  # the status "x" set at a multi-line row's vertical middle, on its own line
 
 
 class Typesetter:
@@ -72,6 +76,12 @@ class Typesetter:
         if self.legend and not st.footer_legend:
             self.c.setFont(st.font, 7)
             self.c.drawString(st.left + 30, self.h - (44 if st.running_header else 30), LEGEND)
+
+    def orient(self, landscape: bool):
+        """Set the page just begun to A4 landscape or portrait (the page size, not a /Rotate)."""
+        self.w, self.h = (A4[1], A4[0]) if landscape else A4
+        self.c.setPageSize((self.w, self.h))
+        self.y = self.h - self.st.top
 
     def need(self, height: float):
         if self.y - height < self.st.bottom:
@@ -202,8 +212,9 @@ class Typesetter:
                         self.c.drawString(cx - 2, bottom - 8 - j * 7, s)
                 bottom -= 55
             self.y = bottom
-            self.c.line(st.left, top, xs[-1], top)
-            self.c.line(st.left, self.y, xs[-1], self.y)
+            if st.table_rules:
+                self.c.line(st.left, top, xs[-1], top)
+                self.c.line(st.left, self.y, xs[-1], self.y)
 
         header()
         for k, row in enumerate(rows):
@@ -213,16 +224,20 @@ class Typesetter:
                 self.new_page()
                 header()
             self.y -= 4
+            y0 = self.y
             for i in range(n):
                 self.y -= size * 1.25
                 for j, cell in enumerate(cells):
                     if i < len(cell):
                         self.c.setFont(st.font, size)
                         self.c.drawString(xs[j] + 3, self.y, " ".join(cell[i]))
-                if i == 0 and marks and marks[k] is not None:
+                if i == 0 and marks and marks[k] is not None and not (st.marks_middle and n > 1):
                     self.c.drawString(xs[2] + 8 + marks[k] * 16, self.y, "x")
+            if st.marks_middle and n > 1 and marks and marks[k] is not None:
+                self.c.drawString(xs[2] + 8 + marks[k] * 16, y0 - size * 1.25 * (n + 1) / 2, "x")
             self.y -= 5
-            self.c.line(st.left, self.y, xs[-1], self.y)
+            if st.table_rules:
+                self.c.line(st.left, self.y, xs[-1], self.y)
 
     def save(self):
         self.new_page()
@@ -320,14 +335,19 @@ def _render(gold: dict, path: str, st: Style, total: int) -> int:
     t.legend = False
     cols = [("Nr.", 42), ("Projekt\nTextteil", 150), ("Projektstatus", 70), ("Zusammenarbeit mit\nKommunen", 110),
             ("Verantwortlichkeit\nAbteilung/Sachgebiet", 95)]
+    if st.list_landscape:
+        cols = [(name, w * 1.5) for name, w in cols]
+    cols = [(name, w * (st.list_widths if i != 2 else 1.0)) for i, (name, w) in enumerate(cols)]
     for pl in gold["project_lists"]:
         t.new_page()
+        t.orient(st.list_landscape)
         t.para(pl["title"], bold=True, size=13)
         t.gap(1)
         rows = [[r["number"], r["title"], "", r["cooperation"], r["responsible"]] for r in pl["rows"]]
         marks = [STATUS.index(r["status"]) if r["status"] in STATUS else None for r in pl["rows"]]
         t.table(cols, rows, marks, STATUS)
     t.new_page()
+    t.orient(False)
     t.y -= 100
     t.para("Archiv", bold=True, size=20)
     t.para("der Projekte, die nicht mehr im Report enthalten sind", bold=True, size=13)
