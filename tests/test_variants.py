@@ -22,7 +22,13 @@ STYLES = {
     "mirrored-page-labels": Style(font="Times-Roman", bold="Times-Bold", size=11, mirrored=True,
                                   page_label="Seite {n} von {total}",
                                   cover_stand="Dieser Bericht gibt den Sachstand wieder (Stand: {stand})."),
+    "lists-unruled-upright": Style(font="Times-Roman", bold="Times-Bold", rotated_headers=False, table_rules=False,
+                                   list_widths=0.85),
+    "lists-landscape-middle-marks": Style(list_landscape=True, marks_middle=True, list_widths=0.8, table_rules=False),
 }
+# Styles whose page numbers sit at another height on some pages (landscape lists): until furniture is found
+# per page (issue 12, layout), those numbers leak into the body; the tables themselves must already be exact.
+FURNITURE_PENDING = {"lists-landscape-middle-marks"}
 STRUCTURE = ("edition stand", "goals", "sections", "projects found", "project status", "project since",
              "project extra_header", "project block labels", "committee", "archive completed", "archive dropped")
 
@@ -41,7 +47,13 @@ def variant(request, tmp_path_factory):
     return g, to_gold(extract_checked(str(pdf))), pdf
 
 
-def test_structure_is_exact(variant):
+def _furniture_pending(request):
+    if request.node.callspec.params["variant"] in FURNITURE_PENDING:
+        request.applymarker(pytest.mark.xfail(reason="page numbers at two heights: furniture per page pending"))
+
+
+def test_structure_is_exact(variant, request):
+    _furniture_pending(request)
     g, pred, _ = variant
     ok, lines = score(g, pred, verbose=True)
     print("\n".join(lines))
@@ -50,7 +62,19 @@ def test_structure_is_exact(variant):
         assert "100.00 %" in line and "<<" not in line, line
 
 
-def test_every_text_miss_is_the_hyphen_space_ambiguity(variant):
+def test_list_rows_are_exact(variant):
+    """Every Projektliste row: number and status exact, its cells' text up to the wrap-space ambiguity."""
+    g, pred, _ = variant
+    want = [r for pl in g["project_lists"] for r in pl["rows"]]
+    got = [r for pl in pred["project_lists"] for r in pl["rows"]]
+    assert [(r["number"], r["status"]) for r in got] == [(r["number"], r["status"]) for r in want]
+    for a, b in zip(got, want):
+        for k in ("title", "cooperation", "responsible"):
+            assert squeeze(a[k]) == squeeze(b[k]), (b["number"], k, a[k], b[k])
+
+
+def test_every_text_miss_is_the_hyphen_space_ambiguity(variant, request):
+    _furniture_pending(request)
     g, pred, _ = variant
     ok, lines = score(g, pred, verbose=True)
     misses = [l for l in lines if l.strip().startswith(("gold:", "got:"))]
