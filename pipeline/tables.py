@@ -252,6 +252,7 @@ class Table:
         self.named: dict[str, tuple[float, float]] = {}
         self.status: tuple[str, list[tuple[float, str]]] = ("center", [])
         self.rows: list[_Row] = []
+        self.unplaced: list[Line] = []  # lines on the table's pages that belong to no row (reported, never dropped)
 
     def edge(self, name: str) -> float:
         """Right edge of a column's text: the furthest any of its words reaches."""
@@ -273,15 +274,15 @@ class Table:
         else:
             data = lines  # no header on this page: the table just continues
         if not self.named:
+            self.unplaced += data
             return
         cols = grid(self.named, text_blocks(data, vocab().marks))
         reach = self._reach(data)
-        prev: Line | None = None
-        for ln in data:
-            if prev is not None and ln.top - prev.bottom > max(reach, REACH * ln.size):
-                break  # below the table: a page number, a note; never part of a cell
-            self._add(ln, cols, prev)
-            prev = ln
+        for i, ln in enumerate(data):
+            if i and ln.top - data[i - 1].bottom > max(reach, REACH * ln.size):
+                self.unplaced += data[i:]  # below the table: a page number, a note; never part of a cell
+                break
+            self._add(ln, cols)
 
     def _reach(self, data: list[Line]) -> float:
         """How far below its previous line a line may start and still be in the table: a multiple of the
@@ -289,7 +290,8 @@ class Table:
         gaps = [b.top - a.bottom for a, b in zip(data, data[1:]) if any(self.opens.match(w.text) for w in b.words)]
         return ROW_GAPS * median(gaps) if gaps else 0.0
 
-    def _add(self, ln: Line, cols: list[Column], prev: Line | None) -> None:
+    def _add(self, ln: Line, cols: list[Column]) -> None:
+        """File a line's words under their columns: a new row where the row-opening column says so."""
         parts: dict[str, list[Word]] = {}
         marks: list[Word] = []
         for w in ln.words:
@@ -341,8 +343,9 @@ def _in_column(name: str, rx: re.Pattern) -> Callable[[dict[str, list[Word]]], b
 
 # ---------------------------------------------------------------- Projektliste
 
-def parse_project_lists(lines: list[Line], rotated_by_page: dict[int, list[Char]]) -> list[ProjectList]:
-    """Every 'Projektliste „…“' table with its rows."""
+def parse_project_lists(lines: list[Line], rotated_by_page: dict[int, list[Char]],
+                        unplaced: list[Line] | None = None) -> list[ProjectList]:
+    """Every 'Projektliste „…“' table with its rows; lines in no row are appended to `unplaced`."""
     spec = vocab().columns["list"]
     new = lambda: Table(spec, _in_column("number", NUMBER), NUMBER)
     lists: list[ProjectList] = []
@@ -353,6 +356,8 @@ def parse_project_lists(lines: list[Line], rotated_by_page: dict[int, list[Char]
         for r in pl.rows:
             r.theme = pl.theme
         lists.append(pl)
+        if unplaced is not None:
+            unplaced += table.unplaced
     return lists
 
 
@@ -373,8 +378,9 @@ def _list_row(r: _Row, table: Table) -> ListRow:
 
 # ---------------------------------------------------------------- Archiv
 
-def parse_archive(lines: list[Line]) -> tuple[str, list[ArchiveRow]]:
-    """The 'Umgesetzte Projekte' and 'Entfallene Projekte' tables of the Archiv chapter."""
+def parse_archive(lines: list[Line], unplaced: list[Line] | None = None) -> tuple[str, list[ArchiveRow]]:
+    """The 'Umgesetzte Projekte' and 'Entfallene Projekte' tables of the Archiv chapter; lines in no row
+    are appended to `unplaced`."""
     v = vocab()
     since = next((m.group(1) for ln in lines if (m := v.titles["archive_since"].search(ln.text))), "")
     kinds = {"completed": lambda: Table(v.columns["completed"], _in_column("report", DATE), DATE),
@@ -385,4 +391,6 @@ def parse_archive(lines: list[Line]) -> tuple[str, list[ArchiveRow]]:
             c = lambda n: table.text(r, n)
             rows.append(ArchiveRow(kind, c("theme"), c("project"), c("report"), c("number"), c("reason"),
                                    c("last_mention"), Box.of(r.lines)))
+        if unplaced is not None:
+            unplaced += table.unplaced
     return since, rows

@@ -35,7 +35,8 @@ class Style:
     mirrored: bool = False  # page labels at the outer margin: left on even pages, right on odd ones
     cover_stand: str = "Fortschreibung – Stand: {stand}"  # the cover line ({stand}, {stand_words})
     table_rules: bool = True  # Projektliste and Archiv tables ruled (False: columns only by their text)
-    list_landscape: bool = False  # Projektliste pages in landscape (a landscape page size, like LibreOffice)
+    list_landscape: str = ""  # Projektliste pages in landscape: "size" (a landscape page, like LibreOffice) or
+    # "rotate" (a portrait page shown turned by /Rotate 90, its text drawn sideways)
     list_widths: float = 1.0  # Projektliste column widths, scaled (< 1: more multi-line cells)
     marks_middle: bool = False  # the status "x" set at a multi-line row's vertical middle, on its own line
 
@@ -71,17 +72,31 @@ class Typesetter:
         else:
             self.c.drawCentredString(self.w / 2, 30, label)
         self.c.showPage()
+        self._begin()
         self.page += 1
         self.y = self.h - st.top
         if self.legend and not st.footer_legend:
             self.c.setFont(st.font, 7)
             self.c.drawString(st.left + 30, self.h - (44 if st.running_header else 30), LEGEND)
 
+    rotate = False  # pages are portrait media shown turned by /Rotate 90
+
     def orient(self, landscape: bool):
-        """Set the page just begun to A4 landscape or portrait (the page size, not a /Rotate)."""
-        self.w, self.h = (A4[1], A4[0]) if landscape else A4
-        self.c.setPageSize((self.w, self.h))
+        """Set the page just begun to A4 landscape or portrait (how: Style.list_landscape)."""
+        mode = self.st.list_landscape if landscape else ""
+        if self.rotate:
+            self.c.transform(0, -1, 1, 0, 0, A4[0])  # undo the sideways mapping _begin set on this page
+        self.rotate = mode == "rotate"
+        self.w, self.h = (A4[1], A4[0]) if mode else A4
+        self.c.setPageSize((A4[1], A4[0]) if mode == "size" else A4)
+        self._begin()
         self.y = self.h - self.st.top
+
+    def _begin(self):
+        """Start drawing a page: for a /Rotate 90 page, landscape coordinates mapped onto the portrait media."""
+        self.c.setPageRotation(90 if self.rotate else 0)
+        if self.rotate:
+            self.c.transform(0, 1, -1, 0, A4[0], 0)
 
     def need(self, height: float):
         if self.y - height < self.st.bottom:

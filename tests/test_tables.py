@@ -76,7 +76,9 @@ def _list_page(top: float = 100.0, page: int = 1, header: bool = True) -> list[L
 
 
 def test_projektliste_without_rules_upright_headers_and_multi_line_cells():
-    lists = parse_project_lists(_list_page(), {})
+    unplaced: list[Line] = []
+    lists = parse_project_lists(_list_page(), {}, unplaced)
+    assert [ln.text for ln in unplaced] == ["7"]  # reported as text in no record, not glued to a cell
     assert len(lists) == 1 and lists[0].theme == "5" and lists[0].title == "Projektliste „Mobilität“"
     assert [(r.number, r.title, r.status, r.cooperation, r.responsible) for r in lists[0].rows] == [
         ("5.1.2.1", "klimaneutrale Antriebe", "umgesetzt", "Anröchte, Ense", "80.02"),
