@@ -17,7 +17,7 @@ from typing import Callable
 import regex as re
 
 from .config import load
-from .fields import SHORT_WORDS, joiner
+from .fields import SHORT_WORDS, join_lines, joiner
 from .records import ArchiveRow, Box, Char, Line, ListRow, ProjectList, Word
 from .segment import STATUS_WORDS
 
@@ -33,6 +33,7 @@ ROW_GAPS = 2.0  # ... where "usual" is the median gap above a row start, times t
 ROT_X = 0.5  # rotated letters whose centres lie this close in x (fraction of their height) form one run
 ROT_WORD_GAP = 0.15  # a vertical gap this wide in a run of rotated letters separates two words
 HEADER_PITCH = 1.5  # a header cell's wrapped lines follow each other at most this far apart
+TITLE_SIZE = 0.5  # a title's wrapped line has its font size to within this (points)
 MIN_NAMED = 3  # a header band names at least this many columns
 
 
@@ -296,7 +297,7 @@ class Table:
         marks: list[Word] = []
         for w in ln.words:
             name = column_of(w, cols)
-            if w.text in vocab().marks and name in ("status", "title", "number"):
+            if w.text in vocab().marks and "status" in self.named and name in ("status", "title", "number"):
                 marks.append(w)
             else:
                 parts.setdefault(name, []).append(w)
@@ -312,15 +313,23 @@ class Table:
         return join_cell(row.cells.get(name, []), self.edge(name))
 
 
-def _read_tables(lines: list[Line], kinds: dict[str, Callable[[], Table]], rotated_by_page) -> list[tuple[str, Line, Table]]:
-    """Split lines at the tables' titles and feed each table its lines page by page."""
+def _continues_title(title: list[Line], ln: Line) -> bool:
+    """A long title wrapped onto the next line: same page, same size and weight, set tight below."""
+    last = title[-1]
+    return ln.page == last.page and ln.bold == last.bold and abs(ln.size - last.size) < TITLE_SIZE \
+        and 0 < ln.top - last.top <= HEADER_PITCH * last.size
+
+
+def _read_tables(lines: list[Line], kinds: dict[str, Callable[[], Table]],
+                 rotated_by_page) -> list[tuple[str, list[Line], Table]]:
+    """Split lines at the tables' titles (title lines kept) and feed each table its lines page by page."""
     titles = vocab().titles
-    tables: list[tuple[str, Line, Table]] = []
+    tables: list[tuple[str, list[Line], Table]] = []
     chunk: list[Line] = []
 
     def flush():
         if chunk and tables:
-            titled = tables[-1][1].page == chunk[0].page
+            titled = tables[-1][1][0].page == chunk[0].page
             tables[-1][2].read_page(chunk, rotated_by_page.get(chunk[0].page, []), titled)
 
     for ln in lines:
@@ -329,7 +338,9 @@ def _read_tables(lines: list[Line], kinds: dict[str, Callable[[], Table]], rotat
             flush()
             chunk = []
         if kind:
-            tables.append((kind, ln, kinds[kind]()))
+            tables.append((kind, [ln], kinds[kind]()))
+        elif tables and not chunk and _continues_title(tables[-1][1], ln):
+            tables[-1][1].append(ln)
         else:
             chunk.append(ln)
     flush()
@@ -350,7 +361,7 @@ def parse_project_lists(lines: list[Line], rotated_by_page: dict[int, list[Char]
     new = lambda: Table(spec, _in_column("number", NUMBER), NUMBER)
     lists: list[ProjectList] = []
     for _, title, table in _read_tables(lines, {"list": new}, rotated_by_page):
-        pl = ProjectList("", title.text, [_list_row(r, table) for r in table.rows])
+        pl = ProjectList("", join_lines(title), [_list_row(r, table) for r in table.rows])
         firsts = [r.number.split(".")[0] for r in pl.rows if r.number]
         pl.theme = max(set(firsts), key=firsts.count) if firsts else ""
         for r in pl.rows:

@@ -132,3 +132,12 @@ def test_archive_rows_start_at_their_date_and_keep_multi_line_cells():
     assert [(r.kind, r.theme, r.project, r.reason, r.last_mention) for r in rows] == [
         ("dropped", "Wirtschaft/Beschäftigung", "Gamification", "Mehrfachnennung: DorfApps", "01.10.2023"),
         ("dropped", "Konsum", "Marken", "kein", "01.04.2024")]
+
+
+def test_a_wrapped_list_title_is_one_title():
+    lines = _list_page()
+    lines[0] = line(w("Projektliste", 60, 100, size=13, bold=True), w("„Gesellschaft/soziale", 150, 100, size=13, bold=True,
+                                                                      space=True))
+    lines.insert(1, line(w("Gerechtigkeit/Gesundheit“", 60, 116, size=13, bold=True)))
+    pl = parse_project_lists(lines, {})[0]
+    assert pl.title == "Projektliste „Gesellschaft/soziale Gerechtigkeit/Gesundheit“" and len(pl.rows) == 2
