@@ -34,6 +34,7 @@ ROT_X = 0.5  # rotated letters whose centres lie this close in x (fraction of th
 ROT_WORD_GAP = 0.15  # a vertical gap this wide in a run of rotated letters separates two words
 HEADER_PITCH = 1.5  # a header cell's wrapped lines follow each other at most this far apart
 TITLE_SIZE = 0.5  # a title's wrapped line has its font size to within this (points)
+RUN_PITCH = 1.5  # lines of one cell follow each other at most this far apart (top to top)
 MIN_NAMED = 3  # a header band names at least this many columns
 
 
@@ -235,7 +236,21 @@ def header_lines(band: list[Line], rotated_bottom: float) -> int:
     return n
 
 
+def _row_top(ln: Line, nxt: Line) -> bool:
+    """A plain line set tight above the next: part of the same row, not of the header."""
+    return not ln.bold and nxt.top - ln.top <= RUN_PITCH * nxt.size
+
+
 # ---------------------------------------------------------------- one table over its pages
+
+@dataclass
+class _Piece:
+    """One table line: its words by column, its status marks, and whether it opens a row."""
+    line: Line
+    parts: dict[str, list[Word]]
+    marks: list[Word]
+    opens: bool
+
 
 @dataclass
 class _Row:
@@ -243,6 +258,15 @@ class _Row:
     cells: dict[str, list[list[Word]]] = field(default_factory=dict)
     marks: list[Word] = field(default_factory=list)
     status_cols: tuple[str, list[tuple[float, str]]] = ("center", [])
+
+    def take(self, ln: Line, parts: dict[str, list[Word]], marks: list[Word]) -> None:
+        """Add a line's share to this row, keeping lines and cell lines in printed order."""
+        if not any(l is ln for l in self.lines):
+            self.lines.append(ln)
+            self.lines.sort(key=lambda l: (l.page, l.top))
+        self.marks.extend(marks)
+        for name, ws in parts.items():
+            self.cells.setdefault(name, []).append(ws)
 
 
 class Table:
@@ -266,6 +290,8 @@ class Table:
         top = lines[first].top if first < len(lines) else math.inf
         rot = [c for c in rotated if (c.top + c.bottom) / 2 < top]
         head = first if titled else header_lines(lines[:first], max((c.bottom for c in rot), default=-math.inf))
+        while 0 < head and first < len(lines) and _row_top(lines[head - 1], lines[head]):
+            head -= 1  # the upper half of a first row whose cells are centred
         band, data = lines[:head], lines[head:]
         named = named_columns([w for ln in band for w in ln.words] + rotated_words(rot), self.spec)
         if len(named) >= MIN_NAMED:
@@ -279,11 +305,17 @@ class Table:
             return
         cols = grid(self.named, text_blocks(data, vocab().marks))
         reach = self._reach(data)
+        pieces: list[_Piece] = []
         for i, ln in enumerate(data):
             if i and ln.top - data[i - 1].bottom > max(reach, REACH * ln.size):
                 self.unplaced += data[i:]  # below the table: a page number, a note; never part of a cell
                 break
-            self._add(ln, cols)
+            pieces.append(self._split(ln, cols))
+        if self._middle_aligned(pieces):
+            self._add_centred(pieces)
+        else:
+            for pc in pieces:
+                self._add(pc)
 
     def _reach(self, data: list[Line]) -> float:
         """How far below its previous line a line may start and still be in the table: a multiple of the
@@ -291,8 +323,8 @@ class Table:
         gaps = [b.top - a.bottom for a, b in zip(data, data[1:]) if any(self.opens.match(w.text) for w in b.words)]
         return ROW_GAPS * median(gaps) if gaps else 0.0
 
-    def _add(self, ln: Line, cols: list[Column]) -> None:
-        """File a line's words under their columns: a new row where the row-opening column says so."""
+    def _split(self, ln: Line, cols: list[Column]) -> _Piece:
+        """A line's words by column (status marks apart), and whether it opens a row."""
         parts: dict[str, list[Word]] = {}
         marks: list[Word] = []
         for w in ln.words:
@@ -301,16 +333,66 @@ class Table:
                 marks.append(w)
             else:
                 parts.setdefault(name, []).append(w)
-        if self.starts_row(parts) or not self.rows:
+        return _Piece(ln, parts, marks, self.starts_row(parts))
+
+    def _add(self, pc: _Piece) -> None:
+        """File a line under the row it opens, else under the row above (cells set at the row's top)."""
+        if pc.opens or not self.rows:
             self.rows.append(_Row([], status_cols=self.status))
-        row = self.rows[-1]
-        row.lines.append(ln)
-        row.marks.extend(marks)
-        for name, ws in parts.items():
-            row.cells.setdefault(name, []).append(ws)
+        self.rows[-1].take(pc.line, pc.parts, pc.marks)
+
+    @staticmethod
+    def _middle_aligned(pieces: list[_Piece]) -> bool:
+        """Cells centred in their rows: a row-opening line lacks a cell whose lines sit tight above and below
+        it (set at the row's top, a cell would start on the row's first line)."""
+        for i in range(1, len(pieces) - 1):
+            above, pc, below = pieces[i - 1], pieces[i], pieces[i + 1]
+            tight = pc.line.top - above.line.top <= RUN_PITCH * pc.line.size \
+                and below.line.top - pc.line.top <= RUN_PITCH * pc.line.size
+            if pc.opens and tight and not above.opens and not below.opens \
+                    and (set(above.parts) & set(below.parts)) - set(pc.parts):
+                return True
+        return False
+
+    def _add_centred(self, pieces: list[_Piece]) -> None:
+        """File each column's runs of lines under the row-opening line nearest to them (cells centred)."""
+        anchors = [pc for pc in pieces if pc.opens]
+        if not anchors:
+            for pc in pieces:
+                self._add(pc)
+            return
+        rows = {id(pc): _Row([], status_cols=self.status) for pc in anchors}
+        y = lambda pc: (pc.line.top + pc.line.bottom) / 2
+        nearest = lambda at: rows[id(min(anchors, key=lambda a: abs(y(a) - at)))]
+        for name in {n for pc in pieces for n in pc.parts} | {_MARKS}:
+            for run in _runs([pc for pc in pieces if (pc.marks if name == _MARKS else name in pc.parts)]):
+                opened = [pc for pc in run if pc.opens]
+                for pc in run:
+                    row = rows[id(opened[0])] if len(opened) == 1 else \
+                        nearest(sum(map(y, run)) / len(run) if not opened else y(pc))
+                    if name == _MARKS:
+                        row.take(pc.line, {}, pc.marks)
+                    else:
+                        row.take(pc.line, {name: pc.parts[name]}, [])
+        self.rows += [rows[id(pc)] for pc in anchors]
 
     def text(self, row: _Row, name: str) -> str:
+        """A cell's text, its wrapped lines re-joined."""
         return join_cell(row.cells.get(name, []), self.edge(name))
+
+
+_MARKS = "\0marks"  # the status marks, filed like one more column
+
+
+def _runs(pieces: list[_Piece]) -> list[list[_Piece]]:
+    """Pieces of one column split where more than a line pitch separates them: one run, one cell."""
+    runs: list[list[_Piece]] = []
+    for pc in pieces:
+        if runs and pc.line.top - runs[-1][-1].line.top <= RUN_PITCH * pc.line.size:
+            runs[-1].append(pc)
+        else:
+            runs.append([pc])
+    return runs
 
 
 def _continues_title(title: list[Line], ln: Line) -> bool:

@@ -39,6 +39,7 @@ class Style:
     # "rotate" (a portrait page shown turned by /Rotate 90, its text drawn sideways)
     list_widths: float = 1.0  # Projektliste column widths, scaled (< 1: more multi-line cells)
     marks_middle: bool = False  # the status "x" set at a multi-line row's vertical middle, on its own line
+    cells_middle: bool = False  # every table cell centred vertically in its row (HTML's default), marks too
 
 
 class Typesetter:
@@ -244,11 +245,13 @@ class Typesetter:
                 self.y -= size * 1.25
                 for j, cell in enumerate(cells):
                     if i < len(cell):
+                        shift = (n - len(cell)) / 2 * size * 1.25 if st.cells_middle else 0.0
                         self.c.setFont(st.font, size)
-                        self.c.drawString(xs[j] + 3, self.y, " ".join(cell[i]))
-                if i == 0 and marks and marks[k] is not None and not (st.marks_middle and n > 1):
+                        self.c.drawString(xs[j] + 3, self.y - shift, " ".join(cell[i]))
+                middle = (st.marks_middle or st.cells_middle) and n > 1
+                if i == 0 and marks and marks[k] is not None and not middle:
                     self.c.drawString(xs[2] + 8 + marks[k] * 16, self.y, "x")
-            if st.marks_middle and n > 1 and marks and marks[k] is not None:
+            if (st.marks_middle or st.cells_middle) and n > 1 and marks and marks[k] is not None:
                 self.c.drawString(xs[2] + 8 + marks[k] * 16, y0 - size * 1.25 * (n + 1) / 2, "x")
             self.y -= 5
             if st.table_rules:

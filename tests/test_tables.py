@@ -141,3 +141,19 @@ def test_a_wrapped_list_title_is_one_title():
     lines.insert(1, line(w("Gerechtigkeit/Gesundheit“", 60, 116, size=13, bold=True)))
     pl = parse_project_lists(lines, {})[0]
     assert pl.title == "Projektliste „Gesellschaft/soziale Gerechtigkeit/Gesundheit“" and len(pl.rows) == 2
+
+
+def test_cells_centred_in_their_rows_go_to_the_row_they_are_centred_on():
+    """HTML's default: each cell centred vertically; a two-line title sits half a line above and below
+    the number, a three-line cell a line above and below."""
+    hdr = _list_page()[:3]
+    y = 200
+    rows = [line(w("Energie-", 110, y - 5)), line(w("Anröchte,", 340, y - 10, space=True)),
+            line(w("5.1.2.1", 60, y), w("x", 252, y), w("Ense,", 340, y, space=True), w("80.02", 450, y)),
+            line(w("beratung", 110, y + 5), w("Soest", 340, y + 10)),
+            line(w("5.1.2.2", 60, y + 24), w("Bulli", 110, y + 24), w("x", 300, y + 24), w("80.01", 450, y + 24))]
+    rows.sort(key=lambda l: l.top)
+    got = parse_project_lists(hdr + rows, {})[0].rows
+    assert [(r.number, r.title, r.status, r.cooperation, r.responsible) for r in got] == [
+        ("5.1.2.1", "Energie-beratung", "umgesetzt", "Anröchte, Ense, Soest", "80.02"),
+        ("5.1.2.2", "Bulli", "in Bearbeitung", "", "80.01")]

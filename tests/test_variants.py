@@ -26,6 +26,7 @@ STYLES = {
                                    list_widths=0.85),
     "lists-landscape-middle-marks": Style(list_landscape="size", marks_middle=True, list_widths=0.8, table_rules=False),
     "lists-rotate-90": Style(font="Times-Roman", bold="Times-Bold", list_landscape="rotate", rotated_headers=False),
+    "tables-cells-centred": Style(cells_middle=True, table_rules=False, list_widths=0.8),
 }
 STRUCTURE = ("edition stand", "goals", "sections", "projects found", "project status", "project since",
              "project extra_header", "project block labels", "committee", "archive completed", "archive dropped")
