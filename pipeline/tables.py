@@ -286,24 +286,36 @@ class Table:
     def read_page(self, lines: list[Line], rotated: list[Char], titled: bool) -> None:
         """One page's share of the table: a header band (if printed) and the rows below it. `titled`: the
         table's title is on this page, so nothing above the first row can continue an earlier row."""
+        data = self._header(lines, rotated, titled)
+        if not self.named:
+            self.unplaced += data
+            return
+        pieces = self._pieces(data, grid(self.named, text_blocks(data, vocab().marks)))
+        if self._middle_aligned(pieces):
+            self._add_centred(pieces)
+        else:
+            for pc in pieces:
+                self._add(pc)
+
+    def _header(self, lines: list[Line], rotated: list[Char], titled: bool) -> list[Line]:
+        """Read the page's header band, if it names enough columns; returns the lines below it."""
         first = next((i for i, ln in enumerate(lines) if any(self.opens.match(w.text) for w in ln.words)), len(lines))
         top = lines[first].top if first < len(lines) else math.inf
         rot = [c for c in rotated if (c.top + c.bottom) / 2 < top]
         head = first if titled else header_lines(lines[:first], max((c.bottom for c in rot), default=-math.inf))
         while 0 < head and first < len(lines) and _row_top(lines[head - 1], lines[head]):
             head -= 1  # the upper half of a first row whose cells are centred
-        band, data = lines[:head], lines[head:]
+        band = lines[:head]
         named = named_columns([w for ln in band for w in ln.words] + rotated_words(rot), self.spec)
-        if len(named) >= MIN_NAMED:
-            self.named = named
-            cols = status_columns(rot)
-            self.status = ("center", cols) if cols else ("left", upright_status_columns(band))
-        else:
-            data = lines  # no header on this page: the table just continues
-        if not self.named:
-            self.unplaced += data
-            return
-        cols = grid(self.named, text_blocks(data, vocab().marks))
+        if len(named) < MIN_NAMED:
+            return lines  # no header on this page: the table just continues
+        self.named = named
+        cols = status_columns(rot)
+        self.status = ("center", cols) if cols else ("left", upright_status_columns(band))
+        return lines[head:]
+
+    def _pieces(self, data: list[Line], cols: list[Column]) -> list[_Piece]:
+        """The table's lines split by column, up to where the table ends on the page."""
         reach = self._reach(data)
         pieces: list[_Piece] = []
         for i, ln in enumerate(data):
@@ -311,11 +323,7 @@ class Table:
                 self.unplaced += data[i:]  # below the table: a page number, a note; never part of a cell
                 break
             pieces.append(self._split(ln, cols))
-        if self._middle_aligned(pieces):
-            self._add_centred(pieces)
-        else:
-            for pc in pieces:
-                self._add(pc)
+        return pieces
 
     def _reach(self, data: list[Line]) -> float:
         """How far below its previous line a line may start and still be in the table: a multiple of the
@@ -355,25 +363,18 @@ class Table:
         return False
 
     def _add_centred(self, pieces: list[_Piece]) -> None:
-        """File each column's runs of lines under the row-opening line nearest to them (cells centred)."""
+        """File each column's runs of lines under the row-opening line they are centred on."""
         anchors = [pc for pc in pieces if pc.opens]
         if not anchors:
             for pc in pieces:
                 self._add(pc)
             return
         rows = {id(pc): _Row([], status_cols=self.status) for pc in anchors}
-        y = lambda pc: (pc.line.top + pc.line.bottom) / 2
-        nearest = lambda at: rows[id(min(anchors, key=lambda a: abs(y(a) - at)))]
-        for name in {n for pc in pieces for n in pc.parts} | {_MARKS}:
+        for name in sorted({n for pc in pieces for n in pc.parts}) + [_MARKS]:
             for run in _runs([pc for pc in pieces if (pc.marks if name == _MARKS else name in pc.parts)]):
-                opened = [pc for pc in run if pc.opens]
                 for pc in run:
-                    row = rows[id(opened[0])] if len(opened) == 1 else \
-                        nearest(sum(map(y, run)) / len(run) if not opened else y(pc))
-                    if name == _MARKS:
-                        row.take(pc.line, {}, pc.marks)
-                    else:
-                        row.take(pc.line, {name: pc.parts[name]}, [])
+                    row = rows[id(_anchor_of(pc, run, anchors))]
+                    row.take(pc.line, {} if name == _MARKS else {name: pc.parts[name]}, pc.marks if name == _MARKS else [])
         self.rows += [rows[id(pc)] for pc in anchors]
 
     def text(self, row: _Row, name: str) -> str:
@@ -382,6 +383,20 @@ class Table:
 
 
 _MARKS = "\0marks"  # the status marks, filed like one more column
+
+
+def _mid(pc: _Piece) -> float:
+    return (pc.line.top + pc.line.bottom) / 2
+
+
+def _anchor_of(pc: _Piece, run: list[_Piece], anchors: list[_Piece]) -> _Piece:
+    """The row-opening line a centred cell line belongs to: the one inside its run, else the one nearest
+    the run's middle (or, where a run spans several rows' cells, nearest the line itself)."""
+    opened = [a for a in run if a.opens]
+    if len(opened) == 1:
+        return opened[0]
+    at = _mid(pc) if opened else sum(map(_mid, run)) / len(run)
+    return min(anchors, key=lambda a: abs(_mid(a) - at))
 
 
 def _runs(pieces: list[_Piece]) -> list[list[_Piece]]:
