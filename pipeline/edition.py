@@ -107,8 +107,8 @@ def assemble(pages, source: str) -> Edition:
                 for pb in sb.projects:
                     sec.projects.append(_project(pb, sec.status, metrics, left))
 
-    ed.project_lists = parse_project_lists(doc.lists, {p.number: p.rotated for p in pages})
-    ed.archive_since, ed.archive = parse_archive(doc.archive)
+    ed.project_lists = parse_project_lists(doc.lists, {p.number: p.rotated for p in pages}, doc.stray)
+    ed.archive_since, ed.archive = parse_archive(doc.archive, doc.stray)
     titles = {pl.theme: re.sub(r"^Projektliste\s*", "", pl.title).strip("„“\"' ") for pl in ed.project_lists}
     for th in ed.themes:
         th.list_title = titles.get(th.number, "")

@@ -37,6 +37,12 @@ class Style:
     footer_legend: bool = False  # the status legend and the page label on one line at the foot
     mirrored: bool = False  # page labels at the outer margin: left on even pages, right on odd ones
     cover_stand: str = "Fortschreibung – Stand: {stand}"  # the cover line ({stand}, {stand_words})
+    table_rules: bool = True  # Projektliste and Archiv tables ruled (False: columns only by their text)
+    list_landscape: str = ""  # Projektliste pages in landscape: "size" (a landscape page, like LibreOffice) or
+    # "rotate" (a portrait page shown turned by /Rotate 90, its text drawn sideways)
+    list_widths: float = 1.0  # Projektliste column widths, scaled (< 1: more multi-line cells)
+    marks_middle: bool = False  # the status "x" set at a multi-line row's vertical middle, on its own line
+    cells_middle: bool = False  # every table cell centred vertically in its row (HTML's default), marks too
 
 
 LIGATURE_GLYPHS = (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("ff", "\ufb00"), ("fi", "\ufb01"), ("fl", "\ufb02"))
@@ -104,11 +110,31 @@ class Typesetter:
         else:
             self.c.drawCentredString(self.w / 2, 30, label)
         self.c.showPage()
+        self._begin()
         self.page += 1
         self.y = self.h - st.top
         if self.legend and not st.footer_legend:
             self.c.setFont(st.font, 7)
             self.c.drawString(st.left + 30, self.h - (44 if st.running_header else 30), LEGEND)
+
+    rotate = False  # pages are portrait media shown turned by /Rotate 90
+
+    def orient(self, landscape: bool):
+        """Set the page just begun to A4 landscape or portrait (how: Style.list_landscape)."""
+        mode = self.st.list_landscape if landscape else ""
+        if self.rotate:
+            self.c.transform(0, -1, 1, 0, 0, A4[0])  # undo the sideways mapping _begin set on this page
+        self.rotate = mode == "rotate"
+        self.w, self.h = (A4[1], A4[0]) if mode else A4
+        self.c.setPageSize((A4[1], A4[0]) if mode == "size" else A4)
+        self._begin()
+        self.y = self.h - self.st.top
+
+    def _begin(self):
+        """Start drawing a page: for a /Rotate 90 page, landscape coordinates mapped onto the portrait media."""
+        self.c.setPageRotation(90 if self.rotate else 0)
+        if self.rotate:
+            self.c.transform(0, 1, -1, 0, A4[0], 0)
 
     def need(self, height: float):
         if self.y - height < self.st.bottom:
@@ -239,8 +265,9 @@ class Typesetter:
                         self.c.drawString(cx - 2, bottom - 8 - j * 7, s)
                 bottom -= 55
             self.y = bottom
-            self.c.line(st.left, top, xs[-1], top)
-            self.c.line(st.left, self.y, xs[-1], self.y)
+            if st.table_rules:
+                self.c.line(st.left, top, xs[-1], top)
+                self.c.line(st.left, self.y, xs[-1], self.y)
 
         header()
         for k, row in enumerate(rows):
@@ -250,16 +277,22 @@ class Typesetter:
                 self.new_page()
                 header()
             self.y -= 4
+            y0 = self.y
             for i in range(n):
                 self.y -= size * 1.25
                 for j, cell in enumerate(cells):
                     if i < len(cell):
+                        shift = (n - len(cell)) / 2 * size * 1.25 if st.cells_middle else 0.0
                         self.c.setFont(st.font, size)
-                        self.c.drawString(xs[j] + 3, self.y, " ".join(cell[i]))
-                if i == 0 and marks and marks[k] is not None:
+                        self.c.drawString(xs[j] + 3, self.y - shift, " ".join(cell[i]))
+                middle = (st.marks_middle or st.cells_middle) and n > 1
+                if i == 0 and marks and marks[k] is not None and not middle:
                     self.c.drawString(xs[2] + 8 + marks[k] * 16, self.y, "x")
+            if (st.marks_middle or st.cells_middle) and n > 1 and marks and marks[k] is not None:
+                self.c.drawString(xs[2] + 8 + marks[k] * 16, y0 - size * 1.25 * (n + 1) / 2, "x")
             self.y -= 5
-            self.c.line(st.left, self.y, xs[-1], self.y)
+            if st.table_rules:
+                self.c.line(st.left, self.y, xs[-1], self.y)
 
     def save(self):
         self.new_page()
@@ -357,14 +390,19 @@ def _render(gold: dict, path: str, st: Style, total: int) -> int:
     t.legend = False
     cols = [("Nr.", 42), ("Projekt\nTextteil", 150), ("Projektstatus", 70), ("Zusammenarbeit mit\nKommunen", 110),
             ("Verantwortlichkeit\nAbteilung/Sachgebiet", 95)]
+    if st.list_landscape:
+        cols = [(name, w * 1.5) for name, w in cols]
+    cols = [(name, w * (st.list_widths if i != 2 else 1.0)) for i, (name, w) in enumerate(cols)]
     for pl in gold["project_lists"]:
         t.new_page()
+        t.orient(st.list_landscape)
         t.para(pl["title"], bold=True, size=13)
         t.gap(1)
         rows = [[r["number"], r["title"], "", r["cooperation"], r["responsible"]] for r in pl["rows"]]
         marks = [STATUS.index(r["status"]) if r["status"] in STATUS else None for r in pl["rows"]]
         t.table(cols, rows, marks, STATUS)
     t.new_page()
+    t.orient(False)
     t.y -= 100
     t.para("Archiv", bold=True, size=20)
     t.para("der Projekte, die nicht mehr im Report enthalten sind", bold=True, size=13)

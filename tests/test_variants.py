@@ -23,6 +23,11 @@ STYLES = {
                                   page_label="Seite {n} von {total}",
                                   cover_stand="Dieser Bericht gibt den Sachstand wieder (Stand: {stand})."),
     "dejavu-ligatures": Style(font="DejaVuSerif", bold="DejaVuSerif-Bold", ligatures=True, size=10, left=65, right=65),
+    "lists-unruled-upright": Style(font="Times-Roman", bold="Times-Bold", rotated_headers=False, table_rules=False,
+                                   list_widths=0.85),
+    "lists-landscape-middle-marks": Style(list_landscape="size", marks_middle=True, list_widths=0.8, table_rules=False),
+    "lists-rotate-90": Style(font="Times-Roman", bold="Times-Bold", list_landscape="rotate", rotated_headers=False),
+    "tables-cells-centred": Style(cells_middle=True, table_rules=False, list_widths=0.8),
 }
 STRUCTURE = ("edition stand", "goals", "sections", "projects found", "project status", "project since",
              "project extra_header", "project block labels", "committee", "archive completed", "archive dropped")
@@ -49,6 +54,17 @@ def test_structure_is_exact(variant):
     for name in STRUCTURE:
         line = next(l for l in lines if l.startswith(name))
         assert "100.00 %" in line and "<<" not in line, line
+
+
+def test_list_rows_are_exact(variant):
+    """Every Projektliste row: number and status exact, its cells' text up to the wrap-space ambiguity."""
+    g, pred, _ = variant
+    want = [r for pl in g["project_lists"] for r in pl["rows"]]
+    got = [r for pl in pred["project_lists"] for r in pl["rows"]]
+    assert [(r["number"], r["status"]) for r in got] == [(r["number"], r["status"]) for r in want]
+    for a, b in zip(got, want):
+        for k in ("title", "cooperation", "responsible"):
+            assert squeeze(a[k]) == squeeze(b[k]), (b["number"], k, a[k], b[k])
 
 
 def test_every_text_miss_is_the_hyphen_space_ambiguity(variant):
