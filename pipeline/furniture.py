@@ -11,6 +11,7 @@ The lines are kept in `PageLayout.furniture`, nothing is dropped.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ class FurnitureSettings:
     position_tol: float = 3.0  # pt: how far one recurring line's distance from its edge may vary
     min_pages: int = 3  # a recurring line, or a page-number sequence, is printed on at least this many pages
     place_share: float = 0.5  # … at a place where recurring lines make up at least this share of the lines
+    frame_quantile: float = 0.2  # the body frame: where the body starts (ends) on this share of the fullest pages
 
 
 SETTINGS = FurnitureSettings()
@@ -196,11 +198,36 @@ def remove_furniture(pages: list[PageLayout], st: FurnitureSettings = SETTINGS) 
     if _all_recurring(pages, recurring):
         return  # a document made only of recurring lines has no body to frame
     offsets = _label_offsets(pages, bands, st)
+    recurring = _outside_frame(pages, bands, recurring, offsets, st)
     for p, band in zip(pages, bands):
         out = _page_furniture(p, band, recurring, offsets)
         if out:
             p.furniture.extend(l for l in p.lines if id(l) in out)
             p.lines = [l for l in p.lines if id(l) not in out]
+
+
+def _outside_frame(pages: list[PageLayout], bands: list[list[_Edge]], recurring: set[int], offsets: set[int],
+                   st: FurnitureSettings) -> set[int]:
+    """Recurring lines that lie outside the body's frame: above where the body usually starts, below
+    where it usually ends. A label that opens a few pages after some space ("Bemerkung (optional):"
+    below the legend) recurs too, but inside the frame."""
+    frame = _frame(pages, bands, recurring, offsets, st)
+    return {id(e.line) for band in bands for e in band
+            if id(e.line) in recurring and e.distance < frame[e.edge] - st.position_tol / 3}
+
+
+def _frame(pages, bands, recurring: set[int], offsets: set[int], st: FurnitureSettings) -> dict[str, float]:
+    """The body's usual first-line top and last-line bottom, as distances from their page edges: the
+    `frame_quantile` of the pages (the fullest ones), lines that look like furniture left aside."""
+    first, last = [], []
+    for p in pages:
+        body = sorted((l for l in p.lines if id(l) not in recurring and not is_legend(l.text)
+                       and not (page_label_number(l.text) is not None)), key=lambda l: l.top)
+        if body:
+            first.append(body[0].top)
+            last.append(p.height - max(l.bottom for l in body))
+    pick = lambda xs: sorted(xs)[int(st.frame_quantile * (len(xs) - 1))] if xs else math.inf  # noqa: E731
+    return {"top": pick(first), "bottom": pick(last)}
 
 
 def _all_recurring(pages: list[PageLayout], recurring: set[int]) -> bool:

@@ -100,3 +100,12 @@ def test_roman_front_matter_and_arabic_body():
     remove_furniture(pages)
     assert texts(pages) == ["i", "ii", "iii", "iv"] + [str(k) for k in range(1, 9)]
     assert page_label_number("iiii") is None and page_label_number("Seite XII") == 12
+
+
+def test_a_label_set_apart_below_the_legend_is_body():
+    legend = "umgesetzt (innerhalb des letzten halben Jahres) in Bearbeitung in Planung Ideenspeicher"
+    pages = report(extra={k: [line(k, legend, 30)] for k in range(1, 13)})
+    for k in (3, 6, 9, 12):  # a label opens these pages after some space, below the body's usual top
+        pages[k - 1].lines[0] = line(k, "Bemerkung (optional):", 95)
+    remove_furniture(pages)
+    assert texts(pages, "lines").count("Bemerkung (optional):") == 4
