@@ -1,0 +1,141 @@
+"""Extraction workers that cannot outlive or block the build, under per-file resource limits.
+
+Workers come from a forkserver (a fresh interpreter started by exec), so they never inherit the build
+lock or any other open file of the build; each dies with the build (PR_SET_PDEATHSIG, and a watchdog
+polling the build's pid), runs one file only (`max_tasks_per_child=1`), and runs under RLIMIT_AS (memory),
+RLIMIT_CPU and an alarm (seconds), so a hostile file ends as a one-line limit error, not a hung machine."""
+from __future__ import annotations
+
+import ctypes
+import multiprocessing as mp
+import os
+import resource
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from .config import Limits
+
+PRELOAD = ["pipeline.build", "pipeline.layout", "pipeline.pdfium_engine", "pdfplumber"]
+PR_SET_PDEATHSIG = 1
+
+
+class LimitError(Exception):
+    """A file exceeded a configured resource limit; str(self) is the one-line problem."""
+
+
+def pool(n: int, limits: Limits) -> ProcessPoolExecutor:
+    """A pool of `n` fresh worker processes, each bound to this process's life and to `limits`."""
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(n, mp_context=ctx, initializer=_init, initargs=(os.getpid(), limits),
+                               max_tasks_per_child=1)
+
+
+def _init(parent: int, limits: Limits) -> None:
+    """Worker start: die with the build, then cap memory and CPU."""
+    die_with(parent)
+    mem = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    cpu = limits.seconds_per_file + 5  # a backstop for C code the alarm cannot interrupt
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+
+
+_AT_FORK = []
+
+
+def die_with(parent: int) -> None:
+    """Exit when the build process `parent` is gone, however it died (kill -9, OOM killer); processes
+    this worker forks (page-range pools) get the same guard."""
+    if not _AT_FORK:
+        _AT_FORK.append(parent)
+        os.register_at_fork(after_in_child=lambda: die_with(parent))
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the watchdog alone
+        pass
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="nhr-watchdog").start()
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie, killed but not yet reaped, counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+
+
+def _watch(parent: int) -> None:
+    while _alive(parent):
+        time.sleep(0.25)
+    os._exit(70)
+
+
+def _on_alarm(signum, frame):
+    raise LimitError("ALARM")
+
+
+def run_limited(seconds: int, fn, *args):
+    """Call fn(*args) in this worker, raising LimitError when it runs longer than `seconds`."""
+    old = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.alarm(seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def check_limits(path: str, pages: int, engine: str, limits: Limits) -> None:
+    """Refuse a file over the page limit; guard every page's glyph count (before pdfplumber's slow parse,
+    with PDFium's quick count; during the pdfium engine's own pass)."""
+    if pages > limits.pages_per_file:
+        raise LimitError(f"{pages} pages, more than the limit of {limits.pages_per_file} (limits.pages_per_file)")
+    guard_engines(limits)
+    if engine == "pdfium":
+        return
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            n = tp.count_chars()
+            tp.close()
+            page.close()
+            _check_glyphs(i + 1, n, limits)
+    finally:
+        pdf.close()
+
+
+def _check_glyphs(page: int, n: int, limits: Limits) -> None:
+    if n > limits.glyphs_per_page:
+        raise LimitError(f"page {page} has {n} glyphs, more than the limit of {limits.glyphs_per_page} "
+                         f"(limits.glyphs_per_page)")
+
+
+def guard_engines(limits: Limits) -> None:
+    """Wrap the layout engines of this (worker) process so a page over the glyph limit stops extraction."""
+    from . import layout
+
+    for name, fn in list(layout.ENGINES.items()):
+        if getattr(fn, "nhr_guarded", False):
+            continue
+
+        def guarded(path, first=0, last=None, _fn=fn):
+            for number, width, height, chars in _fn(path, first, last):
+                _check_glyphs(number, len(chars), limits)
+                yield number, width, height, chars
+        guarded.nhr_guarded = True
+        layout.ENGINES[name] = guarded
