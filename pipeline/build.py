@@ -24,7 +24,7 @@ from .records import Anomaly, Edition
 from .rows import edition_rows
 from .store import (commit_files, env_error, fault, file_facts, fsync_all, is_env, read_manifest, recover, table,
                     verify, write_bytes, write_json, write_parquet)
-from .workers import LimitError, check_limits, run_limited
+from .workers import LimitError, Timeout, check_limits, repeated_pages, run_limited
 from .workers import pool as worker_pool
 
 log = logging.getLogger("nhr")
@@ -60,24 +60,14 @@ def snapshot(path: Path, digest: str | None, into: Path, limits: Limits) -> tupl
     return copy, got
 
 
-def repeated_pages(ed: Edition) -> list[Anomaly]:
-    """Pages printed twice: the same project head at the same place on two pages (a file whose pages were
-    duplicated, by a faulty merge or on purpose) is an error, not a clean edition."""
-    seen: dict[tuple, int] = {}
-    pairs = []
-    for _, _, _, p in ed.projects():
-        if p.box is None:
-            continue
-        sig = (p.number, p.title, p.box.x0, p.box.top, p.box.x1, p.box.bottom)
-        if sig in seen and seen[sig] != p.box.page:
-            pairs.append((seen[sig], p.box.page, p.number))
-        seen.setdefault(sig, p.box.page)
+def repeated_anomaly(pairs: list[tuple[int, int]], pages: int) -> list[Anomaly]:
+    """Pages whose text repeats an earlier page (a faulty merge, or on purpose): an error, not a clean edition."""
     if not pairs:
         return []
-    first, again, number = pairs[0]
+    first, again = pairs[0]
     return [Anomaly("repeated_pages", "error", again,
-                    f"{len(pairs)} project heads are printed again on later pages (project {number}: pages "
-                    f"{first} and {again}); the file repeats pages", number)]
+                    f"{len(pairs)} of {pages} pages repeat the text of an earlier page (first: page {again} "
+                    f"repeats page {first}); the file is not one clean edition")]
 
 
 def validate(ed: Edition, path: str) -> None:
@@ -101,11 +91,11 @@ def extract_checked(path: str, engine: str = "pdfplumber", jobs: int = 1, limits
     try:
         n = check_pdf(path)
         if limits is not None:
-            check_limits(path, n, engine, limits)
+            check_limits(path, n, engine, limits, jobs)
         ed = extract(path, engine, jobs)
     except InputError as e:
         raise InputError(name, e.problem, e.code)
-    except LimitError as e:
+    except (LimitError, Timeout) as e:
         raise InputError(name, limit_problem(e, limits), EXIT_LIMIT)
     except MemoryError:
         raise InputError(name, limit_problem(MemoryError(), limits), EXIT_LIMIT)
@@ -113,7 +103,8 @@ def extract_checked(path: str, engine: str = "pdfplumber", jobs: int = 1, limits
         raise InputError(name, str(e), EXIT_FOREIGN)
     except Exception as e:  # pdfminer/pdfium failing inside a damaged stream
         raise InputError(name, f"damaged PDF content ({type(e).__name__}: {str(e)[:120]})", EXIT_UNREADABLE)
-    ed.anomalies.extend(repeated_pages(ed))
+    if limits is not None:
+        ed.anomalies.extend(repeated_anomaly(repeated_pages(), n))
     validate(ed, name)
     return ed
 
@@ -123,7 +114,7 @@ def limit_problem(e: BaseException, limits: Limits | None) -> str:
     if isinstance(e, MemoryError):
         mb = limits.memory_mb if limits else "?"
         return f"needs more memory than the limit of {mb} MB (limits.memory_mb); a stream inflating to gigabytes?"
-    if str(e) == "ALARM":
+    if isinstance(e, Timeout):
         return f"took longer than the limit of {limits.seconds_per_file} s (limits.seconds_per_file)"
     return str(e)
 
@@ -137,7 +128,7 @@ def _work(args) -> tuple[str, Edition | None, tuple[str, int] | None, float]:
         return display, ed, None, time.perf_counter() - t
     except InputError as e:
         return display, None, (str(e), e.code), time.perf_counter() - t
-    except LimitError as e:  # the alarm rang outside extraction (validate, page checks)
+    except (LimitError, Timeout) as e:  # the alarm rang outside extraction (validate, page checks)
         return display, None, (f"{display}: {limit_problem(e, limits)}", EXIT_LIMIT), time.perf_counter() - t
     except Exception as e:  # a bug: say so, never blame the file
         return display, None, (f"{display}: internal error ({type(e).__name__}: {e})", EXIT_INTERNAL), \
@@ -226,7 +217,7 @@ def _to_cache(cache: Path, digests: dict, engine: str, fresh: dict, pdfs: list) 
             if f.name not in keep and (f"-{engine}-" in f.name or f.suffix == ".pkl"):
                 f.unlink()
     except OSError as e:
-        log.warning("cache not written: %s", e)
+        log.info("cache not written: %s", e)  # a full disk is reported by the commit, once
 
 
 def _up_to_date(out: Path, old: dict, stamp: dict, inputs: dict) -> bool:

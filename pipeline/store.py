@@ -35,7 +35,8 @@ ENV_ERRNOS = {errno.EACCES: "permission denied", errno.EPERM: "operation not per
 def env_error(e: OSError, path) -> EnvError:
     """An OSError of the machine as a one-line EnvError naming the path."""
     what = ENV_ERRNOS.get(e.errno) or e.strerror or type(e).__name__
-    return EnvError(f"{e.filename or path}: cannot write ({what})")
+    where = f" at {e.filename}" if e.filename and str(e.filename) != str(path) else ""
+    return EnvError(f"{path}: cannot write ({what}{where})")
 
 
 def is_env(e: BaseException) -> bool:

@@ -7,6 +7,7 @@ RLIMIT_CPU and an alarm (seconds), so a hostile file ends as a one-line limit er
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import multiprocessing as mp
 import os
 import resource
@@ -23,6 +24,10 @@ PR_SET_PDEATHSIG = 1
 
 class LimitError(Exception):
     """A file exceeded a configured resource limit; str(self) is the one-line problem."""
+
+
+class Timeout(BaseException):
+    """The per-file alarm rang (a BaseException, so no `except Exception` in a PDF library swallows it)."""
 
 
 def pool(n: int, limits: Limits) -> ProcessPoolExecutor:
@@ -82,11 +87,11 @@ def _watch(parent: int) -> None:
 
 
 def _on_alarm(signum, frame):
-    raise LimitError("ALARM")
+    raise Timeout()
 
 
 def run_limited(seconds: int, fn, *args):
-    """Call fn(*args) in this worker, raising LimitError when it runs longer than `seconds`."""
+    """Call fn(*args) in this worker, raising Timeout when it runs longer than `seconds`."""
     old = signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(seconds)
     try:
@@ -96,14 +101,29 @@ def run_limited(seconds: int, fn, *args):
         signal.signal(signal.SIGALRM, old)
 
 
-def check_limits(path: str, pages: int, engine: str, limits: Limits) -> None:
+PAGES: dict[int, str | None] = {}  # page number → text signature, of the file this process extracts
+
+
+def _signature(text: str) -> str | None:
+    """A page's text fingerprint; None for pages with too little text to call a repeat (blank, dividers)."""
+    t = "".join(text.split())
+    return hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() if len(t) >= 200 else None
+
+
+def check_limits(path: str, pages: int, engine: str, limits: Limits, jobs: int = 1) -> None:
     """Refuse a file over the page limit; guard every page's glyph count (before pdfplumber's slow parse,
-    with PDFium's quick count; during the pdfium engine's own pass)."""
+    with PDFium's quick count; during the pdfium engine's own pass) and fingerprint every page's text."""
     if pages > limits.pages_per_file:
         raise LimitError(f"{pages} pages, more than the limit of {limits.pages_per_file} (limits.pages_per_file)")
+    PAGES.clear()
     guard_engines(limits)
-    if engine == "pdfium":
-        return
+    if engine == "pdfium" and jobs <= 1:
+        return  # the guarded engine counts and fingerprints in its own pass, at no extra cost
+    prescan(path, limits)
+
+
+def prescan(path: str, limits: Limits) -> None:
+    """PDFium's quick pass: glyphs per page (before any slow parse) and each page's text fingerprint."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(path)
@@ -112,11 +132,27 @@ def check_limits(path: str, pages: int, engine: str, limits: Limits) -> None:
             page = pdf[i]
             tp = page.get_textpage()
             n = tp.count_chars()
+            _check_glyphs(i + 1, n, limits)
+            PAGES[i + 1] = _signature(tp.get_text_range())
             tp.close()
             page.close()
-            _check_glyphs(i + 1, n, limits)
     finally:
         pdf.close()
+
+
+def repeated_pages() -> list[tuple[int, int]]:
+    """(earlier page, later page) for every page whose text repeats an earlier one, in the last file checked."""
+    first: dict[str, int] = {}
+    pairs = []
+    for n in sorted(PAGES):
+        sig = PAGES[n]
+        if sig is None:
+            continue
+        if sig in first:
+            pairs.append((first[sig], n))
+        else:
+            first[sig] = n
+    return pairs
 
 
 def _check_glyphs(page: int, n: int, limits: Limits) -> None:
@@ -136,6 +172,7 @@ def guard_engines(limits: Limits) -> None:
         def guarded(path, first=0, last=None, _fn=fn):
             for number, width, height, chars in _fn(path, first, last):
                 _check_glyphs(number, len(chars), limits)
+                PAGES[number] = _signature("".join([c.text for c in chars]))
                 yield number, width, height, chars
         guarded.nhr_guarded = True
         layout.ENGINES[name] = guarded
