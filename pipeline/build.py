@@ -161,7 +161,8 @@ def _run_pool(args: list, n: int, limits: Limits, keep_going: bool, progress) ->
                                   EXIT_LIMIT), 0.0)
             outcomes.append(o)
             if o[2] and not keep_going:
-                ex.shutdown(wait=False, cancel_futures=True)
+                for f in futures:  # stop at the first bad file: drop what has not started
+                    f.cancel()
                 break
     return outcomes
 
@@ -266,7 +267,6 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
     res.errors += [(str(e), e.code) for e in problems]
     out.mkdir(parents=True, exist_ok=True)
     recover(out)
-    cache = out / ".cache"
     digests = _hash_all(pdfs, limits)
     stamp = {"pipeline_version": __version__, "code_hash": code_hash(), "config_hash": config_hash(), "engine": engine}
     old = read_manifest(out)
@@ -278,28 +278,8 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
         res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
         res.seconds = time.perf_counter() - t0
         return res
-    todo, loaded = [], {}
-    for p in pdfs:
-        ed = _from_cache(cache, digests[p], engine)
-        if ed is None:
-            todo.append(p)
-        else:
-            loaded[p] = ed
-            res.cached.append(str(p))
-
-    results: dict[Path, Edition] = {}
-    if todo:
-        for path, ed, err, secs in _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress):
-            if err:
-                if not keep_going:
-                    raise InputError(path, err[0][len(path) + 2:], err[1])
-                res.errors.append(err)
-                continue
-            results[Path(path)] = ed
-            res.extracted.append(path)
-            log.info("extracted %s in %.1fs", path, secs)
-    fresh = dict(results)
-    results.update(loaded)
+    cache = out / ".cache"
+    results, fresh = _editions_for(pdfs, digests, cache, engine, jobs, limits, keep_going, progress, res)
     editions = _one_per_edition(results, res, keep_going)
     res.editions = [e for e, _ in editions]
 
@@ -320,6 +300,31 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
     res.editions_ids = [e.edition for e in res.editions]
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _editions_for(pdfs: list[Path], digests: dict, cache: Path, engine: str, jobs: int, limits: Limits,
+                  keep_going: bool, progress, res: BuildResult) -> tuple[dict, dict]:
+    """Every PDF's Edition: from an authentic cache entry, else extracted. Returns (all, freshly extracted);
+    bad files raise InputError, or with keep_going are noted in res.errors."""
+    todo, loaded = [], {}
+    for p in pdfs:
+        ed = _from_cache(cache, digests[p], engine)
+        if ed is None:
+            todo.append(p)
+        else:
+            loaded[p] = ed
+            res.cached.append(str(p))
+    fresh: dict[Path, Edition] = {}
+    for path, ed, err, secs in (_extract_todo(todo, digests, engine, jobs, limits, keep_going, progress) if todo else []):
+        if err and not keep_going:
+            raise InputError(path, err[0][len(path) + 2:], err[1])
+        if err:
+            res.errors.append(err)
+            continue
+        fresh[Path(path)] = ed
+        res.extracted.append(path)
+        log.info("extracted %s in %.1fs", path, secs)
+    return {**fresh, **loaded}, fresh
 
 
 def _one_per_edition(results: dict, res: BuildResult, keep_going: bool) -> list:

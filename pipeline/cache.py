@@ -77,27 +77,13 @@ def decode(tp, value):
     """Rebuild a value of type `tp` from JSON, checking every type on the way (ValueError if wrong)."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        for alt in typing.get_args(tp):
-            try:
-                return decode(alt, value)
-            except ValueError:
-                continue
-        raise ValueError(f"no alternative of {tp} fits")
+        return _decode_union(tp, value)
     if tp is type(None):
         if value is None:
             return None
         raise ValueError("expected null")
     if origin in (list, tuple):
-        if not isinstance(value, list):
-            raise ValueError(f"expected a list for {tp}")
-        args = typing.get_args(tp)
-        if origin is list:
-            return [decode(args[0], v) for v in value]
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], v) for v in value)
-        if len(args) != len(value):
-            raise ValueError(f"expected {len(args)} items")
-        return tuple(decode(a, v) for a, v in zip(args, value))
+        return _decode_sequence(tp, origin, value)
     if origin is dict or tp is dict:
         if not isinstance(value, dict):
             raise ValueError("expected an object")
@@ -105,6 +91,28 @@ def decode(tp, value):
     if dataclasses.is_dataclass(tp):
         return _decode_record(tp, value)
     return _decode_scalar(tp, value)
+
+
+def _decode_union(tp, value):
+    for alt in typing.get_args(tp):
+        try:
+            return decode(alt, value)
+        except ValueError:
+            continue
+    raise ValueError(f"no alternative of {tp} fits")
+
+
+def _decode_sequence(tp, origin, value):
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list for {tp}")
+    args = typing.get_args(tp)
+    if origin is list:
+        return [decode(args[0], v) for v in value]
+    if len(args) == 2 and args[1] is Ellipsis:
+        return tuple(decode(args[0], v) for v in value)
+    if len(args) != len(value):
+        raise ValueError(f"expected {len(args)} items")
+    return tuple(decode(a, v) for a, v in zip(args, value))
 
 
 def _decode_scalar(tp, value):

@@ -184,28 +184,35 @@ def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict
     sev = {}
     for r in res.counts and _anomaly_rows(out) or []:
         sev[r] = sev.get(r, 0) + 1
-    summary = {"editions": res.editions_ids, "up_to_date": res.up_to_date, "extracted": len(res.extracted),
-               "from_cache": len(res.cached), "rows": res.counts, "anomalies_by_severity": sev,
-               "seconds": round(res.seconds, 2), "errors": [m for m, _ in res.errors], "notes": res.notes}
-    if as_json:
-        echo(safe_json(json.dumps(summary, ensure_ascii=False, indent=1)))
-    elif not quiet:
-        if res.up_to_date:
-            echo(f"{out}/ is up to date ({len(res.editions_ids)} editions, nothing changed; {res.seconds:.2f}s)")
-        else:
-            echo(f"built {len(res.editions_ids)} editions into {out}/ in {res.seconds:.1f}s "
-                       f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)")
-        for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
-            click.echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
-        click.echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
-        for n in res.notes:
-            echo(f"  note: {one_line(n)}")
+    _summary(res, out, sev, quiet, as_json)
     for m, _ in res.errors:
         click.echo(f"nhr: error: {one_line(m)}", err=True)
     if res.errors:
         sys.exit(max(c for _, c in res.errors))
     if strict and sev.get("error"):
         fail(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)", EXIT_STRICT)
+
+
+def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
+    """The build's summary table (or JSON) on stdout."""
+    summary = {"editions": res.editions_ids, "up_to_date": res.up_to_date, "extracted": len(res.extracted),
+               "from_cache": len(res.cached), "rows": res.counts, "anomalies_by_severity": sev,
+               "seconds": round(res.seconds, 2), "errors": [m for m, _ in res.errors], "notes": res.notes}
+    if as_json:
+        echo(safe_json(json.dumps(summary, ensure_ascii=False, indent=1)))
+        return
+    if quiet:
+        return
+    if res.up_to_date:
+        echo(f"{out}/ is up to date ({len(res.editions_ids)} editions, nothing changed; {res.seconds:.2f}s)")
+    else:
+        echo(f"built {len(res.editions_ids)} editions into {out}/ in {res.seconds:.1f}s "
+             f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)")
+    for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
+        echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
+    echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
+    for n in res.notes:
+        echo(f"  note: {one_line(n)}")
 
 
 def _anomaly_rows(out: Path) -> list[str]:

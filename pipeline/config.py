@@ -26,7 +26,7 @@ class Limits:
     """Resource bounds for one PDF (README "Limits"); generous for a 100-page report."""
     pages_per_file: int = 2000
     glyphs_per_page: int = 200_000
-    memory_mb: int = 3072  # address space of each extraction worker (RLIMIT_AS): bounds inflated streams
+    memory_mb: int = 2048  # address space of each extraction worker (RLIMIT_AS): bounds inflated streams
     seconds_per_file: int = 600
     bytes_per_file: int = 512 * 1024 * 1024
 

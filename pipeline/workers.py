@@ -34,17 +34,15 @@ def pool(n: int, limits: Limits) -> ProcessPoolExecutor:
     """A pool of `n` fresh worker processes, each bound to this process's life and to `limits`."""
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
-    return ProcessPoolExecutor(n, mp_context=ctx, initializer=_init, initargs=(os.getpid(), limits),
-                               max_tasks_per_child=1)
+    # (not max_tasks_per_child=1: on Python 3.11 a pool shut down early then hangs; limits are per task)
+    return ProcessPoolExecutor(n, mp_context=ctx, initializer=_init, initargs=(os.getpid(), limits))
 
 
 def _init(parent: int, limits: Limits) -> None:
-    """Worker start: die with the build, then cap memory and CPU."""
+    """Worker start: die with the build, then cap memory (CPU is capped per file, in run_limited)."""
     die_with(parent)
     mem = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    cpu = limits.seconds_per_file + 5  # a backstop for C code the alarm cannot interrupt
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
 _AT_FORK = []
@@ -91,14 +89,20 @@ def _on_alarm(signum, frame):
 
 
 def run_limited(seconds: int, fn, *args):
-    """Call fn(*args) in this worker, raising Timeout when it runs longer than `seconds`."""
+    """Call fn(*args) in this worker, raising Timeout when it runs longer than `seconds`; RLIMIT_CPU a
+    little above that is the backstop for C code the alarm cannot interrupt (SIGXCPU ends the worker)."""
     old = signal.signal(signal.SIGALRM, _on_alarm)
+    cpu = resource.getrlimit(resource.RLIMIT_CPU)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(used.ru_utime + used.ru_stime) + seconds + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if cpu[1] == resource.RLIM_INFINITY else min(soft, cpu[1]), cpu[1]))
     signal.alarm(seconds)
     try:
         return fn(*args)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+        resource.setrlimit(resource.RLIMIT_CPU, cpu)
 
 
 PAGES: dict[int, str | None] = {}  # page number → text signature, of the file this process extracts
