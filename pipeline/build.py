@@ -5,6 +5,7 @@ import contextlib
 import hashlib
 from functools import lru_cache
 import logging
+import os
 import tempfile
 import time
 import zlib
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .cache import seal, unseal
-from .config import Limits, config_hash
+from .config import Limits, config_dir, config_hash
 from .config import limits as load_limits
 from .edition import ExtractError, extract
 from .inputs import (EXIT_DRIFT, EXIT_DUPLICATE, EXIT_FOREIGN, EXIT_INTERNAL, EXIT_LIMIT, EXIT_UNREADABLE, InputError,
@@ -121,7 +122,8 @@ def limit_problem(e: BaseException, limits: Limits | None) -> str:
 
 def _work(args) -> tuple[str, Edition | None, tuple[str, int] | None, float]:
     """One file in a worker process, under the time limit: (file, edition, (error, code), seconds)."""
-    path, display, engine, jobs, limits = args
+    path, display, engine, jobs, limits, conf = args
+    os.environ["NHR_CONFIG"] = conf  # the build's configuration, not the one the forkserver started with
     t = time.perf_counter()
     try:
         ed = run_limited(limits.seconds_per_file, extract_checked, path, engine, jobs, limits, display)
@@ -139,7 +141,8 @@ def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edit
     """One PDF read once and extracted in a limited worker process (what `nhr extract` runs)."""
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
         copy, _ = snapshot(path, None, Path(snap), limits)
-        outcome = _run_pool([(str(copy), str(path), engine, jobs, limits)], 1, limits, False, None)[0]
+        outcome = _run_pool([(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()))], 1, limits,
+                            False, None)[0]
     _, ed, err, _ = outcome
     if err:
         raise InputError(path, err[0].split(": ", 1)[-1] if err[0].startswith(f"{path}: ") else err[0], err[1])
@@ -246,10 +249,11 @@ def _extract_todo(todo: list[Path], digests: dict, engine: str, jobs: int, limit
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
         args = []
         per_file = jobs if len(todo) == 1 else 1  # one file: its pages are split over the jobs
+        conf = str(config_dir().resolve())
         # largest files first so the workers finish together
         for i, p in enumerate(sorted(todo, key=lambda p: -p.stat().st_size)):
             copy, _ = snapshot(p, digests[p], Path(snap) / str(i), limits)
-            args.append((str(copy), str(p), engine, per_file, limits))
+            args.append((str(copy), str(p), engine, per_file, limits, conf))
         outcomes = _run_pool(args, max(1, min(jobs, len(args))), limits, keep_going, progress)
     return sorted(outcomes, key=lambda o: o[0])
 
