@@ -6,6 +6,7 @@ import hashlib
 from functools import lru_cache
 import logging
 import os
+import stat
 import tempfile
 import time
 import zlib
@@ -45,8 +46,11 @@ def snapshot(path: Path, digest: str | None, into: Path, limits: Limits) -> tupl
     """Read a PDF once into a private copy (same file name) and hash those bytes: what is parsed is what
     is hashed, even when the original is replaced mid-build. With `digest`, the copy must match it."""
     try:
-        if path.stat().st_size > limits.bytes_per_file:
-            raise InputError(path, f"{path.stat().st_size} bytes, more than the limit of {limits.bytes_per_file} "
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # never block on a FIFO or read a device
+            raise InputError(path, "not a regular file (a FIFO, device or directory)", EXIT_UNREADABLE)
+        if st.st_size > limits.bytes_per_file:
+            raise InputError(path, f"{st.st_size} bytes, more than the limit of {limits.bytes_per_file} "
                                    f"(limits.bytes_per_file)", EXIT_LIMIT)
         data = path.read_bytes()
     except OSError as e:
@@ -266,7 +270,7 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
     res = BuildResult()
     limits = limits or load_limits()
     pdfs, problems = list_pdfs(raw)
-    if problems and not keep_going:
+    if problems and (not keep_going or not pdfs):
         raise problems[0]
     res.errors += [(str(e), e.code) for e in problems]
     out.mkdir(parents=True, exist_ok=True)

@@ -168,7 +168,9 @@ def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict
             bar["bar"].__exit__(None, None, None)
 
     try:
-        list_pdfs(raw)  # bad input: fail before --out or its lock exists
+        pdfs, problems = list_pdfs(raw)  # bad input: fail before --out or its lock exists
+        if problems and (not keep_going or not pdfs):
+            raise problems[0]
         with build_lock(out, wait):
             res = run(raw, out, jobs, engine, keep_going, progress)
     except LockedError as e:

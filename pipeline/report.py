@@ -85,6 +85,8 @@ def open_built_pdf(path: Path, edition: str, digest: str):
     import pypdfium2 as pdfium
 
     try:
+        if not path.is_file():  # also never block on a FIFO
+            raise FileNotFoundError(path)
         data = path.read_bytes()
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: the PDF of edition {edition} is needed for the evidence crops (--raw DIR)")

@@ -553,6 +553,18 @@ def test_fifo_dangling_link_and_newline_names_are_reported_in_one_line(tmp_path)
     assert any("zz\\nevil.pdf" in e for e in errs) and "\nevil.pdf" not in out
 
 
+def test_extract_of_a_fifo_does_not_block(tmp_path):
+    os.mkfifo(tmp_path / "pipe.pdf")
+    code, out = run("extract", tmp_path / "pipe.pdf")
+    assert code == inputs.EXIT_UNREADABLE and "not a regular file" in one_line_error(out)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    os.mkfifo(raw / "only.pdf")
+    code, out = run("build", "--raw", raw, "--out", tmp_path / "out", "--keep-going")
+    assert code == inputs.EXIT_UNREADABLE and "not a regular file" in one_line_error(out)
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.fixture
 def small_fs(tmp_path):
     """A 16 MB tmpfs (root in a container may mount one); skipped where the machine does not allow it."""
