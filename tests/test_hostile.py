@@ -364,6 +364,9 @@ ESCAPES = [
     "SET memory_limit = '1GB'",
     "ATTACH '{tmp}/other.duckdb' AS o",
     "CREATE TABLE x AS SELECT * FROM read_parquet('{parsed}/projects.parquet')",
+    "EXPORT DATABASE '{tmp}/export'",
+    "SELECT * FROM glob('/etc/*')",
+    "RESET enable_external_access",
 ]
 
 
@@ -377,7 +380,7 @@ def test_sql_cannot_escape(two_and_three, tmp_path, sql):
     line = one_line_error(text)
     assert code == 2 and "query failed" in line
     assert {p.name: p.read_bytes() for p in parsed.iterdir() if p.is_file()} == before
-    assert not (tmp_path / "leak.csv").exists() and not (tmp_path / "other.duckdb").exists()
+    assert not any((tmp_path / n).exists() for n in ("leak.csv", "other.duckdb", "export"))
 
 
 def test_sql_reads_the_copy_it_is_pointed_at_and_unsafe_is_opt_in(two_and_three, tmp_path):
