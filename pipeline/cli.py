@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -11,12 +12,52 @@ import click
 
 from . import __version__
 from .accounting import unassigned_warning
-from .inputs import EXIT_LOCKED, EXIT_STRICT, InputError
+from .inputs import EXIT_ENV, EXIT_LOCKED, EXIT_STRICT, InputError
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean(text: str) -> str:
+    """Text for a terminal: control characters (escape sequences, bidi overrides) removed; newline and tab kept."""
+    return CONTROL.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """A message on exactly one line: newlines and other control characters shown escaped."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: repr(m.group())[1:-1], text)
+
+
+def safe_json(text: str) -> str:
+    """JSON output with the C1 controls that json leaves raw written as \\u escapes (still valid JSON)."""
+    return re.sub(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def cell(v):
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ (or tab/CR) gets a leading quote."""
+    if isinstance(v, str):
+        v = clean(v)
+        return "'" + v if v.startswith(FORMULA) else v
+    return v
+
+
+def echo(text: str, **kw):
+    click.echo(clean(text), **kw)
 
 
 def fail(msg: str, code: int):
-    click.echo(f"nhr: error: {msg}", err=True)
+    click.echo(f"nhr: error: {one_line(str(msg))}", err=True)
     sys.exit(code)
+
+
+def configured():
+    """Validate the whole configuration before any PDF is opened: one line, exit 2."""
+    from .config import ConfigError, validate
+
+    try:
+        validate()
+    except ConfigError as e:
+        fail(str(e), 2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,21 +83,18 @@ engine_option = click.option(
 
 
 def default_engine(engine: str | None) -> str:
-    """The --engine given, else config/nhr.yaml's `engine`, else pdfplumber; a bad config value exits 2."""
-    if engine:
-        return engine
-    import yaml
+    """The --engine given, else config/nhr.yaml's `engine`, else pdfplumber (config validated first)."""
+    from .config import nhr_settings
 
-    from .config import config_dir, load
+    configured()
+    return engine or nhr_settings().get("engine", "pdfplumber")
 
-    path = config_dir() / "nhr.yaml"
+
+def cores() -> int:
     try:
-        value = load("nhr.yaml").get("engine", "pdfplumber") if path.exists() else "pdfplumber"
-    except (OSError, ValueError, AttributeError, yaml.YAMLError) as e:  # unreadable, or not a mapping
-        fail(f"{path}: cannot read: {str(e).splitlines()[0] if str(e) else type(e).__name__}", 2)
-    if value not in ENGINES:
-        fail(f"{path}: engine must be one of {', '.join(ENGINES)}, not {value!r}", 2)
-    return value
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 @main.command()
@@ -71,21 +109,22 @@ def extract(pdf: str, fmt: str, engine: str):
     Example:
       nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json > 2025-04.json
     """
-    from .build import extract_checked
+    from .build import extract_isolated
+    from .config import limits
     from .export import to_gold
 
     engine = default_engine(engine)
     try:
-        ed = extract_checked(pdf, engine)
+        ed = extract_isolated(Path(pdf), engine, 1, limits())
     except InputError as e:
         fail(str(e), e.code)
     if ed.chars and (w := unassigned_warning(pdf, ed.chars.body, ed.chars.unassigned)):
-        click.echo(f"nhr: warning: {w}", err=True)
+        click.echo(f"nhr: warning: {one_line(w)}", err=True)
     if fmt == "json":
-        click.echo(json.dumps(to_gold(ed), ensure_ascii=False, indent=1))
+        echo(safe_json(json.dumps(to_gold(ed), ensure_ascii=False, indent=1)))
     else:
         n = sum(1 for _ in ed.projects())
-        click.echo(f"{ed.edition} (Stand {ed.stand}): {len(ed.themes)} themes, {n} projects, "
+        echo(f"{ed.edition} (Stand {ed.stand}): {len(ed.themes)} themes, {n} projects, "
                    f"{sum(len(p.steps) for *_, p in ed.projects())} steps, "
                    f"{sum(len(p.committee) for *_, p in ed.projects())} committee entries, "
                    f"{sum(len(pl.rows) for pl in ed.project_lists)} list rows, {len(ed.archive)} archive rows, "
@@ -97,7 +136,8 @@ def extract(pdf: str, fmt: str, engine: str):
               help="Directory with the edition PDFs.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("parsed"), show_default=True,
               help="Directory for the Parquet tables.")
-@click.option("--jobs", "-j", type=int, default=0, help="Worker processes (0 = all cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Worker processes (0 = all cores; more than the cores is capped at the cores).")
 @engine_option
 @click.option("--keep-going", is_flag=True, help="Skip bad files, build from the good ones, report the bad at the end.")
 @click.option("--strict", is_flag=True, help="Fail (exit 10) when any error-level anomaly is found.")
@@ -113,9 +153,10 @@ def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict
       nhr build --raw raw_pdfs --out parsed --jobs 2
     """
     from .build import build as run
-    from .store import LockedError, build_lock
+    from .inputs import list_pdfs
+    from .store import EnvError, LockedError, build_lock, env_error, is_env
 
-    jobs = jobs or os.cpu_count() or 1
+    jobs = min(jobs or cores(), cores())
     engine = default_engine(engine)
     bar = {}
 
@@ -130,36 +171,30 @@ def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict
             bar["bar"].__exit__(None, None, None)
 
     try:
+        pdfs, problems = list_pdfs(raw)  # bad input: fail before --out or its lock exists
+        if problems and (not keep_going or not pdfs):
+            raise problems[0]
         with build_lock(out, wait):
             res = run(raw, out, jobs, engine, keep_going, progress)
     except LockedError as e:
         fail(str(e), EXIT_LOCKED)
     except InputError as e:
         fail(str(e), e.code)
+    except EnvError as e:
+        fail(str(e), EXIT_ENV)
+    except OSError as e:
+        if not is_env(e):
+            raise
+        fail(str(env_error(e, out)), EXIT_ENV)
     sev = {}
     for r in res.counts and _anomaly_rows(out) or []:
         sev[r] = sev.get(r, 0) + 1
-    summary = {"editions": res.editions_ids, "up_to_date": res.up_to_date, "extracted": len(res.extracted),
-               "from_cache": len(res.cached), "rows": res.counts, "anomalies_by_severity": sev,
-               "seconds": round(res.seconds, 2), "errors": [m for m, _ in res.errors], "notes": res.notes}
-    if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
-    elif not quiet:
-        if res.up_to_date:
-            click.echo(f"{out}/ is up to date ({len(res.editions_ids)} editions, nothing changed; {res.seconds:.2f}s)")
-        else:
-            click.echo(f"built {len(res.editions_ids)} editions into {out}/ in {res.seconds:.1f}s "
-                       f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)")
-        for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
-            click.echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
-        click.echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
-        for n in res.notes:
-            click.echo(f"  note: {n}")
+    _summary(res, out, sev, quiet, as_json)
     warnings = _unassigned_warnings(out)
     for w in warnings:
-        click.echo(f"nhr: warning: {w}", err=True)
+        click.echo(f"nhr: warning: {one_line(w)}", err=True)
     for m, _ in res.errors:
-        click.echo(f"nhr: error: {m}", err=True)
+        click.echo(f"nhr: error: {one_line(m)}", err=True)
     if res.errors:
         sys.exit(max(c for _, c in res.errors))
     if strict and sev.get("error"):
@@ -178,6 +213,28 @@ def _unassigned_warnings(out: Path) -> list[str]:
     cols = ["source_file", "chars_body", "chars_unassigned"]
     rows = pq.read_table(path, columns=cols).to_pylist()
     return [w for r in rows if (w := unassigned_warning(r["source_file"], r["chars_body"], r["chars_unassigned"]))]
+
+
+def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
+    """The build's summary table (or JSON) on stdout."""
+    summary = {"editions": res.editions_ids, "up_to_date": res.up_to_date, "extracted": len(res.extracted),
+               "from_cache": len(res.cached), "rows": res.counts, "anomalies_by_severity": sev,
+               "seconds": round(res.seconds, 2), "errors": [m for m, _ in res.errors], "notes": res.notes}
+    if as_json:
+        echo(safe_json(json.dumps(summary, ensure_ascii=False, indent=1)))
+        return
+    if quiet:
+        return
+    if res.up_to_date:
+        echo(f"{out}/ is up to date ({len(res.editions_ids)} editions, nothing changed; {res.seconds:.2f}s)")
+    else:
+        echo(f"built {len(res.editions_ids)} editions into {out}/ in {res.seconds:.1f}s "
+             f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)")
+    for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
+        echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
+    echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
+    for n in res.notes:
+        echo(f"  note: {one_line(n)}")
 
 
 def _anomaly_rows(out: Path) -> list[str]:
@@ -201,12 +258,13 @@ def date_cmd(texts, as_json: bool):
     """
     from .dates import parse_date
 
+    configured()
     res = [parse_date(t) for t in texts]
     if as_json:
-        click.echo(json.dumps([r.to_json() for r in res], ensure_ascii=False, indent=1))
+        echo(safe_json(json.dumps([r.to_json() for r in res], ensure_ascii=False, indent=1)))
         return
     for r in res:
-        click.echo(f"{r.raw!r:32} {str(r.start or '-'):10} … {str(r.end or '-'):10}  {r.precision:<10} {r.qualifier}")
+        echo(f"{r.raw!r:32} {str(r.start or '-'):10} … {str(r.end or '-'):10}  {r.precision:<10} {r.qualifier}")
     if any(not r.understood for r in res):
         sys.exit(1)
 
@@ -216,11 +274,23 @@ PARSED = click.option("--parsed", type=click.Path(file_okay=False, path_type=Pat
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
 
 
-def _read(fn, *a):
-    from .audit import TablesMissing
+def ready(parsed: Path) -> None:
+    """Before reading tables: roll an interrupted commit forward, or refuse in one line."""
+    from .store import EnvError
+    from .store import ready as roll_forward
 
     try:
-        return fn(*a)
+        roll_forward(parsed)
+    except EnvError as e:
+        fail(str(e), EXIT_ENV)
+
+
+def _read(fn, parsed: Path, *a):
+    from .audit import TablesMissing
+
+    ready(parsed)
+    try:
+        return fn(parsed, *a)
     except TablesMissing as e:
         fail(str(e), 3)
     except ValueError as e:
@@ -243,7 +313,10 @@ def diff(old: str, new: str, parsed: Path, fmt: str):
     from . import audit
 
     rows = _read(audit.diff, parsed, old, new)
-    click.echo(audit.render(rows, fmt, audit.diff_text))
+    if fmt == "csv":
+        rows = [{k: cell(v) for k, v in r.items()} for r in rows]
+    text = audit.render(rows, fmt, audit.diff_text)
+    echo(safe_json(text) if fmt == "json" else text)
 
 
 @main.command("history")
@@ -262,7 +335,7 @@ def history_cmd(project: str, parsed: Path, as_json: bool):
     from . import audit
 
     h = _read(audit.history, parsed, project)
-    click.echo(json.dumps(h, ensure_ascii=False, indent=1, default=str) if as_json else audit.history_text(h))
+    echo(safe_json(json.dumps(h, ensure_ascii=False, indent=1, default=str)) if as_json else audit.history_text(h))
 
 
 @main.command("audit")
@@ -279,7 +352,7 @@ def audit_cmd(parsed: Path, as_json: bool):
     from . import audit
 
     a = _read(audit.audit, parsed)
-    click.echo(json.dumps(a, ensure_ascii=False, indent=1, default=str) if as_json else audit.audit_text(a))
+    echo(safe_json(json.dumps(a, ensure_ascii=False, indent=1, default=str)) if as_json else audit.audit_text(a))
 
 
 @main.command()
@@ -298,23 +371,32 @@ def report(old: str, new: str, output: Path, parsed: Path, raw: Path):
     Example:
       nhr report 2024-10 2025-04 -o report.html
     """
-    from .report import build_report
-    from .store import write_bytes
+    from .report import PdfMismatch, build_report
+    from .store import env_error, write_bytes
 
     try:
         page = _read(build_report, parsed, raw, old, new)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, PdfMismatch) as e:
         fail(str(e), 3)
-    write_bytes(output, page.encode("utf-8"))
-    click.echo(f"wrote {output} ({len(page) // 1024} KB)")
+    try:
+        write_bytes(output, page.encode("utf-8"))
+    except OSError as e:
+        fail(str(env_error(e, output)), EXIT_ENV)
+    echo(f"wrote {output} ({len(page) // 1024} KB)")
 
 
 @main.command()
 @click.argument("query")
 @PARSED
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def sql(query: str, parsed: Path, fmt: str):
-    """Run a SQL query on the DuckDB views of the tables and print the result.
+@click.option("--unsafe", is_flag=True,
+              help="Give the query DuckDB's full powers (files, network, extensions, settings) over views of the "
+                   "Parquet files. Default: a sandbox that can read only the tables of --parsed and write nothing.")
+def sql(query: str, parsed: Path, fmt: str, unsafe: bool):
+    """Run a SQL query on the tables of --parsed (and the convenience views) and print the result.
+
+    Safe by default: the tables are loaded into an in-memory DuckDB with file access, extension
+    install/autoload and setting changes disabled, so a query can read nothing else and write nothing.
 
     \b
     Example:
@@ -323,31 +405,33 @@ def sql(query: str, parsed: Path, fmt: str):
     """
     from .warehouse import query as run_query
 
+    ready(parsed)
     try:
-        cols, rows = run_query(parsed, query)
+        cols, rows = run_query(parsed, query, unsafe)
     except FileNotFoundError as e:
         fail(str(e), 3)
     except Exception as e:  # duckdb's parser and binder errors
         fail(f"query failed: {str(e).splitlines()[0]}", 2)
     if fmt == "json":
-        click.echo(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1, default=str))
+        echo(safe_json(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1, default=str)))
     elif fmt == "csv":
         import csv
         import io
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(cols)
-        w.writerows(rows)
-        click.echo(buf.getvalue(), nl=False)
+        w.writerow([cell(c) for c in cols])
+        w.writerows([[cell(v) for v in r] for r in rows])
+        echo(buf.getvalue(), nl=False)
     else:
-        cells = [[("" if v is None else str(v)) for v in r] for r in rows]
+        cells = [[clean("" if v is None else str(v)).replace("\n", " ").replace("\t", " ") for v in r] for r in rows]
+        cols = [clean(c) for c in cols]
         widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
         line = lambda vals: "  ".join(v[:60].ljust(w) for v, w in zip(vals, widths))
-        click.echo(line(cols))
-        click.echo("  ".join("-" * w for w in widths))
+        echo(line(cols))
+        echo("  ".join("-" * w for w in widths))
         for r in cells:
-            click.echo(line(r))
-        click.echo(f"({len(rows)} rows)")
+            echo(line(r))
+        echo(f"({len(rows)} rows)")
 
 
 if __name__ == "__main__":

@@ -221,12 +221,23 @@ def _compact_range(s: str):
     return None
 
 
+def _drop_trailing_note(s: str) -> str:
+    """Remove a final "(…)" note, as `\\s*\\([^)]*\\)\\s*$` did but in linear time: that regex retried from
+    every "(" and took 20 s on 80,000 of them (PDF text is untrusted)."""
+    t = s.rstrip()
+    if not t.endswith(")"):
+        return s
+    body = t[:-1]
+    k = body.find("(", body.rfind(")") + 1)  # the first "(" after the last other ")"
+    return body[:k].rstrip() if k >= 0 else s
+
+
 @lru_cache(maxsize=4096)
 def parse_date(text: str) -> DateInfo:
     """Parse one date string of the report into a DateInfo; never raises, never guesses."""
     raw = text if isinstance(text, str) else ""
     s = re.sub(r"\s+", " ", raw).strip()
-    s = re.sub(r"\s*\([^)]*\)\s*$", "", s)  # "01.04.2025 (vorher in Planung)"
+    s = _drop_trailing_note(s)  # "01.04.2025 (vorher in Planung)"
     s = s.rstrip(":").strip()
     if not s:
         return DateInfo(raw, None, None, "unknown", "none")

@@ -10,8 +10,9 @@ INTRO = """# Data dictionary
 
 Generated from `pipeline/schema.py` by `python -m pipeline.docs > docs/data.md`; a test fails when
 this file is out of date. All tables are Parquet files in `parsed/` (one per table, all editions
-together) and views of the same name in `parsed/nhr.duckdb`. Types are Arrow types; `dictionary`
-columns hold a small set of values (kinds, statuses).
+together) and tables of the same name in `parsed/nhr.duckdb` (a copy written in the same commit, so
+the file can be moved). Types are Arrow types; `dictionary` columns hold a small set of values (kinds,
+statuses).
 """
 
 

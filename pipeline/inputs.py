@@ -1,6 +1,8 @@
 """Input checks: tell a damaged, encrypted, scanned or foreign file from a report edition, in one line."""
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 # exit codes (documented in the README)
@@ -12,6 +14,8 @@ EXIT_DRIFT = 7  # structure drifted: too few projects readable
 EXIT_DUPLICATE = 8  # two different files of the same edition
 EXIT_LOCKED = 9
 EXIT_STRICT = 10  # --strict and error-level anomalies
+EXIT_LIMIT = 11  # a file exceeds a resource limit (pages, glyphs, bytes, memory, seconds)
+EXIT_ENV = 12  # the machine refused: permissions, read-only or full disk, unwritable output
 EXIT_INTERNAL = 1
 
 
@@ -64,3 +68,32 @@ def check_pdf(path: str | Path) -> int:
         raise InputError(p, f"damaged PDF ({e})", EXIT_UNREADABLE)
     finally:
         pdf.close()
+
+
+def list_pdfs(raw: Path) -> tuple[list[Path], list[InputError]]:
+    """The regular files named *.pdf in `raw`, and a one-line error for each other entry so named (a dangling
+    link, a FIFO, a directory): nothing is skipped silently and nothing blocks on opening a FIFO."""
+    try:
+        entries = sorted(os.scandir(raw), key=lambda e: e.name)
+    except OSError as e:
+        raise InputError(raw, f"cannot list directory ({e.strerror})", EXIT_UNREADABLE)
+    pdfs, problems = [], []
+    for e in entries:
+        if not e.name.lower().endswith(".pdf"):
+            continue
+        p = Path(raw) / e.name
+        try:
+            mode = os.stat(p).st_mode  # follows links
+        except FileNotFoundError:
+            problems.append(InputError(p, "dangling symbolic link", EXIT_UNREADABLE))
+            continue
+        except OSError as err:
+            problems.append(InputError(p, f"cannot read file ({err.strerror})", EXIT_UNREADABLE))
+            continue
+        if stat.S_ISREG(mode):
+            pdfs.append(p)
+        else:
+            problems.append(InputError(p, "not a regular file (a FIFO, device or directory)", EXIT_UNREADABLE))
+    if not pdfs and not problems:
+        raise InputError(raw, "no PDF files found", EXIT_UNREADABLE)
+    return pdfs, problems

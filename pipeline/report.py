@@ -73,20 +73,40 @@ def _crop(doc, page_no: int, top: float, height: float = 110.0, scale: float = 1
     return base64.b64encode(buf.getvalue()).decode()
 
 
-def build_report(parsed: Path, raw: Path, old: str, new: str) -> str:
+class PdfMismatch(Exception):
+    """The PDF under --raw is not the one the tables were built from."""
+
+
+def open_built_pdf(path: Path, edition: str, digest: str):
+    """The PDF the tables of `edition` were built from, read once and checked against its recorded SHA-256
+    (a same-named other file would put another document's crops on the audit page)."""
+    import hashlib
+
     import pypdfium2 as pdfium
 
+    try:
+        if not path.is_file():  # also never block on a FIFO
+            raise FileNotFoundError(path)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: the PDF of edition {edition} is needed for the evidence crops (--raw DIR)")
+    got = hashlib.sha256(data).hexdigest()
+    if got != digest:
+        raise PdfMismatch(f"{path}: not the PDF edition {edition} was built from (SHA-256 {got[:12]}…, "
+                          f"tables built from {str(digest)[:12]}…); pass the right --raw or rebuild")
+    return pdfium.PdfDocument(data)
+
+
+def build_report(parsed: Path, raw: Path, old: str, new: str) -> str:
     from . import __version__
 
     rows = [r for r in diff(parsed, old, new) if r["kind"] != "unchanged"]
     t = load(parsed, "projects", "editions", "anomalies")
-    files = {e["edition"]: raw / e["source_file"] for e in t["editions"]}
+    files = {e["edition"]: (raw / e["source_file"], e["sha256"]) for e in t["editions"]}
     tops = {(p["edition"], p["project_number"]): p["top"] for p in t["projects"]}
     docs = {}
     for e in (old, new):
-        if not files[e].exists():
-            raise FileNotFoundError(f"{files[e]}: the PDF of edition {e} is needed for the evidence crops (--raw DIR)")
-        docs[e] = pdfium.PdfDocument(str(files[e]))
+        docs[e] = open_built_pdf(files[e][0], e, files[e][1])
     try:
         for r in rows:
             for side, ed in (("old", old), ("new", new)):

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the cache's HMAC key: one per test machine user, never the developer's own
+os.environ.setdefault("NHR_CACHE_KEY", str(Path(tempfile.gettempdir()) / f"nhr-test-cache-{os.getuid()}.key"))
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw_pdfs"

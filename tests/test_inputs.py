@@ -204,10 +204,10 @@ def test_killed_build_leaves_parsed_intact(tmp_path):
 
 def test_damaged_cache_entry_is_extracted_again(built, prebuilt):
     """Cache entries are not flushed to disk (they can be regenerated): one torn by a crash, here a
-    flipped byte in the middle, fails its checksum and its PDF is read again; the tables are unchanged."""
+    flipped byte in the middle, fails its HMAC and its PDF is read again; the tables are unchanged."""
     from pipeline.build import build
 
-    entries = sorted((prebuilt / ".cache").glob("*.pkl"))
+    entries = sorted((prebuilt / ".cache").glob("*.json.z"))
     assert len(entries) == 6
     blob = bytearray(entries[2].read_bytes())
     blob[len(blob) // 2] ^= 0xFF
