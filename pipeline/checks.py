@@ -91,4 +91,6 @@ def check_edition(ed: Edition) -> list[Anomaly]:
         add("no_projects", "error", None, "no projects found")
     if not ed.project_lists:
         add("no_project_lists", "error", None, "no Projektliste table found")
+    from .rules import run_edition
+    out.extend(run_edition(ed))
     return out
