@@ -143,14 +143,16 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 def future_days(text: str, stand: dt.date, plan: re.Pattern, bound: re.Pattern) -> list[str]:
     """Day dates (dd.mm.yyyy) after the Stand in sentences that do not present them as a plan, and not
-    bounding a period ("bis 31.01.2027")."""
+    bounding a period ("vom 01.02.2025 bis 31.01.2027")."""
     out = []
     for _, sent in _sentences(text):
         if plan.search(sent):
             continue
         for m in DAY_RX.finditer(sent):
             d = parse_date(m.group(0))
-            if d.start and d.start > stand and not bound.search(sent[:m.start()].rstrip()[-15:] + "\n"):
+            opens_period = re.match(r"\s*(?:bis|[–-])\s", sent[m.end():])
+            if d.start and d.start > stand and not opens_period and \
+                    not bound.search(sent[:m.start()].rstrip()[-15:] + "\n"):
                 out.append(m.group(0))
     return out
 
