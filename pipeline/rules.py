@@ -280,6 +280,8 @@ def paper_number_malformed(ed: Edition) -> Iterable[Anomaly]:
         for e in p.committee:
             for m in PAPER_LIKE.finditer(e.text):
                 number, year = m.group(1), m.group(2)
+                if re.fullmatch(r"(?:19|20)\d\d", number):
+                    continue  # a span of years ("Haushalt 2023/24"), not a paper
                 if len(year) != 4 or len(number) != 3 or " " in m.group(0):
                     yield hit("paper_number_malformed", f"project {p.number}: paper number '{m.group(0)}'",
                               p, e.box, f"{e.date} {e.text}")
