@@ -157,8 +157,13 @@ def audit(parsed: Path) -> dict[str, list[dict]]:
                                                                "body_project_not_in_list", "list_row_without_status")]
     return {"archive": [r for r in t["archive_check"] if not r["matched"] or r["detail"]],
             "list_vs_body": list_body, "since_vs_transitions": since_vs, "late_reported": t["late_reported"],
-            "between_editions": sorted(load_findings(parsed), key=finding_order),
-            "within_editions": sorted((a for a in t["anomalies"] if a["kind"] not in LIST_BODY),
+            **rule_sections(parsed, t["anomalies"])}
+
+
+def rule_sections(parsed: Path, anomalies: list[dict]) -> dict[str, list[dict]]:
+    """The audit rules' output: rewrites between editions (audit_findings), each edition's own errors."""
+    return {"between_editions": sorted(load_findings(parsed), key=finding_order),
+            "within_editions": sorted((a for a in anomalies if a["kind"] not in LIST_BODY),
                                       key=lambda a: (a["kind"], a["edition"], a["project_number"] or ""))}
 
 
@@ -224,8 +229,9 @@ def audit_text(a: dict[str, list[dict]]) -> str:
 
 def kind_text(rows: list[dict]) -> list[str]:
     """Findings grouped by kind, each kind with its meaning, each row with both places and the evidence."""
-    from . import checks, findings  # noqa: F401  (importing them registers every rule)
-    from .rules import REGISTRY
+    from .rules import registry
+
+    REGISTRY = registry()
 
     out = []
     for kind, group in group_by_kind(rows).items():

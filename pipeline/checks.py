@@ -232,5 +232,4 @@ describe("archive_mismatch", "warning", "The latest printed archive and the arch
 
 def check_edition(ed: Edition) -> list[Anomaly]:
     """Every within-edition rule (structural ones here, plausibility ones in pipeline/rules.py)."""
-    from . import findings  # noqa: F401  (registers the between-edition rules, for one registry order)
     return run_edition(ed)

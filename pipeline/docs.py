@@ -37,8 +37,9 @@ def render() -> str:
 
 def rules_section() -> list[str]:
     """The audit rules registry as a table: kind, severity, table it reports to, meaning."""
-    from . import checks, findings  # noqa: F401  (importing them registers their rules)
-    from .rules import REGISTRY
+    from .rules import registry
+
+    REGISTRY = registry()
 
     out = ["## Audit rules\n",
            "Every `kind` in `anomalies` and `audit_findings`, from the registry in `pipeline/rules.py` (within one",

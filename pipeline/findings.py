@@ -10,9 +10,9 @@ from rapidfuzz import fuzz
 
 import regex as re
 
+from .dates import parse_date
 from .records import ArchiveRow, Box, Edition, Entry, Project
-from .rules import norm, rule, vocab, words_rx, edition_rules  # noqa: F401  (registry shared with rules)
-from .rules import REGISTRY
+from .rules import REGISTRY, norm, rule, vocab, words_rx
 from .segment import STATUS_BY_DIGIT
 
 RANK = {status: int(digit) for digit, status in STATUS_BY_DIGIT.items()}  # 1 umgesetzt … 4 Ideenspeicher
@@ -77,8 +77,20 @@ def finding(kind: str, pair: Pair | None, detail: str, new: tuple[str | None, Bo
 
 # ---------------------------------------------------------------- the past must stay as printed
 
-def entry_key(e: Entry) -> tuple[str, str]:
-    return norm(e.date), norm(e.text)
+def loose(text: str) -> str:
+    """Text without whitespace and hyphens: a line wrapped elsewhere by another producer ("Pflege- empfehlungen",
+    "Pflegeempfehlungen") is the same text."""
+    return re.sub(r"[\s\-\u00ad]+", "", text or "")
+
+
+def date_key(raw: str) -> tuple:
+    """The interval a date string denotes ("Mai 2024" = "05/2024"); the string itself when not understood."""
+    d = parse_date(raw)
+    return (d.start, d.end, d.qualifier) if d.start else (norm(raw),)
+
+
+def entry_key(e: Entry) -> tuple:
+    return date_key(e.date), loose(e.text)
 
 
 def unmatched(old: list[Entry], new: list[Entry]) -> tuple[list[Entry], list[Entry]]:
@@ -100,9 +112,10 @@ def counterpart(e: Entry, candidates: list[Entry]) -> tuple[Entry, str] | None:
     date, or (failing both) a close text; with what changed."""
     d, t = entry_key(e)
     for c in candidates:
-        if norm(c.text) == t:
+        if loose(c.text) == t:
             return c, "date"
-    same_day = [c for c in candidates if norm(c.date) == d and d]
+    t = norm(e.text)
+    same_day = [c for c in candidates if date_key(c.date) == d and norm(e.date)]
     if same_day:
         return max(same_day, key=lambda c: fuzz.ratio(norm(c.text), t)), "text"
     close = [c for c in candidates if fuzz.ratio(norm(c.text), t) >= 80]
@@ -184,6 +197,11 @@ def archive_key(r: ArchiveRow) -> tuple[str, ...]:
     return tuple(norm(x) for x in (r.kind, r.project, r.report, r.number, r.reason, r.last_mention))
 
 
+def same_archive_row(r: ArchiveRow, s: ArchiveRow) -> bool:
+    """Whether two printings of an archive row agree (wrapping and hyphenation aside)."""
+    return [loose(x) for x in archive_key(r)] == [loose(x) for x in archive_key(s)]
+
+
 @rule("archive_row_missing", "warning", "A row of the older edition's archive is missing from the newer archive.",
       scope="between")
 def archive_row_missing(pair: Pair) -> Iterable[Finding]:
@@ -198,9 +216,8 @@ def archive_row_missing(pair: Pair) -> Iterable[Finding]:
 @rule("archive_row_changed", "warning", "A row of the older edition's archive is printed in the newer archive with "
       "another report date, number, reason or last mention.", scope="between")
 def archive_row_changed(pair: Pair) -> Iterable[Finding]:
-    new_keys = {archive_key(s) for s in pair.new.archive}
     for r in pair.old.archive:
-        if archive_key(r) in new_keys:
+        if any(same_archive_row(r, s) for s in pair.new.archive):
             continue
         same = [s for s in pair.new.archive if s.kind == r.kind and
                 fuzz.token_set_ratio(norm(s.project).casefold(), norm(r.project).casefold()) >= TITLE_MATCH]
@@ -240,7 +257,7 @@ def status_backwards(pair: Pair) -> Iterable[Finding]:
 def since_changed(pair: Pair) -> Iterable[Finding]:
     for old_num, new_num in pair.links.items():
         a, b = pair.project(pair.old, old_num), pair.project(pair.new, new_num)
-        if a and b and a.status == b.status and norm(a.since_value) != norm(b.since_value):
+        if a and b and a.status == b.status and date_key(a.since_value) != date_key(b.since_value):
             yield finding("since_changed", pair, f"status stays {b.status} but since changed "
                                                  f"'{norm(a.since_value)}' → '{norm(b.since_value)}'",
                           (new_num, b.box, f"{b.since_label} {b.since_value}"),

@@ -117,21 +117,28 @@ def build_report(parsed: Path, raw: Path, old: str, new: str) -> str:
 def pair_findings(parsed: Path, old: str, new: str, docs: dict) -> list[dict]:
     """audit_findings between `old` and `new` (and duplicate titles in either), each with the crops of
     both editions where the evidence is printed (a crop only for pages of the two PDFs at hand)."""
-    from . import checks, findings  # noqa: F401  (importing them registers every rule)
     from .audit import finding_order, load_findings
-    from .rules import REGISTRY
+    from .rules import registry
+
+    REGISTRY = registry()
 
     out = []
     for f in sorted(load_findings(parsed), key=finding_order):
-        ours = (f["previous_edition"] and old <= f["previous_edition"] and f["edition"] <= new) or \
-            (f["previous_edition"] is None and f["edition"] in (old, new))
-        if not ours:
-            continue
-        f = dict(f, meaning=REGISTRY[f["kind"]].meaning if f["kind"] in REGISTRY else "")
-        before = f["previous_edition"] or f["edition"]
-        f["old_img"] = _crop(docs[before], f["previous_page"], f["previous_top"], 60) \
-            if before in docs and f["previous_page"] and f["previous_top"] is not None else None
-        f["new_img"] = _crop(docs[f["edition"]], f["page"], f["top"], 60) \
-            if f["edition"] in docs and f["page"] and f["top"] is not None else None
-        out.append(f)
+        if _between(f, old, new):
+            f = dict(f, meaning=REGISTRY[f["kind"]].meaning if f["kind"] in REGISTRY else "")
+            f["old_img"] = _finding_crop(docs, f["previous_edition"] or f["edition"], f["previous_page"], f["previous_top"])
+            f["new_img"] = _finding_crop(docs, f["edition"], f["page"], f["top"])
+            out.append(f)
     return out
+
+
+def _between(f: dict, old: str, new: str) -> bool:
+    """A finding of the editions from `old` to `new` (duplicate titles: of either of the two)."""
+    if f["previous_edition"] is None:
+        return f["edition"] in (old, new)
+    return old <= f["previous_edition"] and f["edition"] <= new
+
+
+def _finding_crop(docs: dict, edition: str, page: int | None, top: float | None) -> str | None:
+    """The strip where a finding's evidence is printed, when that edition's PDF is at hand."""
+    return _crop(docs[edition], page, top, 60) if edition in docs and page and top is not None else None

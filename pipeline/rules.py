@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 import regex as re
+from rapidfuzz import fuzz
 
 from .config import config_dir, load
 from .dates import parse_date
@@ -53,7 +54,7 @@ class RulesConfigError(ValueError):
 
 REQUIRED = {"completed_window_months": int, "plan_words": list, "planned_header_rx": str, "steps_labels": list,
             "status_move_words": list, "reason_words": list, "range_words": list, "reference_rx": str, "responsible_code_rx": str,
-            "duplicate_text_min_chars": int, "quote_pairs": list, "symmetric_quotes": list}
+            "duplicate_text_min_chars": int, "diverging_copy_min_ratio": int, "quote_pairs": list, "symmetric_quotes": list}
 
 
 def validate_vocab(cfg: dict, where: str = "rules.yaml") -> dict:
@@ -61,18 +62,25 @@ def validate_vocab(cfg: dict, where: str = "rules.yaml") -> dict:
     for key, typ in REQUIRED.items():
         if not isinstance(cfg.get(key), typ):
             raise RulesConfigError(f"{where}: '{key}' must be a {typ.__name__}")
+    _check_steps_labels(cfg["steps_labels"], where)
     for rx in [cfg["planned_header_rx"], cfg["reference_rx"], cfg["responsible_code_rx"]] + \
-              [s.get("rx", "") if isinstance(s, dict) else "" for s in cfg["steps_labels"]]:
+              [s["rx"] for s in cfg["steps_labels"]]:
         try:
             re.compile(rx)
         except re.error as e:
             raise RulesConfigError(f"{where}: bad regular expression {rx!r}: {e}")
-    for s in cfg["steps_labels"]:
-        if not (isinstance(s, dict) and s.get("rx") and set(s.get("statuses") or []) <= set(STATUS_BY_DIGIT.values())):
-            raise RulesConfigError(f"{where}: steps_labels entries need rx and statuses from {sorted(STATUS_BY_DIGIT.values())}")
     if not all(isinstance(p, list) and len(p) == 2 for p in cfg["quote_pairs"]):
         raise RulesConfigError(f"{where}: quote_pairs must be [open, close] pairs")
     return cfg
+
+
+def _check_steps_labels(entries: list, where: str) -> None:
+    """Each steps_labels entry: a pattern and statuses out of the four the report knows."""
+    known = set(STATUS_BY_DIGIT.values())
+    for s in entries:
+        if not (isinstance(s, dict) and isinstance(s.get("rx"), str) and s["rx"]
+                and isinstance(s.get("statuses"), list) and set(s["statuses"]) <= known):
+            raise RulesConfigError(f"{where}: steps_labels entries need rx and statuses from {sorted(known)}")
 
 
 @lru_cache(maxsize=None)
@@ -107,12 +115,6 @@ def months_before(d: dt.date, months: int) -> dt.date:
     m += 1
     last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).day
     return dt.date(y, m, min(d.day, last))
-
-
-def page_of(box: Box | None, p: Project | None = None) -> int | None:
-    if box:
-        return box.page
-    return p.box.page if p is not None and p.box else None
 
 
 def hit(kind: str, detail: str, p: Project | None = None, box: Box | None = None, evidence: str = "") -> Anomaly:
@@ -350,6 +352,24 @@ def duplicate_milestone(ed: Edition) -> Iterable[Anomaly]:
                       p, e.box, f"{e.date} {e.text}")
 
 
+@rule("diverging_copy", "info",
+      "A milestone printed in two projects with the same date and almost the same text: the copies disagree "
+      "('… Konzern Kreis Soest 2030' and '… 2023.').")
+def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
+    by_date: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
+    for p in projects(ed):
+        for e in p.steps:
+            if norm(e.date) and len(norm(e.text)) >= vocab()["duplicate_text_min_chars"]:
+                by_date[norm(e.date)].append((p, e))
+    for entries in by_date.values():
+        for i, (p, e) in enumerate(entries):
+            q, f = next(((q, f) for q, f in entries[:i] if q.number != p.number and norm(f.text) != norm(e.text)
+                         and fuzz.ratio(norm(f.text), norm(e.text)) >= vocab()["diverging_copy_min_ratio"]), (None, None))
+            if q is not None:
+                yield hit("diverging_copy", f"project {p.number} milestone '{e.date}' nearly repeats project "
+                                            f"{q.number}: '{norm(f.text)}'", p, e.box, f"{e.date} {e.text}")
+
+
 # ---------------------------------------------------------------- typography
 
 def imbalance(text: str) -> str | None:
@@ -426,8 +446,16 @@ def archive_theme_unknown(ed: Edition) -> Iterable[Anomaly]:
                           None, a.box, f"{a.theme} {a.project}")
 
 
+def registry() -> dict[str, Rule]:
+    """Every rule, the structural (checks) and between-edition (findings) ones included."""
+    from . import checks, findings  # noqa: F401  (importing them registers their rules)
+    return REGISTRY
+
+
 def edition_rules() -> list[Rule]:
-    return [r for r in REGISTRY.values() if r.scope == "edition" and r.fn is not None]
+    """The within-edition rules: structural ones (pipeline/checks.py) first, each module in its own order."""
+    rules = [r for r in registry().values() if r.scope == "edition" and r.fn is not None]
+    return sorted(rules, key=lambda r: r.fn.__module__ != "pipeline.checks")
 
 
 def run_edition(ed: Edition) -> list[Anomaly]:

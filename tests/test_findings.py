@@ -49,6 +49,13 @@ def test_milestone_rewritten_and_dropped():
     assert found("milestone_rewritten", pair([old], [dropped])) == []
 
 
+def test_another_producers_wrapping_or_date_format_is_not_a_rewrite():
+    old = project(steps=[Entry("Mai 2024", "Bei 320 Flächen wurden Pflege- empfehlungen gegeben")])
+    new = project(steps=[Entry("05/2024", "Bei 320 Flächen wurden Pflegeempfehlungen  gegeben")])
+    assert found("milestone_rewritten", pair([old], [new])) == found("milestone_dropped", pair([old], [new])) == []
+    assert found("since_changed", pair([project(since_value="Juni 2022")], [project(since_value="06/2022")])) == []
+
+
 def test_entries_of_a_project_no_longer_printed_are_not_checked():
     old = project(steps=list(STEPS))
     assert found("milestone_dropped", pair([old], [], links={})) == []

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import checks, findings  # noqa: F401  (registers every rule)
 from pipeline.records import ArchiveRow, Box, Edition, Entry, Goal, ListRow, Project, ProjectList, Section, Theme
-from pipeline.rules import REGISTRY, RulesConfigError, imbalance, months_before, validate_vocab, vocab
+from pipeline.rules import RulesConfigError, imbalance, months_before, registry, validate_vocab, vocab
+
+REGISTRY = registry()
 
 STATUS_DIGIT = {"umgesetzt": "1", "in Bearbeitung": "2", "in Planung": "3", "Ideenspeicher": "4"}
 LABEL = {"umgesetzt": "abgeschlossene Meilensteine (Datum des Abschlusses):",
@@ -160,6 +161,17 @@ def test_duplicate_milestone():
     assert numbers(edition(a, b, c), "duplicate_milestone") == ["1.1.2.2"]
 
 
+def test_diverging_copy():
+    text = "Beschluss des Klimaschutzkonzeptes 2.0, inkl. Teilbericht klimaneutraler Konzern Kreis Soest 2030"
+    a = project(steps=[Entry("21.03.2024", text)])
+    b = project("in Planung", steps=[Entry("21.03.2024", text[:-4] + "2023.")])
+    same = project(index=2, steps=[Entry("21.03.2024", text)])  # identical: duplicate_milestone's case
+    added = project(index=3, steps=[Entry("13.02.2024", "Übergabe Förderbescheid Fahrradmietsystem")])
+    more = project(index=4, steps=[Entry("13.02.2024", "Übergabe Förderbescheid Fahrradmietsystem (Inbetriebnahme 2025)")])
+    other_day = project(index=5, steps=[Entry("22.03.2024", text[:-4] + "2031")])
+    assert numbers(edition(a, same, added, more, other_day, b), "diverging_copy") == ["1.1.3.1"]
+
+
 @pytest.mark.parametrize("text,bad", [
     ("Vor-Ort-Beratungen „KlimaSicher“ in sozialen Einrichtungen“", True),
     ("Abschluss des Vergabeverfahrens „Rahmenvertrag über Büromaterial", True),
@@ -224,6 +236,7 @@ CORPUS = {  # kind → {(edition, project number)}: each is an error printed in 
                           ("2025-04", "1.3.2.1"), ("2025-04", "2.4.2.1"), ("2025-04", "4.1.2.1"),
                           ("2025-04", "4.1.4.1")},
     "odd_list_cell": {("2025-04", "1.3.2.4")},
+    "diverging_copy": {(e, "1.1.3.1") for e in ("2024-04", "2024-10", "2025-04")},
     "archive_theme_unknown": {("2024-04", None), ("2024-10", None), ("2025-04", None)},
     "step_after_stand": {("2025-04", "1.3.3.1"), ("2025-04", "5.4.2.1"), ("2025-04", "5.5.3.1"),
                          ("2025-04", "5.7.2.3")},
