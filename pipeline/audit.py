@@ -156,15 +156,94 @@ def audit(parsed: Path) -> dict[str, list[dict]]:
     list_body = [a for a in t["anomalies"] if a["kind"] in ("list_status_mismatch", "list_row_not_in_body",
                                                                "body_project_not_in_list", "list_row_without_status")]
     return {"archive": [r for r in t["archive_check"] if not r["matched"] or r["detail"]],
-            "list_vs_body": list_body, "since_vs_transitions": since_vs, "late_reported": t["late_reported"]}
+            "list_vs_body": list_body, "since_vs_transitions": since_vs, "late_reported": t["late_reported"],
+            **rule_sections(parsed, t["anomalies"])}
+
+
+def rule_sections(parsed: Path, anomalies: list[dict]) -> dict[str, list[dict]]:
+    """The audit rules' output: rewrites between editions (audit_findings), each edition's own errors."""
+    return {"between_editions": sorted(load_findings(parsed), key=finding_order),
+            "within_editions": sorted((a for a in anomalies if a["kind"] not in LIST_BODY),
+                                      key=lambda a: (a["kind"], a["edition"], a["project_number"] or ""))}
+
+
+LIST_BODY = ("list_status_mismatch", "list_row_not_in_body", "body_project_not_in_list", "list_row_without_status")
+FLAT = ["section", "kind", "severity", "edition", "previous_edition", "project_id", "project_number", "previous_number",
+        "page", "previous_page", "detail", "evidence", "previous_evidence"]
+
+
+def load_findings(parsed: Path) -> list[dict]:
+    """audit_findings rows; an older build without the table reads as none (rebuild to get them)."""
+    f = parsed / "audit_findings.parquet"
+    return pq.read_table(f).to_pylist() if f.exists() else []
+
+
+def finding_order(r: dict) -> tuple:
+    return r["kind"], r["edition"], r["project_number"] or r["previous_number"] or ""
+
+
+def audit_flat(a: dict[str, list[dict]]) -> list[dict]:
+    """All audit sections as one table (for csv): section, kind, edition(s), numbers, pages, evidence."""
+    out = []
+    for section, rows in a.items():
+        for r in rows:
+            row = {k: r.get(k) for k in FLAT}
+            row["section"] = section
+            row["edition"] = row["edition"] or r.get("printed_edition") or r.get("to_edition")
+            row["project_number"] = row["project_number"] or r.get("number") or r.get("rebuilt_number")
+            row["kind"] = row["kind"] or section
+            out.append(row)
+    return out
+
+
+def render_audit(a: dict[str, list[dict]], fmt: str) -> str:
+    """nhr audit output: text grouped by section and kind, csv flat, json grouped by section and kind."""
+    if fmt == "csv":
+        return render(audit_flat(a), "csv", None)
+    if fmt == "json":
+        grouped = {k: (group_by_kind(v) if k in ("between_editions", "within_editions") else v) for k, v in a.items()}
+        return json.dumps(grouped, ensure_ascii=False, indent=1, default=str)
+    return audit_text(a)
+
+
+def group_by_kind(rows: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r["kind"], []).append(r)
+    return out
 
 
 def audit_text(a: dict[str, list[dict]]) -> str:
     out = []
     for name, rows in a.items():
         out.append(f"## {name.replace('_', ' ')} ({len(rows)})")
+        if name in ("between_editions", "within_editions"):
+            out.extend(kind_text(rows))
+            continue
         for r in rows:
             bits = [str(r.get(k)) for k in ("edition", "project_number", "number", "title") if r.get(k)]
             out.append(f"  {' '.join(bits)}: {r.get('detail') or ''}")
         out.append("")
     return "\n".join(out)
+
+
+def kind_text(rows: list[dict]) -> list[str]:
+    """Findings grouped by kind, each kind with its meaning, each row with both places and the evidence."""
+    from .rules import registry
+
+    REGISTRY = registry()
+
+    out = []
+    for kind, group in group_by_kind(rows).items():
+        rule = REGISTRY.get(kind)
+        out.append(f"### {kind} ({len(group)}, {group[0]['severity']}): {rule.meaning if rule else ''}")
+        for r in group:
+            old = f"{r['previous_edition']} {r['previous_number'] or '—'} p.{r['previous_page']} → " \
+                if r.get("previous_edition") or r.get("previous_number") else ""
+            new = f"{r['edition']} {r['project_number'] or '—'} p.{r['page']}"
+            out.append(f"  {old}{new}: {r['detail']}")
+            for label, key in (("was", "previous_evidence"), ("printed", "evidence")):
+                if r.get(key):
+                    out.append(f"      {label}: {r[key][:160]}")
+        out.append("")
+    return out

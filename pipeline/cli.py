@@ -340,19 +340,25 @@ def history_cmd(project: str, parsed: Path, as_json: bool):
 
 @main.command("audit")
 @PARSED
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-def audit_cmd(parsed: Path, as_json: bool):
+@FORMAT
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+def audit_cmd(parsed: Path, fmt: str, as_json: bool):
     """Cross-checks with evidence: printed vs rebuilt archive, list vs body, since-dates vs
-    observed transitions, late-reported status changes.
+    observed transitions, late-reported status changes, what a newer edition rewrites or drops of an
+    older one (audit_findings) and each edition's own errors (anomalies), grouped by kind.
 
     \b
     Example:
       nhr audit --parsed parsed
+      nhr audit --format csv > audit.csv
     """
     from . import audit
 
     a = _read(audit.audit, parsed)
-    echo(safe_json(json.dumps(a, ensure_ascii=False, indent=1, default=str)) if as_json else audit.audit_text(a))
+    if fmt == "csv" and not as_json:  # cells a spreadsheet would run are neutralised
+        a = {k: [{c: cell(v) for c, v in r.items()} for r in rows] for k, rows in a.items()}
+    text = audit.render_audit(a, "json" if as_json else fmt)
+    echo(safe_json(text) if as_json or fmt == "json" else text)
 
 
 @main.command()

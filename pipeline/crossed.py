@@ -72,4 +72,6 @@ def cross_tables(editions: list[Edition], tables: dict[str, list[dict]]) -> dict
            "late_reported": history.late_reported(trans, tables["projects"], stands),
            "archive": rebuilt, "archive_check": check}
     out.update(papers_and_bodies(tables["committee"], ids))
+    from .findings import audit_findings
+    out["audit_findings"] = audit_findings(editions, identity)
     return out

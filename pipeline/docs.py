@@ -6,6 +6,8 @@ import sys
 from .schema import TABLES, schema
 from .warehouse import CONVENIENCE
 
+WHERE = {"edition": "anomalies", "between": "audit_findings", "edition_pair": "audit_findings (one edition, both places)"}
+
 INTRO = """# Data dictionary
 
 Generated from `pipeline/schema.py` by `python -m pipeline.docs > docs/data.md`; a test fails when
@@ -30,7 +32,26 @@ def render() -> str:
     out.append("## Convenience views in `nhr.duckdb`\n")
     for name, sql in CONVENIENCE.items():
         out.append(f"### `{name}`\n\n```sql\n{' '.join(sql.split())}\n```\n")
+    out.extend(rules_section())
     return "\n".join(out)
+
+
+def rules_section() -> list[str]:
+    """The audit rules registry as a table: kind, severity, table it reports to, meaning."""
+    from .rules import registry
+
+    REGISTRY = registry()
+
+    out = ["## Audit rules\n",
+           "Every `kind` in `anomalies` and `audit_findings`, from the registry in `pipeline/rules.py` (within one",
+           "edition), `pipeline/checks.py` (structure) and `pipeline/findings.py` (between consecutive editions);",
+           "their vocabulary is in `config/rules.yaml`. Nothing is fixed: each row names edition, page, box,",
+           "project and the printed evidence.\n",
+           "| kind | severity | reported in | meaning |", "|---|---|---|---|"]
+    for r in sorted(REGISTRY.values(), key=lambda r: (r.scope != "edition", r.kind)):
+        out.append(f"| `{r.kind}` | {r.severity} | {WHERE[r.scope]} | {r.meaning.replace('|', chr(92) + '|')} |")
+    out.append("")
+    return out
 
 
 if __name__ == "__main__":

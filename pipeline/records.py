@@ -200,7 +200,8 @@ class Anomaly:
     page: int | None
     detail: str
     project_number: str | None = None
-    box: Box | None = None  # where the evidence is printed, when it is one place
+    box: Box | None = None  # where the evidence is printed (page and first line)
+    evidence: str = ""  # the printed text the anomaly is about
 
 
 @dataclass(frozen=True)

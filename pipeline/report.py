@@ -36,6 +36,15 @@ h1{font-size:1.4em} table{border-collapse:collapse;width:100%} td,th{border-top:
 <td>{% if r.new_img %}<img class="evidence" alt="{{ new }} S. {{ r.new_page }}" src="data:image/png;base64,{{ r.new_img }}">{% endif %}</td>
 </tr>{% endfor %}
 </tbody></table>
+<h2>Prüfbefunde zwischen den Ausgaben ({{ findings|length }})</h2>
+<table id="findings"><thead><tr><th>Art</th><th>Befund</th><th>Beleg älter</th><th>Beleg neuer</th></tr></thead><tbody>
+{% for f in findings %}<tr class="finding" data-kind="{{ f.kind }}">
+<td class="kind">{{ f.kind }}<br><span class="muted">{{ f.severity }}</span></td>
+<td>{{ f.previous_edition or f.edition }} {{ f.previous_number or "—" }}{% if f.previous_page %} S. {{ f.previous_page }}{% endif %} → {{ f.edition }} {{ f.project_number or "—" }}{% if f.page %} S. {{ f.page }}{% endif %}<br>{{ f.detail }}<br><span class="muted">{{ f.meaning }}</span></td>
+<td>{% if f.old_img %}<img class="finding-evidence" alt="{{ f.previous_edition or f.edition }} S. {{ f.previous_page }}" src="data:image/png;base64,{{ f.old_img }}">{% elif f.previous_evidence %}{{ f.previous_evidence }}{% endif %}</td>
+<td>{% if f.new_img %}<img class="finding-evidence" alt="{{ f.edition }} S. {{ f.page }}" src="data:image/png;base64,{{ f.new_img }}">{% elif f.evidence %}{{ f.evidence }}{% endif %}</td>
+</tr>{% endfor %}
+</tbody></table>
 <h2>Auffälligkeiten ({{ anomalies|length }})</h2>
 <table id="anomalies"><tr><th>Ausgabe</th><th>Art</th><th>Schwere</th><th>Seite</th><th>Detail</th></tr>
 {% for a in anomalies %}<tr><td>{{ a.edition }}</td><td>{{ a.kind }}</td><td>{{ a.severity }}</td><td>{{ a.page or "" }}</td><td>{{ a.detail }}</td></tr>{% endfor %}
@@ -112,6 +121,7 @@ def build_report(parsed: Path, raw: Path, old: str, new: str) -> str:
             for side, ed in (("old", old), ("new", new)):
                 num, page = r[f"{side}_number"], r[f"{side}_page"]
                 r[f"{side}_img"] = _crop(docs[ed], page, tops[(ed, num)]) if num and page else None
+        findings = pair_findings(parsed, old, new, docs)
     finally:
         for d in docs.values():
             d.close()
@@ -120,4 +130,35 @@ def build_report(parsed: Path, raw: Path, old: str, new: str) -> str:
     env = jinja2.Environment(autoescape=True)
     return env.from_string(TEMPLATE).render(
         old=old, new=new, rows=rows, kinds=kinds, counts=counts, version=__version__, parsed=html.escape(str(parsed)),
+        findings=findings,
         anomalies=[a for a in t["anomalies"] if a["edition"] in (old, new)])
+
+
+def pair_findings(parsed: Path, old: str, new: str, docs: dict) -> list[dict]:
+    """audit_findings between `old` and `new` (and duplicate titles in either), each with the crops of
+    both editions where the evidence is printed (a crop only for pages of the two PDFs at hand)."""
+    from .audit import finding_order, load_findings
+    from .rules import registry
+
+    REGISTRY = registry()
+
+    out = []
+    for f in sorted(load_findings(parsed), key=finding_order):
+        if _between(f, old, new):
+            f = dict(f, meaning=REGISTRY[f["kind"]].meaning if f["kind"] in REGISTRY else "")
+            f["old_img"] = _finding_crop(docs, f["previous_edition"] or f["edition"], f["previous_page"], f["previous_top"])
+            f["new_img"] = _finding_crop(docs, f["edition"], f["page"], f["top"])
+            out.append(f)
+    return out
+
+
+def _between(f: dict, old: str, new: str) -> bool:
+    """A finding of the editions from `old` to `new` (duplicate titles: of either of the two)."""
+    if f["previous_edition"] is None:
+        return f["edition"] in (old, new)
+    return old <= f["previous_edition"] and f["edition"] <= new
+
+
+def _finding_crop(docs: dict, edition: str, page: int | None, top: float | None) -> str | None:
+    """The strip where a finding's evidence is printed, when that edition's PDF is at hand."""
+    return _crop(docs[edition], page, top, 60) if edition in docs and page and top is not None else None

@@ -113,7 +113,7 @@ def edition_rows(ed: Edition, sha256: str = "", engine: str = "pdfplumber", vers
     for a in anomalies:
         t["anomalies"].append({"edition": E, "kind": a.kind, "severity": a.severity, "page": a.page,
                                "project_number": a.project_number, "detail": a.detail,
-                               **{k: v for k, v in _box(a.box).items() if k != "page"}})
+                               **{k: v for k, v in _box(a.box).items() if k != "page"}, "evidence": a.evidence or None})
     t["editions"].append({"edition": E, "stand": _day(ed.stand), "previous_stand": _day(ed.previous_stand or ""),
                           "title": ed.title, "source_file": ed.source, "sha256": sha256, "pages": ed.pages,
                           "projects": len(t["projects"]), **_chars(ed.chars), "engine": engine,

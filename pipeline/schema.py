@@ -120,7 +120,8 @@ TABLES: dict[str, list[tuple]] = {
         ("page", I, "Page where it shows (null if not one place)", "73"),
         NUMBER,
         ("detail", S, "Human-readable evidence", "list row 2.1.1.1 marked 'umgesetzt', body says 'in Bearbeitung'"),
-        *BOX[1:],  # the evidence's box on `page`, when it is one place
+        *BOX[1:],
+        ("evidence", S, "The printed text the anomaly is about (null: structural)", "03.04.2025 Kreistag, Beschlussvorlage 057/2025"),
     ],
     "papers": [
         ("paper_reference", S, "OParl Paper.reference", "029/2024"),
@@ -226,3 +227,19 @@ TABLES.update({
         ("page", I, "Page of the printed row", "83"),
     ],
 })
+
+PREV_BOX = [(f"previous_{c[0]}", c[1], f"{c[2]} (older edition)", c[3]) for c in BOX]
+TABLES["audit_findings"] = [
+    ("kind", K, "Rule that found it (see 'Audit rules' below)", "milestone_rewritten"),
+    ("severity", K, "info|warning|error", "warning"),
+    ("edition", S, "Newer edition of the pair (the edition, for duplicate_title)", "2025-04"),
+    ("previous_edition", S, "Older edition of the pair (null for duplicate_title)", "2024-10"),
+    PID,
+    ("project_number", S, "Number in the newer edition (null: not printed there)", "1.1.2.1"),
+    ("previous_number", S, "Number in the older edition (duplicate_title: the first printing)", "1.1.2.2"),
+    ("detail", S, "What changed, in words", "2024-10 1.1.2.2 printed '21.03.2024 Beschluss …', 2025-04 1.1.2.1 prints …"),
+    ("evidence", S, "Text printed in the newer edition (null: nothing printed)", "21.03.2024 Beschluss des Klimaschutzkonzeptes 2.0"),
+    ("previous_evidence", S, "Text printed in the older edition", "21.03.2024 Beschluss des Klimaschutzkonzeptes 2.0"),
+    *BOX,
+    *PREV_BOX,
+]

@@ -24,6 +24,10 @@ CONVENIENCE = {
         SELECT body_name, body_kind, paper_type, count(DISTINCT paper_reference) AS papers,
                count(*) AS consultations, min(date_start) AS first_date, max(date_start) AS last_date
         FROM committee WHERE body_name <> '' GROUP BY ALL ORDER BY consultations DESC""",
+    "audit_findings_by_kind": """
+        SELECT kind, severity, count(*) AS findings, count(DISTINCT project_id) AS projects,
+               string_agg(DISTINCT coalesce(previous_edition || '→', '') || edition, ', ') AS editions
+        FROM audit_findings GROUP BY ALL ORDER BY findings DESC, kind""",
 }
 
 

@@ -61,6 +61,25 @@ def test_audit(built):
     assert code == 0 and "## late reported (1)" in text and "24.09.2024" in text
 
 
+def test_audit_grouped_by_kind_in_every_format(built):
+    import csv as csvmod
+    import io
+
+    code, text = run("audit", "--parsed", built[1])
+    assert "## between editions (2)" in text and "### status_backwards (1, warning): A project's status" in text
+    assert "2023-04 5.2.3.2 p.39 → 2023-10 5.2.4.1 p.42" in text and "### committee_after_stand (1, warning)" in text
+    code, out = run("audit", "--parsed", built[1], "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and [r["previous_number"] for r in data["between_editions"]["since_changed"]] == ["3.1.2.5"]
+    assert data["within_editions"]["committee_after_stand"][0]["evidence"].startswith("03.04.2025 Kreistag")
+    code, out = run("audit", "--parsed", built[1], "--format", "csv")
+    rows = list(csvmod.DictReader(io.StringIO(out)))
+    between = [r for r in rows if r["section"] == "between_editions"]
+    assert code == 0 and {r["kind"] for r in between} == {"since_changed", "status_backwards"}
+    assert all(r["page"] and r["previous_page"] for r in between)
+    assert json.loads(run("audit", "--parsed", built[1], "--json")[1]) == data
+
+
 def test_audit_without_tables(tmp_path):
     code, out = run("audit", "--parsed", tmp_path)
     assert code == 3 and "nhr build" in out

@@ -67,6 +67,18 @@ def test_report_page(built, tmp_path):
     assert html.count('class="change"') == 19 and html.count("data:image/png;base64,") == 2 * 19 - 5 - 2
 
 
+def test_report_shows_findings_with_both_editions_crops(built, tmp_path):
+    _, out = built
+    page = tmp_path / "report.html"
+    code, _ = run("report", "2023-04", "2023-10", "-o", page, "--parsed", out, "--raw", RAW)
+    html = page.read_text(encoding="utf-8")
+    assert code == 0 and html.count('class="finding"') == 1 and "status_backwards" in html
+    assert html.count('class="finding-evidence"') == 2 and "2023-04 5.2.3.2 S. 39 → 2023-10 5.2.4.1 S. 42" in html
+    code, text = run("sql", "SELECT kind, findings, editions FROM audit_findings_by_kind ORDER BY kind", "--parsed", out,
+                     "--format", "csv")
+    assert text.splitlines()[1:] == ["since_changed,1,2023-10→2024-04", "status_backwards,1,2023-04→2023-10"]
+
+
 def test_report_missing_pdf(built, tmp_path):
     code, text = run("report", "2024-10", "2025-04", "-o", tmp_path / "r.html", "--parsed", built[1], "--raw", tmp_path)
     assert code == 3 and "evidence" in text
