@@ -36,7 +36,7 @@ if mode == "baseline":
                 pages += 1
                 p.close()
 else:
-    from pipeline.build import build
+    from pipeline.store.build import build
     res = build(Path(sys.argv[2]), Path(sys.argv[3]), jobs=int(sys.argv[4]), engine=sys.argv[5])
     pages = sum(e.pages for e in res.editions)
 secs = time.perf_counter() - t

@@ -82,7 +82,7 @@ AUDITOR = [
     ("md", "# Auditor walk-through: one edition diff\n\nWhat changed between the two latest editions, the "
            "late-reported status changes, and the archive check — each with the page it is printed on."),
     ("code", LOAD),
-    ("code", '''from pipeline.audit import diff
+    ("code", '''from pipeline.surfaces.audit import diff
 old, new = editions[-2], editions[-1]
 changes = pd.DataFrame(diff(PARSED, old, new))
 changes.kind.value_counts()'''),

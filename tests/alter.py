@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from pipeline.records import Edition, Project, Section
+from pipeline.model.records import Edition, Project, Section
 
 
 def clone(ed: Edition) -> Edition:

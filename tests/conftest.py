@@ -29,7 +29,7 @@ def gold(edition: str) -> dict:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """One build of the whole corpus: (BuildResult, out dir)."""
-    from pipeline.build import build
+    from pipeline.store.build import build
 
     out = tmp_path_factory.mktemp("parsed")
     res = build(RAW, out, jobs=2)

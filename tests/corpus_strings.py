@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from pipeline.rows import planned_entries
+from pipeline.model.rows import planned_entries
 
 GOLD = Path(__file__).resolve().parent / "data" / "gold"
 

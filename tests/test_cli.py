@@ -6,7 +6,7 @@ import sys
 from click.testing import CliRunner
 
 from conftest import pdf_of
-from pipeline.cli import main
+from pipeline.surfaces.cli import main
 
 
 def run(*args):
@@ -99,7 +99,7 @@ def test_every_command_has_help_with_example():
 
 
 def test_console_script_installed():
-    r = subprocess.run([sys.executable, "-m", "pipeline.cli", "--version"], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "pipeline.surfaces.cli", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and "nhr" in r.stdout
 
 

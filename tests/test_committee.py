@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from corpus_strings import committee_lines
-from pipeline.committee import parse_committee
+from pipeline.parse.committee import parse_committee
 
 EXPECTED = {r["text"]: r for r in csv.DictReader(open(Path(__file__).parent / "data" / "committee_expected.csv", encoding="utf-8"))}
 FIELDS = ["body", "body_name", "body_kind", "paper_type", "paper_reference", "agenda_item", "note"]

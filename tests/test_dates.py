@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from corpus_strings import date_strings
-from pipeline.dates import PRECISIONS, QUALIFIERS, parse_date
+from pipeline.parse.dates import PRECISIONS, QUALIFIERS, parse_date
 
 EXPECTED = {r["raw"]: r for r in csv.DictReader(open(Path(__file__).parent / "data" / "dates_expected.csv", encoding="utf-8"))}
 CORPUS = date_strings()
@@ -70,8 +70,8 @@ def test_never_raises(text):
 
 
 def test_unknown_date_becomes_anomaly_row():
-    from pipeline.records import Edition, Entry, Goal, Project, Section, Theme
-    from pipeline.rows import edition_rows
+    from pipeline.model.records import Edition, Entry, Goal, Project, Section, Theme
+    from pipeline.model.rows import edition_rows
 
     ed = Edition("2025-04", "01.04.2025", "01.10.2024", "t", "x.pdf", 1)
     p = Project("1.1.2.1", "Titel", "in Bearbeitung", since_value="irgendwann", steps=[Entry("demnächst", "Tat")])

@@ -1,7 +1,7 @@
 """Golden-file test: every corpus edition against its gold model, scored field by field."""
 import pytest
 
-from pipeline.export import to_gold
+from pipeline.model.export import to_gold
 from score_edition import score
 
 from conftest import EDITIONS, gold
@@ -53,7 +53,7 @@ def test_whole_model_equals_gold(editions, edition):
 
 
 def test_list_and_body_disagreements_are_listed(tmp_path):
-    from pipeline.build import extract_checked
+    from pipeline.store.build import extract_checked
     from render import Style, render
 
     g = gold("2024-10")
@@ -77,8 +77,8 @@ def test_list_and_body_disagreements_are_listed(tmp_path):
 @pytest.mark.parametrize("printed,stand", [("Stand: 01.04.2025", "01.04.2025"), ("Stand: 1. April 2025", "01.04.2025"),
                                            ("Stand Oktober 2025", "01.10.2025"), ("Stand 10/2025", "01.10.2025")])
 def test_stand_read_from_the_cover_in_any_wording(printed, stand):
-    from pipeline.edition import STAND
-    from pipeline.dates import parse_date
+    from pipeline.extract.edition import STAND
+    from pipeline.parse.dates import parse_date
 
     d = parse_date(STAND.search(f"Fortschreibung – {printed}").group(1))
     assert f"{d.start:%d.%m.%Y}" == stand

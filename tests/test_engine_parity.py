@@ -42,7 +42,7 @@ def words_of(pages) -> list[tuple]:
 
 
 def _layout(args: tuple[str, str]) -> list[tuple]:
-    from pipeline.layout import read_layout
+    from pipeline.layout.lines import read_layout
 
     path, engine = args
     return words_of(read_layout(path, engine))

@@ -3,8 +3,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import DATA, EDITIONS, RAW, gold
-from pipeline.build import build
-from pipeline.export import to_gold
+from pipeline.store.build import build
+from pipeline.model.export import to_gold
 from score_edition import score
 
 PER_EDITION = ["projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
@@ -45,7 +45,7 @@ def test_results_do_not_depend_on_jobs(pdfium_build, tmp_path):
     a, b = tables(pdfium_build[1], names), tables(out, names)
     for n in names:
         assert a[n].equals(b[n]), n
-    from pipeline.edition import extract
+    from pipeline.extract.edition import extract
     one = RAW / "nachhaltigkeitsreport-2024-04.pdf"
     assert to_gold(extract(str(one), "pdfium", jobs=2)) == to_gold(extract(str(one), "pdfium", jobs=1))
 
@@ -53,7 +53,7 @@ def test_results_do_not_depend_on_jobs(pdfium_build, tmp_path):
 def _glyph_loops(pdf_path):
     """(compiled, reference) Char lists for every page of one PDF."""
     import pypdfium2 as pdfium
-    from pipeline import pdfium_engine
+    from pipeline.layout import pdfium_engine
 
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
@@ -71,9 +71,9 @@ def _glyph_loops(pdf_path):
 
 def test_compiled_glyph_loop_is_built():
     """CI has a C compiler: the fast path must be there (a user without one gets the reference loop)."""
-    from pipeline import pdfium_engine
+    from pipeline.layout import pdfium_engine
 
-    assert pdfium_engine._glyphs is not None, "pipeline/_glyphs.c was not compiled at install"
+    assert pdfium_engine._glyphs is not None, "pipeline/layout/_glyphs.c was not compiled at install"
 
 
 GLYPH_PDFS = [RAW / f"nachhaltigkeitsreport-{e}.pdf" for e in EDITIONS] + sorted((DATA / "variants").glob("*.pdf"))
@@ -83,7 +83,7 @@ GLYPH_PDFS = [RAW / f"nachhaltigkeitsreport-{e}.pdf" for e in EDITIONS] + sorted
 def test_compiled_glyph_loop_equals_reference(pdf):
     """The C loop is a port of the Python one: same Char records, float for float, on every page of the
     corpus and of the variants (ligatures, Chromium's scaled pages and inkless spaces)."""
-    from pipeline.records import Char
+    from pipeline.model.records import Char
 
     n = 0
     for page, fast, ref in _glyph_loops(pdf):
@@ -99,9 +99,9 @@ def test_engine_without_the_compiled_loop(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; sys.modules['pipeline._glyphs'] = None\n"  # import of the extension now fails
+    code = ("import sys; sys.modules['pipeline.layout._glyphs'] = None\n"  # import of the extension now fails
             "from pipeline import pdfium_engine; assert pdfium_engine._glyphs is None\n"
-            "from pipeline.edition import extract; from pipeline.export import to_gold; import json\n"
+            "from pipeline.extract.edition import extract; from pipeline.model.export import to_gold; import json\n"
             "print(json.dumps(to_gold(extract(sys.argv[1], 'pdfium'))))")
     pdf = RAW / "nachhaltigkeitsreport-2022-10.pdf"
     r = subprocess.run([sys.executable, "-c", code, str(pdf)], capture_output=True, text=True)

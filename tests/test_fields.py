@@ -1,6 +1,6 @@
 """Line joining rules with the report's real line breaks."""
-from pipeline.fields import joiner
-from pipeline.records import Word
+from pipeline.extract.fields import joiner
+from pipeline.model.records import Word
 
 
 def w(text, space_after, x0=100.0, x1=150.0, size=11.0):

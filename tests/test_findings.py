@@ -8,9 +8,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import alter
-from pipeline.findings import Pair, audit_editions, audit_findings
-from pipeline.records import ArchiveRow, Entry
-from pipeline.rules import REGISTRY
+from pipeline.across.findings import Pair, audit_editions, audit_findings
+from pipeline.model.records import ArchiveRow, Entry
+from pipeline.extract.rules import REGISTRY
 from test_rules import edition, project
 
 OLD, NEW = "2024-10", "2025-04"

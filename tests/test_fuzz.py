@@ -4,8 +4,8 @@ import random
 import pytest
 
 from conftest import pdf_of
-from pipeline.build import extract_checked
-from pipeline.inputs import EXIT_INTERNAL, InputError
+from pipeline.store.build import extract_checked
+from pipeline.store.inputs import EXIT_INTERNAL, InputError
 
 N = 200
 

@@ -23,14 +23,14 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, gold, pdf_of
-from pipeline import inputs
-from pipeline.cli import main
+from pipeline.store import inputs
+from pipeline.surfaces.cli import main
 
 FAST = ["--engine", "pdfium"]
 
 
 def nhr(*args, env=None, cwd=None, timeout=300):
-    r = subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], capture_output=True, text=True,
+    r = subprocess.run([sys.executable, "-m", "pipeline.surfaces.cli", *map(str, args)], capture_output=True, text=True,
                        cwd=cwd, env={**os.environ, **(env or {})}, timeout=timeout)
     return r.returncode, r.stdout, r.stderr
 
@@ -82,7 +82,7 @@ def config_copy(tmp: Path, nhr_yaml: str = "engine: pdfium\n") -> Path:
 @pytest.fixture(scope="module")
 def two_and_three(tmp_path_factory):
     """Clean pdfium builds of two editions (A) and of three (B), with their raw directories."""
-    from pipeline.build import build
+    from pipeline.store.build import build
 
     d = tmp_path_factory.mktemp("ab")
     raw_a, raw_b = raw_dir(d / "raw_a", "2022-10", "2023-04"), raw_dir(d / "raw_b", "2022-10", "2023-04", "2023-10")
@@ -126,7 +126,7 @@ def _alive(pids) -> set[int]:
 def test_parent_only_kill_frees_the_lock_and_the_workers(tmp_path, sig):
     raw = raw_dir(tmp_path / "raw", "2022-10", "2023-04")
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "build", "--raw", raw, "--out", out, "--jobs", "2",
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.surfaces.cli", "build", "--raw", raw, "--out", out, "--jobs", "2",
                              "--engine", "pdfplumber"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     workers: set[int] = set()
@@ -148,7 +148,7 @@ def test_parent_only_kill_frees_the_lock_and_the_workers(tmp_path, sig):
 
 def test_killed_worker_is_one_line(tmp_path, monkeypatch):
     """A worker that dies (here: killed by its own hand, as the OOM killer would) is one line, its own code."""
-    from pipeline import build as b
+    from pipeline.store import build as b
 
     raw = raw_dir(tmp_path / "raw", "2022-10")
     monkeypatch.setattr(b, "_work", _suicide)
@@ -170,7 +170,7 @@ BEFORE_JOURNAL = {"staging", "staged"}
 
 @pytest.mark.parametrize("step", STEPS)
 def test_crash_at_every_commit_step(two_and_three, tmp_path, step):
-    from pipeline.build import build
+    from pipeline.store.build import build
 
     raw_a, raw_b, clean_a, clean_b = two_and_three
     out = tmp_path / "out"
@@ -197,7 +197,7 @@ def test_crash_at_every_commit_step(two_and_three, tmp_path, step):
 
 def test_up_to_date_check_verifies_every_table(two_and_three, tmp_path):
     """An emptied or forged table is not "up to date": the build notices (hash and size) and rewrites it."""
-    from pipeline.build import build
+    from pipeline.store.build import build
 
     raw_a, _, clean_a, _ = two_and_three
     out = tmp_path / "out"
@@ -213,7 +213,7 @@ def test_up_to_date_check_verifies_every_table(two_and_three, tmp_path):
 def test_reader_refuses_when_it_cannot_roll_forward(two_and_three, tmp_path, monkeypatch):
     import errno
 
-    from pipeline import store
+    from pipeline.store import files as store
 
     _, _, clean_a, _ = two_and_three
     out = tmp_path / "out"
@@ -253,7 +253,7 @@ def _sha(p: Path) -> str:
 def test_pdf_swapped_mid_build(tmp_path, monkeypatch):
     """The bytes hashed are the bytes parsed: a file replaced while the build runs never puts one file's
     records under another's hash, in the tables or in the cache."""
-    from pipeline import build as b
+    from pipeline.store import build as b
 
     raw = raw_dir(tmp_path / "raw", "2022-10", "2023-04")
     target = raw / pdf_of("2023-04").name
@@ -277,7 +277,7 @@ def test_pdf_swapped_mid_build(tmp_path, monkeypatch):
 
 
 def test_pdf_changed_between_hash_and_read_is_refused(tmp_path, monkeypatch):
-    from pipeline import build as b
+    from pipeline.store import build as b
 
     raw = raw_dir(tmp_path / "raw", "2022-10", "2023-04")
     target = raw / pdf_of("2023-04").name
@@ -305,8 +305,8 @@ class Payload:
 
 
 def test_planted_cache_never_runs_and_never_lies(two_and_three, tmp_path):
-    from pipeline.build import _cache_file, build, sha256
-    from pipeline.cache import encode
+    from pipeline.store.build import _cache_file, build, sha256
+    from pipeline.store.cache import encode
 
     raw_a, _, clean_a, _ = two_and_three
     marker = tmp_path / "pwned"
@@ -332,7 +332,7 @@ def test_planted_cache_never_runs_and_never_lies(two_and_three, tmp_path):
 
 
 def test_cache_round_trip_is_exact(editions):
-    from pipeline.cache import seal, unseal
+    from pipeline.store.cache import seal, unseal
 
     for ed in editions.values():
         assert unseal(seal(ed, "d" * 64, "k"), "d" * 64, "k") == ed
@@ -483,7 +483,7 @@ def test_repeated_pages_are_an_error_anomaly(tmp_path):
 
 
 def test_corpus_has_no_repeated_pages():
-    from pipeline import workers
+    from pipeline.store import workers
     from pipeline.config import Limits
 
     for e in ("2022-10", "2023-04", "2023-10", "2024-04", "2024-10", "2025-04"):
@@ -605,7 +605,7 @@ def test_full_disk_is_one_line_and_leaves_output_untouched(two_and_three, small_
 def test_simulated_enospc_removes_staged_files(two_and_three, tmp_path, monkeypatch):
     import errno
 
-    import pipeline.store as store
+    import pipeline.store.files as store
 
     raw_a, raw_b, clean_a, _ = two_and_three
     out = tmp_path / "out"
@@ -695,7 +695,7 @@ def test_escape_sequences_and_formula_cells(two_and_three, tmp_path):
 
 
 def test_pathological_date_string_is_linear():
-    from pipeline.dates import parse_date
+    from pipeline.parse.dates import parse_date
 
     for s in ("(" * 80000 + ")x", "(" * 80000 + ")", "1." * 40000 + "x", "seit " + "(" * 40000):
         parse_date.cache_clear()
@@ -706,8 +706,8 @@ def test_pathological_date_string_is_linear():
 
 
 def test_jobs_capped_at_core_count(tmp_path, monkeypatch):
-    from pipeline import build as b
-    from pipeline import cli
+    from pipeline.store import build as b
+    from pipeline.surfaces import cli
 
     seen = {}
 

@@ -14,11 +14,11 @@ import pikepdf
 import pytest
 
 from conftest import RAW, pdf_of
-from pipeline import inputs
+from pipeline.store import inputs
 
 
 def nhr(*args, cwd=None):
-    r = subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    r = subprocess.run([sys.executable, "-m", "pipeline.surfaces.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
     return r.returncode, r.stdout, r.stderr
 
 
@@ -165,7 +165,7 @@ def test_same_edition_twice(raw_copy, prebuilt):
 
 
 def test_second_build_does_no_pdf_work(built, prebuilt):
-    from pipeline.build import build
+    from pipeline.store.build import build
 
     res = build(RAW, prebuilt, jobs=1)
     assert res.extracted == [] and len(res.cached) == 6 and res.up_to_date
@@ -188,7 +188,7 @@ def test_killed_build_leaves_parsed_intact(tmp_path):
     before = snapshot(out)
     for e in ("2023-10", "2024-04", "2024-10", "2025-04"):
         shutil.copy(pdf_of(e), raw)
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "build", "--raw", raw, "--out", out, "--jobs", "1"],
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.surfaces.cli", "build", "--raw", raw, "--out", out, "--jobs", "1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     time.sleep(3)
     assert proc.poll() is None, "build finished before it could be killed"
@@ -205,7 +205,7 @@ def test_killed_build_leaves_parsed_intact(tmp_path):
 def test_damaged_cache_entry_is_extracted_again(built, prebuilt):
     """Cache entries are not flushed to disk (they can be regenerated): one torn by a crash, here a
     flipped byte in the middle, fails its HMAC and its PDF is read again; the tables are unchanged."""
-    from pipeline.build import build
+    from pipeline.store.build import build
 
     entries = sorted((prebuilt / ".cache").glob("*.json.z"))
     assert len(entries) == 6

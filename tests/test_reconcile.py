@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import DATA
-from pipeline.reconcile import reconcile
+from pipeline.across.reconcile import reconcile
 
 
 def truth(name):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.records import ArchiveRow, Box, Edition, Entry, Goal, ListRow, Project, ProjectList, Section, Theme
-from pipeline.rules import RulesConfigError, imbalance, months_before, registry, validate_vocab, vocab
+from pipeline.model.records import ArchiveRow, Box, Edition, Entry, Goal, ListRow, Project, ProjectList, Section, Theme
+from pipeline.extract.rules import RulesConfigError, imbalance, months_before, registry, validate_vocab, vocab
 
 REGISTRY = registry()
 

@@ -3,7 +3,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.schema import TABLES, schema
+from pipeline.model.schema import TABLES, schema
 
 
 @pytest.mark.parametrize("name", list(TABLES))
@@ -31,6 +31,6 @@ def test_strict_fails_only_on_error_anomalies(built, tmp_path):
 
     out = tmp_path / "p"
     shutil.copytree(built[1], out)
-    r = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", "--out", str(out), "--strict", "-q"],
+    r = subprocess.run([sys.executable, "-m", "pipeline.surfaces.cli", "build", "--out", str(out), "--strict", "-q"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr  # the corpus has warnings and infos, no errors

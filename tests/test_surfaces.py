@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import RAW, ROOT
-from pipeline.cli import main
+from pipeline.surfaces.cli import main
 
 
 def run(*args):
@@ -38,10 +38,10 @@ def test_sql_errors(built, tmp_path):
 
 
 def test_data_dictionary_is_up_to_date():
-    from pipeline.docs import render
+    from pipeline.surfaces.docs import render
 
     assert (ROOT / "docs" / "data.md").read_text(encoding="utf-8") == render(), \
-        "docs/data.md is stale: python -m pipeline.docs > docs/data.md"
+        "docs/data.md is stale: python -m pipeline.surfaces.docs > docs/data.md"
 
 
 @pytest.mark.parametrize("name", ["analyst", "auditor"])

@@ -1,6 +1,6 @@
 """Column and row logic of the tables stage on hand-built words and lines (no PDF)."""
-from pipeline.records import Char, Line, Word
-from pipeline.tables import (Column, column_of, grid, join_cell, named_columns, parse_archive, parse_project_lists,
+from pipeline.model.records import Char, Line, Word
+from pipeline.extract.tables import (Column, column_of, grid, join_cell, named_columns, parse_archive, parse_project_lists,
                              rotated_words, text_blocks, vocab)
 
 SIZE = 9.0

@@ -21,10 +21,10 @@ def _edition_of(pdf: Path) -> str:
 
 
 def _model(args: tuple[str, str]) -> dict:
-    from pipeline.build import extract_checked
-    from pipeline.export import to_gold
+    from pipeline.store.build import extract_checked
+    from pipeline.model.export import to_gold
 
-    from pipeline.inputs import InputError
+    from pipeline.store.inputs import InputError
 
     path, engine = args
     try:

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from conftest import first_difference, gold
-from pipeline.build import extract_checked
-from pipeline.export import to_gold
+from pipeline.store.build import extract_checked
+from pipeline.model.export import to_gold
 from render import Style, render
 from score_edition import norm, score
 
@@ -81,7 +81,7 @@ def test_engines_agree_on_every_style(variant):
 
 
 def test_drifted_edition_is_refused(tmp_path):
-    from pipeline.inputs import EXIT_DRIFT, InputError
+    from pipeline.store.inputs import EXIT_DRIFT, InputError
 
     g = gold("2024-10")
     k = 0
@@ -132,7 +132,7 @@ def test_engines_read_the_same_lines_on_other_producers(variant):
     """Both engines give the same words and lines on every style (a ligature font included); boxes to a
     font unit per glyph where the font's widths have fractions (embedded TrueType), else exactly. pdfminer's
     metrics of the standard fonts have no "€" (0 pt wide in pdfplumber): such lines by their letters."""
-    from pipeline.layout import read_layout
+    from pipeline.layout.lines import read_layout
     from test_engine_parity import differences, words_of
 
     a, b = (words_of(read_layout(str(variant[2]), e)) for e in ("pdfplumber", "pdfium"))

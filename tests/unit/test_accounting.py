@@ -1,6 +1,6 @@
 """Character accounting on hand-built records: unplaced text and page labels inside records are loud."""
-from pipeline.accounting import account, furniture_in_text, unassigned_warning
-from pipeline.records import Box, Edition, Entry, Goal, Line, PageLayout, Project, Section, Theme, Word
+from pipeline.extract.accounting import account, furniture_in_text, unassigned_warning
+from pipeline.model.records import Box, Edition, Entry, Goal, Line, PageLayout, Project, Section, Theme, Word
 
 
 def line(page: int, text: str, top: float) -> Line:

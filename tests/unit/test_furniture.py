@@ -1,6 +1,6 @@
 """Page furniture on hand-built pages: decided per page, robust to body lines that look like furniture."""
-from pipeline.furniture import is_legend, page_label_number, remove_furniture
-from pipeline.records import Line, PageLayout, Word
+from pipeline.layout.furniture import is_legend, page_label_number, remove_furniture
+from pipeline.model.records import Line, PageLayout, Word
 
 H, W = 842.0, 595.0
 

@@ -1,8 +1,8 @@
 """The Stand and the previous Stand from the document's own words, on hand-built lines."""
 import pytest
 
-from pipeline.edition import find_previous, find_stand, stand_anomalies
-from pipeline.records import Line, Word
+from pipeline.extract.edition import find_previous, find_stand, stand_anomalies
+from pipeline.model.records import Line, Word
 
 
 def lines(*texts: str) -> list[Line]:

@@ -1,0 +1,1 @@
+"""Across editions: stable project identities, status history, audit findings between editions."""

@@ -1,0 +1,159 @@
+"""Status history from the reconciled identities: SCD2 spells, transitions between consecutive editions,
+late-reported changes, and the archive rebuilt from the diffs (checked against the printed one)."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rapidfuzz import fuzz
+
+from ..parse.dates import parse_date
+
+PRECEDENCE = ["new", "dropped", "completed_archived", "status_change", "renumbered", "retitled", "unchanged"]
+
+
+def _norm(t: str) -> str:
+    return " ".join((t or "").split())
+
+
+def transitions(identity: list[dict], projects: list[dict], editions: list[str]) -> list[dict]:
+    by = {(r["edition"], r["project_id"]): r for r in identity}
+    pages = {(p["edition"], p["project_number"]): p["page"] for p in projects}
+    ids = sorted({r["project_id"] for r in identity})
+    out = []
+    for a, b in zip(editions, editions[1:]):
+        for pid in ids:
+            ra, rb = by.get((a, pid)), by.get((b, pid))
+            if not ra and not rb:
+                continue
+            row = {"project_id": pid, "from_edition": a, "to_edition": b,
+                   "from_status": ra["status"] if ra else None, "to_status": rb["status"] if rb else None,
+                   "from_number": ra["project_number"] if ra else None, "to_number": rb["project_number"] if rb else None,
+                   "from_title": ra["title"] if ra else None, "to_title": rb["title"] if rb else None,
+                   "from_page": pages.get((a, ra["project_number"])) if ra else None,
+                   "to_page": pages.get((b, rb["project_number"])) if rb else None,
+                   "status_changed": False, "renumbered": False, "retitled": False}
+            if ra and rb:
+                row["status_changed"] = ra["status"] != rb["status"]
+                row["renumbered"] = ra["project_number"] != rb["project_number"]
+                row["retitled"] = _norm(ra["title"]) != _norm(rb["title"])
+                kind = ("status_change" if row["status_changed"] else "renumbered" if row["renumbered"]
+                        else "retitled" if row["retitled"] else "unchanged")
+            elif rb:
+                kind = "new"
+            else:
+                kind = "completed_archived" if ra["status"] == "umgesetzt" else "dropped"
+            row["kind"] = kind
+            out.append(row)
+    return out
+
+
+def status_history(identity: list[dict], projects: list[dict], editions: list[str]) -> list[dict]:
+    """One row per project per status spell (dbt-snapshot style: valid_from, valid_to null = current)."""
+    since = {(p["edition"], p["project_number"]): p for p in projects}
+    order = {e: i for i, e in enumerate(editions)}
+    by_id = defaultdict(list)
+    for r in identity:
+        by_id[r["project_id"]].append(r)
+    out = []
+    last = editions[-1] if editions else None
+    for pid, rows in sorted(by_id.items()):
+        rows.sort(key=lambda r: order[r["edition"]])
+        spells: list[list[dict]] = []
+        for r in rows:
+            if spells and spells[-1][-1]["status"] == r["status"] and \
+                    order[r["edition"]] == order[spells[-1][-1]["edition"]] + 1:
+                spells[-1].append(r)
+            else:
+                spells.append([r])
+        for sp in spells:
+            first, end = sp[0], sp[-1]
+            nxt = editions[order[end["edition"]] + 1] if end["edition"] != last else None
+            p = since.get((first["edition"], first["project_number"]), {})
+            out.append({"project_id": pid, "status": first["status"], "project_number": end["project_number"],
+                        "title": end["title"], "valid_from": first["edition"], "valid_to": nxt,
+                        "last_seen": end["edition"], "reported_since": p.get("since_value"),
+                        "reported_since_start": p.get("since_start"), "reported_since_end": p.get("since_end")})
+    return out
+
+
+def status_since(p: dict):
+    """Last day of the date since which the project has its status: the '…seit:' value, or for a bare
+    'Projektstart:' line (a start, not a status date) the 'Projektabschluss:' of a completed project."""
+    if "seit" in (p.get("since_label") or "").lower():
+        return p.get("since_end")
+    for part in (p.get("extra_header") or "").split(";"):
+        if "abschluss" in part.lower() and p.get("status") == "umgesetzt":
+            return parse_date(part.split(":", 1)[-1].strip()).end
+    return None
+
+
+def late_reported(trans: list[dict], projects: list[dict], stands: dict[str, object]) -> list[dict]:
+    """Status changes whose since-date lies before the previous edition's Stand, although that edition
+    still showed the old status."""
+    p = {(r["edition"], r["project_number"]): r for r in projects}
+    out = []
+    for t in trans:
+        if t["kind"] != "status_change":
+            continue
+        q = p.get((t["to_edition"], t["to_number"]))
+        prev_stand = stands.get(t["from_edition"])
+        when = status_since(q) if q else None
+        if not when or not prev_stand:
+            continue
+        if when < prev_stand:
+            out.append({"project_id": t["project_id"], "edition": t["to_edition"], "project_number": t["to_number"],
+                        "since_value": q["since_value"], "since_end": q["since_end"],
+                        "previous_edition": t["from_edition"], "previous_stand": prev_stand,
+                        "previous_status": t["from_status"], "status": t["to_status"], "page": q["page"],
+                        "detail": f"status {t['to_status']} since {q['since_value']}, but {t['from_edition']} "
+                                  f"(Stand {prev_stand:%d.%m.%Y}) still showed {t['from_status']}"})
+    return out
+
+
+def rebuilt_archive(trans: list[dict], identity: list[dict], projects: list[dict]) -> list[dict]:
+    theme = {(p["edition"], p["project_number"]): p["theme"] for p in projects}
+    out = []
+    for t in trans:
+        if t["kind"] not in ("completed_archived", "dropped"):
+            continue
+        out.append({"kind": "completed" if t["kind"] == "completed_archived" else "dropped",
+                    "project_id": t["project_id"], "theme": theme.get((t["from_edition"], t["from_number"])),
+                    "title": t["from_title"], "edition": t["from_edition"], "project_number": t["from_number"]})
+    return out
+
+
+def archive_check(rebuilt: list[dict], printed: list[dict], latest: str, stands: dict[str, object]) -> list[dict]:
+    """Match each printed archive row of the latest edition to a rebuilt one, and the reverse."""
+    stand_of = {f"{v:%d.%m.%Y}": k for k, v in stands.items() if v}
+    rows = [r for r in printed if r["edition"] == latest]
+    free = list(rebuilt)
+    out = []
+    for r in rows:
+        when = stand_of.get(r["report"] if r["kind"] == "completed" else r["last_mention"])
+        best, score = None, 0
+        for x in free:
+            if x["kind"] != r["kind"]:
+                continue
+            s = fuzz.token_sort_ratio(x["title"].lower(), r["title"].lower()) + (15 if x["edition"] == when else 0)
+            if s > score:
+                best, score = x, s
+        ok = best is not None and score >= 80
+        if ok:
+            free.remove(best)
+        issues = []
+        if ok and best["edition"] != when:
+            issues.append(f"printed {r['report'] or r['last_mention']}, rebuilt {best['edition']}")
+        if ok and r["kind"] == "completed" and r["printed_number"] != best["project_number"]:
+            issues.append(f"printed number {r['printed_number']}, rebuilt {best['project_number']}")
+        out.append({"side": "printed", "kind": r["kind"], "title": r["title"], "printed_edition": when,
+                    "printed_number": r["printed_number"], "project_id": best["project_id"] if ok else None,
+                    "rebuilt_edition": best["edition"] if ok else None,
+                    "rebuilt_number": best["project_number"] if ok else None, "matched": ok,
+                    "detail": "; ".join(issues) if ok else "no rebuilt archive row matches", "page": r["page"]})
+    for x in free:
+        out.append({"side": "rebuilt", "kind": x["kind"], "title": x["title"], "printed_edition": None,
+                    "printed_number": None, "project_id": x["project_id"], "rebuilt_edition": x["edition"],
+                    "rebuilt_number": x["project_number"], "matched": False,
+                    "detail": f"{x['edition']} {x['project_number']} left the report but the latest archive omits it",
+                    "page": None})
+    return out

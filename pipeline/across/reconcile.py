@@ -1,0 +1,228 @@
+"""Reconcile projects across editions into stable identities.
+
+Numbers encode status and shift, titles get reworded, so each edition's projects are matched to the
+previous edition's by evidence: title (body and Projektliste), description, milestones, since value,
+goal and number. Every link records its score and reasons; weak or contested links become anomalies.
+Reads the per-edition tables (rows), never the PDFs.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+import regex as re
+from rapidfuzz import fuzz, process
+
+from ..config import load
+
+LINK = 0.75  # minimum score to link within the same goal
+LINK_ACROSS = 0.78  # … and across goals
+MARGIN = 0.05  # a runner-up this close makes a link contested
+WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "goal": 0.07, "number": 0.03}
+
+
+def slug(text: str, n: int = 48) -> str:
+    t = text.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")[:n].strip("-") or "projekt"
+
+
+_PUNCT = re.compile(r"[„“\"'()]")
+_LEAD = re.compile(r"^projekt\s+")
+
+
+def _norm_title(t: str) -> str:
+    t = _PUNCT.sub(" ", t or "").lower()
+    return " ".join(_LEAD.sub("", t.strip()).split())
+
+
+@dataclass
+class Item:
+    edition: str
+    number: str
+    goal: str
+    title: str
+    list_title: str
+    status: str
+    description: str
+    since: str
+    steps: frozenset
+    common_since: bool = False  # the since value is shared by many projects: no evidence
+
+    def __post_init__(self):
+        self.ntitle, self.nlist = _norm_title(self.title), _norm_title(self.list_title)
+        self.ndesc = self.description[:700]
+
+
+def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
+    st = defaultdict(set)
+    for s in steps:
+        if s["block"] == "steps":
+            st[(s["edition"], s["project_number"])].add((s["date_raw"], re.sub(r"\s+", " ", s["text"]).lower()))
+    out = defaultdict(list)
+    freq = defaultdict(int)
+    per_ed = defaultdict(int)
+    for p in projects:
+        freq[(p["edition"], p["since_value"])] += 1
+        per_ed[p["edition"]] += 1
+    for p in projects:
+        out[p["edition"]].append(Item(p["edition"], p["project_number"], p["goal"], p["title"], p["list_title"] or "",
+                                      p["status"], p["description"] or "", p["since_value"] or "",
+                                      frozenset(st[(p["edition"], p["project_number"])]),
+                                      freq[(p["edition"], p["since_value"])] > 0.1 * per_ed[p["edition"]]))
+    return dict(out)
+
+
+def score(a: Item, b: Item) -> tuple[float, str]:
+    """Weighted evidence that a (older edition) and b (newer) are the same project, with reasons."""
+    ev = {}
+    title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * 0.95)
+    if a.nlist and b.nlist:
+        title = max(title, fuzz.token_sort_ratio(a.nlist, b.nlist))
+    ev["title"] = title / 100
+    if a.ndesc and b.ndesc:
+        ev["description"] = fuzz.token_set_ratio(a.ndesc, b.ndesc) / 100
+    if a.steps:
+        ev["steps"] = len(a.steps & b.steps) / len(a.steps)
+    # since and number change with every status change: only agreement is evidence
+    if a.since and a.since == b.since and not a.common_since:
+        ev["since"] = 1.0
+    ev["goal"] = 1.0 if a.goal == b.goal else 0.0
+    if a.number == b.number:
+        ev["number"] = 1.0
+    total = sum(WEIGHTS[k] for k in ev)
+    s = sum(WEIGHTS[k] * v for k, v in ev.items()) / total
+    reason = ", ".join(f"{k} {v:.2f}" for k, v in ev.items())
+    return round(s, 4), reason
+
+
+def _overrides() -> tuple[set, set]:
+    cfg = load("overrides.yaml")
+    pair = lambda d: (tuple(d["from"].split(":", 1)), tuple(d["to"].split(":", 1)))
+    return {pair(d) for d in cfg.get("force") or []}, {pair(d) for d in cfg.get("forbid") or []}
+
+
+def archived(prev: list[Item], archive_rows: list[dict], prev_stand: str) -> dict[str, str]:
+    """Previous-edition projects that the newer edition's printed archive lists as completed or dropped
+    since the previous Stand: {prev number: kind}. They must not be linked to a newer project."""
+    out = {}
+    for r in archive_rows:
+        when = r["report"] if r["kind"] == "completed" else r["last_mention"]
+        if when != prev_stand:
+            continue
+        rt = _norm_title(r["title"])
+        hit = [a for a in prev if r.get("printed_number") and a.number == r["printed_number"]
+               and fuzz.token_sort_ratio(a.ntitle, rt) >= 60]
+        if not hit:
+            scored = sorted(((max(fuzz.token_sort_ratio(a.ntitle, rt), fuzz.token_sort_ratio(a.nlist, rt)), a)
+                             for a in prev), key=lambda x: -x[0])
+            hit = [scored[0][1]] if scored and scored[0][0] >= 85 else []
+        for a in hit:
+            out[a.number] = r["kind"]
+    return out
+
+
+def link(prev: list[Item], cur: list[Item], force=frozenset(), forbid=frozenset(), gone: dict | None = None):
+    """Match `cur` items to `prev` items: returns ({cur number: (prev number, score, reason)}, anomalies)."""
+    anomalies = []
+    gone = gone or {}
+    links: dict[str, tuple[str, float, str]] = {}
+    used_prev: set[str] = set()
+    for (fe, fn), (te, tn) in force:
+        if prev and cur and fe == prev[0].edition and te == cur[0].edition:
+            links[tn] = (fn, 1.0, "forced by config/overrides.yaml")
+            used_prev.add(fn)
+    cands = []
+    # full evidence only for pairs in the same goal or with similar titles (a cheap C-speed prefilter)
+    sim = process.cdist([b.ntitle for b in cur], [a.ntitle for a in prev], scorer=fuzz.token_set_ratio) if prev else []
+    for bi, b in enumerate(cur):
+        for ai, a in enumerate(prev):
+            if a.goal != b.goal and sim[bi][ai] < 60:
+                continue
+            if a.number in gone or ((a.edition, a.number), (b.edition, b.number)) in forbid:
+                continue
+            s, why = score(a, b)
+            need = LINK if a.goal == b.goal else LINK_ACROSS
+            if s >= need:
+                cands.append((s, a.number, b.number, why))
+    cands.sort(key=lambda c: (-c[0], c[2], c[1]))
+    best_b = defaultdict(list)
+    for c in cands:
+        best_b[c[2]].append(c)
+    for s, an, bn, why in cands:
+        if bn in links or an in used_prev:
+            continue
+        links[bn] = (an, s, why)
+        used_prev.add(an)
+        rivals = [c for c in best_b[bn] if c[1] != an and c[1] not in used_prev and s - c[0] < MARGIN]
+        if rivals:
+            anomalies.append(("contested_link", "warning", bn,
+                              f"{cur[0].edition} {bn} linked to {prev[0].edition} {an} ({s:.2f}) but "
+                              f"{rivals[0][1]} scores {rivals[0][0]:.2f}"))
+        elif s < LINK + 0.1:
+            anomalies.append(("weak_link", "info", bn, f"{cur[0].edition} {bn} linked to {prev[0].edition} {an} "
+                                                       f"with low confidence {s:.2f} ({why})"))
+    return links, anomalies
+
+
+def reconcile(projects: list[dict], steps: list[dict], editions: list[str], archive: list[dict] | None = None,
+              stands: dict[str, str] | None = None) -> tuple[list[dict], list[dict]]:
+    """identity rows (project_id per edition and number) and anomaly rows.
+
+    `archive` are the printed archive rows and `stands` the Stand string per edition; with them, a
+    project the newer edition archives is never linked to a newer project."""
+    archive, stands = archive or [], stands or {}
+    by_ed = items(projects, steps)
+    force, forbid = _overrides()
+    ids: dict[tuple[str, str], tuple[str, float | None, str]] = {}
+    taken: set[str] = set()
+    anomalies: list[dict] = []
+    seen: dict[str, Item] = {}  # project_id → last item seen (to revive projects that skip an edition)
+
+    def new_id(it: Item) -> str:
+        base = slug(it.title)
+        pid, k = base, 2
+        while pid in taken:
+            pid, k = f"{base}-{k}", k + 1
+        taken.add(pid)
+        return pid
+
+    prev_items: list[Item] = []
+    for ed in editions:
+        cur = sorted(by_ed.get(ed, []), key=lambda i: [int(x) for x in i.number.split(".") if x.isdigit()])
+        gone_now = archived(prev_items, [r for r in archive if r["edition"] == ed],
+                            stands.get(prev_items[0].edition, "")) if prev_items else {}
+        links, anos = link(prev_items, cur, force, forbid, gone_now) if prev_items else ({}, [])
+        for kind, sev, num, detail in anos:
+            anomalies.append({"edition": ed, "kind": kind, "severity": sev, "page": None, "project_number": num,
+                              "detail": detail})
+        prev_ed = prev_items[0].edition if prev_items else None
+        # projects missing from the previous edition may come back: try those last seen earlier
+        gone = [it for pid, it in seen.items() if it.edition != prev_ed and pid not in
+                {ids[(prev_ed, p.number)][0] for p in prev_items}] if prev_ed else []
+        revive = {}
+        if gone:
+            rest = [b for b in cur if b.number not in links]
+            for b in rest:
+                best = max(((score(a, b), a) for a in gone), key=lambda x: x[0][0], default=None)
+                if best and best[0][0] >= LINK_ACROSS:
+                    revive[b.number] = best
+        for b in cur:
+            if b.number in links:
+                an, s, why = links[b.number]
+                ids[(ed, b.number)] = (ids[(prev_ed, an)][0], s, why)
+            elif b.number in revive:
+                (s, why), a = revive[b.number]
+                ids[(ed, b.number)] = (ids[(a.edition, a.number)][0], s, f"revived from {a.edition}: {why}")
+            else:
+                ids[(ed, b.number)] = (new_id(b), None, "first appearance")
+            seen[ids[(ed, b.number)][0]] = b
+        prev_items = cur
+    rows = []
+    for ed in editions:
+        for it in sorted(by_ed.get(ed, []), key=lambda i: [int(x) for x in i.number.split(".") if x.isdigit()]):
+            pid, s, why = ids[(ed, it.number)]
+            rows.append({"project_id": pid, "edition": ed, "project_number": it.number, "title": it.title,
+                         "status": it.status, "match_score": s, "match_reason": why})
+    return rows, anomalies

@@ -1,0 +1,93 @@
+"""Where every printed character ended up: in a record field, in page furniture, or nowhere.
+
+Text the extractor cannot place is reported as an `unassigned_text` anomaly with its page and box,
+and a page label found inside a record's text (a footer glued onto a paragraph) as `furniture_in_text`:
+a new producer's losses and leaks must be loud, never silent.
+"""
+from __future__ import annotations
+
+import regex as re
+
+from ..layout.furniture import page_label_number
+from ..model.records import Anomaly, Box, CharCounts, Edition, Line, PageLayout
+
+WARN_SHARE = 0.002  # an edition leaving more than this share of its body characters unassigned warns
+_BARE_NUMBER = re.compile(r"\s(\d{1,4})$|^(\d{1,4})\s")  # beside other text: a cell that is only "80" is a department
+
+
+def ink(lines: list[Line]) -> int:
+    """Printed characters of some lines (spaces are not printed)."""
+    return sum(len(w.text) for ln in lines for w in ln.words)
+
+
+def account(pages: list[PageLayout], unplaced: list[Line], unlabelled: list[Line],
+            ed: Edition) -> tuple[CharCounts, list[Anomaly]]:
+    """Character counts and the anomalies for text no record took and page labels inside records.
+
+    `unplaced` are the body lines the segment and table stages left in no record field; `unlabelled`
+    the lines kept under no label of a project (counted as unassigned, reported by the checks).
+    """
+    body = ink([ln for p in pages for ln in p.lines])
+    furniture = ink([ln for p in pages for ln in p.furniture])
+    unassigned = ink(unplaced) + ink(unlabelled)
+    counts = CharCounts(body, furniture, body - unassigned, unassigned)
+    found = [Anomaly("unassigned_text", "warning", ln.page, f"text in no record: {ln.text[:200]}", None,
+                     Box.of([ln])) for ln in unplaced]
+    return counts, found + furniture_in_text(ed, printed_labels(pages))
+
+
+def printed_labels(pages: list[PageLayout]) -> dict[int, int]:
+    """Physical page → the page number printed on it (from the furniture found there)."""
+    out = {}
+    for p in pages:
+        for ln in p.furniture:
+            n = page_label_number(ln.text)
+            if n is not None:
+                out[p.number] = n
+    return out
+
+
+def _label_token(text: str, labels: set[int]) -> str | None:
+    m = _BARE_NUMBER.search(text.strip())
+    if m and int(m.group(1) or m.group(2)) in labels:
+        return m.group(0).strip()
+    return None
+
+
+def _project_texts(p) -> list[tuple[str, Box | None]]:
+    """A project's free texts, each with the box it is known by."""
+    texts = [(t, p.box) for t in p.description] + list(zip(p.remark, p.remark_boxes))
+    return texts + [(e.text, e.box or p.box) for e in p.steps + p.committee]
+
+
+def furniture_in_text(ed: Edition, labels: dict[int, int]) -> list[Anomaly]:
+    """Texts that begin or end in a bare number printed as a page label on the pages the record spans."""
+    if not labels:
+        return []
+    out = []
+    for *_, p in ed.projects():
+        first = p.box.page if p.box else 1
+        near = {labels[n] for n in range(first, (p.end_page or first) + 2) if n in labels}
+        for text, box in _project_texts(p):
+            if (tok := _label_token(text, near)) is not None:
+                out.append(Anomaly("furniture_in_text", "warning", box.page if box else first,
+                                   f"project {p.number}: page label '{tok}' inside the text: …{text[-80:]}",
+                                   p.number, box))
+    for pl in ed.project_lists:
+        for r in pl.rows:
+            page = r.box.page if r.box else 0
+            near = {labels[n] for n in (page, page + 1) if n in labels}
+            for cell in (r.title, r.cooperation, r.responsible):
+                if (tok := _label_token(cell, near)) is not None:
+                    out.append(Anomaly("furniture_in_text", "warning", page,
+                                       f"list row {r.number}: page label '{tok}' inside a cell: {cell[:80]}",
+                                       r.number, r.box))
+    return out
+
+
+def unassigned_warning(source: str, body: int | None, unassigned: int | None) -> str | None:
+    """One warning line when an edition left more than WARN_SHARE of its body characters in no record."""
+    if not body or not unassigned or unassigned <= WARN_SHARE * body:
+        return None
+    return (f"{source}: {unassigned} of {body} body characters ({unassigned / body:.2%}) are in no record "
+            f"(unassigned_text anomalies say where)")

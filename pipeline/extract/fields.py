@@ -1,0 +1,253 @@
+"""Fields stage: a block's lines → paragraphs or (date, text) entries, re-joining wrapped lines."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from ..model.records import Box, Entry, Line, Word
+
+# A trailing hyphen followed by one of these is a suspended compound ("Kinder- und Jugend…").
+SHORT_WORDS = {"im", "in", "zu", "an", "am", "um", "ab", "da", "ob", "so", "es", "er", "wo", "je", "ja", "der", "die",
+               "das", "den", "dem", "des", "und", "mit", "für", "von", "vom", "zum", "zur", "bei", "auf", "aus", "bis",
+               "ein", "eine", "sind", "ist", "wird", "oder", "nach", "über", "durch", "sowie"}
+CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "als", "bis", "wie", "u.", "noch", "&"}
+
+
+def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = False, before: str = "") -> str:
+    """What goes between the last word of a line and the first word of the next wrapped line.
+
+    `edge` is the right edge of the column (for cells and headings) and `single` says the line held
+    only this word: then a word too long for its column may have been broken between two letters.
+    `before` is the word in front of `last` on its line.
+    """
+    if last.space_after:
+        return " "  # the producer drew the space the line was wrapped at
+    if last.text.endswith("-"):
+        if len(last.text) == 1:  # "und -" + "anpassung": the hyphen opens the next word; else a dash
+            if before in CONJUNCTIONS:  # "Vorlagenart und -" + "Nr.)": a suspended compound
+                return ""
+            return "" if last.space_after is False and nxt.text[:1].islower() else " "
+        return " " if nxt.text in CONJUNCTIONS else ""  # break after a hyphen keeps it: "Car-Sharing"
+    if last.text.endswith("/") and len(last.text) > 1:
+        # "Wirtschaft/" + "Beschäftigung" where the producer tells; where it draws no wrap spaces, a space:
+        # browsers and most typesetters break lines at spaces, not after a slash
+        return "" if last.space_after is False else " "
+    if single and edge is not None and _char_break(last, nxt, edge):
+        return ""
+    return " "
+
+
+def _char_break(last: Word, nxt: Word, edge: float) -> bool:
+    """Was a single over-long word broken between letters ("Gemeindeverwaltunge" + "n")?"""
+    if last.space_after is False and last.x1 + 0.25 * last.size < edge - 0.3:
+        return True  # a space would have fitted and was drawn nowhere else: no space was there
+    tail, head = last.text[-1:], nxt.text[:1]
+    if nxt.text.lower().strip(".,;:") in SHORT_WORDS:
+        return False
+    if (tail.isdigit() and head.isdigit()) or (len(nxt.text) <= 2 and head.islower()):
+        return True
+    # no space information at all: a mid-word break fills the column to within a letter of its edge
+    per_char = (last.x1 - last.x0) / max(len(last.text), 1)
+    return last.space_after is None and last.x1 >= edge - per_char and tail.islower() and head.islower()
+
+
+def join_lines(lines: list[Line], edge: float | None = None) -> str:
+    out = ""
+    prev: Line | None = None
+    for ln in lines:
+        if prev is not None:
+            out += joiner(prev.words[-1], ln.words[0], edge, len(prev.words) == 1,
+                          prev.words[-2].text if len(prev.words) > 1 else "")
+        out += ln.text
+        prev = ln
+    return out
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Document-wide measures the field parsers need, learned from the document itself."""
+    pitch: float  # usual baseline distance between wrapped lines of body text
+    body_size: float
+    tab_x: float | None  # x where entry text starts (tab stop / second table column)
+    right: float  # right edge of the body text column
+    entry_right: float | None = None  # right edge of entry text (a table column may end before `right`)
+
+
+def learn_metrics(lines: list[Line]) -> Metrics:
+    sizes = Counter(round(l.size, 1) for l in lines)
+    body = sizes.most_common(1)[0][0] if sizes else 11.0
+    gaps = Counter()
+    for a, b in zip(lines, lines[1:]):
+        if a.page == b.page and round(a.size, 1) == body == round(b.size, 1):
+            d = round(b.top - a.top, 1)
+            if 0 < d < 3 * body:
+                gaps[d] += 1
+    pitch = _line_pitch(gaps, body)
+    right = max((l.x1 for l in lines if round(l.size, 1) == body), default=0.0)
+    return Metrics(pitch, body, None, right)
+
+
+def _line_pitch(gaps: Counter, body: float) -> float:
+    """The distance of wrapped lines: the smallest frequent gap between body lines, not the commonest
+    one (a report of many one-line labels has more paragraph gaps than line gaps). Gaps within 0.25 pt
+    are one cluster (rounding); its largest member is the pitch."""
+    clusters: list[list[float]] = []
+    for d in sorted(g for g in gaps if g >= 0.9 * body):
+        if clusters and d - clusters[-1][-1] <= 0.25:
+            clusters[-1].append(d)
+        else:
+            clusters.append([d])
+    if not clusters:
+        return 1.2 * body
+    weight = [sum(gaps[d] for d in c) for c in clusters]
+    heavy = next(c for c, w in zip(clusters, weight) if w >= 0.25 * max(weight))
+    return heavy[-1]
+
+
+def learn_entry_right(blocks: list[list[Line]], right: float) -> float | None:
+    """Where entry text wraps: the furthest right an entry line reaches (never past the body's edge)."""
+    ends = [ln.x1 for lines in blocks for ln in lines]
+    return min(max(ends), right) if ends else None
+
+
+def learn_tab_x(blocks: list[list[Line]], left: float) -> float | None:
+    """The x where entry text starts: the commonest start of indented lines in entry blocks."""
+    xs = Counter()
+    for lines in blocks:
+        for ln in lines:
+            if ln.x0 > left + 15:
+                xs[round(ln.x0)] += 1
+            else:
+                for a, b in zip(ln.words, ln.words[1:]):
+                    if b.x0 - a.x1 > 0.6 * a.size:
+                        xs[round(b.x0)] += 1
+                        break
+    return float(xs.most_common(1)[0][0]) if xs else None
+
+
+def _new_block(prev: Line, ln: Line, m: Metrics) -> bool:
+    """Does `ln` start a new paragraph/entry rather than continue `prev`?"""
+    if prev.page == ln.page:
+        return ln.top - prev.top > m.pitch + 0.1 * m.body_size
+    # across a page break: a wrapped line ends in a drawn space, a hyphen, or at the right edge
+    last = prev.words[-1]
+    if last.space_after or last.text.endswith("-"):
+        return False
+    if last.space_after is False:
+        return prev.x1 + 0.3 * prev.size < m.right - 1
+    return prev.x1 + 0.3 * prev.size + (ln.words[0].x1 - ln.words[0].x0) < m.right - 1
+
+
+def paragraph_lines(lines: list[Line], m: Metrics) -> list[list[Line]]:
+    """Group lines into paragraphs by vertical spacing; a short line followed by text also ends one."""
+    groups: list[list[Line]] = []
+    for ln in lines:
+        if groups and not _new_block(groups[-1][-1], ln, m) and not _hard_break(groups[-1][-1], ln, m):
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    return groups
+
+
+def paragraphs(lines: list[Line], m: Metrics) -> list[str]:
+    return [join_lines(g) for g in paragraph_lines(lines, m)]
+
+
+def _hard_break(prev: Line, ln: Line, m: Metrics) -> bool:
+    """A line that ended early although the next word would have fitted is a real line break."""
+    if prev.trailing_space or prev.words[-1].text.endswith("-"):
+        return False
+    w = ln.words[0]
+    return prev.x1 + 0.3 * prev.size + (w.x1 - w.x0) < m.right - 2 and prev.page == ln.page
+
+
+def _split_date(ln: Line, m: Metrics) -> tuple[list[Word], list[Word]]:
+    """Split a line that starts in the date column into its date words and text words."""
+    ws = ln.words
+    for i in range(1, len(ws)):
+        gap = ws[i].x0 - ws[i - 1].x1
+        at_tab = m.tab_x is not None and abs(ws[i].x0 - m.tab_x) <= 2.5
+        if (at_tab and gap > 0.4 * ws[i].size) or gap > 0.9 * ws[i].size:
+            return list(ws[:i]), list(ws[i:])
+    i = _widened_gap(ws)
+    return (list(ws[:i]), list(ws[i:])) if i else (list(ws), [])
+
+
+def _widened_gap(ws: tuple[Word, ...]) -> int | None:
+    """Where a date cell that grew to fit its date ends: the first gap after a date-like prefix that is
+    clearly wider than the line's word spaces (HTML flex rows put the text right after a long date)."""
+    gaps = [b.x0 - a.x1 for a, b in zip(ws, ws[1:])]
+    for i in range(1, min(len(ws), 7)):
+        gap, others = gaps[i - 1], sorted(gaps[:i - 1] + gaps[i:])
+        usual = others[len(others) // 2] if others else 0.0
+        if gap > 0.4 * ws[i].size and gap > 2 * usual and DATEISH.search(" ".join(w.text for w in ws[:i])):
+            return i
+    return None
+
+
+def _date_goes_on(date: str, more: str) -> bool:
+    """Is `more` the rest of a date cell that wrapped ("01.09.2023 –" + "29.02.2024")?"""
+    from ..parse.dates import parse_date
+
+    if re.search(r"(–|-|\bund|\bbis|/|,)$", date):
+        return True
+    return not parse_date(date).understood and parse_date(f"{date} {more}").understood
+
+
+DATEISH = re.compile(r"\d|fortlaufend|jährlich|laufend|ständig|regelmäßig", re.I)
+
+
+def entries(lines: list[Line], m: Metrics, left: float) -> list[Entry]:
+    """Parse milestone or committee lines into (date, text) entries, joining continuation lines."""
+    out: list[Entry] = []
+    cur_lines: list[Line] = []
+    cur_date = ""
+    waiting = False  # a date printed alone on its line; its text follows
+    prev: Line | None = None
+
+    def flush():
+        nonlocal cur_lines, cur_date
+        if cur_lines or cur_date:
+            out.append(Entry(cur_date, join_lines(cur_lines), Box.of(cur_lines or [prev])))
+        cur_lines, cur_date = [], ""
+
+    tab = m.tab_x if m.tab_x is not None else left + 60
+    wrap = replace(m, right=m.entry_right) if m.entry_right else m  # an early line end means: new entry
+    for ln in lines:
+        in_date_col = ln.x0 < tab - 3
+        if in_date_col:
+            dw, tw = _split_date(ln, m)
+            if not tw and not (DATEISH.search(" ".join(w.text for w in dw)) and ln.x1 < tab + 0.45 * (m.right - tab)):
+                dw, tw = [], list(dw)  # a text line printed from the left margin
+            more = " ".join(w.text for w in dw)
+            if dw and cur_date and prev is not None and not _new_block(prev, ln, m) and _date_goes_on(cur_date, more):
+                cur_date = f"{cur_date} {more}"  # a date wrapped inside its table cell
+                if tw:
+                    cur_lines.append(Line(ln.page, tuple(tw)))
+                prev = ln
+                continue
+            if dw:
+                flush()
+                cur_date = more
+                waiting = not tw
+                if tw:
+                    cur_lines = [Line(ln.page, tuple(tw))]
+                else:
+                    cur_lines = []
+                prev = ln
+                continue
+            line = Line(ln.page, tuple(tw))
+        else:
+            line = ln
+        if waiting:
+            cur_lines.append(line)
+            waiting = False
+        elif cur_lines and prev is not None and not _new_block(prev, ln, m) and not _hard_break(prev, ln, wrap):
+            cur_lines.append(line)
+        else:
+            flush()
+            cur_lines = [line]
+        prev = ln
+    flush()
+    return out

@@ -1,0 +1,467 @@
+"""The audit rules: a registry of small named checks (one function, one kind, a severity, one sentence
+of meaning), and the within-edition rules that read one Edition and report its own errors."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Iterable, Iterator
+
+import regex as re
+from rapidfuzz import fuzz
+
+from ..config import config_dir, load
+from ..parse.dates import parse_date
+from ..model.records import Anomaly, Box, Edition, Entry, Project
+from .segment import STATUS_BY_DIGIT
+
+SEVERITIES = ("info", "warning", "error")
+SCOPES = ("edition", "between", "edition_pair")  # anomalies | audit_findings (two editions) | audit_findings (one)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: its anomaly kind, severity, where it reports (anomalies or audit_findings), meaning."""
+    kind: str
+    severity: str
+    scope: str  # one of SCOPES
+    meaning: str
+    fn: Callable | None = None
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(kind: str, severity: str, meaning: str, scope: str = "edition"):
+    """Register a rule function under its kind (the decorator every rule uses)."""
+    assert severity in SEVERITIES and scope in SCOPES, (kind, severity, scope)
+
+    def deco(fn):
+        REGISTRY[kind] = Rule(kind, severity, scope, meaning, fn)
+        return fn
+    return deco
+
+
+def describe(kind: str, severity: str, meaning: str, scope: str = "edition") -> None:
+    """Register a kind produced outside this module (structural checks, reconciliation) for the docs."""
+    REGISTRY.setdefault(kind, Rule(kind, severity, scope, meaning))
+
+
+class RulesConfigError(ValueError):
+    pass
+
+
+REQUIRED = {"completed_window_months": int, "plan_words": list, "planned_header_rx": str, "steps_labels": list,
+            "status_move_words": list, "reason_words": list, "range_words": list, "reference_rx": str, "responsible_code_rx": str,
+            "duplicate_text_min_chars": int, "diverging_copy_min_ratio": int, "quote_pairs": list, "symmetric_quotes": list}
+
+
+def validate_vocab(cfg: dict, where: str = "rules.yaml") -> dict:
+    """Check config/rules.yaml: every key present with its type, regexes compile, pairs are pairs."""
+    for key, typ in REQUIRED.items():
+        if not isinstance(cfg.get(key), typ):
+            raise RulesConfigError(f"{where}: '{key}' must be a {typ.__name__}")
+    _check_steps_labels(cfg["steps_labels"], where)
+    for rx in [cfg["planned_header_rx"], cfg["reference_rx"], cfg["responsible_code_rx"]] + \
+              [s["rx"] for s in cfg["steps_labels"]]:
+        try:
+            re.compile(rx)
+        except re.error as e:
+            raise RulesConfigError(f"{where}: bad regular expression {rx!r}: {e}")
+    if not all(isinstance(p, list) and len(p) == 2 for p in cfg["quote_pairs"]):
+        raise RulesConfigError(f"{where}: quote_pairs must be [open, close] pairs")
+    return cfg
+
+
+def _check_steps_labels(entries: list, where: str) -> None:
+    """Each steps_labels entry: a pattern and statuses out of the four the report knows."""
+    known = set(STATUS_BY_DIGIT.values())
+    for s in entries:
+        if not (isinstance(s, dict) and isinstance(s.get("rx"), str) and s["rx"]
+                and isinstance(s.get("statuses"), list) and set(s["statuses"]) <= known):
+            raise RulesConfigError(f"{where}: steps_labels entries need rx and statuses from {sorted(known)}")
+
+
+@lru_cache(maxsize=None)
+def _vocab(path: str) -> dict:
+    return validate_vocab(load("rules.yaml"), path)
+
+
+def vocab() -> dict:
+    """config/rules.yaml, validated (once per configuration directory)."""
+    return _vocab(str(config_dir() / "rules.yaml"))
+
+
+def words_rx(words: list[str]) -> re.Pattern:
+    """A case-insensitive whole-word pattern for a vocabulary list."""
+    return re.compile(r"(?<![\p{L}\d])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\p{L}\d])", re.I)
+
+
+# ---------------------------------------------------------------- helpers shared by the rules
+
+def norm(text: str) -> str:
+    """Whitespace-collapsed text, for comparing what was printed."""
+    return " ".join((text or "").split())
+
+
+def stand_date(ed: Edition) -> dt.date | None:
+    return parse_date(ed.stand).start
+
+
+def months_before(d: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier (clamped to the month's end)."""
+    y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
+    m += 1
+    last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(y, m, min(d.day, last))
+
+
+def hit(kind: str, detail: str, p: Project | None = None, box: Box | None = None, evidence: str = "") -> Anomaly:
+    """An anomaly of a registered kind, at `box` (else the project's box)."""
+    box = box or (p.box if p is not None else None)
+    return Anomaly(kind, REGISTRY[kind].severity, box.page if box else None, detail,
+                   p.number if p is not None else None, box, norm(evidence)[:300])
+
+
+def projects(ed: Edition) -> Iterator[Project]:
+    for *_, p in ed.projects():
+        yield p
+
+
+# ---------------------------------------------------------------- dates after the Stand
+
+DAY_RX = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d])")
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pieces of a paragraph; a date's dots do not end a sentence."""
+    out, pos = [], 0
+    for piece in re.split(r"(?<=[!?;]|(?<!\d)\.|\d{4}\.)\s+", text):
+        out.append((pos, piece))
+        pos += len(piece) + 1
+    return out
+
+
+def future_days(text: str, stand: dt.date, plan: re.Pattern, bound: re.Pattern) -> list[str]:
+    """Day dates (dd.mm.yyyy) after the Stand in sentences that do not present them as a plan, and not
+    bounding a period ("vom 01.02.2025 bis 31.01.2027")."""
+    out = []
+    for _, sent in _sentences(text):
+        if plan.search(sent):
+            continue
+        for m in DAY_RX.finditer(sent):
+            d = parse_date(m.group(0))
+            opens_period = re.match(r"\s*(?:bis|[–-])\s", sent[m.end():])
+            if d.start and d.start > stand and not opens_period and \
+                    not bound.search(sent[:m.start()].rstrip()[-15:] + "\n"):
+                out.append(m.group(0))
+    return out
+
+
+def unplanned_remark(remark: list[str], boxes: list[Box | None]) -> Iterator[tuple[str, Box | None]]:
+    """Remark paragraphs before any "geplante Meilensteine:" header (what follows is planned by design)."""
+    header = re.compile(vocab()["planned_header_rx"], re.I)
+    for k, para in enumerate(remark):
+        if header.search(para):
+            return
+        yield para, boxes[k] if k < len(boxes) else None
+
+
+@rule("committee_after_stand", "warning",
+      "A committee consultation is dated after the edition's Stand (a consultation cannot have happened yet).")
+def committee_after_stand(ed: Edition) -> Iterable[Anomaly]:
+    stand = stand_date(ed)
+    for p in projects(ed):
+        for e in p.committee:
+            d = parse_date(e.date)
+            if stand and d.start and d.start > stand and d.qualifier not in ("since", "from"):
+                yield hit("committee_after_stand", f"project {p.number} consultation '{e.date}' dated after the "
+                                                   f"Stand {ed.stand}", p, e.box, f"{e.date} {e.text}")
+
+
+@rule("text_date_after_stand", "info",
+      "A remark, description or header line states a day after the Stand as a fact, not as a plan.")
+def text_date_after_stand(ed: Edition) -> Iterable[Anomaly]:
+    stand = stand_date(ed)
+    if not stand:
+        return
+    plan = words_rx(vocab()["plan_words"])
+    bound = re.compile(words_rx(vocab()["range_words"]).pattern + r"\s*(?:dem|zum)?\s*\n", re.I)
+    for p in projects(ed):
+        paras = [(t, None, "description") for t in p.description]
+        paras += [(t, b, "remark") for t, b in unplanned_remark(p.remark, p.remark_boxes)]
+        paras += [(f"{a} {v}", None, "header") for a, v in p.extra_header]
+        for text, box, where in paras:
+            for day in future_days(text, stand, plan, bound):
+                yield hit("text_date_after_stand", f"project {p.number} {where} names {day}, after the Stand "
+                                                   f"{ed.stand}", p, box, text)
+
+
+@rule("completed_not_recent", "warning",
+      "A project under 'umgesetzt (innerhalb des letzten halben Jahres)' was completed more than half a year "
+      "before the Stand (it belongs in the archive).")
+def completed_not_recent(ed: Edition) -> Iterable[Anomaly]:
+    stand = stand_date(ed)
+    if not stand:
+        return
+    limit = months_before(stand, vocab()["completed_window_months"])
+    for p in projects(ed):
+        if p.status != "umgesetzt":
+            continue
+        done = next((v for a, v in p.extra_header if "abschluss" in a.lower()), p.since_value)
+        d = parse_date(done)
+        if d.end and d.end < limit:
+            yield hit("completed_not_recent", f"project {p.number} completed {done!r}, more than "
+                                              f"{vocab()['completed_window_months']} months before the Stand {ed.stand}",
+                      p, evidence=f"{p.since_label} {p.since_value}")
+
+
+# ---------------------------------------------------------------- blocks a status should not have or lacks
+
+@rule("ideenspeicher_with_progress", "warning",
+      "An Ideenspeicher project lists completed planning steps or committee consultations (it has left the idea stage).")
+def ideenspeicher_with_progress(ed: Edition) -> Iterable[Anomaly]:
+    for p in projects(ed):
+        if p.status == "Ideenspeicher" and (p.steps or p.committee):
+            first = (p.steps or p.committee)[0]
+            yield hit("ideenspeicher_with_progress", f"project {p.number} in the Ideenspeicher has "
+                                                     f"{len(p.steps)} steps and {len(p.committee)} consultations",
+                      p, first.box, f"{p.steps_label or p.committee_label} {first.date} {first.text}")
+
+
+@rule("missing_progress_blocks", "warning",
+      "A project in Planung or in Bearbeitung has neither a steps block nor a committee block.")
+def missing_progress_blocks(ed: Edition) -> Iterable[Anomaly]:
+    for p in projects(ed):
+        if p.status in ("in Planung", "in Bearbeitung") and p.steps_label is None and p.committee_label is None:
+            yield hit("missing_progress_blocks", f"project {p.number} ({p.status}) prints no steps and no "
+                                                 f"committee block", p, evidence=p.title)
+
+
+def allowed_statuses(label: str) -> set[str] | None:
+    """The statuses a steps label may stand under (None: any)."""
+    for entry in vocab()["steps_labels"]:
+        if re.search(entry["rx"], label, re.I):
+            return set(entry["statuses"])
+    return None
+
+
+@rule("steps_label_status", "warning",
+      "The steps label names another status than the section ('Erfolgte Planungsschritte' under 'in Bearbeitung').")
+def steps_label_status(ed: Edition) -> Iterable[Anomaly]:
+    for p in projects(ed):
+        allowed = allowed_statuses(p.steps_label or "")
+        if p.steps_label and allowed is not None and p.status not in allowed:
+            yield hit("steps_label_status", f"project {p.number} under '{p.status}' labels its steps "
+                                            f"'{norm(p.steps_label)}'", p, evidence=p.steps_label)
+
+
+# ---------------------------------------------------------------- committee paper numbers
+
+PAPER_LIKE = re.compile(r"(?<![\w/.])(\d{1,4})\s*/\s*(\d{2,4})(-\d{1,2})?(?![\w/])")
+
+
+@rule("paper_year_after_consultation", "warning",
+      "A committee paper's number carries a year later than the date it was consulted on.")
+def paper_year_after_consultation(ed: Edition) -> Iterable[Anomaly]:
+    for p in projects(ed):
+        for e in p.committee:
+            d = parse_date(e.date)
+            for m in PAPER_LIKE.finditer(e.text):
+                year = int(m.group(2)) if len(m.group(2)) == 4 else None
+                if year and d.end and year > d.end.year:
+                    yield hit("paper_year_after_consultation", f"project {p.number}: paper {m.group(0)} "
+                                                               f"consulted on {e.date}", p, e.box, f"{e.date} {e.text}")
+
+
+@rule("paper_number_malformed", "warning",
+      "A committee paper number is not of the form NNN/YYYY (optionally -N).")
+def paper_number_malformed(ed: Edition) -> Iterable[Anomaly]:
+    for p in projects(ed):
+        for e in p.committee:
+            for m in PAPER_LIKE.finditer(e.text):
+                number, year = m.group(1), m.group(2)
+                if re.fullmatch(r"(?:19|20)\d\d", number):
+                    continue  # a span of years ("Haushalt 2023/24"), not a paper
+                if len(year) != 4 or len(number) != 3 or " " in m.group(0):
+                    yield hit("paper_number_malformed", f"project {p.number}: paper number '{m.group(0)}'",
+                              p, e.box, f"{e.date} {e.text}")
+
+
+# ---------------------------------------------------------------- cross-references
+
+def printed_numbers(ed: Edition) -> set[str]:
+    """Every theme, goal, section and project number the edition prints."""
+    out = set()
+    for th in ed.themes:
+        out.add(th.number)
+        for g in th.goals:
+            out.add(g.number)
+            for s in g.sections:
+                out.add(s.number)
+                out.update(p.number for p in s.projects)
+    return out
+
+
+def texts_of(p: Project) -> Iterator[tuple[str, Box | None, str]]:
+    """(text, box, where) of every free text a project prints: description, steps, committee, remark."""
+    for t in p.description:
+        yield t, None, "description"
+    for e in p.steps:
+        yield e.text, e.box, "milestone"
+    for e in p.committee:
+        yield e.text, e.box, "committee"
+    for k, t in enumerate(p.remark):
+        yield t, p.remark_boxes[k] if k < len(p.remark_boxes) else None, "remark"
+
+
+@rule("dangling_reference", "warning",
+      "A cross-reference ('(s. 6.4.3.1)', 'Projekt 1.4.2.8') names no theme, goal, section or project of the edition.")
+def dangling_reference(ed: Edition) -> Iterable[Anomaly]:
+    known = printed_numbers(ed)
+    rx = re.compile(vocab()["reference_rx"], re.I)
+    for p in projects(ed):
+        for text, box, where in texts_of(p):
+            for m in rx.finditer(text):
+                if m.group(1) not in known:
+                    yield hit("dangling_reference", f"project {p.number} {where} refers to {m.group(1)}, which "
+                                                    f"the edition does not print", p, box, text)
+
+
+# ---------------------------------------------------------------- copy and paste
+
+@rule("duplicate_milestone", "info",
+      "The same milestone text is printed in two projects of one edition (copy and paste).")
+def duplicate_milestone(ed: Edition) -> Iterable[Anomaly]:
+    seen: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
+    for p in projects(ed):
+        for e in p.steps:
+            t = norm(e.text).casefold()
+            if len(t) >= vocab()["duplicate_text_min_chars"]:
+                seen[t].append((p, e))
+    for t, where in seen.items():
+        nums = list(dict.fromkeys(p.number for p, _ in where))
+        if len(nums) < 2:
+            continue
+        for p, e in where[1:]:
+            if p.number == where[0][0].number:
+                continue
+            yield hit("duplicate_milestone", f"project {p.number} milestone '{e.date}' repeats the text of "
+                                             f"project {where[0][0].number} ('{where[0][1].date}')",
+                      p, e.box, f"{e.date} {e.text}")
+
+
+@rule("diverging_copy", "info",
+      "A milestone printed in two projects with the same date and almost the same text: the copies disagree "
+      "('… Konzern Kreis Soest 2030' and '… 2023.').")
+def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
+    by_date: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
+    for p in projects(ed):
+        for e in p.steps:
+            if norm(e.date) and len(norm(e.text)) >= vocab()["duplicate_text_min_chars"]:
+                by_date[norm(e.date)].append((p, e))
+    for entries in by_date.values():
+        for i, (p, e) in enumerate(entries):
+            q, f = next(((q, f) for q, f in entries[:i] if q.number != p.number and norm(f.text) != norm(e.text)
+                         and fuzz.ratio(norm(f.text), norm(e.text)) >= vocab()["diverging_copy_min_ratio"]), (None, None))
+            if q is not None:
+                yield hit("diverging_copy", f"project {p.number} milestone '{e.date}' nearly repeats project "
+                                            f"{q.number}: '{norm(f.text)}'", p, e.box, f"{e.date} {e.text}")
+
+
+# ---------------------------------------------------------------- typography
+
+def imbalance(text: str) -> str | None:
+    """The first quote or bracket pair that does not balance in `text`, described; None if all do."""
+    cfg = vocab()
+    for o, c in cfg["quote_pairs"]:
+        depth = 0
+        for ch in text:
+            depth += (ch == o) - (ch == c)
+            if depth < 0:
+                return f"'{c}' closes before any '{o}'"
+        if depth:
+            return f"{depth} '{o}' not closed by '{c}'"
+    for q in cfg["symmetric_quotes"]:
+        if text.count(q) % 2:
+            return f"odd number of '{q}'"
+    return None
+
+
+def printed_fields(ed: Edition) -> Iterator[tuple[Project | None, str, str, Box | None]]:
+    """(project, where, text, box) of every field a quote must close within."""
+    for p in projects(ed):
+        yield p, "title", p.title, p.box
+        if p.description:
+            yield p, "description", "\n".join(p.description), p.box
+        for t, box, where in texts_of(p):
+            if where in ("milestone", "committee"):
+                yield p, where, t, box
+        if p.remark:
+            yield p, "remark", "\n".join(p.remark), p.remark_boxes[0] if p.remark_boxes else None
+    for pl in ed.project_lists:
+        for r in pl.rows:
+            yield None, f"list row {r.number} title", r.title, r.box
+
+
+@rule("unbalanced_quotes", "info",
+      "A title, milestone, committee entry, description or remark opens a quote or bracket („…“, ‚…‘, \"…\", (…)) "
+      "it does not close, or closes one it never opened.")
+def unbalanced_quotes(ed: Edition) -> Iterable[Anomaly]:
+    for p, where, text, box in printed_fields(ed):
+        why = imbalance(text)
+        if why:
+            who = f"project {p.number} {where}" if p is not None else where
+            a = hit("unbalanced_quotes", f"{who}: {why}", p, box, text)
+            yield a
+
+
+# ---------------------------------------------------------------- list cells
+
+@rule("odd_list_cell", "warning",
+      "A Projektliste responsibility cell is not a list of department codes separated by ', ' (\"70.01.,80.01\").")
+def odd_list_cell(ed: Edition) -> Iterable[Anomaly]:
+    code = re.compile(vocab()["responsible_code_rx"])
+    for pl in ed.project_lists:
+        for r in pl.rows:
+            cell = norm(r.responsible)
+            tokens = [t.strip() for t in cell.split(",")]
+            bad = [t for t in tokens if re.search(r"\d", t) and not code.match(t)]
+            if bad or re.search(r",(?=\S)", cell):
+                yield Anomaly("odd_list_cell", REGISTRY["odd_list_cell"].severity, r.box.page if r.box else None,
+                              f"list row {r.number} responsibility '{cell}'", r.number, r.box, cell)
+
+
+@rule("archive_theme_unknown", "info",
+      "An archive row names a theme that is not one of the edition's theme titles.")
+def archive_theme_unknown(ed: Edition) -> Iterable[Anomaly]:
+    known = {norm(t).casefold() for th in ed.themes for t in (th.list_title, th.title) if t}
+    if not known:
+        return
+    for a in ed.archive:
+        if norm(a.theme).casefold() not in known:
+            yield Anomaly("archive_theme_unknown", REGISTRY["archive_theme_unknown"].severity,
+                          a.box.page if a.box else None, f"archive row '{a.project}' has theme '{norm(a.theme)}'",
+                          None, a.box, f"{a.theme} {a.project}")
+
+
+def registry() -> dict[str, Rule]:
+    """Every rule, the structural (checks) and between-edition (findings) ones included."""
+    from . import checks  # noqa: F401  (importing them registers their rules)
+    from ..across import findings  # noqa: F401
+    return REGISTRY
+
+
+def edition_rules() -> list[Rule]:
+    """The within-edition rules: structural ones (pipeline/extract/checks.py) first, each module in its own order."""
+    rules = [r for r in registry().values() if r.scope == "edition" and r.fn is not None]
+    return sorted(rules, key=lambda r: r.fn.__module__ != "pipeline.extract.checks")
+
+
+def run_edition(ed: Edition) -> list[Anomaly]:
+    """Every registered within-edition rule on one edition, in registry order."""
+    out: list[Anomaly] = []
+    for r in edition_rules():
+        out.extend(r.fn(ed))
+    return out

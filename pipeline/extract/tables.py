@@ -1,0 +1,504 @@
+"""Tables stage: the per-theme Projektliste tables and the two Archiv tables.
+
+A table is read page by page. Its header band (the lines between the title, or the page top, and the
+first row) names the columns: upright header words or runs of rotated letters, matched against the
+vocabulary in `config/tables.yaml`. The cell text below then fixes where each column really starts (a
+rotated or centred header sits inside its column, not at its edge). A row starts at a line with a
+project number (Projektliste) or a date (Archiv) in its column; the lines below belong to it until the
+next row starts. No rules, page orientation or fixed coordinates are needed.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Callable
+
+import regex as re
+
+from ..config import load
+from .fields import SHORT_WORDS, join_lines, joiner
+from ..model.records import ArchiveRow, Box, Char, Line, ListRow, ProjectList, Word
+from .segment import STATUS_WORDS
+
+NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3}$")
+DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
+
+# Tolerances, as fractions of the font size of the text concerned.
+GUTTER = 0.5  # a horizontal gap at least this wide between cell words may separate two columns' text
+EDGE = 0.3  # a word starting this little left of a column's start still belongs to that column
+HEADER_CELL_GAP = 0.9  # an upright header line splits into cells at gaps wider than this
+REACH = 1.5  # a line this far below the table's last line (and twice its usual row gap) is not in the table
+ROW_GAPS = 2.0  # ... where "usual" is the median gap above a row start, times this
+ROT_X = 0.5  # rotated letters whose centres lie this close in x (fraction of their height) form one run
+ROT_WORD_GAP = 0.15  # a vertical gap this wide in a run of rotated letters separates two words
+HEADER_PITCH = 1.5  # a header cell's wrapped lines follow each other at most this far apart
+TITLE_SIZE = 0.5  # a title's wrapped line has its font size to within this (points)
+RUN_PITCH = 1.5  # lines of one cell follow each other at most this far apart (top to top)
+MIN_NAMED = 3  # a header band names at least this many columns
+
+
+# ---------------------------------------------------------------- vocabulary (config/tables.yaml)
+
+@dataclass(frozen=True)
+class Vocab:
+    """The tables' header words, titles and status marks, compiled once per configuration."""
+    titles: dict[str, re.Pattern]
+    columns: dict[str, list[tuple[str, re.Pattern]]]
+    marks: frozenset[str]
+
+
+_VOCAB: dict[int, Vocab] = {}
+
+
+def vocab() -> Vocab:
+    """The table vocabulary of the configuration in force (compiled on first use)."""
+    cfg = load("tables.yaml")
+    v = _VOCAB.get(id(cfg))
+    if v is None:
+        v = Vocab({k: re.compile(rx) for k, rx in cfg["titles"].items()},
+                  {k: [(name, re.compile(rx)) for name, rx in cols.items()] for k, cols in cfg["columns"].items()},
+                  frozenset(cfg["marks"]))
+        _VOCAB.clear()
+        _VOCAB[id(cfg)] = v
+    return v
+
+
+# ---------------------------------------------------------------- header words
+
+def _cells(words: tuple[Word, ...]) -> list[list[Word]]:
+    """Split a header line into cells at gaps wider than a couple of spaces."""
+    cells: list[list[Word]] = []
+    for w in words:
+        if cells and w.x0 - cells[-1][-1].x1 <= HEADER_CELL_GAP * w.size:
+            cells[-1].append(w)
+        else:
+            cells.append([w])
+    return cells
+
+
+def _centre(c: Char | Word) -> float:
+    return (c.x0 + c.x1) / 2
+
+
+def _rotated_columns(rotated: list[Char]) -> list[list[Char]]:
+    """Rotated letters grouped into vertical columns by their centre x."""
+    groups: list[list[Char]] = []
+    for c in sorted(rotated, key=_centre):
+        if groups and _centre(c) - _centre(groups[-1][-1]) <= ROT_X * max(c.x1 - c.x0, 1.0):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return groups
+
+
+def rotated_words(rotated: list[Char]) -> list[Word]:
+    """Runs of rotated letters as words (text read bottom-up and top-down: both are offered)."""
+    out: list[Word] = []
+    for group in _rotated_columns(rotated):
+        run: list[Char] = []
+        for c in sorted(group, key=lambda c: c.top) + [None]:
+            if run and (c is None or c.top - run[-1].bottom > ROT_WORD_GAP * (c.x1 - c.x0)):
+                x0, x1 = min(r.x0 for r in run), max(r.x1 for r in run)
+                top, bottom = min(r.top for r in run), max(r.bottom for r in run)
+                down = "".join(r.text for r in run)
+                for text in (down[::-1], down):
+                    out.append(Word(text, x0, x1, top, bottom, run[0].size, run[0].bold, None))
+                run = []
+            if c is not None:
+                run.append(c)
+    return out
+
+
+def named_columns(words: list[Word], spec: list[tuple[str, re.Pattern]]) -> dict[str, tuple[float, float]]:
+    """(x0, x1) of the first header word naming each column."""
+    out: dict[str, tuple[float, float]] = {}
+    for w in words:
+        for name, rx in spec:
+            if name not in out and rx.fullmatch(w.text):
+                out[name] = (w.x0, w.x1)
+                break
+    return out
+
+
+def status_columns(rotated: list[Char]) -> list[tuple[float, str]]:
+    """Centre x and status of each rotated status header ("Ideenspeicher", "in Planung", …)."""
+    out = []
+    for g in _rotated_columns(rotated):
+        text = "".join(c.text for c in sorted(g, key=lambda c: c.top)).lower()
+        text += "".join(c.text for c in sorted(g, key=lambda c: -c.top)).lower()
+        for word, status in STATUS_WORDS:
+            if word in text or word[:6] in text:
+                out.append((sum(_centre(c) for c in g) / len(g), status))
+                break
+    return out
+
+
+def upright_status_columns(lines: list[Line]) -> list[tuple[float, str]]:
+    """Status columns from upright header labels ("umgesetzt", "in Bearbeitung", …): left edge and status."""
+    out = []
+    for ln in lines:
+        for cell in _cells(ln.words):
+            text = " ".join(w.text for w in cell).lower()
+            for word, status in STATUS_WORDS:
+                if word in text and status not in [s for _, s in out]:
+                    out.append((cell[0].x0, status))
+    return out
+
+
+# ---------------------------------------------------------------- columns from header and cell text
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    x0: float  # where the column's text starts: the header's left or its cell text's, whichever is further left
+    x1: float  # right end of the header word that named it
+
+
+def text_blocks(lines: list[Line], marks: frozenset[str] = frozenset()) -> list[tuple[float, float]]:
+    """x intervals covered by cell text, separated by gutters (gaps no word of any line crosses)."""
+    spans = sorted((w.x0, w.x1, w.size) for ln in lines for w in ln.words if w.text not in marks)
+    out: list[list[float]] = []
+    for x0, x1, size in spans:
+        if out and x0 - out[-1][1] < GUTTER * size:
+            out[-1][1] = max(out[-1][1], x1)
+        else:
+            out.append([x0, x1])
+    return [(a, b) for a, b in out]
+
+
+def grid(named: dict[str, tuple[float, float]], blocks: list[tuple[float, float]]) -> list[Column]:
+    """Columns left to right; each starts where its header or the first text block under it starts."""
+    cols: list[Column] = []
+    floor = -math.inf  # a column never reaches back over the previous column's header
+    for name, (x0, x1) in sorted(named.items(), key=lambda c: c[1][0]):
+        starts = [b0 for b0, b1 in blocks if b0 < x1 and b1 > x0 and b0 >= floor]
+        cols.append(Column(name, min([x0] + starts), x1))
+        floor = x1
+    return cols
+
+
+def column_of(w: Word, cols: list[Column]) -> str:
+    """The column a word starts in: the last one whose start lies left of the word."""
+    name = cols[0].name
+    for c in cols:
+        if w.x0 >= c.x0 - EDGE * w.size:
+            name = c.name
+    return name
+
+
+# ---------------------------------------------------------------- cells
+
+def _broken_word(last: Word, nxt: Word, edge: float) -> bool:
+    """A word alone on its cell line, filling the cell to its edge and continued by lower-case letters or
+    digits without a drawn space: one word broken between two letters ("Gesund" + "heit", "80." + "01")."""
+    if last.space_after or not last.text or not nxt.text:
+        return False
+    per_char = (last.x1 - last.x0) / len(last.text)
+    if last.x1 < edge - per_char or nxt.text.lower().strip(".,;:") in SHORT_WORDS:
+        return False
+    tail, head = last.text[-1], nxt.text[0]
+    return (tail.islower() and head.islower()) or (head.isdigit() and (tail.isdigit() or tail in ".,"))
+
+
+def join_cell(lines: list[list[Word]], edge: float) -> str:
+    """Join the word runs of one cell; a long word broken at the cell's edge is re-joined."""
+    out = ""
+    prev: list[Word] | None = None
+    for ws in lines:
+        if prev is not None:
+            single = len(prev) == 1
+            if single and _broken_word(prev[-1], ws[0], edge):
+                pass
+            else:
+                out += joiner(prev[-1], ws[0], edge, single, prev[-2].text if len(prev) > 1 else "")
+        out += " ".join(w.text for w in ws)
+        prev = ws
+    return out
+
+
+def _status_labels(ln: Line) -> bool:
+    """A line of upright status headers only ("umgesetzt  in Bearbeitung …")."""
+    cells = _cells(ln.words)
+    return all(upright_status_columns([Line(ln.page, tuple(c))]) for c in cells)
+
+
+def header_lines(band: list[Line], rotated_bottom: float) -> int:
+    """How many of the lines above a page's first row are its header (on a page the table continues on):
+    set bold, beside the rotated headers, status labels, or tight below the header line before; the rest
+    continue the row the last page ended in."""
+    n = 0
+    for i, ln in enumerate(band):
+        tight = i > 0 and ln.top - band[i - 1].top <= HEADER_PITCH * band[i - 1].size
+        if not (i == 0 or ln.bold or tight or ln.top < rotated_bottom or _status_labels(ln)):
+            break
+        n += 1
+    return n
+
+
+def _row_top(ln: Line, nxt: Line) -> bool:
+    """A plain line set tight above the next: part of the same row, not of the header."""
+    return not ln.bold and nxt.top - ln.top <= RUN_PITCH * nxt.size
+
+
+# ---------------------------------------------------------------- one table over its pages
+
+@dataclass
+class _Piece:
+    """One table line: its words by column, its status marks, and whether it opens a row."""
+    line: Line
+    parts: dict[str, list[Word]]
+    marks: list[Word]
+    opens: bool
+
+
+@dataclass
+class _Row:
+    lines: list[Line]
+    cells: dict[str, list[list[Word]]] = field(default_factory=dict)
+    marks: list[Word] = field(default_factory=list)
+    status_cols: tuple[str, list[tuple[float, str]]] = ("center", [])
+
+    def take(self, ln: Line, parts: dict[str, list[Word]], marks: list[Word]) -> None:
+        """Add a line's share to this row, keeping lines and cell lines in printed order."""
+        if not any(l is ln for l in self.lines):
+            self.lines.append(ln)
+            self.lines.sort(key=lambda l: (l.page, l.top))
+        self.marks.extend(marks)
+        for name, ws in parts.items():
+            self.cells.setdefault(name, []).append(ws)
+
+
+class Table:
+    """Rows of one table across pages: header bands read, continuation lines merged."""
+
+    def __init__(self, spec, starts_row: Callable[[dict[str, list[Word]]], bool], opens: re.Pattern):
+        self.spec, self.starts_row, self.opens = spec, starts_row, opens
+        self.named: dict[str, tuple[float, float]] = {}
+        self.status: tuple[str, list[tuple[float, str]]] = ("center", [])
+        self.rows: list[_Row] = []
+        self.unplaced: list[Line] = []  # lines on the table's pages that belong to no row (reported, never dropped)
+
+    def edge(self, name: str) -> float:
+        """Right edge of a column's text: the furthest any of its words reaches."""
+        return max((w.x1 for r in self.rows for ws in r.cells.get(name, []) for w in ws), default=0.0)
+
+    def read_page(self, lines: list[Line], rotated: list[Char], titled: bool) -> None:
+        """One page's share of the table: a header band (if printed) and the rows below it. `titled`: the
+        table's title is on this page, so nothing above the first row can continue an earlier row."""
+        data = self._header(lines, rotated, titled)
+        if not self.named:
+            self.unplaced += data
+            return
+        pieces = self._pieces(data, grid(self.named, text_blocks(data, vocab().marks)))
+        if self._middle_aligned(pieces):
+            self._add_centred(pieces)
+        else:
+            for pc in pieces:
+                self._add(pc)
+
+    def _header(self, lines: list[Line], rotated: list[Char], titled: bool) -> list[Line]:
+        """Read the page's header band, if it names enough columns; returns the lines below it."""
+        first = next((i for i, ln in enumerate(lines) if any(self.opens.match(w.text) for w in ln.words)), len(lines))
+        top = lines[first].top if first < len(lines) else math.inf
+        rot = [c for c in rotated if (c.top + c.bottom) / 2 < top]
+        head = first if titled else header_lines(lines[:first], max((c.bottom for c in rot), default=-math.inf))
+        while 0 < head and first < len(lines) and _row_top(lines[head - 1], lines[head]):
+            head -= 1  # the upper half of a first row whose cells are centred
+        band = lines[:head]
+        named = named_columns([w for ln in band for w in ln.words] + rotated_words(rot), self.spec)
+        if len(named) < MIN_NAMED:
+            return lines  # no header on this page: the table just continues
+        self.named = named
+        cols = status_columns(rot)
+        self.status = ("center", cols) if cols else ("left", upright_status_columns(band))
+        return lines[head:]
+
+    def _pieces(self, data: list[Line], cols: list[Column]) -> list[_Piece]:
+        """The table's lines split by column, up to where the table ends on the page."""
+        reach = self._reach(data)
+        pieces: list[_Piece] = []
+        for i, ln in enumerate(data):
+            if i and ln.top - data[i - 1].bottom > max(reach, REACH * ln.size):
+                self.unplaced += data[i:]  # below the table: a page number, a note; never part of a cell
+                break
+            pieces.append(self._split(ln, cols))
+        return pieces
+
+    def _reach(self, data: list[Line]) -> float:
+        """How far below its previous line a line may start and still be in the table: a multiple of the
+        usual gap above a row (rows may be spaced wider than their lines)."""
+        gaps = [b.top - a.bottom for a, b in zip(data, data[1:]) if any(self.opens.match(w.text) for w in b.words)]
+        return ROW_GAPS * median(gaps) if gaps else 0.0
+
+    def _split(self, ln: Line, cols: list[Column]) -> _Piece:
+        """A line's words by column (status marks apart), and whether it opens a row."""
+        parts: dict[str, list[Word]] = {}
+        marks: list[Word] = []
+        for w in ln.words:
+            name = column_of(w, cols)
+            if w.text in vocab().marks and "status" in self.named and name in ("status", "title", "number"):
+                marks.append(w)
+            else:
+                parts.setdefault(name, []).append(w)
+        return _Piece(ln, parts, marks, self.starts_row(parts))
+
+    def _add(self, pc: _Piece) -> None:
+        """File a line under the row it opens, else under the row above (cells set at the row's top)."""
+        if pc.opens or not self.rows:
+            self.rows.append(_Row([], status_cols=self.status))
+        self.rows[-1].take(pc.line, pc.parts, pc.marks)
+
+    @staticmethod
+    def _middle_aligned(pieces: list[_Piece]) -> bool:
+        """Cells centred in their rows: a row-opening line lacks a cell whose lines sit tight above and below
+        it (set at the row's top, a cell would start on the row's first line)."""
+        for i in range(1, len(pieces) - 1):
+            above, pc, below = pieces[i - 1], pieces[i], pieces[i + 1]
+            tight = pc.line.top - above.line.top <= RUN_PITCH * pc.line.size \
+                and below.line.top - pc.line.top <= RUN_PITCH * pc.line.size
+            if pc.opens and tight and not above.opens and not below.opens \
+                    and (set(above.parts) & set(below.parts)) - set(pc.parts):
+                return True
+        return False
+
+    def _add_centred(self, pieces: list[_Piece]) -> None:
+        """File each column's runs of lines under the row-opening line they are centred on."""
+        anchors = [pc for pc in pieces if pc.opens]
+        if not anchors:
+            for pc in pieces:
+                self._add(pc)
+            return
+        rows = {id(pc): _Row([], status_cols=self.status) for pc in anchors}
+        for name in sorted({n for pc in pieces for n in pc.parts}) + [_MARKS]:
+            for run in _runs([pc for pc in pieces if (pc.marks if name == _MARKS else name in pc.parts)]):
+                for pc in run:
+                    row = rows[id(_anchor_of(pc, run, anchors))]
+                    row.take(pc.line, {} if name == _MARKS else {name: pc.parts[name]}, pc.marks if name == _MARKS else [])
+        self.rows += [rows[id(pc)] for pc in anchors]
+
+    def text(self, row: _Row, name: str) -> str:
+        """A cell's text, its wrapped lines re-joined."""
+        return join_cell(row.cells.get(name, []), self.edge(name))
+
+
+_MARKS = "\0marks"  # the status marks, filed like one more column
+
+
+def _mid(pc: _Piece) -> float:
+    return (pc.line.top + pc.line.bottom) / 2
+
+
+def _anchor_of(pc: _Piece, run: list[_Piece], anchors: list[_Piece]) -> _Piece:
+    """The row-opening line a centred cell line belongs to: the one inside its run, else the one nearest
+    the run's middle (or, where a run spans several rows' cells, nearest the line itself)."""
+    opened = [a for a in run if a.opens]
+    if len(opened) == 1:
+        return opened[0]
+    at = _mid(pc) if opened else sum(map(_mid, run)) / len(run)
+    return min(anchors, key=lambda a: abs(_mid(a) - at))
+
+
+def _runs(pieces: list[_Piece]) -> list[list[_Piece]]:
+    """Pieces of one column split where more than a line pitch separates them: one run, one cell."""
+    runs: list[list[_Piece]] = []
+    for pc in pieces:
+        if runs and pc.line.top - runs[-1][-1].line.top <= RUN_PITCH * pc.line.size:
+            runs[-1].append(pc)
+        else:
+            runs.append([pc])
+    return runs
+
+
+def _continues_title(title: list[Line], ln: Line) -> bool:
+    """A long title wrapped onto the next line: same page, same size and weight, set tight below."""
+    last = title[-1]
+    return ln.page == last.page and ln.bold == last.bold and abs(ln.size - last.size) < TITLE_SIZE \
+        and 0 < ln.top - last.top <= HEADER_PITCH * last.size
+
+
+def _read_tables(lines: list[Line], kinds: dict[str, Callable[[], Table]],
+                 rotated_by_page) -> list[tuple[str, list[Line], Table]]:
+    """Split lines at the tables' titles (title lines kept) and feed each table its lines page by page."""
+    titles = vocab().titles
+    tables: list[tuple[str, list[Line], Table]] = []
+    chunk: list[Line] = []
+
+    def flush():
+        if chunk and tables:
+            titled = tables[-1][1][0].page == chunk[0].page
+            tables[-1][2].read_page(chunk, rotated_by_page.get(chunk[0].page, []), titled)
+
+    for ln in lines:
+        kind = next((k for k in kinds if titles[k].match(ln.text)), None)
+        if kind or (chunk and ln.page != chunk[0].page):
+            flush()
+            chunk = []
+        if kind:
+            tables.append((kind, [ln], kinds[kind]()))
+        elif tables and not chunk and _continues_title(tables[-1][1], ln):
+            tables[-1][1].append(ln)
+        else:
+            chunk.append(ln)
+    flush()
+    return tables
+
+
+def _in_column(name: str, rx: re.Pattern) -> Callable[[dict[str, list[Word]]], bool]:
+    """A row starts where the given column's first word on the line matches `rx`."""
+    return lambda parts: bool(parts.get(name)) and bool(rx.match(parts[name][0].text))
+
+
+# ---------------------------------------------------------------- Projektliste
+
+def parse_project_lists(lines: list[Line], rotated_by_page: dict[int, list[Char]],
+                        unplaced: list[Line] | None = None) -> list[ProjectList]:
+    """Every 'Projektliste „…“' table with its rows; lines in no row are appended to `unplaced`."""
+    spec = vocab().columns["list"]
+    new = lambda: Table(spec, _in_column("number", NUMBER), NUMBER)
+    lists: list[ProjectList] = []
+    for _, title, table in _read_tables(lines, {"list": new}, rotated_by_page):
+        pl = ProjectList("", join_lines(title), [_list_row(r, table) for r in table.rows])
+        firsts = [r.number.split(".")[0] for r in pl.rows if r.number]
+        pl.theme = max(set(firsts), key=firsts.count) if firsts else ""
+        for r in pl.rows:
+            r.theme = pl.theme
+        lists.append(pl)
+        if unplaced is not None:
+            unplaced += table.unplaced
+    return lists
+
+
+def _status(row: _Row) -> str:
+    """The status whose column holds the row's mark."""
+    mode, cols = row.status_cols
+    if not row.marks or not cols:
+        return ""
+    m = row.marks[0]
+    x = _centre(m) if mode == "center" else m.x0
+    return min(cols, key=lambda c: abs(c[0] - x))[1]
+
+
+def _list_row(r: _Row, table: Table) -> ListRow:
+    txt = lambda name: table.text(r, name)
+    return ListRow("", txt("number"), txt("title"), _status(r), txt("cooperation"), txt("responsible"), Box.of(r.lines))
+
+
+# ---------------------------------------------------------------- Archiv
+
+def parse_archive(lines: list[Line], unplaced: list[Line] | None = None) -> tuple[str, list[ArchiveRow]]:
+    """The 'Umgesetzte Projekte' and 'Entfallene Projekte' tables of the Archiv chapter; lines in no row
+    are appended to `unplaced`."""
+    v = vocab()
+    since = next((m.group(1) for ln in lines if (m := v.titles["archive_since"].search(ln.text))), "")
+    kinds = {"completed": lambda: Table(v.columns["completed"], _in_column("report", DATE), DATE),
+             "dropped": lambda: Table(v.columns["dropped"], _in_column("last_mention", DATE), DATE)}
+    rows: list[ArchiveRow] = []
+    for kind, _, table in _read_tables(lines, kinds, {}):
+        for r in table.rows:
+            c = lambda n: table.text(r, n)
+            rows.append(ArchiveRow(kind, c("theme"), c("project"), c("report"), c("number"), c("reason"),
+                                   c("last_mention"), Box.of(r.lines)))
+        if unplaced is not None:
+            unplaced += table.unplaced
+    return since, rows

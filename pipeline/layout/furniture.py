@@ -1,0 +1,234 @@
+"""Page furniture: running headers and footers, page labels and the status legend, decided page by page.
+
+A line is furniture when it sits in the top or bottom band of its page, on the outer side of every
+body line there, and is one of:
+- a *recurring* line: its text (digits masked) is printed on many pages at the same distance from
+  the same page edge (body lines with the same text elsewhere do not matter);
+- a *page label* ("7", "Seite 7", "Seite 7 von 90", "7 / 90", "- 7 -") whose number follows the page
+  sequence (printed number = physical page − one offset shared by the document);
+- the *status legend* (the four status names in order), which is furniture wherever it is printed.
+The lines are kept in `PageLayout.furniture`, nothing is dropped.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import regex as re
+
+from ..model.records import Line, PageLayout
+
+
+@dataclass(frozen=True)
+class FurnitureSettings:
+    band: float = 0.15  # share of the page height at the top and at the bottom where furniture may sit
+    position_tol: float = 3.0  # pt: how far one recurring line's distance from its edge may vary
+    min_pages: int = 3  # a recurring line, or a page-number sequence, is printed on at least this many pages
+    place_share: float = 0.5  # … at a place where recurring lines make up at least this share of the lines
+    frame_quantile: float = 0.2  # the body frame: where the body starts (ends) on this share of the fullest pages
+
+
+SETTINGS = FurnitureSettings()
+
+_N = r"(\d{1,4}|[ivxlc]{1,7}|[IVXLC]{1,7})"  # arabic or roman (front matter), one case
+PAGE_LABELS = [
+    re.compile(rf"^(?:Seite|S\.|Page)\s*{_N}(?:\s*(?:von|/|of)\s*\d{{1,4}})?$", re.I),
+    re.compile(r"^(\d{1,4})\s*(?:/|von|of)\s*\d{1,4}$", re.I),
+    re.compile(rf"^[-–—]\s*{_N}\s*[-–—]$"),
+    re.compile(rf"^{_N}$"),
+]
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+LEGEND_STATUSES = ("umgesetzt", "Bearbeitung", "Planung", "Ideenspeicher")
+_LEGEND = re.compile(r"(?i)^\W*umgesetzt\b.{0,60}?\bBearbeitung\b.{0,20}?\bPlanung\b.{0,20}?\bIdeenspeicher\W*(.*)$")
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+
+
+def norm_key(text: str) -> str:
+    """A line's text with digits masked and spaces collapsed: what a running header has on every page."""
+    return _DIGITS.sub("#", _SPACE.sub(" ", text.strip()))
+
+
+def page_label_number(text: str) -> int | None:
+    """The page number a page label prints ("Seite 7 von 90" → 7, "- 7 -" → 7, "iv" → 4), or None."""
+    t = text.strip()
+    for rx in PAGE_LABELS:
+        if m := rx.match(t):
+            return _number(m.group(1))
+    return None
+
+
+def _number(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    values = [_ROMAN[c] for c in s.lower()]
+    n = sum(-v if v < w else v for v, w in zip(values, values[1:] + [0]))
+    return n if _roman(n) == s.lower() else None  # only well-formed numerals: "vi", not "iiiiv"
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, r in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= v:
+            out, n = out + r, n - v
+    return out
+
+
+def is_legend(text: str) -> bool:
+    """The status legend, alone or followed by a page label ("… in Planung  Ideenspeicher  Seite 9")."""
+    m = _LEGEND.match(text.strip())
+    return bool(m) and (not m.group(1) or page_label_number(m.group(1)) is not None)
+
+
+@dataclass(frozen=True)
+class _Edge:
+    """A line of a page's top or bottom band: which edge, and its distance from that edge."""
+    line: Line
+    edge: str
+    distance: float
+    page: int
+
+
+def _band_lines(page: PageLayout, st: FurnitureSettings) -> list[_Edge]:
+    """The lines of a page's two bands, from each edge inwards, as long as they stay in the band."""
+    out = []
+    by_top = sorted(page.lines, key=lambda l: l.top)
+    for l in by_top:
+        if l.top >= st.band * page.height:
+            break
+        out.append(_Edge(l, "top", l.top, page.number))
+    for l in reversed(by_top):
+        if l.bottom <= (1 - st.band) * page.height:
+            break
+        out.append(_Edge(l, "bottom", page.height - l.bottom, page.number))
+    return out
+
+
+def _recurring(bands: list[list[_Edge]], need: int, st: FurnitureSettings) -> set[int]:
+    """ids of band lines printed on at least `need` pages at one distance from their edge, with numbers
+    that stay the same or follow the page, at a place that mostly holds such lines (a body label that
+    often opens a page shares its place with every other first line of a page: it is not furniture;
+    one running header per chapter is)."""
+    groups: dict[tuple[str, str], list[_Edge]] = defaultdict(list)
+    for band in bands:
+        for e in band:
+            groups[(e.edge, norm_key(e.line.text))].append(e)
+    found = []
+    for hits in groups.values():
+        for cluster in _clusters(sorted(hits, key=lambda e: e.distance), st.position_tol):
+            same = _consistent(cluster)
+            if len({e.page for e in same}) >= need:
+                found.append(same)
+    recurring = {id(e.line) for c in found for e in c}
+    return {id(e.line) for c in found if _furniture_place(c, recurring, bands, st) for e in c}
+
+
+def _consistent(cluster: list[_Edge]) -> list[_Edge]:
+    """The lines of a cluster whose every number is either one value on all pages ("Stand 01.04.2025")
+    or follows the page ("Seite 7"); numbered headings ("1.1 Strategisches Ziel 1", "2.1 …") do neither."""
+    nums = [[int(x) for x in _DIGITS.findall(e.line.text)] for e in cluster]
+    keep = range(len(cluster))
+    for j in range(min(map(len, nums))):
+        const = Counter(n[j] for n in nums).most_common(1)[0]
+        seq = Counter(n[j] - e.page for n, e in zip(nums, cluster)).most_common(1)[0]
+        if const[1] >= seq[1]:
+            keep = [i for i in keep if nums[i][j] == const[0]]
+        else:
+            keep = [i for i in keep if nums[i][j] - cluster[i].page == seq[0]]
+    return [cluster[i] for i in keep]
+
+
+def _furniture_place(cluster: list[_Edge], recurring: set[int], bands: list[list[_Edge]],
+                     st: FurnitureSettings) -> bool:
+    """Do recurring lines make up at least `place_share` of all band lines printed where `cluster` is?"""
+    lo, hi = cluster[0].distance - st.position_tol, cluster[-1].distance + st.position_tol
+    here = [id(e.line) for band in bands for e in band if e.edge == cluster[0].edge and lo <= e.distance <= hi]
+    return sum(1 for i in here if i in recurring) >= st.place_share * len(here)
+
+
+def _clusters(hits: list[_Edge], tol: float) -> list[list[_Edge]]:
+    """Split band lines sorted by distance where consecutive distances differ by more than tol."""
+    groups: list[list[_Edge]] = []
+    for h in hits:
+        if groups and h.distance - groups[-1][-1].distance <= tol:
+            groups[-1].append(h)
+        else:
+            groups.append([h])
+    return groups
+
+
+def _label_offsets(pages: list[PageLayout], bands: list[list[_Edge]], st: FurnitureSettings) -> set[int]:
+    """The offsets (physical page − printed number) that enough band page labels share: one for the
+    arabic numbers, maybe another for a roman-numbered front matter."""
+    offsets = Counter()
+    for p, band in zip(pages, bands):
+        for off in {p.number - n for e in band if (n := page_label_number(e.line.text)) is not None}:
+            offsets[off] += 1
+    return {off for off, count in offsets.items() if count >= st.min_pages}
+
+
+def _page_furniture(page: PageLayout, band: list[_Edge], recurring, offsets: set[int]) -> set[int]:
+    """ids of the lines that are furniture on this page: band lines from each edge inwards while they
+    are furniture, and the legend wherever it is."""
+    out = {id(l) for l in page.lines if is_legend(l.text)}
+    for edge in ("top", "bottom"):
+        for e in (e for e in band if e.edge == edge):
+            if not _is_furniture(page, e, recurring, offsets):
+                break
+            out.add(id(e.line))
+    return out
+
+
+def _is_furniture(page: PageLayout, e: _Edge, recurring, offsets: set[int]) -> bool:
+    text = e.line.text
+    if id(e.line) in recurring or is_legend(text):
+        return True
+    n = page_label_number(text)
+    return n is not None and page.number - n in offsets
+
+
+def remove_furniture(pages: list[PageLayout], st: FurnitureSettings = SETTINGS) -> None:
+    """Move each page's furniture lines from `page.lines` into `page.furniture`."""
+    if not pages:
+        return
+    need = min(st.min_pages, max(2, len(pages)))
+    bands = [_band_lines(p, st) for p in pages]
+    recurring = _recurring(bands, need, st)
+    if _all_recurring(pages, recurring):
+        return  # a document made only of recurring lines has no body to frame
+    offsets = _label_offsets(pages, bands, st)
+    recurring = _outside_frame(pages, bands, recurring, offsets, st)
+    for p, band in zip(pages, bands):
+        out = _page_furniture(p, band, recurring, offsets)
+        if out:
+            p.furniture.extend(l for l in p.lines if id(l) in out)
+            p.lines = [l for l in p.lines if id(l) not in out]
+
+
+def _outside_frame(pages: list[PageLayout], bands: list[list[_Edge]], recurring: set[int], offsets: set[int],
+                   st: FurnitureSettings) -> set[int]:
+    """Recurring lines that lie outside the body's frame: above where the body usually starts, below
+    where it usually ends. A label that opens a few pages after some space ("Bemerkung (optional):"
+    below the legend) recurs too, but inside the frame."""
+    frame = _frame(pages, bands, recurring, offsets, st)
+    return {id(e.line) for band in bands for e in band
+            if id(e.line) in recurring and e.distance < frame[e.edge] - st.position_tol / 3}
+
+
+def _frame(pages, bands, recurring: set[int], offsets: set[int], st: FurnitureSettings) -> dict[str, float]:
+    """The body's usual first-line top and last-line bottom, as distances from their page edges: the
+    `frame_quantile` of the pages (the fullest ones), lines that look like furniture left aside."""
+    first, last = [], []
+    for p in pages:
+        body = sorted((l for l in p.lines if id(l) not in recurring and not is_legend(l.text)
+                       and not (page_label_number(l.text) is not None)), key=lambda l: l.top)
+        if body:
+            first.append(body[0].top)
+            last.append(p.height - max(l.bottom for l in body))
+    pick = lambda xs: sorted(xs)[int(st.frame_quantile * (len(xs) - 1))] if xs else math.inf  # noqa: E731
+    return {"top": pick(first), "bottom": pick(last)}
+
+
+def _all_recurring(pages: list[PageLayout], recurring: set[int]) -> bool:
+    return bool(recurring) and all(id(l) in recurring for p in pages for l in p.lines)

@@ -1,0 +1,1 @@
+"""Parsers of the report's small languages: date strings and committee lines."""

@@ -1,0 +1,401 @@
+"""The build: extract every PDF once (cached by content hash), then write all tables atomically."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from functools import lru_cache
+import logging
+import os
+import stat
+import tempfile
+import time
+import zlib
+from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from .cache import seal, unseal
+from ..config import Limits, config_dir, config_hash
+from ..config import limits as load_limits
+from ..extract.edition import ExtractError, extract
+from .inputs import (EXIT_DRIFT, EXIT_DUPLICATE, EXIT_FOREIGN, EXIT_INTERNAL, EXIT_LIMIT, EXIT_UNREADABLE, InputError,
+                     check_pdf, list_pdfs)
+from ..model.records import Anomaly, Edition
+from ..model.rows import edition_rows
+from .files import (commit_files, env_error, fault, file_facts, fsync_all, is_env, read_manifest, recover, table,
+                    verify, write_bytes, write_json, write_parquet)
+from .workers import LimitError, Timeout, check_limits, repeated_pages, run_limited
+from .workers import pool as worker_pool
+
+log = logging.getLogger("nhr")
+PER_EDITION = ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
+MIN_READABLE = 0.8
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def snapshot(path: Path, digest: str | None, into: Path, limits: Limits) -> tuple[Path, str]:
+    """Read a PDF once into a private copy (same file name) and hash those bytes: what is parsed is what
+    is hashed, even when the original is replaced mid-build. With `digest`, the copy must match it."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # never block on a FIFO or read a device
+            raise InputError(path, "not a regular file (a FIFO, device or directory)", EXIT_UNREADABLE)
+        if st.st_size > limits.bytes_per_file:
+            raise InputError(path, f"{st.st_size} bytes, more than the limit of {limits.bytes_per_file} "
+                                   f"(limits.bytes_per_file)", EXIT_LIMIT)
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(path, f"cannot read file ({e.strerror})", EXIT_UNREADABLE)
+    got = hashlib.sha256(data).hexdigest()
+    if digest is not None and got != digest:
+        raise InputError(path, "file changed while nhr was reading it; run the build again when it is complete",
+                         EXIT_UNREADABLE)
+    into.mkdir(parents=True, exist_ok=True)
+    copy = into / path.name
+    copy.write_bytes(data)
+    return copy, got
+
+
+def repeated_anomaly(pairs: list[tuple[int, int]], pages: int) -> list[Anomaly]:
+    """Pages whose text repeats an earlier page (a faulty merge, or on purpose): an error, not a clean edition."""
+    if not pairs:
+        return []
+    first, again = pairs[0]
+    return [Anomaly("repeated_pages", "error", again,
+                    f"{len(pairs)} of {pages} pages repeat the text of an earlier page (first: page {again} "
+                    f"repeats page {first}); the file is not one clean edition")]
+
+
+def validate(ed: Edition, path: str) -> None:
+    """Refuse an edition whose structure drifted so far that most projects cannot be read."""
+    projects = [p for _, _, _, p in ed.projects()]
+    listed = sum(len(pl.rows) for pl in ed.project_lists)
+    if not ed.themes or not projects:
+        raise InputError(path, "no themes or projects found: not an edition of the Nachhaltigkeitsreport?", EXIT_FOREIGN)
+    readable = sum(1 for p in projects if p.since_label and p.description_label is not None)
+    expected = max(len(projects), listed)
+    if readable < MIN_READABLE * expected:
+        raise InputError(path, f"structure drifted: only {readable} of {expected} projects readable "
+                               f"(need {MIN_READABLE:.0%}); refusing to write half an edition", EXIT_DRIFT)
+
+
+def extract_checked(path: str, engine: str = "pdfplumber", jobs: int = 1, limits: Limits | None = None,
+                    display: str | None = None) -> Edition:
+    """check_pdf + limits + extract + validate; every failure becomes an InputError with a one-line message
+    naming `display` (the user's file name when `path` is a private copy)."""
+    name = display or path
+    try:
+        n = check_pdf(path)
+        if limits is not None:
+            check_limits(path, n, engine, limits, jobs)
+        ed = extract(path, engine, jobs)
+    except InputError as e:
+        raise InputError(name, e.problem, e.code)
+    except (LimitError, Timeout) as e:
+        raise InputError(name, limit_problem(e, limits), EXIT_LIMIT)
+    except MemoryError:
+        raise InputError(name, limit_problem(MemoryError(), limits), EXIT_LIMIT)
+    except ExtractError as e:
+        raise InputError(name, str(e), EXIT_FOREIGN)
+    except Exception as e:  # pdfminer/pdfium failing inside a damaged stream
+        raise InputError(name, f"damaged PDF content ({type(e).__name__}: {str(e)[:120]})", EXIT_UNREADABLE)
+    if limits is not None:
+        ed.anomalies.extend(repeated_anomaly(repeated_pages(), n))
+    validate(ed, name)
+    return ed
+
+
+def limit_problem(e: BaseException, limits: Limits | None) -> str:
+    """The one-line problem for a limit hit inside extraction."""
+    if isinstance(e, MemoryError):
+        mb = limits.memory_mb if limits else "?"
+        return f"needs more memory than the limit of {mb} MB (limits.memory_mb); a stream inflating to gigabytes?"
+    if isinstance(e, Timeout):
+        return f"took longer than the limit of {limits.seconds_per_file} s (limits.seconds_per_file)"
+    return str(e)
+
+
+def _work(args) -> tuple[str, Edition | None, tuple[str, int] | None, float]:
+    """One file in a worker process, under the time limit: (file, edition, (error, code), seconds)."""
+    path, display, engine, jobs, limits, conf = args
+    os.environ["NHR_CONFIG"] = conf  # the build's configuration, not the one the forkserver started with
+    t = time.perf_counter()
+    try:
+        ed = run_limited(limits.seconds_per_file, extract_checked, path, engine, jobs, limits, display)
+        return display, ed, None, time.perf_counter() - t
+    except InputError as e:
+        return display, None, (str(e), e.code), time.perf_counter() - t
+    except (LimitError, Timeout) as e:  # the alarm rang outside extraction (validate, page checks)
+        return display, None, (f"{display}: {limit_problem(e, limits)}", EXIT_LIMIT), time.perf_counter() - t
+    except Exception as e:  # a bug: say so, never blame the file
+        return display, None, (f"{display}: internal error ({type(e).__name__}: {e})", EXIT_INTERNAL), \
+            time.perf_counter() - t
+
+
+def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edition:
+    """One PDF read once and extracted in a limited worker process (what `nhr extract` runs)."""
+    with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
+        copy, _ = snapshot(path, None, Path(snap), limits)
+        outcome = _run_pool([(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()))], 1, limits,
+                            False, None)[0]
+    _, ed, err, _ = outcome
+    if err:
+        raise InputError(path, err[0].split(": ", 1)[-1] if err[0].startswith(f"{path}: ") else err[0], err[1])
+    return ed
+
+
+def _run_pool(args: list, n: int, limits: Limits, keep_going: bool, progress) -> list:
+    """Extract in `n` worker processes; a worker that dies is reported as that file's one-line error."""
+    outcomes = []
+    with worker_pool(n, limits) as ex:
+        futures = {ex.submit(_work, a): a for a in args}
+        for fut in _progress(as_completed(futures), len(futures), progress):
+            a = futures[fut]
+            try:
+                o = fut.result()
+            except BrokenProcessPool:
+                o = (a[1], None, (f"{a[1]}: the worker process extracting it died (killed, or over the memory "
+                                  f"limit of {limits.memory_mb} MB or the CPU limit: see limits in nhr.yaml)",
+                                  EXIT_LIMIT), 0.0)
+            outcomes.append(o)
+            if o[2] and not keep_going:
+                for f in futures:  # stop at the first bad file: drop what has not started
+                    f.cancel()
+                break
+    return outcomes
+
+
+@dataclass
+class BuildResult:
+    editions: list[Edition] = field(default_factory=list)
+    errors: list[tuple[str, int]] = field(default_factory=list)  # (message, exit code)
+    extracted: list[str] = field(default_factory=list)  # files actually parsed this run
+    cached: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    counts: dict = field(default_factory=dict)
+    up_to_date: bool = False
+    editions_ids: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """Hash of the pipeline's own source, the C glyph loop included: a changed extractor never serves
+    stale cached records."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for f in sorted([*root.rglob("*.py"), *root.rglob("*.c")]):
+        h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _cache_key(digest: str, engine: str) -> str:
+    return f"{digest[:24]}-{engine}-{__version__}-{code_hash()}-{config_hash()}"
+
+
+def _cache_file(cache: Path, digest: str, engine: str) -> Path:
+    return cache / f"{_cache_key(digest, engine)}.json.z"
+
+
+def _from_cache(cache: Path, digest: str, engine: str) -> Edition | None:
+    """The cached Edition for these PDF bytes, or None (missing, forged, damaged, other version)."""
+    f = _cache_file(cache, digest, engine)
+    try:
+        return unseal(f.read_bytes(), digest, _cache_key(digest, engine))
+    except (OSError, ValueError, TypeError, KeyError, zlib.error):
+        return None
+
+
+def _to_cache(cache: Path, digests: dict, engine: str, fresh: dict, pdfs: list) -> None:
+    """Store new entries and drop this engine's stale ones; a full disk only costs the cache."""
+    try:
+        for p, ed in fresh.items():
+            # not flushed: a torn entry fails its HMAC and is extracted again
+            f = _cache_file(cache, digests[p], engine)
+            write_bytes(f, seal(ed, digests[p], _cache_key(digests[p], engine)), sync=False)
+        keep = {_cache_file(cache, digests[p], engine).name for p in pdfs}
+        for f in list(cache.glob("*.json.z")) + list(cache.glob("*.pkl")):
+            if f.name not in keep and (f"-{engine}-" in f.name or f.suffix == ".pkl"):
+                f.unlink()
+    except OSError as e:
+        log.info("cache not written: %s", e)  # a full disk is reported by the commit, once
+
+
+def _up_to_date(out: Path, old: dict, stamp: dict, inputs: dict) -> bool:
+    """Nothing to do: same code, config, engine and inputs, and every table exactly as the build wrote it."""
+    return bool(old) and all(old.get(k) == v for k, v in stamp.items()) and not old.get("errors") \
+        and old.get("all_inputs") == inputs and verify(out, old) is None
+
+
+def _hash_all(pdfs: list[Path], limits: Limits) -> dict[Path, str]:
+    digests = {}
+    for p in pdfs:
+        try:
+            if p.stat().st_size > limits.bytes_per_file:
+                raise InputError(p, f"{p.stat().st_size} bytes, more than the limit of {limits.bytes_per_file} "
+                                    f"(limits.bytes_per_file)", EXIT_LIMIT)
+            digests[p] = sha256(p)
+        except OSError as e:
+            raise InputError(p, f"cannot read file ({e.strerror})", EXIT_UNREADABLE)
+    return digests
+
+
+def _extract_todo(todo: list[Path], digests: dict, engine: str, jobs: int, limits: Limits, keep_going: bool,
+                  progress) -> list:
+    """Extract the files not in the cache, each from a private copy of the bytes that were hashed."""
+    with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
+        args = []
+        per_file = jobs if len(todo) == 1 else 1  # one file: its pages are split over the jobs
+        conf = str(config_dir().resolve())
+        # largest files first so the workers finish together
+        for i, p in enumerate(sorted(todo, key=lambda p: -p.stat().st_size)):
+            copy, _ = snapshot(p, digests[p], Path(snap) / str(i), limits)
+            args.append((str(copy), str(p), engine, per_file, limits, conf))
+        outcomes = _run_pool(args, max(1, min(jobs, len(args))), limits, keep_going, progress)
+    return sorted(outcomes, key=lambda o: o[0])
+
+
+def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_going: bool = False,
+          progress=None, limits: Limits | None = None) -> BuildResult:
+    """Extract new/changed PDFs, recompute everything, write all tables. Raises InputError on the first
+    bad file unless keep_going; nothing in `out` changes before every table is ready."""
+    t0 = time.perf_counter()
+    res = BuildResult()
+    limits = limits or load_limits()
+    pdfs, problems = list_pdfs(raw)
+    if problems and (not keep_going or not pdfs):
+        raise problems[0]
+    res.errors += [(str(e), e.code) for e in problems]
+    out.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    digests = _hash_all(pdfs, limits)
+    stamp = {"pipeline_version": __version__, "code_hash": code_hash(), "config_hash": config_hash(), "engine": engine}
+    old = read_manifest(out)
+    all_inputs = {p.name: digests[p] for p in pdfs}
+    if not problems and _up_to_date(out, old, stamp, all_inputs):
+        res.up_to_date = True  # nothing changed: no PDF work, no writes
+        res.cached = [str(p) for p in pdfs]
+        res.counts = old.get("counts", {})
+        res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
+        res.seconds = time.perf_counter() - t0
+        return res
+    cache = out / ".cache"
+    results, fresh = _editions_for(pdfs, digests, cache, engine, jobs, limits, keep_going, progress, res)
+    editions = _one_per_edition(results, res, keep_going)
+    res.editions = [e for e, _ in editions]
+
+    tables: dict[str, list[dict]] = {k: [] for k in PER_EDITION}
+    for ed, p in editions:
+        for k, rows in edition_rows(ed, digests[p], engine, __version__).items():
+            tables[k].extend(rows)
+    from ..across.crossed import cross_tables
+    tables.update(cross_tables(res.editions, tables))
+
+    _to_cache(cache, digests, engine, fresh, pdfs)
+    built = {name: table(name, rows) for name, rows in tables.items()}
+    res.counts = {k: len(v) for k, v in tables.items()}
+    commit(out, built, manifest={
+        **stamp, "inputs": {p.name: {"sha256": digests[p], "edition": results[p].edition} for _, p in editions},
+        "all_inputs": all_inputs, "tables": sorted(built), "counts": res.counts,
+        "errors": [e for e, _ in res.errors]})
+    res.editions_ids = [e.edition for e in res.editions]
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _editions_for(pdfs: list[Path], digests: dict, cache: Path, engine: str, jobs: int, limits: Limits,
+                  keep_going: bool, progress, res: BuildResult) -> tuple[dict, dict]:
+    """Every PDF's Edition: from an authentic cache entry, else extracted. Returns (all, freshly extracted);
+    bad files raise InputError, or with keep_going are noted in res.errors."""
+    todo, loaded = [], {}
+    for p in pdfs:
+        ed = _from_cache(cache, digests[p], engine)
+        if ed is None:
+            todo.append(p)
+        else:
+            loaded[p] = ed
+            res.cached.append(str(p))
+    fresh: dict[Path, Edition] = {}
+    for path, ed, err, secs in (_extract_todo(todo, digests, engine, jobs, limits, keep_going, progress) if todo else []):
+        if err and not keep_going:
+            raise InputError(path, err[0][len(path) + 2:], err[1])
+        if err:
+            res.errors.append(err)
+            continue
+        fresh[Path(path)] = ed
+        res.extracted.append(path)
+        log.info("extracted %s in %.1fs", path, secs)
+    return {**fresh, **loaded}, fresh
+
+
+def _one_per_edition(results: dict, res: BuildResult, keep_going: bool) -> list:
+    """One file per edition: identical duplicates collapse, differing ones are refused."""
+    by_edition: dict[str, list[Path]] = {}
+    for p in sorted(results):
+        by_edition.setdefault(results[p].edition, []).append(p)
+    editions = []
+    for ed_id, paths in sorted(by_edition.items()):
+        if len(paths) > 1:
+            # same edition twice: harmless when the records are the same (a copy, a re-saved file)
+            from ..model.export import to_gold
+            if all(to_gold(results[p]) | {"intro": None} == to_gold(results[paths[0]]) | {"intro": None} for p in paths):
+                res.notes.append(f"edition {ed_id}: {', '.join(p.name for p in paths)} hold the same records; "
+                                 f"using {paths[0].name} (first by name)")
+            else:
+                msg = (f"edition {ed_id} appears in {len(paths)} files with different content "
+                       f"({', '.join(p.name for p in paths)}); remove all but one")
+                if not keep_going:
+                    raise InputError(paths[1], msg, EXIT_DUPLICATE)
+                res.errors.append((f"{paths[1]}: {msg}", EXIT_DUPLICATE))
+                continue
+        editions.append((results[paths[0]], paths[0]))
+    return editions
+
+
+def _progress(it, total, progress):
+    """Pass items through, telling `progress(done, total)` after each (the CLI draws a bar)."""
+    for done, x in enumerate(it, 1):
+        if progress is not None:
+            progress(done, total)
+        yield x
+
+
+def commit(out: Path, built: dict, manifest: dict) -> None:
+    """Publish all tables, nhr.duckdb and the manifest as one set: each is written under a staged name and
+    flushed, then a journal names the renames, then they are renamed into place (the manifest last) and
+    the journal removed. A process killed anywhere leaves either the old set or, once the journal exists,
+    a commit every later build or reader rolls forward. A failure while staging removes what was staged."""
+    out.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    staged: list[tuple[str, str]] = []
+    try:
+        for name, tbl in built.items():
+            src = f".{name}.parquet.staged"
+            staged.append((src, f"{name}.parquet"))
+            write_parquet(out / src, tbl, sync=False)
+            fault("staging")
+        from .warehouse import write_duckdb
+        duck = write_duckdb(out, {dst[:-len(".parquet")]: out / src for src, dst in staged})
+        staged.append((duck.name, "nhr.duckdb"))
+        fsync_all(out / src for src, _ in staged)  # every staged file is on disk before the journal names it
+        manifest = {**manifest, "files": {dst: file_facts(out / src) for src, dst in staged}}
+        write_json(out / ".manifest.json.staged", manifest)
+        staged.append((".manifest.json.staged", "manifest.json"))
+    except BaseException as e:
+        for stray in out.glob(".*.staged"):  # ours: the lock is held
+            with contextlib.suppress(OSError):
+                stray.unlink()
+        if is_env(e):
+            raise env_error(e, out) from None
+        raise
+    fault("staged")
+    commit_files(out, staged)

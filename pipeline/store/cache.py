@@ -1,0 +1,159 @@
+"""The extraction cache: one Edition per PDF as JSON, never pickle, authenticated with a per-user key.
+
+An entry is used only when its HMAC (keyed with a secret outside the output directory) verifies and it
+names the SHA-256 of the very bytes being built; anything else (a planted file, a `parsed/` copied from
+a share, a torn write) is a miss and the PDF is extracted again. Decoding builds only the record types
+of `records.py`, so no entry can run code."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import json
+import os
+import types
+import typing
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+from ..model import records
+from ..model.records import Edition
+
+FORMAT = 1
+MAX_INFLATED = 256 * 1024 * 1024  # an entry is a few MB; more is not ours
+
+
+def key_file() -> Path:
+    env = os.environ.get("NHR_CACHE_KEY")
+    if env:
+        return Path(env)
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "nhr" / "cache.key"
+
+
+@lru_cache(maxsize=1)
+def secret() -> bytes:
+    """This user's cache key (created on first use, mode 0600); a per-process key when none can be kept."""
+    path = key_file()
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    new = os.urandom(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(new)
+        return new
+    except FileExistsError:  # another build created it first
+        return path.read_bytes()
+    except OSError:
+        return new
+
+
+# ---------------------------------------------------------------- records ↔ JSON
+
+def encode(obj):
+    """A record tree as JSON-able values (dataclasses as dicts, tuples as lists)."""
+    if dataclasses.is_dataclass(obj):
+        return {f.name: encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [encode(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): encode(v) for k, v in obj.items()}
+    return obj
+
+
+@lru_cache(maxsize=None)
+def _hints(cls) -> dict:
+    return typing.get_type_hints(cls, vars(records))
+
+
+def decode(tp, value):
+    """Rebuild a value of type `tp` from JSON, checking every type on the way (ValueError if wrong)."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return _decode_union(tp, value)
+    if tp is type(None):
+        if value is None:
+            return None
+        raise ValueError("expected null")
+    if origin in (list, tuple):
+        return _decode_sequence(tp, origin, value)
+    if origin is dict or tp is dict:
+        if not isinstance(value, dict):
+            raise ValueError("expected an object")
+        return dict(value)
+    if dataclasses.is_dataclass(tp):
+        return _decode_record(tp, value)
+    return _decode_scalar(tp, value)
+
+
+def _decode_union(tp, value):
+    for alt in typing.get_args(tp):
+        try:
+            return decode(alt, value)
+        except ValueError:
+            continue
+    raise ValueError(f"no alternative of {tp} fits")
+
+
+def _decode_sequence(tp, origin, value):
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list for {tp}")
+    args = typing.get_args(tp)
+    if origin is list:
+        return [decode(args[0], v) for v in value]
+    if len(args) == 2 and args[1] is Ellipsis:
+        return tuple(decode(args[0], v) for v in value)
+    if len(args) != len(value):
+        raise ValueError(f"expected {len(args)} items")
+    return tuple(decode(a, v) for a, v in zip(args, value))
+
+
+def _decode_scalar(tp, value):
+    if tp is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if tp in (str, int, bool) and type(value) is tp:
+        return value
+    raise ValueError(f"expected {tp}, got {type(value).__name__}")
+
+
+def _decode_record(cls, value):
+    if not isinstance(value, dict):
+        raise ValueError(f"expected an object for {cls.__name__}")
+    hints = _hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    if set(value) != names:
+        raise ValueError(f"fields of {cls.__name__} differ")
+    return cls(**{n: decode(hints[n], value[n]) for n in names})
+
+
+# ---------------------------------------------------------------- entries
+
+def seal(ed: Edition, digest: str, key: str) -> bytes:
+    """A cache entry: HMAC line, then the compressed JSON that names the PDF hash and the cache key."""
+    payload = zlib.compress(json.dumps({"format": FORMAT, "pdf_sha256": digest, "key": key, "edition": encode(ed)},
+                                       ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+    mac = hmac.new(secret(), payload, hashlib.sha256).hexdigest().encode()
+    return mac + b"\n" + payload
+
+
+def unseal(blob: bytes, digest: str, key: str) -> Edition:
+    """The Edition of an entry, or ValueError unless it is authentic and made for these PDF bytes."""
+    mac, _, payload = blob.partition(b"\n")
+    want = hmac.new(secret(), payload, hashlib.sha256).hexdigest().encode()
+    if not hmac.compare_digest(mac, want):
+        raise ValueError("cache entry not made by this user's nhr (or damaged)")
+    z = zlib.decompressobj()
+    raw = z.decompress(payload, MAX_INFLATED)
+    if z.unconsumed_tail:
+        raise ValueError("cache entry too large")
+    data = json.loads(raw)
+    if data.get("format") != FORMAT or data.get("pdf_sha256") != digest or data.get("key") != key:
+        raise ValueError("cache entry made for other bytes or another version")
+    return _decode_record(Edition, data["edition"])

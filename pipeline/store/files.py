@@ -1,0 +1,250 @@
+"""Output side: atomic Parquet writes, the build lock and the manifest of what was built from what."""
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..model.schema import schema
+
+
+class LockedError(Exception):
+    pass
+
+
+class EnvError(Exception):
+    """The machine refused (permissions, read-only or full disk): one line naming the path, own exit code."""
+
+
+ENV_ERRNOS = {errno.EACCES: "permission denied", errno.EPERM: "operation not permitted",
+              errno.EROFS: "read-only file system", errno.ENOSPC: "no space left on device",
+              errno.EDQUOT: "disk quota exceeded", errno.EIO: "input/output error",
+              errno.ENOTDIR: "not a directory", errno.EISDIR: "is a directory", errno.EMFILE: "too many open files"}
+
+
+def env_error(e: OSError, path) -> EnvError:
+    """An OSError of the machine as a one-line EnvError naming the path."""
+    what = ENV_ERRNOS.get(e.errno) or e.strerror or type(e).__name__
+    where = f" at {e.filename}" if e.filename and str(e.filename) != str(path) else ""
+    return EnvError(f"{path}: cannot write ({what}{where})")
+
+
+def is_env(e: BaseException) -> bool:
+    return isinstance(e, OSError) and e.errno in ENV_ERRNOS
+
+
+def table(name: str, rows: list[dict]) -> pa.Table:
+    sch = schema(name)
+    cols = {f.name: [r.get(f.name) for r in rows] for f in sch}
+    arrays = []
+    for f in sch:
+        if pa.types.is_dictionary(f.type):
+            arrays.append(pa.array(cols[f.name], pa.string()).dictionary_encode().cast(f.type))
+        else:
+            arrays.append(pa.array(cols[f.name], f.type))
+    return pa.Table.from_arrays(arrays, schema=sch)
+
+
+def fsync_all(paths) -> None:
+    """Flush files to disk, all at once: concurrent fsyncs share the file system's journal commits
+    (one after another they cost ~20 ms each here, a quarter of a pdfium build)."""
+    def sync(p):
+        with open(p, "rb") as f:
+            os.fsync(f.fileno())
+    paths = list(paths)
+    if len(paths) <= 1:
+        for p in paths:
+            sync(p)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(16, len(paths))) as ex:
+        list(ex.map(sync, paths))
+
+
+def _atomic(path: Path, write, sync: bool = True) -> None:
+    """Write via a temporary file in the same directory and rename it into place; `sync=False` when
+    the caller flushes (`fsync_all`) before relying on the file, or the file can be regenerated."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        if sync:
+            fsync_all([tmp])
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def write_parquet(path: Path, tbl: pa.Table, sync: bool = True) -> None:
+    """Write to a temp file in the same directory, then rename into place."""
+    _atomic(path, lambda tmp: pq.write_table(tbl, tmp, compression="zstd"), sync)
+
+
+def write_json(path: Path, data, sync: bool = True) -> None:
+    def w(tmp):
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=1, default=str)
+    _atomic(path, w, sync)
+
+
+def write_bytes(path: Path, data: bytes, sync: bool = True) -> None:
+    def w(tmp):
+        with open(tmp, "wb") as f:
+            f.write(data)
+    _atomic(path, w, sync)
+
+
+@contextlib.contextmanager
+def build_lock(out: Path, wait: bool = False, timeout: float | None = None):
+    """One writer at a time per output directory (flock on out/.nhr.lock, opened close-on-exec so no
+    child process can inherit it); `timeout` seconds of retrying before LockedError."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / ".nhr.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        deadline = time.monotonic() + (timeout or 0)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockedError(f"{out}: another nhr build is writing this directory; try again when it ends")
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- the commit journal
+
+JOURNAL = ".commit.json"
+
+
+def fault(step: str) -> None:
+    """Test hook: `NHR_FAULT=<step>` kills this process (SIGKILL) at that step of the commit."""
+    if os.environ.get("NHR_FAULT") == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def file_facts(path: Path) -> dict:
+    """SHA-256 and size of a file, as the manifest records them."""
+    h = hashlib.sha256()
+    n = 0
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+            n += len(chunk)
+    return {"sha256": h.hexdigest(), "bytes": n}
+
+
+def _safe_pair(src: str, dst: str) -> bool:
+    """Journal entries name staged files of this directory only (a planted journal renames nothing else)."""
+    plain = lambda n: isinstance(n, str) and n and "/" not in n and "\\" not in n and n not in (".", "..")
+    return plain(src) and plain(dst) and src.startswith(".") and src.endswith(".staged") and not dst.startswith(".")
+
+
+def read_journal(out: Path) -> list[tuple[str, str]] | None:
+    """The renames of an interrupted commit, [] for an unusable journal, None when there is none."""
+    try:
+        data = json.loads((out / JOURNAL).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return []
+    pairs = data.get("renames") if isinstance(data, dict) else None
+    if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 and _safe_pair(*p) for p in pairs):
+        return []
+    return [tuple(p) for p in pairs]
+
+
+def fsync_dir(out: Path) -> None:
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def apply_renames(out: Path, pairs) -> None:
+    """Rename staged files into place (each one atomic), then flush the directory."""
+    for k, (src, dst) in enumerate(pairs, 1):
+        if (out / src).exists():
+            os.replace(out / src, out / dst)
+        fault(f"rename:{k}")
+    fsync_dir(out)
+
+
+def recover(out: Path) -> bool:
+    """Under the lock: finish an interrupted commit (roll forward) and remove staged leftovers.
+    A journal is only written once every staged file is on disk, so rolling forward is always complete;
+    an unusable journal means the renames never started. True when something was rolled forward."""
+    pairs = read_journal(out)
+    if pairs:
+        apply_renames(out, pairs)
+    if pairs is not None:
+        (out / JOURNAL).unlink()
+        fsync_dir(out)
+    for stray in list(out.glob(".*.staged")) + list(out.glob(".*.tmp")):
+        with contextlib.suppress(FileNotFoundError):
+            stray.unlink()
+    return bool(pairs)
+
+
+def commit_files(out: Path, staged: list[tuple[str, str]]) -> None:
+    """Publish staged files (already flushed) atomically as a set: journal, renames, journal removed."""
+    write_json(out / JOURNAL, {"renames": [list(p) for p in staged]})
+    fault("journal")
+    apply_renames(out, staged)
+    fault("renamed")
+    (out / JOURNAL).unlink()
+    fsync_dir(out)
+
+
+def verify(out: Path, manifest: dict) -> str | None:
+    """None when every file the manifest lists has its recorded size and SHA-256, else the first problem."""
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        return "manifest.json lists no file hashes (built by an older nhr)"
+    for name, facts in sorted(files.items()):
+        p = out / name
+        try:
+            if p.stat().st_size != facts.get("bytes") or file_facts(p) != facts:
+                return f"{p} differs from what the build wrote (changed since?)"
+        except OSError:
+            return f"{p} is missing"
+    return None
+
+
+def ready(parsed: Path) -> None:
+    """For readers: roll an interrupted commit forward (taking the lock briefly), or raise EnvError."""
+    if not (parsed / JOURNAL).exists():
+        return
+    try:
+        with build_lock(parsed, timeout=10):
+            recover(parsed)
+    except LockedError:
+        raise EnvError(f"{parsed}: a build is committing; try again in a moment")
+    except OSError as e:
+        raise EnvError(f"{parsed}: a build was interrupted while committing and this directory cannot be "
+                       f"repaired here ({ENV_ERRNOS.get(e.errno) or e.strerror}); run 'nhr build' with write access")
+
+
+def read_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

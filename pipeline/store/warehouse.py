@@ -1,0 +1,100 @@
+"""parsed/nhr.duckdb for the data team: a copy of every Parquet table (Parquet stays the source of truth)
+plus convenience views, rebuilt with every build; and the sandboxed database `nhr sql` queries."""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+CONVENIENCE = {
+    "current_projects": """
+        SELECT i.project_id, p.*
+        FROM projects p JOIN identity i USING (edition, project_number)
+        WHERE p.edition = (SELECT max(edition) FROM editions)""",
+    "status_counts_by_theme_edition": """
+        SELECT edition, theme, status, count(*) AS projects
+        FROM projects GROUP BY ALL ORDER BY edition, theme, status""",
+    "milestones_by_quarter": """
+        SELECT edition, year(date_start) AS year, quarter(date_start) AS quarter, count(*) AS milestones
+        FROM steps WHERE block = 'steps' AND date_start IS NOT NULL
+          AND date_precision IN ('day', 'week', 'month', 'quarter')
+        GROUP BY ALL ORDER BY edition, year, quarter""",
+    "papers_by_body": """
+        SELECT body_name, body_kind, paper_type, count(DISTINCT paper_reference) AS papers,
+               count(*) AS consultations, min(date_start) AS first_date, max(date_start) AS last_date
+        FROM committee WHERE body_name <> '' GROUP BY ALL ORDER BY consultations DESC""",
+    "audit_findings_by_kind": """
+        SELECT kind, severity, count(*) AS findings, count(DISTINCT project_id) AS projects,
+               string_agg(DISTINCT coalesce(previous_edition || '→', '') || edition, ', ') AS editions
+        FROM audit_findings GROUP BY ALL ORDER BY findings DESC, kind""",
+}
+
+
+def write_duckdb(out: Path, staged: dict[str, Path]) -> Path:
+    """Create the DuckDB file under a staged name in `out` and return its path (the commit renames it).
+    It holds a copy of every table (from the staged Parquet files, so it is part of the same commit and
+    keeps working when parsed/ is moved or copied) plus the convenience views."""
+    import duckdb
+
+    fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=".duckdb.staged", dir=out)
+    os.close(fd)
+    os.unlink(tmp)  # duckdb wants to create the file itself
+    con = duckdb.connect(tmp)
+    try:
+        for t, path in sorted(staged.items()):
+            src = str(Path(path).resolve()).replace("'", "''")
+            con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet('{src}')")
+        for name, sql in CONVENIENCE.items():
+            con.execute(f"CREATE VIEW {name} AS {sql}")
+    finally:
+        con.close()
+    return Path(tmp)
+
+
+SANDBOX = ["SET enable_external_access = false", "SET autoinstall_known_extensions = false",
+           "SET autoload_known_extensions = false", "SET lock_configuration = true"]
+TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _tables(parsed: Path) -> list[str]:
+    """The tables of this --parsed directory (from its manifest, else its Parquet files)."""
+    from .files import read_manifest
+
+    names = read_manifest(parsed).get("tables") or [p.stem for p in sorted(parsed.glob("*.parquet"))]
+    names = [n for n in names if isinstance(n, str) and TABLE_NAME.match(n) and (parsed / f"{n}.parquet").is_file()]
+    if not names:
+        raise FileNotFoundError(f"{parsed}: no tables found: run 'nhr build' first (or pass --parsed DIR)")
+    return names
+
+
+def connect(parsed: Path, unsafe: bool = False):
+    """An in-memory DuckDB with one table per Parquet file of `parsed` plus the convenience views.
+    Safe by default: the tables are copied in, then file access, extension install/autoload and further
+    configuration changes are switched off, so a query can read nothing else and write nothing at all.
+    `unsafe=True` gives views over the files instead, with DuckDB's full powers (for power users)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    kind = "VIEW" if unsafe else "TABLE"
+    for t in _tables(parsed):
+        path = str((parsed / f"{t}.parquet").resolve()).replace("'", "''")
+        con.execute(f"CREATE {kind} {t} AS SELECT * FROM read_parquet('{path}')")
+    for name, sql in CONVENIENCE.items():
+        con.execute(f"CREATE VIEW {name} AS {sql}")
+    if not unsafe:
+        for stmt in SANDBOX:
+            con.execute(stmt)
+    return con
+
+
+def query(parsed: Path, sql: str, unsafe: bool = False):
+    """Run SQL against the tables of `parsed` (sandboxed unless `unsafe`); returns (columns, rows)."""
+    con = connect(parsed, unsafe)
+    try:
+        cur = con.execute(sql)
+        if cur.description is None:
+            return [], []
+        return [d[0] for d in cur.description], cur.fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,182 @@
+"""Extraction workers that cannot outlive or block the build, under per-file resource limits.
+
+Workers come from a forkserver (a fresh interpreter started by exec), so they never inherit the build
+lock or any other open file of the build; each dies with the build (PR_SET_PDEATHSIG, and a watchdog
+polling the build's pid), runs one file only (`max_tasks_per_child=1`), and runs under RLIMIT_AS (memory),
+RLIMIT_CPU and an alarm (seconds), so a hostile file ends as a one-line limit error, not a hung machine."""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import multiprocessing as mp
+import os
+import resource
+import signal
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from ..config import Limits
+
+PRELOAD = ["pipeline.store.build", "pipeline.layout.lines", "pipeline.layout.pdfium_engine", "pdfplumber"]
+PR_SET_PDEATHSIG = 1
+
+
+class LimitError(Exception):
+    """A file exceeded a configured resource limit; str(self) is the one-line problem."""
+
+
+class Timeout(BaseException):
+    """The per-file alarm rang (a BaseException, so no `except Exception` in a PDF library swallows it)."""
+
+
+def pool(n: int, limits: Limits) -> ProcessPoolExecutor:
+    """A pool of `n` fresh worker processes, each bound to this process's life and to `limits`."""
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    # (not max_tasks_per_child=1: on Python 3.11 a pool shut down early then hangs; limits are per task)
+    return ProcessPoolExecutor(n, mp_context=ctx, initializer=_init, initargs=(os.getpid(), limits))
+
+
+def _init(parent: int, limits: Limits) -> None:
+    """Worker start: die with the build, then cap memory (CPU is capped per file, in run_limited)."""
+    die_with(parent)
+    mem = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+
+
+_AT_FORK = []
+
+
+def die_with(parent: int) -> None:
+    """Exit when the build process `parent` is gone, however it died (kill -9, OOM killer); processes
+    this worker forks (page-range pools) get the same guard."""
+    if not _AT_FORK:
+        _AT_FORK.append(parent)
+        os.register_at_fork(after_in_child=lambda: die_with(parent))
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the watchdog alone
+        pass
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="nhr-watchdog").start()
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie, killed but not yet reaped, counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+
+
+def _watch(parent: int) -> None:
+    while _alive(parent):
+        time.sleep(0.25)
+    os._exit(70)
+
+
+def _on_alarm(signum, frame):
+    raise Timeout()
+
+
+def run_limited(seconds: int, fn, *args):
+    """Call fn(*args) in this worker, raising Timeout when it runs longer than `seconds`; RLIMIT_CPU a
+    little above that is the backstop for C code the alarm cannot interrupt (SIGXCPU ends the worker)."""
+    old = signal.signal(signal.SIGALRM, _on_alarm)
+    cpu = resource.getrlimit(resource.RLIMIT_CPU)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(used.ru_utime + used.ru_stime) + seconds + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if cpu[1] == resource.RLIM_INFINITY else min(soft, cpu[1]), cpu[1]))
+    signal.alarm(seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+        resource.setrlimit(resource.RLIMIT_CPU, cpu)
+
+
+PAGES: dict[int, str | None] = {}  # page number → text signature, of the file this process extracts
+
+
+def _signature(text: str) -> str | None:
+    """A page's text fingerprint; None for pages with too little text to call a repeat (blank, dividers)."""
+    t = "".join(text.split())
+    return hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() if len(t) >= 200 else None
+
+
+def check_limits(path: str, pages: int, engine: str, limits: Limits, jobs: int = 1) -> None:
+    """Refuse a file over the page limit; guard every page's glyph count (before pdfplumber's slow parse,
+    with PDFium's quick count; during the pdfium engine's own pass) and fingerprint every page's text."""
+    if pages > limits.pages_per_file:
+        raise LimitError(f"{pages} pages, more than the limit of {limits.pages_per_file} (limits.pages_per_file)")
+    PAGES.clear()
+    guard_engines(limits)
+    if engine == "pdfium" and jobs <= 1:
+        return  # the guarded engine counts and fingerprints in its own pass, at no extra cost
+    prescan(path, limits)
+
+
+def prescan(path: str, limits: Limits) -> None:
+    """PDFium's quick pass: glyphs per page (before any slow parse) and each page's text fingerprint."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            n = tp.count_chars()
+            _check_glyphs(i + 1, n, limits)
+            PAGES[i + 1] = _signature(tp.get_text_range())
+            tp.close()
+            page.close()
+    finally:
+        pdf.close()
+
+
+def repeated_pages() -> list[tuple[int, int]]:
+    """(earlier page, later page) for every page whose text repeats an earlier one, in the last file checked."""
+    first: dict[str, int] = {}
+    pairs = []
+    for n in sorted(PAGES):
+        sig = PAGES[n]
+        if sig is None:
+            continue
+        if sig in first:
+            pairs.append((first[sig], n))
+        else:
+            first[sig] = n
+    return pairs
+
+
+def _check_glyphs(page: int, n: int, limits: Limits) -> None:
+    if n > limits.glyphs_per_page:
+        raise LimitError(f"page {page} has {n} glyphs, more than the limit of {limits.glyphs_per_page} "
+                         f"(limits.glyphs_per_page)")
+
+
+def guard_engines(limits: Limits) -> None:
+    """Wrap the layout engines of this (worker) process so a page over the glyph limit stops extraction."""
+    from ..layout import lines as layout
+
+    for name, fn in list(layout.ENGINES.items()):
+        if getattr(fn, "nhr_guarded", False):
+            continue
+
+        def guarded(path, first=0, last=None, _fn=fn):
+            for number, width, height, chars in _fn(path, first, last):
+                _check_glyphs(number, len(chars), limits)
+                PAGES[number] = _signature("".join([c.text for c in chars]))
+                yield number, width, height, chars
+        guarded.nhr_guarded = True
+        layout.ENGINES[name] = guarded

@@ -1,0 +1,444 @@
+"""nhr — the command line. Exit codes: see README ("Exit codes")."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..extract.accounting import unassigned_warning
+from ..store.inputs import EXIT_ENV, EXIT_LOCKED, EXIT_STRICT, InputError
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean(text: str) -> str:
+    """Text for a terminal: control characters (escape sequences, bidi overrides) removed; newline and tab kept."""
+    return CONTROL.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """A message on exactly one line: newlines and other control characters shown escaped."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: repr(m.group())[1:-1], text)
+
+
+def safe_json(text: str) -> str:
+    """JSON output with the C1 controls that json leaves raw written as \\u escapes (still valid JSON)."""
+    return re.sub(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def cell(v):
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ (or tab/CR) gets a leading quote."""
+    if isinstance(v, str):
+        v = clean(v)
+        return "'" + v if v.startswith(FORMULA) else v
+    return v
+
+
+def echo(text: str, **kw):
+    click.echo(clean(text), **kw)
+
+
+def fail(msg: str, code: int):
+    click.echo(f"nhr: error: {one_line(str(msg))}", err=True)
+    sys.exit(code)
+
+
+def configured():
+    """Validate the whole configuration before any PDF is opened: one line, exit 2."""
+    from ..config import ConfigError, validate
+
+    try:
+        validate()
+    except ConfigError as e:
+        fail(str(e), 2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nhr")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
+def main(verbose: bool):
+    """nhr: turn the Nachhaltigkeitsreport PDF editions into audited Parquet tables.
+
+    \b
+    Example:
+      nhr build                      # raw_pdfs/*.pdf → parsed/*.parquet
+      nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged streams: we report per file, not per object
+
+
+ENGINES = ("pdfplumber", "pdfium")
+engine_option = click.option(
+    "--engine", type=click.Choice(ENGINES), default=None,
+    help="Layout engine: pdfplumber (reference) or pdfium (about 10x faster, same records). "
+         "[default: 'engine' in config/nhr.yaml, else pdfplumber]")
+
+
+def default_engine(engine: str | None) -> str:
+    """The --engine given, else config/nhr.yaml's `engine`, else pdfplumber (config validated first)."""
+    from ..config import nhr_settings
+
+    configured()
+    return engine or nhr_settings().get("engine", "pdfplumber")
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["json", "summary"]), default="json", show_default=True,
+              help="json: the edition in the corpus gold format; summary: counts.")
+@engine_option
+def extract(pdf: str, fmt: str, engine: str):
+    """Extract one edition PDF and print it.
+
+    \b
+    Example:
+      nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json > 2025-04.json
+    """
+    from ..store.build import extract_isolated
+    from ..config import limits
+    from ..model.export import to_gold
+
+    engine = default_engine(engine)
+    try:
+        ed = extract_isolated(Path(pdf), engine, 1, limits())
+    except InputError as e:
+        fail(str(e), e.code)
+    if ed.chars and (w := unassigned_warning(pdf, ed.chars.body, ed.chars.unassigned)):
+        click.echo(f"nhr: warning: {one_line(w)}", err=True)
+    if fmt == "json":
+        echo(safe_json(json.dumps(to_gold(ed), ensure_ascii=False, indent=1)))
+    else:
+        n = sum(1 for _ in ed.projects())
+        echo(f"{ed.edition} (Stand {ed.stand}): {len(ed.themes)} themes, {n} projects, "
+                   f"{sum(len(p.steps) for *_, p in ed.projects())} steps, "
+                   f"{sum(len(p.committee) for *_, p in ed.projects())} committee entries, "
+                   f"{sum(len(pl.rows) for pl in ed.project_lists)} list rows, {len(ed.archive)} archive rows, "
+                   f"{len(ed.anomalies)} anomalies")
+
+
+@main.command()
+@click.option("--raw", type=click.Path(file_okay=False, path_type=Path), default=Path("raw_pdfs"), show_default=True,
+              help="Directory with the edition PDFs.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("parsed"), show_default=True,
+              help="Directory for the Parquet tables.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Worker processes (0 = all cores; more than the cores is capped at the cores).")
+@engine_option
+@click.option("--keep-going", is_flag=True, help="Skip bad files, build from the good ones, report the bad at the end.")
+@click.option("--strict", is_flag=True, help="Fail (exit 10) when any error-level anomaly is found.")
+@click.option("--wait", is_flag=True, help="Wait for another build on the same --out instead of exiting.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict: bool, wait: bool, quiet: bool,
+          as_json: bool):
+    """Extract every PDF in --raw and write all tables to --out (atomically, incrementally).
+
+    \b
+    Example:
+      nhr build --raw raw_pdfs --out parsed --jobs 2
+    """
+    from ..store.build import build as run
+    from ..store.inputs import list_pdfs
+    from ..store.files import EnvError, LockedError, build_lock, env_error, is_env
+
+    jobs = min(jobs or cores(), cores())
+    engine = default_engine(engine)
+    bar = {}
+
+    def progress(done: int, total: int):
+        if quiet or as_json or not sys.stderr.isatty():
+            return
+        if "bar" not in bar:
+            bar["bar"] = click.progressbar(length=total, label="extracting PDFs", file=sys.stderr)
+            bar["bar"].__enter__()
+        bar["bar"].update(1)
+        if done == total:
+            bar["bar"].__exit__(None, None, None)
+
+    try:
+        pdfs, problems = list_pdfs(raw)  # bad input: fail before --out or its lock exists
+        if problems and (not keep_going or not pdfs):
+            raise problems[0]
+        with build_lock(out, wait):
+            res = run(raw, out, jobs, engine, keep_going, progress)
+    except LockedError as e:
+        fail(str(e), EXIT_LOCKED)
+    except InputError as e:
+        fail(str(e), e.code)
+    except EnvError as e:
+        fail(str(e), EXIT_ENV)
+    except OSError as e:
+        if not is_env(e):
+            raise
+        fail(str(env_error(e, out)), EXIT_ENV)
+    sev = {}
+    for r in res.counts and _anomaly_rows(out) or []:
+        sev[r] = sev.get(r, 0) + 1
+    _summary(res, out, sev, quiet, as_json)
+    warnings = _unassigned_warnings(out)
+    for w in warnings:
+        click.echo(f"nhr: warning: {one_line(w)}", err=True)
+    for m, _ in res.errors:
+        click.echo(f"nhr: error: {one_line(m)}", err=True)
+    if res.errors:
+        sys.exit(max(c for _, c in res.errors))
+    if strict and sev.get("error"):
+        fail(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)", EXIT_STRICT)
+    if strict and warnings:
+        fail(f"{len(warnings)} editions leave text in no record (see {out}/anomalies.parquet)", EXIT_STRICT)
+
+
+def _unassigned_warnings(out: Path) -> list[str]:
+    """The unassigned-text warning of every edition in the built tables."""
+    import pyarrow.parquet as pq
+
+    path = out / "editions.parquet"
+    if not path.exists():
+        return []
+    cols = ["source_file", "chars_body", "chars_unassigned"]
+    rows = pq.read_table(path, columns=cols).to_pylist()
+    return [w for r in rows if (w := unassigned_warning(r["source_file"], r["chars_body"], r["chars_unassigned"]))]
+
+
+def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
+    """The build's summary table (or JSON) on stdout."""
+    summary = {"editions": res.editions_ids, "up_to_date": res.up_to_date, "extracted": len(res.extracted),
+               "from_cache": len(res.cached), "rows": res.counts, "anomalies_by_severity": sev,
+               "seconds": round(res.seconds, 2), "errors": [m for m, _ in res.errors], "notes": res.notes}
+    if as_json:
+        echo(safe_json(json.dumps(summary, ensure_ascii=False, indent=1)))
+        return
+    if quiet:
+        return
+    if res.up_to_date:
+        echo(f"{out}/ is up to date ({len(res.editions_ids)} editions, nothing changed; {res.seconds:.2f}s)")
+    else:
+        echo(f"built {len(res.editions_ids)} editions into {out}/ in {res.seconds:.1f}s "
+             f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)")
+    for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
+        echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
+    echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
+    for n in res.notes:
+        echo(f"  note: {one_line(n)}")
+
+
+def _anomaly_rows(out: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    try:
+        return [str(s) for s in pq.read_table(out / "anomalies.parquet", columns=["severity"]).column(0).to_pylist()]
+    except Exception:
+        return []
+
+
+@main.command("date")
+@click.argument("texts", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+def date_cmd(texts, as_json: bool):
+    """Parse report date strings and print interval, precision and qualifier.
+
+    \b
+    Example:
+      nhr date "3. Qu. 2022" "seit 09/2024" "2023/24"
+    """
+    from ..parse.dates import parse_date
+
+    configured()
+    res = [parse_date(t) for t in texts]
+    if as_json:
+        echo(safe_json(json.dumps([r.to_json() for r in res], ensure_ascii=False, indent=1)))
+        return
+    for r in res:
+        echo(f"{r.raw!r:32} {str(r.start or '-'):10} … {str(r.end or '-'):10}  {r.precision:<10} {r.qualifier}")
+    if any(not r.understood for r in res):
+        sys.exit(1)
+
+
+PARSED = click.option("--parsed", type=click.Path(file_okay=False, path_type=Path), default=Path("parsed"),
+                      show_default=True, help="Directory with the tables written by 'nhr build'.")
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+
+
+def ready(parsed: Path) -> None:
+    """Before reading tables: roll an interrupted commit forward, or refuse in one line."""
+    from ..store.files import EnvError
+    from ..store.files import ready as roll_forward
+
+    try:
+        roll_forward(parsed)
+    except EnvError as e:
+        fail(str(e), EXIT_ENV)
+
+
+def _read(fn, parsed: Path, *a):
+    from .audit import TablesMissing
+
+    ready(parsed)
+    try:
+        return fn(parsed, *a)
+    except TablesMissing as e:
+        fail(str(e), 3)
+    except ValueError as e:
+        fail(str(e), 2)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@PARSED
+@FORMAT
+def diff(old: str, new: str, parsed: Path, fmt: str):
+    """What changed between two editions, grouped by kind, with numbers old → new and pages.
+
+    \b
+    Example:
+      nhr diff 2024-10 2025-04
+      nhr diff 2024-10 2025-04 --format csv > changes.csv
+    """
+    from . import audit
+
+    rows = _read(audit.diff, parsed, old, new)
+    if fmt == "csv":
+        rows = [{k: cell(v) for k, v in r.items()} for r in rows]
+    text = audit.render(rows, fmt, audit.diff_text)
+    echo(safe_json(text) if fmt == "json" else text)
+
+
+@main.command("history")
+@click.argument("project")
+@PARSED
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+def history_cmd(project: str, parsed: Path, as_json: bool):
+    """One project's status spells, milestones added per edition and committee papers.
+
+    PROJECT is a project_id, a number as printed ("1.1.2.1") or EDITION:NUMBER ("2024-10:1.1.2.1").
+
+    \b
+    Example:
+      nhr history 2025-04:1.1.1.1
+    """
+    from . import audit
+
+    h = _read(audit.history, parsed, project)
+    echo(safe_json(json.dumps(h, ensure_ascii=False, indent=1, default=str)) if as_json else audit.history_text(h))
+
+
+@main.command("audit")
+@PARSED
+@FORMAT
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+def audit_cmd(parsed: Path, fmt: str, as_json: bool):
+    """Cross-checks with evidence: printed vs rebuilt archive, list vs body, since-dates vs
+    observed transitions, late-reported status changes, what a newer edition rewrites or drops of an
+    older one (audit_findings) and each edition's own errors (anomalies), grouped by kind.
+
+    \b
+    Example:
+      nhr audit --parsed parsed
+      nhr audit --format csv > audit.csv
+    """
+    from . import audit
+
+    a = _read(audit.audit, parsed)
+    if fmt == "csv" and not as_json:  # cells a spreadsheet would run are neutralised
+        a = {k: [{c: cell(v) for c, v in r.items()} for r in rows] for k, rows in a.items()}
+    text = audit.render_audit(a, "json" if as_json else fmt)
+    echo(safe_json(text) if as_json or fmt == "json" else text)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
+              show_default=True, help="HTML file to write.")
+@PARSED
+@click.option("--raw", type=click.Path(file_okay=False, path_type=Path), default=Path("raw_pdfs"), show_default=True,
+              help="Directory with the edition PDFs (for the evidence crops).")
+def report(old: str, new: str, output: Path, parsed: Path, raw: Path):
+    """Write the audit page: every change between two editions with the printed evidence from both
+    PDFs, a filter, and the anomalies; one static HTML file.
+
+    \b
+    Example:
+      nhr report 2024-10 2025-04 -o report.html
+    """
+    from .report import PdfMismatch, build_report
+    from ..store.files import env_error, write_bytes
+
+    try:
+        page = _read(build_report, parsed, raw, old, new)
+    except (FileNotFoundError, PdfMismatch) as e:
+        fail(str(e), 3)
+    try:
+        write_bytes(output, page.encode("utf-8"))
+    except OSError as e:
+        fail(str(env_error(e, output)), EXIT_ENV)
+    echo(f"wrote {output} ({len(page) // 1024} KB)")
+
+
+@main.command()
+@click.argument("query")
+@PARSED
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--unsafe", is_flag=True,
+              help="Give the query DuckDB's full powers (files, network, extensions, settings) over views of the "
+                   "Parquet files. Default: a sandbox that can read only the tables of --parsed and write nothing.")
+def sql(query: str, parsed: Path, fmt: str, unsafe: bool):
+    """Run a SQL query on the tables of --parsed (and the convenience views) and print the result.
+
+    Safe by default: the tables are loaded into an in-memory DuckDB with file access, extension
+    install/autoload and setting changes disabled, so a query can read nothing else and write nothing.
+
+    \b
+    Example:
+      nhr sql "SELECT edition, status, count(*) FROM projects GROUP BY ALL ORDER BY ALL"
+      nhr sql "SELECT * FROM status_counts_by_theme_edition" --format csv
+    """
+    from ..store.warehouse import query as run_query
+
+    ready(parsed)
+    try:
+        cols, rows = run_query(parsed, query, unsafe)
+    except FileNotFoundError as e:
+        fail(str(e), 3)
+    except Exception as e:  # duckdb's parser and binder errors
+        fail(f"query failed: {str(e).splitlines()[0]}", 2)
+    if fmt == "json":
+        echo(safe_json(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1, default=str)))
+    elif fmt == "csv":
+        import csv
+        import io
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow([cell(c) for c in cols])
+        w.writerows([[cell(v) for v in r] for r in rows])
+        echo(buf.getvalue(), nl=False)
+    else:
+        cells = [[clean("" if v is None else str(v)).replace("\n", " ").replace("\t", " ") for v in r] for r in rows]
+        cols = [clean(c) for c in cols]
+        widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
+        line = lambda vals: "  ".join(v[:60].ljust(w) for v, w in zip(vals, widths))
+        echo(line(cols))
+        echo("  ".join("-" * w for w in widths))
+        for r in cells:
+            echo(line(r))
+        echo(f"({len(rows)} rows)")
+
+
+if __name__ == "__main__":
+    main()
