@@ -9,6 +9,7 @@
 peak resident memory of (b) and (c), on the corpus and on a scaled corpus (each PDF copied --scale
 times under new names, with a byte appended so each copy is its own input).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -112,25 +113,42 @@ def main() -> int:
     share = A * (pdfs[-1].stat().st_size / sum(f.stat().st_size for f in pdfs))  # last edition's share of (a)
     print(f"corpus: {len(pdfs)} PDFs, {pages} pages; {cores} cores")
     print(f"(a) pdfplumber extract_words baseline  {A:7.2f} s   {1000 * A / pages:6.1f} ms/page")
-    print(f"(b) nhr build --jobs 1                 {B:7.2f} s   {1000 * B / pages:6.1f} ms/page   peak {res['b']['peak_mb']:.0f} MB")
-    print(f"(b') nhr build --jobs 1 --engine pdfium {res['b_pdfium']['seconds']:6.2f} s   "
-          f"{1000 * res['b_pdfium']['seconds'] / pages:6.1f} ms/page   peak {res['b_pdfium']['peak_mb']:.0f} MB")
-    print(f"(c) nhr build --jobs {cores:<2}                {C:7.2f} s   {1000 * C / pages:6.1f} ms/page   peak {res['c']['peak_mb']:.0f} MB")
+    print(
+        f"(b) nhr build --jobs 1                 {B:7.2f} s   {1000 * B / pages:6.1f} ms/page   peak {res['b']['peak_mb']:.0f} MB"
+    )
+    print(
+        f"(b') nhr build --jobs 1 --engine pdfium {res['b_pdfium']['seconds']:6.2f} s   "
+        f"{1000 * res['b_pdfium']['seconds'] / pages:6.1f} ms/page   peak {res['b_pdfium']['peak_mb']:.0f} MB"
+    )
+    print(
+        f"(c) nhr build --jobs {cores:<2}                {C:7.2f} s   {1000 * C / pages:6.1f} ms/page   peak {res['c']['peak_mb']:.0f} MB"
+    )
     print(f"(d) no-op rebuild                      {D:7.2f} s")
     print(f"(e) add one edition to a built corpus  {E:7.2f} s   (that edition's share of (a): {share:.2f} s)")
-    checks = [("(b)/(a) <= 1.3", B / A, B / A <= 1.3), ("(c)/(a) <= 0.7", C / A, C / A <= 0.7),
-              ("(d) < 1 s", D, D < 1.0), ("(e) < 1.3 x share of (a)", E / share, E / share <= 1.3),
-              ("peak (b) < 400 MB", res["b"]["peak_mb"], res["b"]["peak_mb"] < 400),
-              ("pdfplumber/pdfium build >= 8", B / res["b_pdfium"]["seconds"], B / res["b_pdfium"]["seconds"] >= 8),
-              ("(b) and (b') Parquet tables identical", float(same), same)]
+    checks = [
+        ("(b)/(a) <= 1.3", B / A, B / A <= 1.3),
+        ("(c)/(a) <= 0.7", C / A, C / A <= 0.7),
+        ("(d) < 1 s", D, D < 1.0),
+        ("(e) < 1.3 x share of (a)", E / share, E / share <= 1.3),
+        ("peak (b) < 400 MB", res["b"]["peak_mb"], res["b"]["peak_mb"] < 400),
+        ("pdfplumber/pdfium build >= 8", B / res["b_pdfium"]["seconds"], B / res["b_pdfium"]["seconds"] >= 8),
+        ("(b) and (b') Parquet tables identical", float(same), same),
+    ]
     if a.scale:
         As, Bs, Cs = (res[k]["seconds"] for k in ("a_scaled", "b_scaled", "c_scaled"))
-        print(f"scaled x{a.scale}: (a) {As:.1f} s  (b) {Bs:.1f} s  (c) {Cs:.1f} s   "
-              f"peak (b) {res['b_scaled']['peak_mb']:.0f} MB  (c) {res['c_scaled']['peak_mb']:.0f} MB")
-        checks += [("scaled (b)/(a) <= 1.3", Bs / As, Bs / As <= 1.3),
-                   ("scaled (c)/(a) <= 0.7", Cs / As, Cs / As <= 0.7),
-                   ("peak (b) flat with x" + str(a.scale) + " PDFs (<= 1.25x)",
-                    res["b_scaled"]["peak_mb"] / res["b"]["peak_mb"], res["b_scaled"]["peak_mb"] <= 1.25 * res["b"]["peak_mb"])]
+        print(
+            f"scaled x{a.scale}: (a) {As:.1f} s  (b) {Bs:.1f} s  (c) {Cs:.1f} s   "
+            f"peak (b) {res['b_scaled']['peak_mb']:.0f} MB  (c) {res['c_scaled']['peak_mb']:.0f} MB"
+        )
+        checks += [
+            ("scaled (b)/(a) <= 1.3", Bs / As, Bs / As <= 1.3),
+            ("scaled (c)/(a) <= 0.7", Cs / As, Cs / As <= 0.7),
+            (
+                "peak (b) flat with x" + str(a.scale) + " PDFs (<= 1.25x)",
+                res["b_scaled"]["peak_mb"] / res["b"]["peak_mb"],
+                res["b_scaled"]["peak_mb"] <= 1.25 * res["b"]["peak_mb"],
+            ),
+        ]
     print()
     for name, value, ok in checks:
         print(f"  {'ok  ' if ok else 'MISS'} {name:<40} {value:8.2f}")

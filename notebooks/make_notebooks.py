@@ -1,11 +1,12 @@
 """Writes analyst.ipynb and auditor.ipynb (without outputs). Edit the cells here, then run:
-    python notebooks/make_notebooks.py"""
+python notebooks/make_notebooks.py"""
+
 from pathlib import Path
 
 import nbformat as nbf
 
 HERE = Path(__file__).parent
-LOAD = '''import os
+LOAD = """import os
 from pathlib import Path
 import pandas as pd
 import matplotlib.pyplot as plt
@@ -15,14 +16,19 @@ t = {name: pd.read_parquet(PARSED / f"{name}.parquet") for name in
      ["editions", "projects", "steps", "committee", "identity", "transitions", "anomalies",
       "late_reported", "archive_check"]}
 editions = sorted(t["editions"]["edition"])
-print(f"{len(editions)} editions: {editions[0]} … {editions[-1]}; {t['identity'].project_id.nunique()} projects")'''
+print(f"{len(editions)} editions: {editions[0]} … {editions[-1]}; {t['identity'].project_id.nunique()} projects")"""
 
 ANALYST = [
-    ("md", "# Nachhaltigkeitsreport Kreis Soest — analyst view\n\nLoads the Parquet tables written by `nhr build` "
-           "(set `NHR_PARSED` to another folder if needed) and plots how the projects move."),
+    (
+        "md",
+        "# Nachhaltigkeitsreport Kreis Soest — analyst view\n\nLoads the Parquet tables written by `nhr build` "
+        "(set `NHR_PARSED` to another folder if needed) and plots how the projects move.",
+    ),
     ("code", LOAD),
     ("md", "## Projects per status, theme and edition"),
-    ("code", '''STATUSES = ["umgesetzt", "in Bearbeitung", "in Planung", "Ideenspeicher"]
+    (
+        "code",
+        """STATUSES = ["umgesetzt", "in Bearbeitung", "in Planung", "Ideenspeicher"]
 counts = (t["projects"].assign(status=lambda d: d.status.astype(str))
           .groupby(["theme", "edition", "status"]).size().unstack("status").reindex(columns=STATUSES).fillna(0))
 themes = sorted(t["projects"].theme.unique(), key=int)
@@ -31,9 +37,12 @@ for ax, th in zip(axes, themes):
     counts.loc[th].plot.bar(stacked=True, ax=ax, legend=False, width=0.8)
     ax.set_title(f"Thema {th}"); ax.set_xlabel("")
 axes[0].set_ylabel("Projekte"); axes[-1].legend(STATUSES, fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
-plt.tight_layout(); plt.show()'''),
+plt.tight_layout(); plt.show()""",
+    ),
     ("md", "## Status flow between the two latest editions (alluvial)"),
-    ("code", '''old, new = editions[-2], editions[-1]
+    (
+        "code",
+        """old, new = editions[-2], editions[-1]
 tr = t["transitions"].query("from_edition == @old and to_edition == @new").copy()
 tr["a"] = tr.from_status.astype(object).fillna("(neu)")
 tr["b"] = tr.to_status.astype(object).fillna("(archiviert)")
@@ -59,43 +68,65 @@ for k in left:
     ax.text(-0.02, lpos[k] + lt.get(k, 0) / 2, f"{k} ({lt.get(k, 0)})", ha="right", va="center")
 for k in right:
     ax.text(1.02, rpos[k] + rt.get(k, 0) / 2, f"{k} ({rt.get(k, 0)})", ha="left", va="center")
-ax.set_title(f"Status {old} → {new}"); ax.axis("off"); ax.invert_yaxis(); plt.show()'''),
+ax.set_title(f"Status {old} → {new}"); ax.axis("off"); ax.invert_yaxis(); plt.show()""",
+    ),
     ("md", "## Milestones per quarter (dated to a day, month or quarter)"),
-    ("code", '''st = t["steps"].query("block == 'steps'").copy()
+    (
+        "code",
+        """st = t["steps"].query("block == 'steps'").copy()
 st = st[st.date_precision.astype(str).isin(["day", "week", "month", "quarter"]) & st.date_start.notna()]
 st = st[st.edition == editions[-1]]  # each milestone once: the latest edition lists them all
 q = pd.to_datetime(st.date_start).dt.to_period("Q").value_counts().sort_index()
 q.index = q.index.astype(str)
 q.plot.bar(figsize=(10, 3), title=f"Abgeschlossene Meilensteine je Quartal (Ausgabe {editions[-1]})")
-plt.ylabel("Meilensteine"); plt.tight_layout(); plt.show()'''),
+plt.ylabel("Meilensteine"); plt.tight_layout(); plt.show()""",
+    ),
     ("md", "## Committee papers per body over time"),
-    ("code", '''cm = t["committee"][t["committee"].date_start.notna()].copy()
+    (
+        "code",
+        """cm = t["committee"][t["committee"].date_start.notna()].copy()
 cm = cm.drop_duplicates(["date_raw", "text"])  # a consultation is repeated in every later edition
 cm["year"] = pd.to_datetime(cm.date_start).dt.year
 top = cm.body_name.value_counts().head(6).index
 by = cm[cm.body_name.isin(top)].groupby(["year", "body_name"]).size().unstack(fill_value=0)
 by.plot.bar(stacked=True, figsize=(9, 3.5), title="Beratungen je Gremium und Jahr")
-plt.legend(fontsize=7, bbox_to_anchor=(1, 1)); plt.tight_layout(); plt.show()'''),
+plt.legend(fontsize=7, bbox_to_anchor=(1, 1)); plt.tight_layout(); plt.show()""",
+    ),
 ]
 
 AUDITOR = [
-    ("md", "# Auditor walk-through: one edition diff\n\nWhat changed between the two latest editions, the "
-           "late-reported status changes, and the archive check — each with the page it is printed on."),
+    (
+        "md",
+        "# Auditor walk-through: one edition diff\n\nWhat changed between the two latest editions, the "
+        "late-reported status changes, and the archive check — each with the page it is printed on.",
+    ),
     ("code", LOAD),
-    ("code", '''from pipeline.surfaces.audit import diff
+    (
+        "code",
+        """from pipeline.surfaces.audit import diff
 old, new = editions[-2], editions[-1]
 changes = pd.DataFrame(diff(PARSED, old, new))
-changes.kind.value_counts()'''),
+changes.kind.value_counts()""",
+    ),
     ("md", "### Status changes (number old → new, pages of both sides)"),
-    ("code", '''changes.query("kind == 'status_change'")[["old_number", "old_status", "old_page", "new_number", "new_status", "new_page", "new_title"]]'''),
+    (
+        "code",
+        """changes.query("kind == 'status_change'")[["old_number", "old_status", "old_page", "new_number", "new_status", "new_page", "new_title"]]""",
+    ),
     ("md", "### New, archived and renumbered projects"),
-    ("code", '''changes.query("kind in ['new', 'completed_archived', 'dropped', 'renumbered', 'retitled']")[["kind", "old_number", "new_number", "old_title", "new_title"]]'''),
+    (
+        "code",
+        """changes.query("kind in ['new', 'completed_archived', 'dropped', 'renumbered', 'retitled']")[["kind", "old_number", "new_number", "old_title", "new_title"]]""",
+    ),
     ("md", "### Status changes reported late (since-date before the previous Stand)"),
-    ("code", '''t["late_reported"][["edition", "project_number", "since_value", "previous_edition", "detail"]]'''),
+    ("code", """t["late_reported"][["edition", "project_number", "since_value", "previous_edition", "detail"]]"""),
     ("md", "### Printed archive vs. the archive rebuilt from the editions"),
-    ("code", '''t["archive_check"][["side", "kind", "title", "printed_edition", "rebuilt_edition", "matched", "detail"]]'''),
+    (
+        "code",
+        """t["archive_check"][["side", "kind", "title", "printed_edition", "rebuilt_edition", "matched", "detail"]]""",
+    ),
     ("md", "### Anomalies in the newer edition"),
-    ("code", '''t["anomalies"].query("edition == @new")[["kind", "severity", "page", "project_number", "detail"]]'''),
+    ("code", """t["anomalies"].query("edition == @new")[["kind", "severity", "page", "project_number", "detail"]]"""),
 ]
 
 

@@ -2,13 +2,14 @@
 
 Lookup: `$NHR_CONFIG` (a directory), else `./config` when it holds `dates.yaml`, else the repository's
 `config/` (an editable install), else the copy shipped inside the package (`pipeline/defaults/`)."""
+
 from __future__ import annotations
 
 import hashlib
 import os
 import re
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -24,6 +25,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Limits:
     """Resource bounds for one PDF (README "Limits"); generous for a 100-page report."""
+
     pages_per_file: int = 2000
     glyphs_per_page: int = 200_000
     memory_mb: int = 2048  # address space of each extraction worker (RLIMIT_AS): bounds inflated streams
@@ -37,7 +39,9 @@ def _packaged() -> Path:
 
 def _repository() -> Path | None:
     root = Path(__file__).resolve().parent.parent
-    return root / "config" if (root / "pyproject.toml").is_file() and (root / "config" / "dates.yaml").is_file() else None
+    return (
+        root / "config" if (root / "pyproject.toml").is_file() and (root / "config" / "dates.yaml").is_file() else None
+    )
 
 
 def config_dir() -> Path:
@@ -55,7 +59,7 @@ def load(name: str) -> dict:
     return _load(config_dir() / name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path) -> dict:
     with open(path, encoding="utf-8") as f:
         data = yaml.safe_load(f)
@@ -88,8 +92,13 @@ def _read(path: Path) -> dict:
 
 
 MMDD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
-DATE_SECTIONS = {"seasons": ("Frühjahr", "Sommer", "Herbst", "Winter"), "halves": (1, 2), "quarters": (1, 2, 3, 4),
-                 "year_parts": ("Anfang", "Mitte", "Ende"), "month_parts": ("Anfang", "Mitte", "Ende")}
+DATE_SECTIONS = {
+    "seasons": ("Frühjahr", "Sommer", "Herbst", "Winter"),
+    "halves": (1, 2),
+    "quarters": (1, 2, 3, 4),
+    "year_parts": ("Anfang", "Mitte", "Ende"),
+    "month_parts": ("Anfang", "Mitte", "Ende"),
+}
 
 
 def _check_dates(path: Path, cfg: dict) -> None:

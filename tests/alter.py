@@ -1,4 +1,5 @@
 """Editions altered on purpose (on the parsed Edition records, not the PDFs): what an auditor must catch."""
+
 from __future__ import annotations
 
 import copy

@@ -1,4 +1,5 @@
 """Shared fixtures: every corpus PDF is parsed once per test session (by one `nhr build`)."""
+
 from __future__ import annotations
 
 import json
@@ -67,5 +68,5 @@ def first_difference(a, b, path: str = "") -> str | None:
         return None
     if isinstance(a, str):  # show where the texts part
         i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-        return f"{path} at {i}: …{a[max(0, i - 60):i + 60]!r} != …{b[max(0, i - 60):i + 60]!r}"
+        return f"{path} at {i}: …{a[max(0, i - 60) : i + 60]!r} != …{b[max(0, i - 60) : i + 60]!r}"
     return f"{path}: {a!r:.300} != {b!r:.300}"

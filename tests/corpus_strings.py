@@ -1,4 +1,5 @@
 """Every distinct date string and committee line of the six gold files (collected, not typed by hand)."""
+
 import json
 from pathlib import Path
 

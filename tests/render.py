@@ -4,6 +4,7 @@ Other fonts, sizes, margins, justified text (words placed one by one: no space g
 ruled two-column tables instead of tab stops, page numbers as "Seite N", upright or rotated status
 headers. The extractor must read these as well as the corpus' LibreOffice rendering.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -156,7 +157,7 @@ class Typesetter:
                 head = word[: word.rindex("-", 0, len(word) - 1) + 1]
                 if stringWidth(" ".join(cur + [head]), font, size) <= width:
                     lines.append(cur + [head])
-                    cur = [word[len(head):]]
+                    cur = [word[len(head) :]]
                     continue
             if cur:
                 lines.append(cur)
@@ -233,8 +234,14 @@ class Typesetter:
                 self.line(tx, ws, st.font, st.size, self.w - st.right - tx, i == len(lines) - 1)
 
     # ------------------------------------------------------------ tables
-    def table(self, cols: list[tuple[str, float]], rows: list[list[str]], marks: list[int | None] | None = None,
-              status_cols: list[str] | None = None, size=8.5):
+    def table(
+        self,
+        cols: list[tuple[str, float]],
+        rows: list[list[str]],
+        marks: list[int | None] | None = None,
+        status_cols: list[str] | None = None,
+        size=8.5,
+    ):
         st = self.st
         xs = [st.left]
         for _, wdt in cols:
@@ -302,12 +309,24 @@ class Typesetter:
 STATUS = ["umgesetzt", "in Bearbeitung", "in Planung", "Ideenspeicher"]
 
 
-MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
-          "Dezember"]
+MONTHS = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
 
 
 def stand_words(stand: str) -> str:
-    """"01.10.2022" → "1. Oktober 2022"."""
+    """ "01.10.2022" → "1. Oktober 2022"."""
     d, m, y = stand.split(".")
     return f"{int(d)}. {MONTHS[int(m) - 1]} {y}"
 
@@ -388,8 +407,13 @@ def _render(gold: dict, path: str, st: Style, total: int) -> int:
                         t.gap(0.3)
                         t.para(para)
     t.legend = False
-    cols = [("Nr.", 42), ("Projekt\nTextteil", 150), ("Projektstatus", 70), ("Zusammenarbeit mit\nKommunen", 110),
-            ("Verantwortlichkeit\nAbteilung/Sachgebiet", 95)]
+    cols = [
+        ("Nr.", 42),
+        ("Projekt\nTextteil", 150),
+        ("Projektstatus", 70),
+        ("Zusammenarbeit mit\nKommunen", 110),
+        ("Verantwortlichkeit\nAbteilung/Sachgebiet", 95),
+    ]
     if st.list_landscape:
         cols = [(name, w * 1.5) for name, w in cols]
     cols = [(name, w * (st.list_widths if i != 2 else 1.0)) for i, (name, w) in enumerate(cols)]
@@ -410,13 +434,17 @@ def _render(gold: dict, path: str, st: Style, total: int) -> int:
     t.new_page()
     t.para("Umgesetzte Projekte", bold=True, size=13)
     t.gap(1)
-    t.table([("Themenfelder", 120), ("Projekte", 180), ("Report", 70), ("Nummer", 80)],
-            [[a["theme"], a["project"], a["report"], a["number"]] for a in gold["archive"]["completed"]])
+    t.table(
+        [("Themenfelder", 120), ("Projekte", 180), ("Report", 70), ("Nummer", 80)],
+        [[a["theme"], a["project"], a["report"], a["number"]] for a in gold["archive"]["completed"]],
+    )
     t.gap(2)
     t.need(120)
     t.para("Entfallene Projekte", bold=True, size=13)
     t.gap(1)
-    t.table([("Themenfeld", 120), ("Projekt", 160), ("Grund", 110), ("letzte\nErwähnung", 70)],
-            [[a["theme"], a["project"], a["reason"], a["last_mention"]] for a in gold["archive"]["dropped"]])
+    t.table(
+        [("Themenfeld", 120), ("Projekt", 160), ("Grund", 110), ("letzte\nErwähnung", 70)],
+        [[a["theme"], a["project"], a["reason"], a["last_mention"]] for a in gold["archive"]["dropped"]],
+    )
     t.save()
     return t.page - 1

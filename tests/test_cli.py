@@ -1,11 +1,12 @@
 """Each subcommand's happy path and one error path, through the real entry point."""
+
 import json
 import subprocess
 import sys
 
 from click.testing import CliRunner
-
 from conftest import pdf_of
+
 from pipeline.surfaces.cli import main
 
 
@@ -126,9 +127,12 @@ def test_engine_default_comes_from_config(tmp_path, monkeypatch):
     code, out = run("build", "--raw", raw, "--out", tmp_path / "out", "--jobs", "1", "--quiet")
     assert code == 0, out
     assert pq.read_table(tmp_path / "out" / "editions.parquet").column("engine").to_pylist() == ["pdfium"]
-    code, out = run("build", "--raw", raw, "--out", tmp_path / "out2", "--jobs", "1", "--quiet",
-                    "--engine", "pdfplumber")  # the flag wins
-    assert code == 0 and pq.read_table(tmp_path / "out2" / "editions.parquet").column("engine")[0].as_py() == "pdfplumber"
+    code, out = run(
+        "build", "--raw", raw, "--out", tmp_path / "out2", "--jobs", "1", "--quiet", "--engine", "pdfplumber"
+    )  # the flag wins
+    assert (
+        code == 0 and pq.read_table(tmp_path / "out2" / "editions.parquet").column("engine")[0].as_py() == "pdfplumber"
+    )
 
 
 def test_bad_engine_in_config(tmp_path, monkeypatch):

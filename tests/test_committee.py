@@ -1,14 +1,19 @@
 """Every distinct committee line of the six editions split into OParl-aligned fields."""
+
 import csv
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
 from corpus_strings import committee_lines
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.parse.committee import parse_committee
 
-EXPECTED = {r["text"]: r for r in csv.DictReader(open(Path(__file__).parent / "data" / "committee_expected.csv", encoding="utf-8"))}
+EXPECTED = {
+    r["text"]: r
+    for r in csv.DictReader(open(Path(__file__).parent / "data" / "committee_expected.csv", encoding="utf-8"))
+}
 FIELDS = ["body", "body_name", "body_kind", "paper_type", "paper_reference", "agenda_item", "note"]
 
 
@@ -20,10 +25,19 @@ def test_corpus_committee_line(text):
 
 def test_issue_examples():
     c = parse_committee("Kreistag – TOP 14.5 – Vorlage 076/2023")
-    assert (c.body_kind, c.paper_type, c.paper_reference, c.agenda_item) == ("Kreistag", "Vorlage", "076/2023", "TOP 14.5")
+    assert (c.body_kind, c.paper_type, c.paper_reference, c.agenda_item) == (
+        "Kreistag",
+        "Vorlage",
+        "076/2023",
+        "TOP 14.5",
+    )
     c = parse_committee("Jugendhilfeausschuss, Informationsvorlage, 128/2024")
-    assert (c.body_name, c.body_kind, c.paper_type, c.paper_reference) == \
-           ("Jugendhilfeausschuss", "Ausschuss", "Informationsvorlage", "128/2024")
+    assert (c.body_name, c.body_kind, c.paper_type, c.paper_reference) == (
+        "Jugendhilfeausschuss",
+        "Ausschuss",
+        "Informationsvorlage",
+        "128/2024",
+    )
     c = parse_committee("Kreistag, Beschlussvorlage 111/2022-1")
     assert c.paper_reference == "111/2022-1"
 

@@ -1,15 +1,19 @@
 """Every distinct date string of the six editions, read exactly; unknown forms never guessed."""
+
 import csv
 import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
 from corpus_strings import date_strings
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.parse.dates import PRECISIONS, QUALIFIERS, parse_date
 
-EXPECTED = {r["raw"]: r for r in csv.DictReader(open(Path(__file__).parent / "data" / "dates_expected.csv", encoding="utf-8"))}
+EXPECTED = {
+    r["raw"]: r for r in csv.DictReader(open(Path(__file__).parent / "data" / "dates_expected.csv", encoding="utf-8"))
+}
 CORPUS = date_strings()
 
 
@@ -20,29 +24,36 @@ def test_expected_table_covers_the_corpus():
 @pytest.mark.parametrize("raw", CORPUS)
 def test_corpus_date(raw):
     d, e = parse_date(raw), EXPECTED[raw]
-    assert (str(d.start or ""), str(d.end or ""), d.precision, d.qualifier) == \
-           (e["start"], e["end"], e["precision"], e["qualifier"])
+    assert (str(d.start or ""), str(d.end or ""), d.precision, d.qualifier) == (
+        e["start"],
+        e["end"],
+        e["precision"],
+        e["qualifier"],
+    )
     assert d.understood
 
 
-@pytest.mark.parametrize("raw,start,end,precision,qualifier", [
-    ("KW 12/2025", "2025-03-17", "2025-03-23", "week", "none"),
-    ("Ende Juni 2025", "2025-06-21", "2025-06-30", "month", "approx"),
-    ("Anfang 2026", "2026-01-01", "2026-04-30", "season", "approx"),
-    ("Winter 2024", "2024-12-01", "2025-02-28", "season", "none"),
-    ("1. Halbjahr 2026", "2026-01-01", "2026-06-30", "half_year", "none"),
-    ("Q3 2025", "2025-07-01", "2025-09-30", "quarter", "none"),
-    ("1. April 2025", "2025-04-01", "2025-04-01", "day", "none"),
-    ("01.04.25", "2025-04-01", "2025-04-01", "day", "none"),
-    ("bis 2026", "2026-01-01", "2026-12-31", "year", "range"),
-    ("01.-03.10.2024", "2024-10-01", "2024-10-03", "day", "range"),
-    ("01.09.-30.09.2024", "2024-09-01", "2024-09-30", "day", "range"),
-    ("Mai/Juni 2024", "2024-05-01", "2024-06-30", "month", "range"),
-    ("Sommer/Herbst 2025", "2025-06-01", "2025-11-30", "season", "range"),
-    ("Juni - August 2025", "2025-06-01", "2025-08-31", "month", "range"),
-    ("ab Mitte 2025", "2025-05-01", "2025-08-31", "season", "from"),
-    ("voraussichtlich 2. Hj. 2026", "2026-07-01", "2026-12-31", "half_year", "approx"),
-])
+@pytest.mark.parametrize(
+    "raw,start,end,precision,qualifier",
+    [
+        ("KW 12/2025", "2025-03-17", "2025-03-23", "week", "none"),
+        ("Ende Juni 2025", "2025-06-21", "2025-06-30", "month", "approx"),
+        ("Anfang 2026", "2026-01-01", "2026-04-30", "season", "approx"),
+        ("Winter 2024", "2024-12-01", "2025-02-28", "season", "none"),
+        ("1. Halbjahr 2026", "2026-01-01", "2026-06-30", "half_year", "none"),
+        ("Q3 2025", "2025-07-01", "2025-09-30", "quarter", "none"),
+        ("1. April 2025", "2025-04-01", "2025-04-01", "day", "none"),
+        ("01.04.25", "2025-04-01", "2025-04-01", "day", "none"),
+        ("bis 2026", "2026-01-01", "2026-12-31", "year", "range"),
+        ("01.-03.10.2024", "2024-10-01", "2024-10-03", "day", "range"),
+        ("01.09.-30.09.2024", "2024-09-01", "2024-09-30", "day", "range"),
+        ("Mai/Juni 2024", "2024-05-01", "2024-06-30", "month", "range"),
+        ("Sommer/Herbst 2025", "2025-06-01", "2025-11-30", "season", "range"),
+        ("Juni - August 2025", "2025-06-01", "2025-08-31", "month", "range"),
+        ("ab Mitte 2025", "2025-05-01", "2025-08-31", "season", "from"),
+        ("voraussichtlich 2. Hj. 2026", "2026-07-01", "2026-12-31", "half_year", "approx"),
+    ],
+)
 def test_families_beyond_the_corpus(raw, start, end, precision, qualifier):
     d = parse_date(raw)
     assert (str(d.start), str(d.end), d.precision, d.qualifier) == (start, end, precision, qualifier)
@@ -75,8 +86,20 @@ def test_unknown_date_becomes_anomaly_row():
 
     ed = Edition("2025-04", "01.04.2025", "01.10.2024", "t", "x.pdf", 1)
     p = Project("1.1.2.1", "Titel", "in Bearbeitung", since_value="irgendwann", steps=[Entry("demnächst", "Tat")])
-    ed.themes = [Theme("1", "T", goals=[Goal("1.1", "Strategisches Ziel 1", "", sections=[
-        Section("1.1.2", "in Bearbeitung", "Projekte in Bearbeitung", projects=[p])])])]
+    ed.themes = [
+        Theme(
+            "1",
+            "T",
+            goals=[
+                Goal(
+                    "1.1",
+                    "Strategisches Ziel 1",
+                    "",
+                    sections=[Section("1.1.2", "in Bearbeitung", "Projekte in Bearbeitung", projects=[p])],
+                )
+            ],
+        )
+    ]
     rows = edition_rows(ed)
     assert rows["steps"][0]["date_precision"] == "unknown" and rows["steps"][0]["date_start"] is None
     kinds = [(a["kind"], a["project_number"]) for a in rows["anomalies"]]

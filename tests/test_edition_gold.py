@@ -1,10 +1,10 @@
 """Golden-file test: every corpus edition against its gold model, scored field by field."""
-import pytest
 
-from pipeline.model.export import to_gold
+import pytest
+from conftest import EDITIONS, gold
 from score_edition import score
 
-from conftest import EDITIONS, gold
+from pipeline.model.export import to_gold
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -19,8 +19,9 @@ def test_edition_meets_gold_bar(editions, edition):
 def test_edition_header_from_document(editions, edition):
     g, ed = gold(edition), editions[edition]
     assert (ed.edition, ed.stand, ed.previous_stand) == (g["edition"], g["stand"], g["previous_stand"])
-    assert [(t.number, t.title, t.list_title) for t in ed.themes] == \
-           [(t["number"], t["title"], t["list_title"]) for t in g["themes"]]
+    assert [(t.number, t.title, t.list_title) for t in ed.themes] == [
+        (t["number"], t["title"], t["list_title"]) for t in g["themes"]
+    ]
     assert ed.archive_since == g["archive"]["since"]
 
 
@@ -53,8 +54,9 @@ def test_whole_model_equals_gold(editions, edition):
 
 
 def test_list_and_body_disagreements_are_listed(tmp_path):
-    from pipeline.store.build import extract_checked
     from render import Style, render
+
+    from pipeline.store.build import extract_checked
 
     g = gold("2024-10")
     rows = g["project_lists"][0]["rows"]
@@ -71,11 +73,20 @@ def test_list_and_body_disagreements_are_listed(tmp_path):
     missing = gold("2024-10")["project_lists"][0]["rows"][2]["number"]
     assert ("body_project_not_in_list", missing) in kinds
     # kept verbatim, not fixed
-    assert next(r for pl in ed.project_lists for r in pl.rows if r.number == rows[0]["number"]).status == "Ideenspeicher"
+    assert (
+        next(r for pl in ed.project_lists for r in pl.rows if r.number == rows[0]["number"]).status == "Ideenspeicher"
+    )
 
 
-@pytest.mark.parametrize("printed,stand", [("Stand: 01.04.2025", "01.04.2025"), ("Stand: 1. April 2025", "01.04.2025"),
-                                           ("Stand Oktober 2025", "01.10.2025"), ("Stand 10/2025", "01.10.2025")])
+@pytest.mark.parametrize(
+    "printed,stand",
+    [
+        ("Stand: 01.04.2025", "01.04.2025"),
+        ("Stand: 1. April 2025", "01.04.2025"),
+        ("Stand Oktober 2025", "01.10.2025"),
+        ("Stand 10/2025", "01.10.2025"),
+    ],
+)
 def test_stand_read_from_the_cover_in_any_wording(printed, stand):
     from pipeline.extract.edition import STAND
     from pipeline.parse.dates import parse_date

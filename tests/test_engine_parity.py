@@ -11,13 +11,13 @@ the rounding of `layout._words`) except where PDFium cannot know what pdfminer r
 - a font descriptor with Ascent and Descent 0 (LibreOffice's DejaVu Serif): pdfminer puts the
   baseline at the box bottom, PDFium derives a descent from the glyphs (every box 0.176 × size lower).
 """
+
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, RAW
 
 PDFS = sorted(RAW.glob("*.pdf")) + sorted((DATA / "variants").glob("*.pdf"))
@@ -60,6 +60,7 @@ def differences(a: list[tuple], b: list[tuple], units: bool, tol_y: float, lacks
     """Where two engines' lines differ beyond the tolerance: x by up to a font unit per glyph from the
     line start when `units`, y by a fraction of the size. Lines with a glyph of `lacks` (one pdfminer
     has no width for, so 0 pt wide there) are compared by their letters only."""
+
     def key(line):
         if any(ch in line[2] for ch in lacks):
             return line[:2] + (line[2].replace(" ", ""),)
@@ -83,8 +84,9 @@ def _word_differences(where: str, wa: tuple, wb: tuple, units: bool, tol_y: floa
         tol_x = EXACT + (glyphs * u.size / 1000 if units else 0.0)
         if (u.text, u.size, u.bold, u.space_after) != (v.text, v.size, v.bold, v.space_after):
             out.append(f"{where}: {u} != {v}")
-        elif max(abs(u.x0 - v.x0), abs(u.x1 - v.x1)) > tol_x or \
-                max(abs(u.top - v.top), abs(u.bottom - v.bottom)) > max(EXACT, tol_y * u.size):
+        elif max(abs(u.x0 - v.x0), abs(u.x1 - v.x1)) > tol_x or max(abs(u.top - v.top), abs(u.bottom - v.bottom)) > max(
+            EXACT, tol_y * u.size
+        ):
             out.append(f"{where}: box {u[1:5]} != {v[1:5]}")
     return out
 

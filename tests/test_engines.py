@@ -1,11 +1,12 @@
 """Both layout engines over the whole corpus, compared table by table; and results independent of --jobs."""
+
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import DATA, EDITIONS, RAW, gold
-from pipeline.store.build import build
-from pipeline.model.export import to_gold
 from score_edition import score
+
+from pipeline.model.export import to_gold
+from pipeline.store.build import build
 
 PER_EDITION = ["projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
 CROSS = ["identity", "transitions", "status_history", "late_reported", "archive", "archive_check", "papers", "bodies"]
@@ -46,6 +47,7 @@ def test_results_do_not_depend_on_jobs(pdfium_build, tmp_path):
     for n in names:
         assert a[n].equals(b[n]), n
     from pipeline.extract.edition import extract
+
     one = RAW / "nachhaltigkeitsreport-2024-04.pdf"
     assert to_gold(extract(str(one), "pdfium", jobs=2)) == to_gold(extract(str(one), "pdfium", jobs=1))
 
@@ -53,6 +55,7 @@ def test_results_do_not_depend_on_jobs(pdfium_build, tmp_path):
 def _glyph_loops(pdf_path):
     """(compiled, reference) Char lists for every page of one PDF."""
     import pypdfium2 as pdfium
+
     from pipeline.layout import pdfium_engine
 
     pdf = pdfium.PdfDocument(str(pdf_path))
@@ -99,10 +102,12 @@ def test_engine_without_the_compiled_loop(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; sys.modules['pipeline.layout._glyphs'] = None\n"  # import of the extension now fails
-            "from pipeline import pdfium_engine; assert pdfium_engine._glyphs is None\n"
-            "from pipeline.extract.edition import extract; from pipeline.model.export import to_gold; import json\n"
-            "print(json.dumps(to_gold(extract(sys.argv[1], 'pdfium'))))")
+    code = (
+        "import sys; sys.modules['pipeline.layout._glyphs'] = None\n"  # import of the extension now fails
+        "from pipeline import pdfium_engine; assert pdfium_engine._glyphs is None\n"
+        "from pipeline.extract.edition import extract; from pipeline.model.export import to_gold; import json\n"
+        "print(json.dumps(to_gold(extract(sys.argv[1], 'pdfium'))))"
+    )
     pdf = RAW / "nachhaltigkeitsreport-2022-10.pdf"
     r = subprocess.run([sys.executable, "-c", code, str(pdf)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr

@@ -1,4 +1,5 @@
 """Line joining rules with the report's real line breaks."""
+
 from pipeline.extract.fields import joiner
 from pipeline.model.records import Word
 

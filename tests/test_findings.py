@@ -1,17 +1,18 @@
 """Between consecutive editions: each rule on hand-built pairs (fires / must not), on the six corpus
 editions, and on corpus editions altered on purpose (each change found, and nothing else)."""
+
 from __future__ import annotations
 
 import copy
 
+import alter
 import pyarrow.parquet as pq
 import pytest
-
-import alter
-from pipeline.across.findings import Pair, audit_editions, audit_findings
-from pipeline.model.records import ArchiveRow, Entry
-from pipeline.extract.rules import REGISTRY
 from test_rules import edition, project
+
+from pipeline.across.findings import Pair, audit_editions, audit_findings
+from pipeline.extract.rules import REGISTRY
+from pipeline.model.records import ArchiveRow, Entry
 
 OLD, NEW = "2024-10", "2025-04"
 
@@ -85,15 +86,24 @@ def test_silent_drop():
 
 
 def test_silent_drop_accepts_the_short_list_title():
-    p = project(title="Neustart der AG „Zukunft der Pflege“ im Kreis Soest sowie Einrichtung einer Koordinierungsstelle")
+    p = project(
+        title="Neustart der AG „Zukunft der Pflege“ im Kreis Soest sowie Einrichtung einer Koordinierungsstelle"
+    )
     rows = [ArchiveRow("completed", "Gesellschaft", "AG „Zukunft der Pflege“", report="01.10.2024", number="1.1.2.1")]
     assert found("silent_drop", pair([p], [], links={}, new_archive=rows)) == []
 
 
 def test_archive_row_missing_and_changed():
-    row = ArchiveRow("dropped", "Klima/Energie/Umwelt", "Moore als Treibhausgasspeicher",
-                     reason="ersetzt durch Projekt „Schwammwald“", last_mention="01.10.2023")
-    other = ArchiveRow("completed", "Mobilität", "Masterplan nachhaltige Mobilität", report="01.04.2024", number="5.7.1.1")
+    row = ArchiveRow(
+        "dropped",
+        "Klima/Energie/Umwelt",
+        "Moore als Treibhausgasspeicher",
+        reason="ersetzt durch Projekt „Schwammwald“",
+        last_mention="01.10.2023",
+    )
+    other = ArchiveRow(
+        "completed", "Mobilität", "Masterplan nachhaltige Mobilität", report="01.04.2024", number="5.7.1.1"
+    )
     assert found("archive_row_missing", pair([], [], old_archive=[row, other], new_archive=[row, other])) == []
     assert found("archive_row_changed", pair([], [], old_archive=[row, other], new_archive=[row, other])) == []
     assert len(found("archive_row_missing", pair([], [], old_archive=[row, other], new_archive=[other]))) == 1
@@ -147,13 +157,15 @@ CORPUS = {  # (kind, older edition, newer edition, older number, newer number)
 
 def test_what_the_rules_find_between_the_corpus_editions(built):
     rows = pq.read_table(built[1] / "audit_findings.parquet").to_pylist()
-    assert {(r["kind"], r["previous_edition"], r["edition"], r["previous_number"], r["project_number"])
-            for r in rows} == CORPUS
+    assert {
+        (r["kind"], r["previous_edition"], r["edition"], r["previous_number"], r["project_number"]) for r in rows
+    } == CORPUS
     for r in rows:
         assert r["page"] and r["previous_page"] and r["evidence"] and r["previous_evidence"] and r["project_id"]
 
 
 # ---------------------------------------------------------------- editions altered on purpose
+
 
 @pytest.fixture(scope="module")
 def baseline(editions):
@@ -186,8 +198,9 @@ def test_every_planted_change_is_found_and_nothing_else(editions, baseline):
     changes = [
         lambda ed: alter.drop_milestone(ed, "1.2.2.1", 2),  # a past milestone disappears
         lambda ed: alter.redate_milestone(ed, "2.3.2.1", "27.04.2023", 0),  # one is re-dated
-        lambda ed: alter.retext_consultation(ed, "1.4.2.5", "Ausschuss für Umwelt und Landwirtschaft, "
-                                                             "Informationsvorlage 313/2023"),
+        lambda ed: alter.retext_consultation(
+            ed, "1.4.2.5", "Ausschuss für Umwelt und Landwirtschaft, Informationsvorlage 313/2023"
+        ),
         lambda ed: alter.remove_project(ed, "1.3.2.2"),  # leaves without an archive row; 1.3.2.3 → 1.3.2.2
         lambda ed: alter.move_status(ed, "5.8.2.1", "5.8.3", "in Planung"),  # backwards, no reason given
     ]
@@ -202,11 +215,18 @@ def test_every_planted_change_is_found_and_nothing_else(editions, baseline):
 
 def test_changes_in_a_middle_edition(editions, baseline):
     """Altering 2024-04: found against 2023-10; against 2024-10 only what really differs again."""
-    got = new_findings(editions, baseline, "2024-04", lambda ed: alter.redate_milestone(ed, "1.2.2.1", "08.09.2023", 0),
-                       lambda ed: alter.remove_project(ed, "2.4.2.2"))
-    assert got == {("milestone_rewritten", "2023-10", "2024-04", "1.2.2.2", "1.2.2.1"),
-                   ("milestone_rewritten", "2024-04", "2024-10", "1.2.2.1", "1.2.2.1"),
-                   ("silent_drop", "2023-10", "2024-04", "2.4.2.3", None)}  # numbers as each edition prints them
+    got = new_findings(
+        editions,
+        baseline,
+        "2024-04",
+        lambda ed: alter.redate_milestone(ed, "1.2.2.1", "08.09.2023", 0),
+        lambda ed: alter.remove_project(ed, "2.4.2.2"),
+    )
+    assert got == {
+        ("milestone_rewritten", "2023-10", "2024-04", "1.2.2.2", "1.2.2.1"),
+        ("milestone_rewritten", "2024-04", "2024-10", "1.2.2.1", "1.2.2.1"),
+        ("silent_drop", "2023-10", "2024-04", "2.4.2.3", None),
+    }  # numbers as each edition prints them
 
 
 def test_archive_rows_dropped_and_titles_doubled(editions, baseline):
@@ -218,16 +238,21 @@ def test_archive_rows_dropped_and_titles_doubled(editions, baseline):
         p.title = alter.find(ed, "3.1.2.2")[1].title
 
     got = new_findings(editions, baseline, "2025-04", drop_archive_row, double_title)
-    assert got == {("archive_row_missing", OLD, NEW, "1.1.1.1", None), ("duplicate_title", None, NEW, "3.1.2.2", "3.1.2.3")}
+    assert got == {
+        ("archive_row_missing", OLD, NEW, "1.1.1.1", None),
+        ("duplicate_title", None, NEW, "3.1.2.2", "3.1.2.3"),
+    }
 
 
 def test_renumbering_and_shortened_list_titles_are_not_findings(editions, baseline):
     """What the report does by design: a neighbour leaves with an archive row (the rest renumbered), and
     list titles are shorter than body titles."""
+
     def archive_properly(ed):
         title = alter.remove_project(ed, "1.3.2.2")
-        ed.archive.append(ArchiveRow("dropped", "Klima/Energie/Umwelt", title, reason="Daueraufgabe",
-                                     last_mention="01.10.2024"))
+        ed.archive.append(
+            ArchiveRow("dropped", "Klima/Energie/Umwelt", title, reason="Daueraufgabe", last_mention="01.10.2024")
+        )
 
     def shorten_list_titles(ed):
         for pl in ed.project_lists:

@@ -1,9 +1,10 @@
 """Fuzz: mutated corpus PDFs (seeded) give either records or a clear error — never a traceback."""
+
 import random
 
 import pytest
-
 from conftest import pdf_of
+
 from pipeline.store.build import extract_checked
 from pipeline.store.inputs import EXIT_INTERNAL, InputError
 
@@ -23,11 +24,11 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
             b[j] ^= 1 << rng.randrange(8)
         return bytes(b)
     if op == "zero":
-        b[i:i + k] = bytes(len(b[i:i + k]))
+        b[i : i + k] = bytes(len(b[i : i + k]))
         return bytes(b)
     if op == "duplicate":
-        return bytes(b[:i] + b[i:i + k] + b[i:])
-    return bytes(b[:i] + b[i + k:])
+        return bytes(b[:i] + b[i : i + k] + b[i:])
+    return bytes(b[:i] + b[i + k :])
 
 
 @pytest.mark.slow

@@ -1,9 +1,9 @@
 """Transitions, late reports and the rebuilt archive against the answer key."""
+
 import csv
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import DATA
 
 
@@ -14,8 +14,10 @@ def truth(name):
 @pytest.fixture(scope="module")
 def t(built):
     _, out = built
-    return {n: pq.read_table(out / f"{n}.parquet").to_pylist()
-            for n in ("identity", "transitions", "late_reported", "archive", "archive_check", "status_history")}
+    return {
+        n: pq.read_table(out / f"{n}.parquet").to_pylist()
+        for n in ("identity", "transitions", "late_reported", "archive", "archive_check", "status_history")
+    }
 
 
 @pytest.fixture(scope="module")

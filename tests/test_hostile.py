@@ -3,6 +3,7 @@ swapped mid-build, a planted cache, SQL escapes, resource bombs, a same-named PD
 broken configuration, full and read-only disks, escape sequences and formula cells.
 
 Builds here use the pdfium engine (the same records, 10x faster) on two or three editions."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,8 +22,8 @@ import pikepdf
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, gold, pdf_of
+
 from pipeline.store import inputs
 from pipeline.surfaces.cli import main
 
@@ -30,8 +31,14 @@ FAST = ["--engine", "pdfium"]
 
 
 def nhr(*args, env=None, cwd=None, timeout=300):
-    r = subprocess.run([sys.executable, "-m", "pipeline.surfaces.cli", *map(str, args)], capture_output=True, text=True,
-                       cwd=cwd, env={**os.environ, **(env or {})}, timeout=timeout)
+    r = subprocess.run(
+        [sys.executable, "-m", "pipeline.surfaces.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
     return r.returncode, r.stdout, r.stderr
 
 
@@ -93,6 +100,7 @@ def two_and_three(tmp_path_factory):
 
 # ---------------------------------------------------------------- 1. kill the parent only
 
+
 def _descendants(pid: int) -> set[int]:
     kids: dict[int, list[int]] = {}
     for p in Path("/proc").iterdir():
@@ -126,8 +134,24 @@ def _alive(pids) -> set[int]:
 def test_parent_only_kill_frees_the_lock_and_the_workers(tmp_path, sig):
     raw = raw_dir(tmp_path / "raw", "2022-10", "2023-04")
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.surfaces.cli", "build", "--raw", raw, "--out", out, "--jobs", "2",
-                             "--engine", "pdfplumber"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline.surfaces.cli",
+            "build",
+            "--raw",
+            raw,
+            "--out",
+            out,
+            "--jobs",
+            "2",
+            "--engine",
+            "pdfplumber",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while time.monotonic() < deadline and len(workers) < 3:  # the forkserver and two workers
@@ -222,6 +246,7 @@ def test_reader_refuses_when_it_cannot_roll_forward(two_and_three, tmp_path, mon
 
     def readonly(*a, **k):
         raise OSError(errno.EROFS, "Read-only file system", str(out / ".nhr.lock"))
+
     monkeypatch.setattr(store.os, "open", readonly)
     code, text = run("sql", "SELECT 1", "--parsed", out)
     line = one_line_error(text)
@@ -234,13 +259,15 @@ def test_planted_journal_renames_nothing_outside(two_and_three, tmp_path):
     shutil.copytree(clean_a, out)
     victim = tmp_path / "victim.txt"
     victim.write_text("keep")
-    (out / ".commit.json").write_text(json.dumps({"renames": [[str(victim), "projects.parquet"],
-                                                              ["../victim.txt", "x.parquet"]]}))
+    (out / ".commit.json").write_text(
+        json.dumps({"renames": [[str(victim), "projects.parquet"], ["../victim.txt", "x.parquet"]]})
+    )
     code, _ = run("sql", "SELECT 1", "--parsed", out)
     assert code == 0 and victim.read_text() == "keep" and same_tables(out, clean_a)
 
 
 # ---------------------------------------------------------------- 3. a PDF swapped mid-build
+
 
 def _editions(out: Path) -> set:
     return {(r["edition"], r["sha256"]) for r in pq.read_table(out / "editions.parquet").to_pylist()}
@@ -264,6 +291,7 @@ def test_pdf_swapped_mid_build(tmp_path, monkeypatch):
         if path.name == target.name:
             shutil.copy(pdf_of("2023-10"), target)  # replaced after nhr read it
         return got
+
     monkeypatch.setattr(b, "snapshot", swap_after_reading)
     out = tmp_path / "out"
     b.build(raw, out, jobs=1, engine="pdfium")
@@ -287,6 +315,7 @@ def test_pdf_changed_between_hash_and_read_is_refused(tmp_path, monkeypatch):
         if path.name == target.name:
             shutil.copy(pdf_of("2023-10"), target)
         return real(path, digest, into, limits)
+
     monkeypatch.setattr(b, "snapshot", swap_before_reading)
     code, text = run("build", "--raw", raw, "--out", tmp_path / "out", *FAST, "--jobs", "1")
     line = one_line_error(text)
@@ -295,6 +324,7 @@ def test_pdf_changed_between_hash_and_read_is_refused(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- 4. a planted cache
+
 
 class Payload:
     def __init__(self, marker):
@@ -321,8 +351,9 @@ def test_planted_cache_never_runs_and_never_lies(two_and_three, tmp_path):
         f = _cache_file(cache, digest, "pdfium")
         blob = pickle.dumps(Payload(marker))
         f.with_suffix("").with_suffix(".pkl").write_bytes(hashlib.sha256(blob).digest() + blob)  # the old format
-        payload = zlib.compress(json.dumps({"format": 1, "pdf_sha256": digest, "key": f.name[:-7],
-                                            "edition": encode(forged_ed)}).encode())
+        payload = zlib.compress(
+            json.dumps({"format": 1, "pdf_sha256": digest, "key": f.name[:-7], "edition": encode(forged_ed)}).encode()
+        )
         f.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)  # an unkeyed "seal"
     res = build(raw_a, out, jobs=1, engine="pdfium")
     assert not marker.exists()
@@ -346,8 +377,9 @@ def test_cache_copied_from_another_user_is_not_trusted(two_and_three, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(clean_a, out)
     (out / "manifest.json").unlink()
-    code, stdout, err = nhr("build", "--raw", raw_a, "--out", out, *FAST, "--json",
-                            env={"NHR_CACHE_KEY": str(tmp_path / "other-user.key")})
+    code, stdout, err = nhr(
+        "build", "--raw", raw_a, "--out", out, *FAST, "--json", env={"NHR_CACHE_KEY": str(tmp_path / "other-user.key")}
+    )
     assert code == 0 and json.loads(stdout)["extracted"] == 2, err
 
 
@@ -399,6 +431,7 @@ def test_sql_reads_the_copy_it_is_pointed_at_and_unsafe_is_opt_in(two_and_three,
 
 
 # ---------------------------------------------------------------- 6. resource limits
+
 
 def _limits_env(tmp_path, **limits) -> dict:
     body = "engine: pdfium\nlimits:\n" + "".join(f"  {k}: {v}\n" for k, v in limits.items())
@@ -463,8 +496,9 @@ def test_too_many_pages_and_too_slow(tmp_path):
     line = one_line_error(err)
     assert code == inputs.EXIT_LIMIT and "84 pages" in line and "limits.pages_per_file" in line
     assert not (tmp_path / "out" / "projects.parquet").exists()
-    code, _, err = nhr("extract", pdf_of("2025-04"), "--engine", "pdfplumber",
-                       env=_limits_env(tmp_path / "slow", seconds_per_file=1))
+    code, _, err = nhr(
+        "extract", pdf_of("2025-04"), "--engine", "pdfplumber", env=_limits_env(tmp_path / "slow", seconds_per_file=1)
+    )
     line = one_line_error(err)
     assert code == inputs.EXIT_LIMIT and "limits.seconds_per_file" in line
 
@@ -483,8 +517,8 @@ def test_repeated_pages_are_an_error_anomaly(tmp_path):
 
 
 def test_corpus_has_no_repeated_pages():
-    from pipeline.store import workers
     from pipeline.config import Limits
+    from pipeline.store import workers
 
     for e in ("2022-10", "2023-04", "2023-10", "2024-04", "2024-10", "2025-04"):
         workers.PAGES.clear()
@@ -493,6 +527,7 @@ def test_corpus_has_no_repeated_pages():
 
 
 # ---------------------------------------------------------------- 7. the audit page checks its PDFs
+
 
 def test_report_refuses_a_same_named_other_pdf(two_and_three, tmp_path):
     raw_a, _, clean_a, _ = two_and_three
@@ -528,8 +563,11 @@ def test_each_config_error_is_one_line_exit_2_before_any_pdf(tmp_path, name):
     else:
         (conf / "nhr.yaml").write_text("limits:\n  pagez: 5\n", encoding="utf-8")
         file, words = conf / "nhr.yaml", "unknown limit"
-    for args in (["build", "--raw", ROOT / "raw_pdfs", "--out", tmp_path / "out"], ["extract", pdf_of("2022-10")],
-                 ["date", "Herbst 2023"]):
+    for args in (
+        ["build", "--raw", ROOT / "raw_pdfs", "--out", tmp_path / "out"],
+        ["extract", pdf_of("2022-10")],
+        ["date", "Herbst 2023"],
+    ):
         code, _, err = nhr(*args, env={"NHR_CONFIG": str(conf)})
         line = one_line_error(err)
         assert code == 2 and str(file) in line and words in line, line
@@ -618,6 +656,7 @@ def test_simulated_enospc_removes_staged_files(two_and_three, tmp_path, monkeypa
         if len(calls) > 5:
             raise OSError(errno.ENOSPC, "No space left on device", where)
         return real(tbl, where, **kw)
+
     monkeypatch.setattr(store.pq, "write_table", full)
     code, text = run("build", "--raw", raw_b, "--out", out, *FAST, "--jobs", "1")
     line = one_line_error(text)
@@ -628,8 +667,9 @@ def test_simulated_enospc_removes_staged_files(two_and_three, tmp_path, monkeypa
 def test_unwritable_report_output_is_one_line(two_and_three, tmp_path):
     raw_a, _, clean_a, _ = two_and_three
     (tmp_path / "file").write_text("x")
-    code, text = run("report", "2022-10", "2023-04", "--parsed", clean_a, "--raw", raw_a,
-                     "-o", tmp_path / "file" / "r.html")
+    code, text = run(
+        "report", "2022-10", "2023-04", "--parsed", clean_a, "--raw", raw_a, "-o", tmp_path / "file" / "r.html"
+    )
     line = one_line_error(text)
     assert code == inputs.EXIT_ENV and "r.html" in line
 
@@ -647,48 +687,67 @@ def test_non_editable_install_extracts_the_gold_model_from_anywhere(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", venv], check=True)
     py = venv / "bin" / "python"
-    r = subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", str(src)], capture_output=True, text=True,
-                       cwd=tmp_path)
+    r = subprocess.run(
+        [py, "-m", "pip", "install", "-q", "--no-deps", str(src)], capture_output=True, text=True, cwd=tmp_path
+    )
     assert r.returncode == 0, r.stderr
     # the dependencies come from the test venv (a plain path: its editable finder is not loaded)
     site = next(Path(p) for p in sys.path if p.endswith("site-packages") and (Path(p) / "pyarrow").exists())
-    own = subprocess.run([py, "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    own = subprocess.run(
+        [py, "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     (Path(own) / "deps.pth").write_text(str(site) + "\n")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "NHR_CONFIG"}
-    where = subprocess.run([py, "-c", "import pipeline; print(pipeline.__file__)"], capture_output=True, text=True,
-                           cwd=elsewhere, env=env, check=True).stdout
+    where = subprocess.run(
+        [py, "-c", "import pipeline; print(pipeline.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=True,
+    ).stdout
     assert str(venv) in where
-    r = subprocess.run([venv / "bin" / "nhr", "extract", pdf_of("2025-04")], capture_output=True, text=True,
-                       cwd=elsewhere, env=env)
+    r = subprocess.run(
+        [venv / "bin" / "nhr", "extract", pdf_of("2025-04")], capture_output=True, text=True, cwd=elsewhere, env=env
+    )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == gold("2025-04")
 
 
 # ---------------------------------------------------------------- 9. output injection and small bounds
 
+
 def test_escape_sequences_and_formula_cells(two_and_three, tmp_path):
     _, _, clean_a, _ = two_and_three
     parsed = tmp_path / "parsed"
     shutil.copytree(clean_a, parsed)
     ident = pq.read_table(parsed / "identity.parquet").to_pylist()
-    evil = "=HYPERLINK(\"http://x\")\x1b]0;pwned\x07\x1b[31m\u202e"
+    evil = '=HYPERLINK("http://x")\x1b]0;pwned\x07\x1b[31m\u202e'
     for r in ident:
         r["title"] = evil + r["title"]
     import pyarrow as pa
-    pq.write_table(pa.Table.from_pylist(ident, schema=pq.read_schema(parsed / "identity.parquet")),
-                   parsed / "identity.parquet")
+
+    pq.write_table(
+        pa.Table.from_pylist(ident, schema=pq.read_schema(parsed / "identity.parquet")), parsed / "identity.parquet"
+    )
     for fmt in ("text", "csv", "json"):
         code, out = run("diff", "2022-10", "2023-04", "--parsed", parsed, "--format", fmt)
         assert code == 0 and "\x1b" not in out and "\x07" not in out and "\u202e" not in out, fmt
     code, out = run("diff", "2022-10", "2023-04", "--parsed", parsed, "--format", "csv")
     import csv
+
     cells = [c for row in csv.reader(out.splitlines()) for c in row]
     assert any(c.startswith("'=HYPERLINK") for c in cells) and not any(c.startswith(("=", "+", "@")) for c in cells)
-    code, out = run("sql", "SELECT chr(27) || '[2J' || 'x' AS a, '=1+1' AS f, '-2' AS g, '@SUM(A1)' AS h, 5 AS n",
-                    "--parsed", parsed, "--format", "csv")
+    code, out = run(
+        "sql",
+        "SELECT chr(27) || '[2J' || 'x' AS a, '=1+1' AS f, '-2' AS g, '@SUM(A1)' AS h, 5 AS n",
+        "--parsed",
+        parsed,
+        "--format",
+        "csv",
+    )
     assert code == 0 and "\x1b" not in out and out.splitlines()[1] == "[2Jx,'=1+1,'-2,'@SUM(A1),5"
     code, out = run("sql", "SELECT chr(27) || ']0;x' || chr(7) AS a", "--parsed", parsed)
     assert code == 0 and "\x1b" not in out and "\x07" not in out
@@ -714,6 +773,7 @@ def test_jobs_capped_at_core_count(tmp_path, monkeypatch):
     def fake(raw, out, jobs, *a, **k):
         seen["jobs"] = jobs
         return b.BuildResult(up_to_date=True)
+
     monkeypatch.setattr(b, "build", fake)
     code, out = run("build", "--raw", ROOT / "raw_pdfs", "--out", tmp_path / "out", "--jobs", "500", "--quiet")
     assert code == 0 and seen["jobs"] == cli.cores()

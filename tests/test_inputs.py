@@ -1,7 +1,8 @@
 """Hostile inputs: one clear line, a documented exit code, and parsed/ byte-identical afterwards."""
+
 import fcntl
-import json
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -12,19 +13,24 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from conftest import RAW, pdf_of
+
 from pipeline.store import inputs
 
 
 def nhr(*args, cwd=None):
-    r = subprocess.run([sys.executable, "-m", "pipeline.surfaces.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    r = subprocess.run(
+        [sys.executable, "-m", "pipeline.surfaces.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd
+    )
     return r.returncode, r.stdout, r.stderr
 
 
 def snapshot(out: Path) -> dict:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*")) if p.is_file()
-            and p.name != ".nhr.lock"}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.glob("*"))
+        if p.is_file() and p.name != ".nhr.lock"
+    }
 
 
 @pytest.fixture
@@ -135,6 +141,7 @@ def test_keep_going_builds_the_good_and_reports_the_bad(raw_copy, tmp_path):
     assert code == inputs.EXIT_FOREIGN  # the worst of the bad files
     assert len(err.strip().splitlines()) == 2 and "zz-empty.pdf" in err and "zz-foreign.pdf" in err
     import json
+
     summary = json.loads(stdout)
     assert len(summary["editions"]) == 6 and (out / "projects.parquet").exists()
 
@@ -155,6 +162,7 @@ def test_same_edition_twice(raw_copy, prebuilt):
     # same edition, different content: a milestone text changed → refused, nothing written
     g = json.loads(nhr("extract", raw_copy / "kopie-2023-04.pdf")[1])
     from render import Style, render
+
     p = next(p for t in g["themes"] for go in t["goals"] for s in go["sections"] for p in s["projects"] if p["steps"])
     p["steps"][0]["text"] += " (geändert)"
     render(g, str(raw_copy / "kopie-2023-04.pdf"), Style())
@@ -188,16 +196,22 @@ def test_killed_build_leaves_parsed_intact(tmp_path):
     before = snapshot(out)
     for e in ("2023-10", "2024-04", "2024-10", "2025-04"):
         shutil.copy(pdf_of(e), raw)
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.surfaces.cli", "build", "--raw", raw, "--out", out, "--jobs", "1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.surfaces.cli", "build", "--raw", raw, "--out", out, "--jobs", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     time.sleep(3)
     assert proc.poll() is None, "build finished before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     after = snapshot(out)
-    assert {k: v for k, v in after.items() if not k.startswith(".")} == \
-           {k: v for k, v in before.items() if not k.startswith(".")}
+    assert {k: v for k, v in after.items() if not k.startswith(".")} == {
+        k: v for k, v in before.items() if not k.startswith(".")
+    }
     import pyarrow.parquet as pq
+
     assert pq.read_table(out / "projects.parquet").num_rows > 0
     assert nhr("build", "--raw", raw, "--out", out)[0] == 0  # and the next build completes
 

@@ -1,12 +1,13 @@
 """Cross-edition identity against the answer key, and on editions perturbed on purpose."""
+
 import copy
 import csv
 from collections import defaultdict
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import DATA
+
 from pipeline.across.reconcile import reconcile
 
 
@@ -24,8 +25,10 @@ def groups(mapping):
 @pytest.fixture(scope="module")
 def tables(built):
     _, out = built
-    return {n: pq.read_table(out / f"{n}.parquet").to_pylist()
-            for n in ("identity", "projects", "steps", "archive_printed", "editions", "transitions")}
+    return {
+        n: pq.read_table(out / f"{n}.parquet").to_pylist()
+        for n in ("identity", "projects", "steps", "archive_printed", "editions", "transitions")
+    }
 
 
 def test_every_link_matches_the_truth(tables):

@@ -1,15 +1,20 @@
 """Provenance: every record's page and box point at where it is printed in the PDF."""
+
 import re
 
 import pyarrow.parquet as pq
 import pypdfium2 as pdfium
 import pytest
-
 from conftest import EDITIONS, RAW
 
 # table → the column whose first word must be printed inside the record's box
-FIRST_WORD = {"projects": "project_number", "steps": "text", "committee": "text", "list_rows": "project_number",
-              "archive_printed": "title"}
+FIRST_WORD = {
+    "projects": "project_number",
+    "steps": "text",
+    "committee": "text",
+    "list_rows": "project_number",
+    "archive_printed": "title",
+}
 
 
 def first_word(s: str) -> str:
@@ -36,8 +41,9 @@ def test_every_record_is_printed_inside_its_box(built, edition):
                     page = pdf[r["page"] - 1]
                     pages[r["page"]] = (page, page.get_textpage(), page.get_size()[1])
                 _, tp, h = pages[r["page"]]
-                inside = tp.get_text_bounded(left=r["x0"] - 1, bottom=h - r["bottom"] - 1, right=r["x1"] + 1,
-                                             top=h - r["top"] + 1)
+                inside = tp.get_text_bounded(
+                    left=r["x0"] - 1, bottom=h - r["bottom"] - 1, right=r["x1"] + 1, top=h - r["top"] + 1
+                )
                 checked += 1
                 if squash(word) not in squash(inside):
                     misses.append(f"{table} {r.get('project_number')} p.{r['page']}: {word!r} not in {inside!r}")
@@ -53,8 +59,10 @@ def test_every_record_is_printed_inside_its_box(built, edition):
 def test_planned_milestones_carry_their_own_box(built):
     """'geplante Meilensteine' entries in a remark point at their own line, not at the project's head."""
     steps = pq.read_table(built[1] / "steps.parquet").to_pylist()
-    heads = {(r["edition"], r["project_number"]): (r["page"], r["top"])
-             for r in pq.read_table(built[1] / "projects.parquet").to_pylist()}
+    heads = {
+        (r["edition"], r["project_number"]): (r["page"], r["top"])
+        for r in pq.read_table(built[1] / "projects.parquet").to_pylist()
+    }
     planned = [r for r in steps if r["block"] == "planned"]
     assert planned
     for r in planned:

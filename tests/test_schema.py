@@ -1,4 +1,5 @@
 """The Parquet files carry the declared pyarrow schemas: real dates, dictionary-encoded kinds."""
+
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -31,6 +32,9 @@ def test_strict_fails_only_on_error_anomalies(built, tmp_path):
 
     out = tmp_path / "p"
     shutil.copytree(built[1], out)
-    r = subprocess.run([sys.executable, "-m", "pipeline.surfaces.cli", "build", "--out", str(out), "--strict", "-q"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "pipeline.surfaces.cli", "build", "--out", str(out), "--strict", "-q"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr  # the corpus has warnings and infos, no errors

@@ -1,7 +1,18 @@
 """Column and row logic of the tables stage on hand-built words and lines (no PDF)."""
+
+from pipeline.extract.tables import (
+    Column,
+    column_of,
+    grid,
+    join_cell,
+    named_columns,
+    parse_archive,
+    parse_project_lists,
+    rotated_words,
+    text_blocks,
+    vocab,
+)
 from pipeline.model.records import Char, Line, Word
-from pipeline.extract.tables import (Column, column_of, grid, join_cell, named_columns, parse_archive, parse_project_lists,
-                             rotated_words, text_blocks, vocab)
 
 SIZE = 9.0
 
@@ -43,35 +54,61 @@ def test_a_column_never_reaches_back_over_the_previous_header():
 
 
 def test_gutters_separate_text_blocks_but_spaces_do_not():
-    lines = [line(w("Klima", 60, 0), w("Energie", 60 + 2.5 * SIZE + 2, 0), w("65", 300, 0)),
-             line(w("x", 200, 10))]
+    lines = [line(w("Klima", 60, 0), w("Energie", 60 + 2.5 * SIZE + 2, 0), w("65", 300, 0)), line(w("x", 200, 10))]
     assert text_blocks(lines, vocab().marks) == [(60, 60 + 2.5 * SIZE + 2 + 3.5 * SIZE), (300, 309)]
 
 
 def test_header_words_name_columns_wherever_they_stand():
     spec = vocab().columns["list"]
-    band = [w("Projektstatus", 250, 84, bold=True), w("Zusammenarbeit", 343, 112, bold=True),
-            w("Verantwortlichkeit", 454, 112, bold=True), w("Nr.", 60, 116, bold=True), w("Projekt", 107, 116, bold=True)]
+    band = [
+        w("Projektstatus", 250, 84, bold=True),
+        w("Zusammenarbeit", 343, 112, bold=True),
+        w("Verantwortlichkeit", 454, 112, bold=True),
+        w("Nr.", 60, 116, bold=True),
+        w("Projekt", 107, 116, bold=True),
+    ]
     assert set(named_columns(band, spec)) == {"status", "cooperation", "responsible", "number", "title"}
 
 
 def _list_page(top: float = 100.0, page: int = 1, header: bool = True) -> list[Line]:
     """A ruled-less Projektliste with upright headers spread over two lines, multi-line cells, a mark on
     a line of its own, and a page number below the table."""
-    out = [line(w("Projektliste", 60, top, size=13, bold=True), w("„Mobilität“", 150, top, size=13, bold=True), page=page)]
+    out = [
+        line(w("Projektliste", 60, top, size=13, bold=True), w("„Mobilität“", 150, top, size=13, bold=True), page=page)
+    ]
     if header:
-        out += [line(w("Nr.", 60, top + 25, bold=True), w("Projekt", 110, top + 25, bold=True),
-                     w("Projektstatus", 250, top + 25, bold=True), w("Zusammenarbeit", 340, top + 25, bold=True),
-                     w("Verantwortlichkeit", 450, top + 25, bold=True), page=page),
-                line(w("umgesetzt", 250, top + 40, size=5), w("in", 290, top + 40, size=5),
-                     w("Bearbeitung", 296, top + 40, size=5), page=page)]
+        out += [
+            line(
+                w("Nr.", 60, top + 25, bold=True),
+                w("Projekt", 110, top + 25, bold=True),
+                w("Projektstatus", 250, top + 25, bold=True),
+                w("Zusammenarbeit", 340, top + 25, bold=True),
+                w("Verantwortlichkeit", 450, top + 25, bold=True),
+                page=page,
+            ),
+            line(
+                w("umgesetzt", 250, top + 40, size=5),
+                w("in", 290, top + 40, size=5),
+                w("Bearbeitung", 296, top + 40, size=5),
+                page=page,
+            ),
+        ]
     y = top + 60
-    out += [line(w("5.1.2.1", 60, y), w("klimaneutrale", 110, y, space=True), w("Anröchte,", 340, y, space=True),
-                 w("80.02", 450, y), page=page),
-            line(w("Antriebe", 110, y + 11), w("Ense", 340, y + 11, space=True), page=page),
-            line(w("x", 252, y + 6), page=page),  # set at the row's middle: a line of its own
-            line(w("5.1.2.2", 60, y + 30), w("Bulli", 110, y + 30), w("x", 300, y + 30), w("80.01", 450, y + 30), page=page),
-            line(w("7", 470, y + 200), page=page)]  # the page number, far below the table
+    out += [
+        line(
+            w("5.1.2.1", 60, y),
+            w("klimaneutrale", 110, y, space=True),
+            w("Anröchte,", 340, y, space=True),
+            w("80.02", 450, y),
+            page=page,
+        ),
+        line(w("Antriebe", 110, y + 11), w("Ense", 340, y + 11, space=True), page=page),
+        line(w("x", 252, y + 6), page=page),  # set at the row's middle: a line of its own
+        line(
+            w("5.1.2.2", 60, y + 30), w("Bulli", 110, y + 30), w("x", 300, y + 30), w("80.01", 450, y + 30), page=page
+        ),
+        line(w("7", 470, y + 200), page=page),
+    ]  # the page number, far below the table
     return out
 
 
@@ -82,15 +119,24 @@ def test_projektliste_without_rules_upright_headers_and_multi_line_cells():
     assert len(lists) == 1 and lists[0].theme == "5" and lists[0].title == "Projektliste „Mobilität“"
     assert [(r.number, r.title, r.status, r.cooperation, r.responsible) for r in lists[0].rows] == [
         ("5.1.2.1", "klimaneutrale Antriebe", "umgesetzt", "Anröchte, Ense", "80.02"),
-        ("5.1.2.2", "Bulli", "in Bearbeitung", "", "80.01")]  # the page number "7" is in no cell
+        ("5.1.2.2", "Bulli", "in Bearbeitung", "", "80.01"),
+    ]  # the page number "7" is in no cell
 
 
 def test_a_row_continues_after_the_repeated_header_of_the_next_page():
     first = _list_page()[:-2]
-    nxt = [line(w("Nr.", 60, 50, bold=True), w("Projekt", 110, 50, bold=True), w("Projektstatus", 250, 50, bold=True),
-                w("Zusammenarbeit", 340, 50, bold=True), w("Verantwortlichkeit", 450, 50, bold=True), page=2),
-           line(w("und", 340, 90, space=True), w("Soest", 360, 90), page=2),
-           line(w("5.1.2.2", 60, 110), w("Bulli", 110, 110), w("x", 300, 110), w("80.01", 450, 110), page=2)]
+    nxt = [
+        line(
+            w("Nr.", 60, 50, bold=True),
+            w("Projekt", 110, 50, bold=True),
+            w("Projektstatus", 250, 50, bold=True),
+            w("Zusammenarbeit", 340, 50, bold=True),
+            w("Verantwortlichkeit", 450, 50, bold=True),
+            page=2,
+        ),
+        line(w("und", 340, 90, space=True), w("Soest", 360, 90), page=2),
+        line(w("5.1.2.2", 60, 110), w("Bulli", 110, 110), w("x", 300, 110), w("80.01", 450, 110), page=2),
+    ]
     rows = parse_project_lists(first + nxt, {})[0].rows
     assert rows[0].title == "klimaneutrale Antriebe"
     assert rows[0].cooperation == "Anröchte, Ense und Soest" and rows[1].number == "5.1.2.2"
@@ -98,11 +144,17 @@ def test_a_row_continues_after_the_repeated_header_of_the_next_page():
 
 def test_rotated_status_headers_give_the_status_by_the_marks_centre():
     lines = _list_page()
-    rot = {1: rotated("Ideenspeicher", 240, 150) + rotated("Planung", 256, 150) + rotated("Bearbeitung", 272, 150)
-           + rotated("umgesetzt", 288, 150)}
+    rot = {
+        1: rotated("Ideenspeicher", 240, 150)
+        + rotated("Planung", 256, 150)
+        + rotated("Bearbeitung", 272, 150)
+        + rotated("umgesetzt", 288, 150)
+    }
     hdr = lines[1]
-    lines = [lines[0], hdr] + [line(w("5.1.2.1", 60, 170), w("Bus", 110, 170), w("x", 259, 170), w("80", 450, 170)),
-                               line(w("5.1.2.2", 60, 182), w("Rad", 110, 182), w("x", 291, 182), w("80", 450, 182))]
+    lines = [lines[0], hdr] + [
+        line(w("5.1.2.1", 60, 170), w("Bus", 110, 170), w("x", 259, 170), w("80", 450, 170)),
+        line(w("5.1.2.2", 60, 182), w("Rad", 110, 182), w("x", 291, 182), w("80", 450, 182)),
+    ]
     rows = parse_project_lists(lines, rot)[0].rows
     assert [(r.number, r.status) for r in rows] == [("5.1.2.1", "in Planung"), ("5.1.2.2", "umgesetzt")]
 
@@ -111,33 +163,49 @@ def test_a_word_broken_at_the_cell_edge_is_joined_and_a_wrap_is_not():
     edge = 60 + 0.5 * SIZE * len("Gerechtigkeit/Gesund")
     assert join_cell([[w("Gerechtigkeit/Gesund", 60, 0)], [w("heit", 60, 10)]], edge) == "Gerechtigkeit/Gesundheit"
     assert join_cell([[w("70.01.,80.", 60, 0)], [w("01", 60, 10)]], 60 + 4.5 * 10) == "70.01.,80.01"
-    assert join_cell([[w("Klimawerkstätten", 60, 0, space=True)], [w("allen", 60, 10)]], 200) == "Klimawerkstätten allen"
+    assert (
+        join_cell([[w("Klimawerkstätten", 60, 0, space=True)], [w("allen", 60, 10)]], 200) == "Klimawerkstätten allen"
+    )
     assert join_cell([[w("Kreis", 60, 0, space=None)], [w("heit", 60, 10)]], 200) == "Kreis heit"  # far from the edge
 
 
 def test_archive_rows_start_at_their_date_and_keep_multi_line_cells():
     b = dict(bold=True)
-    lines = [line(w("Archiv", 60, 50, size=20, bold=True)), line(w("(seit", 60, 80), w("01.10.2022)", 85, 80)),
-             line(w("Entfallene", 60, 120, size=13, bold=True), w("Projekte", 120, 120, size=13, bold=True)),
-             line(w("Themenfeld", 60, 145, **b), w("Projekt", 180, 145, **b), w("Grund", 330, 145, **b),
-                  w("letzte", 460, 145, **b)),
-             line(w("Erwähnung", 460, 155, **b)),
-             line(w("Wirtschaft/", 60, 175), w("Gamification", 180, 175), w("Mehrfachnennung:", 330, 175, space=True),
-                  w("01.10.2023", 460, 175)),
-             line(w("Beschäftigung", 60, 186), w("DorfApps", 330, 186)),
-             line(w("Konsum", 60, 200), w("Marken", 180, 200), w("kein", 330, 200), w("01.04.2024", 460, 200)),
-             line(w("78", 470, 600))]
+    lines = [
+        line(w("Archiv", 60, 50, size=20, bold=True)),
+        line(w("(seit", 60, 80), w("01.10.2022)", 85, 80)),
+        line(w("Entfallene", 60, 120, size=13, bold=True), w("Projekte", 120, 120, size=13, bold=True)),
+        line(
+            w("Themenfeld", 60, 145, **b),
+            w("Projekt", 180, 145, **b),
+            w("Grund", 330, 145, **b),
+            w("letzte", 460, 145, **b),
+        ),
+        line(w("Erwähnung", 460, 155, **b)),
+        line(
+            w("Wirtschaft/", 60, 175),
+            w("Gamification", 180, 175),
+            w("Mehrfachnennung:", 330, 175, space=True),
+            w("01.10.2023", 460, 175),
+        ),
+        line(w("Beschäftigung", 60, 186), w("DorfApps", 330, 186)),
+        line(w("Konsum", 60, 200), w("Marken", 180, 200), w("kein", 330, 200), w("01.04.2024", 460, 200)),
+        line(w("78", 470, 600)),
+    ]
     since, rows = parse_archive(lines)
     assert since == "01.10.2022"
     assert [(r.kind, r.theme, r.project, r.reason, r.last_mention) for r in rows] == [
         ("dropped", "Wirtschaft/Beschäftigung", "Gamification", "Mehrfachnennung: DorfApps", "01.10.2023"),
-        ("dropped", "Konsum", "Marken", "kein", "01.04.2024")]
+        ("dropped", "Konsum", "Marken", "kein", "01.04.2024"),
+    ]
 
 
 def test_a_wrapped_list_title_is_one_title():
     lines = _list_page()
-    lines[0] = line(w("Projektliste", 60, 100, size=13, bold=True), w("„Gesellschaft/soziale", 150, 100, size=13, bold=True,
-                                                                      space=True))
+    lines[0] = line(
+        w("Projektliste", 60, 100, size=13, bold=True),
+        w("„Gesellschaft/soziale", 150, 100, size=13, bold=True, space=True),
+    )
     lines.insert(1, line(w("Gerechtigkeit/Gesundheit“", 60, 116, size=13, bold=True)))
     pl = parse_project_lists(lines, {})[0]
     assert pl.title == "Projektliste „Gesellschaft/soziale Gerechtigkeit/Gesundheit“" and len(pl.rows) == 2
@@ -148,12 +216,16 @@ def test_cells_centred_in_their_rows_go_to_the_row_they_are_centred_on():
     the number, a three-line cell a line above and below."""
     hdr = _list_page()[:3]
     y = 200
-    rows = [line(w("Energie-", 110, y - 5)), line(w("Anröchte,", 340, y - 10, space=True)),
-            line(w("5.1.2.1", 60, y), w("x", 252, y), w("Ense,", 340, y, space=True), w("80.02", 450, y)),
-            line(w("beratung", 110, y + 5), w("Soest", 340, y + 10)),
-            line(w("5.1.2.2", 60, y + 24), w("Bulli", 110, y + 24), w("x", 300, y + 24), w("80.01", 450, y + 24))]
+    rows = [
+        line(w("Energie-", 110, y - 5)),
+        line(w("Anröchte,", 340, y - 10, space=True)),
+        line(w("5.1.2.1", 60, y), w("x", 252, y), w("Ense,", 340, y, space=True), w("80.02", 450, y)),
+        line(w("beratung", 110, y + 5), w("Soest", 340, y + 10)),
+        line(w("5.1.2.2", 60, y + 24), w("Bulli", 110, y + 24), w("x", 300, y + 24), w("80.01", 450, y + 24)),
+    ]
     rows.sort(key=lambda l: l.top)
     got = parse_project_lists(hdr + rows, {})[0].rows
     assert [(r.number, r.title, r.status, r.cooperation, r.responsible) for r in got] == [
         ("5.1.2.1", "Energie-beratung", "umgesetzt", "Anröchte, Ense, Soest", "80.02"),
-        ("5.1.2.2", "Bulli", "in Bearbeitung", "", "80.01")]
+        ("5.1.2.2", "Bulli", "in Bearbeitung", "", "80.01"),
+    ]

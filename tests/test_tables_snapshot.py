@@ -4,10 +4,10 @@ A refactoring (the move into stage subpackages, a split function) must not chang
 An intended output change regenerates the snapshot and is recorded in CHANGELOG.md:
     nhr build --engine pdfium --out /tmp/snap && (cd /tmp/snap && sha256sum *.parquet) > tests/data/tables.sha256
 """
+
 import hashlib
 
 import pytest
-
 from conftest import DATA, RAW
 
 

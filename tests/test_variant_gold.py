@@ -1,6 +1,7 @@
 """Renderings of the six editions by other producers and templates (`tests/data/variants/`: serif with
 ligatures, a second office template with landscape lists, HTML printed by Chromium), read by both
 engines: each meets the gold bar of its edition, and both engines give the same model."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, first_difference, gold
 from score_edition import score
 
@@ -21,9 +21,8 @@ def _edition_of(pdf: Path) -> str:
 
 
 def _model(args: tuple[str, str]) -> dict:
-    from pipeline.store.build import extract_checked
     from pipeline.model.export import to_gold
-
+    from pipeline.store.build import extract_checked
     from pipeline.store.inputs import InputError
 
     path, engine = args

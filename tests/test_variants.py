@@ -1,36 +1,68 @@
 """The extractor on renderings it was not written against: another producer, fonts, margins, justified
 text without space glyphs, milestones in ruled tables, upright status headers."""
+
 import re
 
 import pytest
-
 from conftest import first_difference, gold
-from pipeline.store.build import extract_checked
-from pipeline.model.export import to_gold
 from render import Style, render
 from score_edition import norm, score
 
+from pipeline.model.export import to_gold
+from pipeline.store.build import extract_checked
+
 STYLES = {
     "helvetica-ragged": Style(),
-    "times-justified-tables": Style(font="Times-Roman", bold="Times-Bold", size=11, left=75, right=50, justify=True,
-                                    steps_table=True, tab=85, rotated_headers=False, page_label="{n}"),
+    "times-justified-tables": Style(
+        font="Times-Roman",
+        bold="Times-Bold",
+        size=11,
+        left=75,
+        right=50,
+        justify=True,
+        steps_table=True,
+        tab=85,
+        rotated_headers=False,
+        page_label="{n}",
+    ),
     "courier-narrow": Style(font="Courier", bold="Courier-Bold", size=9.5, left=90, right=90, leading=1.2, tab=110),
     "running-header": Style(size=10, top=70, running_header=True, page_label="Seite {n}", steps_table=True, tab=80),
     "no-bold-dash-pages": Style(bold="Helvetica", size=11, left=70, right=70, page_label="- {n} -"),
-    "legend-footer-of-total": Style(size=10, footer_legend=True, page_label="{n} / {total}",
-                                    cover_stand="Fortschreibung des Nachhaltigkeitsreports, Stand {stand_words}"),
-    "mirrored-page-labels": Style(font="Times-Roman", bold="Times-Bold", size=11, mirrored=True,
-                                  page_label="Seite {n} von {total}",
-                                  cover_stand="Dieser Bericht gibt den Sachstand wieder (Stand: {stand})."),
+    "legend-footer-of-total": Style(
+        size=10,
+        footer_legend=True,
+        page_label="{n} / {total}",
+        cover_stand="Fortschreibung des Nachhaltigkeitsreports, Stand {stand_words}",
+    ),
+    "mirrored-page-labels": Style(
+        font="Times-Roman",
+        bold="Times-Bold",
+        size=11,
+        mirrored=True,
+        page_label="Seite {n} von {total}",
+        cover_stand="Dieser Bericht gibt den Sachstand wieder (Stand: {stand}).",
+    ),
     "dejavu-ligatures": Style(font="DejaVuSerif", bold="DejaVuSerif-Bold", ligatures=True, size=10, left=65, right=65),
-    "lists-unruled-upright": Style(font="Times-Roman", bold="Times-Bold", rotated_headers=False, table_rules=False,
-                                   list_widths=0.85),
+    "lists-unruled-upright": Style(
+        font="Times-Roman", bold="Times-Bold", rotated_headers=False, table_rules=False, list_widths=0.85
+    ),
     "lists-landscape-middle-marks": Style(list_landscape="size", marks_middle=True, list_widths=0.8, table_rules=False),
     "lists-rotate-90": Style(font="Times-Roman", bold="Times-Bold", list_landscape="rotate", rotated_headers=False),
     "tables-cells-centred": Style(cells_middle=True, table_rules=False, list_widths=0.8),
 }
-STRUCTURE = ("edition stand", "goals", "sections", "projects found", "project status", "project since",
-             "project extra_header", "project block labels", "committee", "archive completed", "archive dropped")
+STRUCTURE = (
+    "edition stand",
+    "goals",
+    "sections",
+    "projects found",
+    "project status",
+    "project since",
+    "project extra_header",
+    "project block labels",
+    "committee",
+    "archive completed",
+    "archive dropped",
+)
 
 
 def squeeze(x) -> str:
@@ -132,8 +164,9 @@ def test_engines_read_the_same_lines_on_other_producers(variant):
     """Both engines give the same words and lines on every style (a ligature font included); boxes to a
     font unit per glyph where the font's widths have fractions (embedded TrueType), else exactly. pdfminer's
     metrics of the standard fonts have no "€" (0 pt wide in pdfplumber): such lines by their letters."""
-    from pipeline.layout.lines import read_layout
     from test_engine_parity import differences, words_of
+
+    from pipeline.layout.lines import read_layout
 
     a, b = (words_of(read_layout(str(variant[2]), e)) for e in ("pdfplumber", "pdfium"))
     bad = differences(a, b, units=True, tol_y=0.001, lacks="€")

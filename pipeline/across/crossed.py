@@ -1,13 +1,18 @@
 """Cross-edition tables computed from all editions together (papers, bodies; later identity/history)."""
+
 from __future__ import annotations
 
-
+from ..model.records import Edition
 from . import history
 from .reconcile import reconcile
-from ..model.records import Edition
 
-CLASSIFICATION = {"Kreistag": "Parlament", "Kreisausschuss": "Hauptausschuss", "Ausschuss": "Ausschuss",
-                  "Beirat": "Beirat", "other": "sonstiges Gremium"}
+CLASSIFICATION = {
+    "Kreistag": "Parlament",
+    "Kreisausschuss": "Hauptausschuss",
+    "Ausschuss": "Ausschuss",
+    "Beirat": "Beirat",
+    "other": "sonstiges Gremium",
+}
 
 
 def papers_and_bodies(committee: list[dict], ids: dict[tuple[str, str], str] | None = None) -> dict[str, list[dict]]:
@@ -17,9 +22,19 @@ def papers_and_bodies(committee: list[dict], ids: dict[tuple[str, str], str] | N
     for r in committee:
         d = r["date_start"] if r["date_precision"] == "day" else None
         if r["paper_reference"]:
-            p = papers.setdefault(r["paper_reference"], {"paper_reference": r["paper_reference"], "paper_types": set(),
-                                                         "body_names": set(), "dates": [], "project_numbers": set(),
-                                                         "project_ids": set(), "editions": set(), "citations": 0})
+            p = papers.setdefault(
+                r["paper_reference"],
+                {
+                    "paper_reference": r["paper_reference"],
+                    "paper_types": set(),
+                    "body_names": set(),
+                    "dates": [],
+                    "project_numbers": set(),
+                    "project_ids": set(),
+                    "editions": set(),
+                    "citations": 0,
+                },
+            )
             if r["paper_type"]:
                 p["paper_types"].add(r["paper_type"])
             if r["body_name"]:
@@ -27,27 +42,50 @@ def papers_and_bodies(committee: list[dict], ids: dict[tuple[str, str], str] | N
             if d:
                 p["dates"].append(d)
             p["project_numbers"].add(f"{r['edition']}:{r['project_number']}")
-            if (pid := ids.get((r["edition"], r["project_number"]))):
+            if pid := ids.get((r["edition"], r["project_number"])):
                 p["project_ids"].add(pid)
             p["editions"].add(r["edition"])
             p["citations"] += 1
         if r["body_name"]:
-            b = bodies.setdefault(r["body_name"], {"body_name": r["body_name"], "body_kind": r["body_kind"],
-                                                   "classification": CLASSIFICATION[r["body_kind"]],
-                                                   "printed_as": set(), "consultations": 0, "refs": set(), "dates": []})
+            b = bodies.setdefault(
+                r["body_name"],
+                {
+                    "body_name": r["body_name"],
+                    "body_kind": r["body_kind"],
+                    "classification": CLASSIFICATION[r["body_kind"]],
+                    "printed_as": set(),
+                    "consultations": 0,
+                    "refs": set(),
+                    "dates": [],
+                },
+            )
             b["printed_as"].add(r["body"])
             b["consultations"] += 1
             if r["paper_reference"]:
                 b["refs"].add(r["paper_reference"])
             if d:
                 b["dates"].append(d)
-    prow = [{**{k: (sorted(v) if isinstance(v, set) else v) for k, v in p.items() if k != "dates"},
-             "first_date": min(p["dates"], default=None), "last_date": max(p["dates"], default=None)}
-            for _, p in sorted(papers.items())]
-    brow = [{"body_name": b["body_name"], "body_kind": b["body_kind"], "classification": b["classification"],
-             "printed_as": sorted(b["printed_as"]), "consultations": b["consultations"], "papers": len(b["refs"]),
-             "first_date": min(b["dates"], default=None), "last_date": max(b["dates"], default=None)}
-            for _, b in sorted(bodies.items())]
+    prow = [
+        {
+            **{k: (sorted(v) if isinstance(v, set) else v) for k, v in p.items() if k != "dates"},
+            "first_date": min(p["dates"], default=None),
+            "last_date": max(p["dates"], default=None),
+        }
+        for _, p in sorted(papers.items())
+    ]
+    brow = [
+        {
+            "body_name": b["body_name"],
+            "body_kind": b["body_kind"],
+            "classification": b["classification"],
+            "printed_as": sorted(b["printed_as"]),
+            "consultations": b["consultations"],
+            "papers": len(b["refs"]),
+            "first_date": min(b["dates"], default=None),
+            "last_date": max(b["dates"], default=None),
+        }
+        for _, b in sorted(bodies.items())
+    ]
     return {"papers": prow, "bodies": brow}
 
 
@@ -63,15 +101,27 @@ def cross_tables(editions: list[Edition], tables: dict[str, list[dict]]) -> dict
     check = history.archive_check(rebuilt, tables["archive_printed"], eds[-1], stands) if eds else []
     for c in check:
         if not c["matched"] or c["detail"]:
-            tables["anomalies"].append({"edition": eds[-1], "kind": "archive_mismatch",
-                                        "severity": "info" if c["matched"] else "warning", "page": c["page"],
-                                        "project_number": c["rebuilt_number"], "detail": f"{c['title']}: {c['detail']}"})
+            tables["anomalies"].append(
+                {
+                    "edition": eds[-1],
+                    "kind": "archive_mismatch",
+                    "severity": "info" if c["matched"] else "warning",
+                    "page": c["page"],
+                    "project_number": c["rebuilt_number"],
+                    "detail": f"{c['title']}: {c['detail']}",
+                }
+            )
     ids = {(r["edition"], r["project_number"]): r["project_id"] for r in identity}
-    out = {"identity": identity, "transitions": trans,
-           "status_history": history.status_history(identity, tables["projects"], eds),
-           "late_reported": history.late_reported(trans, tables["projects"], stands),
-           "archive": rebuilt, "archive_check": check}
+    out = {
+        "identity": identity,
+        "transitions": trans,
+        "status_history": history.status_history(identity, tables["projects"], eds),
+        "late_reported": history.late_reported(trans, tables["projects"], stands),
+        "archive": rebuilt,
+        "archive_check": check,
+    }
     out.update(papers_and_bodies(tables["committee"], ids))
     from .findings import audit_findings
+
     out["audit_findings"] = audit_findings(editions, identity)
     return out

@@ -1,19 +1,19 @@
 """Between consecutive editions: what the newer edition rewrites or silently drops of what the older
 one printed, as rows of `audit_findings` (each with both editions' pages and printed text)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from typing import Iterable, Iterator
-
-from rapidfuzz import fuzz
 
 import regex as re
+from rapidfuzz import fuzz
 
-from ..parse.dates import parse_date
-from ..model.records import ArchiveRow, Box, Edition, Entry, Project
 from ..extract.rules import REGISTRY, norm, rule, vocab, words_rx
 from ..extract.segment import STATUS_BY_DIGIT
+from ..model.records import ArchiveRow, Box, Edition, Entry, Project
+from ..parse.dates import parse_date
 
 RANK = {status: int(digit) for digit, status in STATUS_BY_DIGIT.items()}  # 1 umgesetzt … 4 Ideenspeicher
 TITLE_MATCH = 85  # rapidfuzz token_set_ratio for an archive row naming a project
@@ -22,6 +22,7 @@ TITLE_MATCH = 85  # rapidfuzz token_set_ratio for an archive row naming a projec
 @dataclass
 class Pair:
     """Two consecutive editions and which printed number of the older one continues as which in the newer."""
+
     old: Edition
     new: Edition
     links: dict[str, str]  # old number → new number
@@ -58,16 +59,32 @@ class Finding:
         return asdict(self)
 
 
-def finding(kind: str, pair: Pair | None, detail: str, new: tuple[str | None, Box | None, str | None],
-            old: tuple[str | None, Box | None, str | None] = (None, None, None), edition: str | None = None,
-            pid: str | None = None) -> Finding:
+def finding(
+    kind: str,
+    pair: Pair | None,
+    detail: str,
+    new: tuple[str | None, Box | None, str | None],
+    old: tuple[str | None, Box | None, str | None] = (None, None, None),
+    edition: str | None = None,
+    pid: str | None = None,
+) -> Finding:
     """A finding of a registered kind: `new`/`old` are (number, box, printed text) in each edition."""
     (num, box, text), (pnum, pbox, ptext) = new, old
     ed = edition or pair.new.edition
-    f = Finding(kind, REGISTRY[kind].severity, ed, pair.old.edition if pair else None,
-                pid or (pair.ids.get((pair.old.edition, pnum)) if pair and pnum else None) or
-                (pair.ids.get((ed, num)) if pair and num else None),
-                num, pnum, detail, norm(text)[:300] if text else None, norm(ptext)[:300] if ptext else None)
+    f = Finding(
+        kind,
+        REGISTRY[kind].severity,
+        ed,
+        pair.old.edition if pair else None,
+        pid
+        or (pair.ids.get((pair.old.edition, pnum)) if pair and pnum else None)
+        or (pair.ids.get((ed, num)) if pair and num else None),
+        num,
+        pnum,
+        detail,
+        norm(text)[:300] if text else None,
+        norm(ptext)[:300] if ptext else None,
+    )
     for prefix, b in (("", box), ("previous_", pbox)):
         if b:
             for k in ("page", "x0", "top", "x1", "bottom"):
@@ -76,6 +93,7 @@ def finding(kind: str, pair: Pair | None, detail: str, new: tuple[str | None, Bo
 
 
 # ---------------------------------------------------------------- the past must stay as printed
+
 
 def loose(text: str) -> str:
     """Text without whitespace and hyphens: a line wrapped elsewhere by another producer ("Pflege- empfehlungen",
@@ -135,44 +153,85 @@ def past_entries(pair: Pair, block: str, rewritten: str, dropped: str) -> Iterat
             if hit:
                 c, what = hit
                 rest_new.remove(c)
-                yield finding(rewritten, pair, f"{pair.old.edition} {old_num} printed '{e.date} {e.text}', "
-                                               f"{pair.new.edition} {new_num} prints '{c.date} {c.text}' ({what} changed)",
-                              (new_num, c.box or b.box, f"{c.date} {c.text}"), (old_num, e.box or a.box, f"{e.date} {e.text}"))
+                yield finding(
+                    rewritten,
+                    pair,
+                    f"{pair.old.edition} {old_num} printed '{e.date} {e.text}', "
+                    f"{pair.new.edition} {new_num} prints '{c.date} {c.text}' ({what} changed)",
+                    (new_num, c.box or b.box, f"{c.date} {c.text}"),
+                    (old_num, e.box or a.box, f"{e.date} {e.text}"),
+                )
             else:
-                yield finding(dropped, pair, f"{pair.old.edition} {old_num} printed '{e.date} {e.text}'; "
-                                             f"{pair.new.edition} {new_num} no longer does",
-                              (new_num, b.box, None), (old_num, e.box or a.box, f"{e.date} {e.text}"))
+                yield finding(
+                    dropped,
+                    pair,
+                    f"{pair.old.edition} {old_num} printed '{e.date} {e.text}'; "
+                    f"{pair.new.edition} {new_num} no longer does",
+                    (new_num, b.box, None),
+                    (old_num, e.box or a.box, f"{e.date} {e.text}"),
+                )
 
 
-@rule("milestone_rewritten", "warning", "A completed milestone of the older edition is printed with another date or "
-      "text in the newer one (the past was rewritten).", scope="between")
+@rule(
+    "milestone_rewritten",
+    "warning",
+    "A completed milestone of the older edition is printed with another date or "
+    "text in the newer one (the past was rewritten).",
+    scope="between",
+)
 def milestone_rewritten(pair: Pair) -> Iterable[Finding]:
-    return [f for f in past_entries(pair, "steps", "milestone_rewritten", "milestone_dropped")
-            if f.kind == "milestone_rewritten"]
+    return [
+        f
+        for f in past_entries(pair, "steps", "milestone_rewritten", "milestone_dropped")
+        if f.kind == "milestone_rewritten"
+    ]
 
 
-@rule("milestone_dropped", "warning", "A completed milestone of the older edition is missing from the newer one "
-      "although the project is still printed.", scope="between")
+@rule(
+    "milestone_dropped",
+    "warning",
+    "A completed milestone of the older edition is missing from the newer one although the project is still printed.",
+    scope="between",
+)
 def milestone_dropped(pair: Pair) -> Iterable[Finding]:
-    return [f for f in past_entries(pair, "steps", "milestone_rewritten", "milestone_dropped")
-            if f.kind == "milestone_dropped"]
+    return [
+        f
+        for f in past_entries(pair, "steps", "milestone_rewritten", "milestone_dropped")
+        if f.kind == "milestone_dropped"
+    ]
 
 
-@rule("consultation_rewritten", "warning", "A committee consultation of the older edition is printed with another "
-      "date or text in the newer one.", scope="between")
+@rule(
+    "consultation_rewritten",
+    "warning",
+    "A committee consultation of the older edition is printed with another date or text in the newer one.",
+    scope="between",
+)
 def consultation_rewritten(pair: Pair) -> Iterable[Finding]:
-    return [f for f in past_entries(pair, "committee", "consultation_rewritten", "consultation_dropped")
-            if f.kind == "consultation_rewritten"]
+    return [
+        f
+        for f in past_entries(pair, "committee", "consultation_rewritten", "consultation_dropped")
+        if f.kind == "consultation_rewritten"
+    ]
 
 
-@rule("consultation_dropped", "warning", "A committee consultation of the older edition is missing from the newer "
-      "one although the project is still printed.", scope="between")
+@rule(
+    "consultation_dropped",
+    "warning",
+    "A committee consultation of the older edition is missing from the newer "
+    "one although the project is still printed.",
+    scope="between",
+)
 def consultation_dropped(pair: Pair) -> Iterable[Finding]:
-    return [f for f in past_entries(pair, "committee", "consultation_rewritten", "consultation_dropped")
-            if f.kind == "consultation_dropped"]
+    return [
+        f
+        for f in past_entries(pair, "committee", "consultation_rewritten", "consultation_dropped")
+        if f.kind == "consultation_dropped"
+    ]
 
 
 # ---------------------------------------------------------------- leaving the body, the archive
+
 
 def names(row: ArchiveRow, p: Project, list_title: str) -> bool:
     """Whether an archive row names project `p` (by title, or its list title)."""
@@ -180,17 +239,27 @@ def names(row: ArchiveRow, p: Project, list_title: str) -> bool:
     return any(x and fuzz.token_set_ratio(t, norm(x).casefold()) >= TITLE_MATCH for x in (p.title, list_title))
 
 
-@rule("silent_drop", "warning", "A project of the older edition is neither printed in the newer one nor listed in "
-      "its archive (completed or dropped).", scope="between")
+@rule(
+    "silent_drop",
+    "warning",
+    "A project of the older edition is neither printed in the newer one nor listed in "
+    "its archive (completed or dropped).",
+    scope="between",
+)
 def silent_drop(pair: Pair) -> Iterable[Finding]:
     listed = {r.number: r.title for pl in pair.old.project_lists for r in pl.rows}
     for *_, p in pair.old.projects():
         if p.number in pair.links:
             continue
         if not any(names(r, p, listed.get(p.number, "")) for r in pair.new.archive):
-            yield finding("silent_drop", pair, f"{pair.old.edition} {p.number} '{p.title}' ({p.status}) is gone from "
-                                               f"{pair.new.edition} without an archive row",
-                          (None, None, None), (p.number, p.box, p.title))
+            yield finding(
+                "silent_drop",
+                pair,
+                f"{pair.old.edition} {p.number} '{p.title}' ({p.status}) is gone from "
+                f"{pair.new.edition} without an archive row",
+                (None, None, None),
+                (p.number, p.box, p.title),
+            )
 
 
 def archive_key(r: ArchiveRow) -> tuple[str, ...]:
@@ -202,89 +271,141 @@ def same_archive_row(r: ArchiveRow, s: ArchiveRow) -> bool:
     return [loose(x) for x in archive_key(r)] == [loose(x) for x in archive_key(s)]
 
 
-@rule("archive_row_missing", "warning", "A row of the older edition's archive is missing from the newer archive.",
-      scope="between")
+@rule(
+    "archive_row_missing",
+    "warning",
+    "A row of the older edition's archive is missing from the newer archive.",
+    scope="between",
+)
 def archive_row_missing(pair: Pair) -> Iterable[Finding]:
     for r in pair.old.archive:
-        if not any(s.kind == r.kind and fuzz.token_set_ratio(norm(s.project).casefold(), norm(r.project).casefold())
-                   >= TITLE_MATCH for s in pair.new.archive):
-            yield finding("archive_row_missing", pair, f"archive row '{r.project}' ({r.kind}) of {pair.old.edition} "
-                                                       f"is missing from {pair.new.edition}",
-                          (None, None, None), (r.number or None, r.box, " ".join(archive_key(r)[1:])))
+        if not any(
+            s.kind == r.kind
+            and fuzz.token_set_ratio(norm(s.project).casefold(), norm(r.project).casefold()) >= TITLE_MATCH
+            for s in pair.new.archive
+        ):
+            yield finding(
+                "archive_row_missing",
+                pair,
+                f"archive row '{r.project}' ({r.kind}) of {pair.old.edition} is missing from {pair.new.edition}",
+                (None, None, None),
+                (r.number or None, r.box, " ".join(archive_key(r)[1:])),
+            )
 
 
-@rule("archive_row_changed", "warning", "A row of the older edition's archive is printed in the newer archive with "
-      "another report date, number, reason or last mention.", scope="between")
+@rule(
+    "archive_row_changed",
+    "warning",
+    "A row of the older edition's archive is printed in the newer archive with "
+    "another report date, number, reason or last mention.",
+    scope="between",
+)
 def archive_row_changed(pair: Pair) -> Iterable[Finding]:
     for r in pair.old.archive:
         if any(same_archive_row(r, s) for s in pair.new.archive):
             continue
-        same = [s for s in pair.new.archive if s.kind == r.kind and
-                fuzz.token_set_ratio(norm(s.project).casefold(), norm(r.project).casefold()) >= TITLE_MATCH]
+        same = [
+            s
+            for s in pair.new.archive
+            if s.kind == r.kind
+            and fuzz.token_set_ratio(norm(s.project).casefold(), norm(r.project).casefold()) >= TITLE_MATCH
+        ]
         if same:
             s = max(same, key=lambda s: fuzz.ratio(norm(s.project), norm(r.project)))
-            yield finding("archive_row_changed", pair, f"archive row '{r.project}' was "
-                                                       f"{' | '.join(archive_key(r)[1:])}, now {' | '.join(archive_key(s)[1:])}",
-                          (s.number or None, s.box, " ".join(archive_key(s)[1:])),
-                          (r.number or None, r.box, " ".join(archive_key(r)[1:])))
+            yield finding(
+                "archive_row_changed",
+                pair,
+                f"archive row '{r.project}' was {' | '.join(archive_key(r)[1:])}, now {' | '.join(archive_key(s)[1:])}",
+                (s.number or None, s.box, " ".join(archive_key(s)[1:])),
+                (r.number or None, r.box, " ".join(archive_key(r)[1:])),
+            )
 
 
 # ---------------------------------------------------------------- status and since
+
 
 def justified(a: Project, b: Project) -> bool:
     """Whether the newer printing `b` says why it moved: a remark or since value naming the move, or a new
     remark paragraph giving a reason (config/rules.yaml status_move_words, reason_words)."""
     move, reason = words_rx(vocab()["status_move_words"]), words_rx(vocab()["reason_words"])
     before = {norm(t) for t in a.remark}
-    return any(move.search(t) for t in [*b.remark, b.since_value]) or \
-        any(reason.search(t) for t in b.remark if norm(t) not in before)
+    return any(move.search(t) for t in [*b.remark, b.since_value]) or any(
+        reason.search(t) for t in b.remark if norm(t) not in before
+    )
 
 
-@rule("status_backwards", "warning", "A project's status moves backwards (umgesetzt → in Bearbeitung → in Planung → "
-      "Ideenspeicher) and its remark does not say why.", scope="between")
+@rule(
+    "status_backwards",
+    "warning",
+    "A project's status moves backwards (umgesetzt → in Bearbeitung → in Planung → "
+    "Ideenspeicher) and its remark does not say why.",
+    scope="between",
+)
 def status_backwards(pair: Pair) -> Iterable[Finding]:
     for old_num, new_num in pair.links.items():
         a, b = pair.project(pair.old, old_num), pair.project(pair.new, new_num)
         if a and b and RANK.get(b.status, 0) > RANK.get(a.status, 9) and not justified(a, b):
-            yield finding("status_backwards", pair, f"{a.status} in {pair.old.edition}, {b.status} in "
-                                                    f"{pair.new.edition}; the remark gives no reason",
-                          (new_num, b.box, f"{b.since_label} {b.since_value} {' '.join(b.remark)}"),
-                          (old_num, a.box, f"{a.since_label} {a.since_value}"))
+            yield finding(
+                "status_backwards",
+                pair,
+                f"{a.status} in {pair.old.edition}, {b.status} in {pair.new.edition}; the remark gives no reason",
+                (new_num, b.box, f"{b.since_label} {b.since_value} {' '.join(b.remark)}"),
+                (old_num, a.box, f"{a.since_label} {a.since_value}"),
+            )
 
 
-@rule("since_changed", "warning", "A project's '…seit:' value changes between editions while its status does not.",
-      scope="between")
+@rule(
+    "since_changed",
+    "warning",
+    "A project's '…seit:' value changes between editions while its status does not.",
+    scope="between",
+)
 def since_changed(pair: Pair) -> Iterable[Finding]:
     for old_num, new_num in pair.links.items():
         a, b = pair.project(pair.old, old_num), pair.project(pair.new, new_num)
         if a and b and a.status == b.status and date_key(a.since_value) != date_key(b.since_value):
-            yield finding("since_changed", pair, f"status stays {b.status} but since changed "
-                                                 f"'{norm(a.since_value)}' → '{norm(b.since_value)}'",
-                          (new_num, b.box, f"{b.since_label} {b.since_value}"),
-                          (old_num, a.box, f"{a.since_label} {a.since_value}"))
+            yield finding(
+                "since_changed",
+                pair,
+                f"status stays {b.status} but since changed '{norm(a.since_value)}' → '{norm(b.since_value)}'",
+                (new_num, b.box, f"{b.since_label} {b.since_value}"),
+                (old_num, a.box, f"{a.since_label} {a.since_value}"),
+            )
 
 
 # ---------------------------------------------------------------- within one edition, with both places
+
 
 def title_key(title: str) -> str:
     return re.sub(r"[\W_]+", " ", norm(title).casefold()).strip()
 
 
-@rule("duplicate_title", "warning", "The same project title is printed under two numbers in one edition.",
-      scope="edition_pair")
+@rule(
+    "duplicate_title",
+    "warning",
+    "The same project title is printed under two numbers in one edition.",
+    scope="edition_pair",
+)
 def duplicate_title(ed: Edition, ids: dict[tuple[str, str], str]) -> Iterable[Finding]:
     first: dict[str, Project] = {}
     for *_, p in ed.projects():
         k = title_key(p.title)
         if k in first and first[k].number != p.number:
             q = first[k]
-            yield finding("duplicate_title", None, f"'{p.title}' is printed as {q.number} and as {p.number}",
-                          (p.number, p.box, p.title), (q.number, q.box, q.title), edition=ed.edition,
-                          pid=ids.get((ed.edition, p.number)))
+            yield finding(
+                "duplicate_title",
+                None,
+                f"'{p.title}' is printed as {q.number} and as {p.number}",
+                (p.number, p.box, p.title),
+                (q.number, q.box, q.title),
+                edition=ed.edition,
+                pid=ids.get((ed.edition, p.number)),
+            )
         first.setdefault(k, p)
 
 
 # ---------------------------------------------------------------- running them
+
 
 def pairs(editions: list[Edition], identity: list[dict]) -> Iterator[Pair]:
     """Consecutive editions with their number links from the identity table."""
@@ -320,14 +441,15 @@ def audit_findings(editions: list[Edition], identity: list[dict]) -> list[dict]:
 
 def audit_editions(editions: list[Edition]) -> list[dict]:
     """audit_findings for Edition records alone (identity reconciled here): for altered editions in tests."""
-    from .reconcile import reconcile
     from ..model.rows import edition_rows
+    from .reconcile import reconcile
 
     tables: dict[str, list[dict]] = defaultdict(list)
     for ed in editions:
         for k, rows in edition_rows(ed).items():
             tables[k].extend(rows)
     eds = sorted(e.edition for e in editions)
-    identity, _ = reconcile(tables["projects"], tables["steps"], eds, tables["archive_printed"],
-                            {e.edition: e.stand for e in editions})
+    identity, _ = reconcile(
+        tables["projects"], tables["steps"], eds, tables["archive_printed"], {e.edition: e.stand for e in editions}
+    )
     return audit_findings(editions, identity)

@@ -1,5 +1,6 @@
 """Status history from the reconciled identities: SCD2 spells, transitions between consecutive editions,
 late-reported changes, and the archive rebuilt from the diffs (checked against the printed one)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -25,19 +26,35 @@ def transitions(identity: list[dict], projects: list[dict], editions: list[str])
             ra, rb = by.get((a, pid)), by.get((b, pid))
             if not ra and not rb:
                 continue
-            row = {"project_id": pid, "from_edition": a, "to_edition": b,
-                   "from_status": ra["status"] if ra else None, "to_status": rb["status"] if rb else None,
-                   "from_number": ra["project_number"] if ra else None, "to_number": rb["project_number"] if rb else None,
-                   "from_title": ra["title"] if ra else None, "to_title": rb["title"] if rb else None,
-                   "from_page": pages.get((a, ra["project_number"])) if ra else None,
-                   "to_page": pages.get((b, rb["project_number"])) if rb else None,
-                   "status_changed": False, "renumbered": False, "retitled": False}
+            row = {
+                "project_id": pid,
+                "from_edition": a,
+                "to_edition": b,
+                "from_status": ra["status"] if ra else None,
+                "to_status": rb["status"] if rb else None,
+                "from_number": ra["project_number"] if ra else None,
+                "to_number": rb["project_number"] if rb else None,
+                "from_title": ra["title"] if ra else None,
+                "to_title": rb["title"] if rb else None,
+                "from_page": pages.get((a, ra["project_number"])) if ra else None,
+                "to_page": pages.get((b, rb["project_number"])) if rb else None,
+                "status_changed": False,
+                "renumbered": False,
+                "retitled": False,
+            }
             if ra and rb:
                 row["status_changed"] = ra["status"] != rb["status"]
                 row["renumbered"] = ra["project_number"] != rb["project_number"]
                 row["retitled"] = _norm(ra["title"]) != _norm(rb["title"])
-                kind = ("status_change" if row["status_changed"] else "renumbered" if row["renumbered"]
-                        else "retitled" if row["retitled"] else "unchanged")
+                kind = (
+                    "status_change"
+                    if row["status_changed"]
+                    else "renumbered"
+                    if row["renumbered"]
+                    else "retitled"
+                    if row["retitled"]
+                    else "unchanged"
+                )
             elif rb:
                 kind = "new"
             else:
@@ -60,8 +77,11 @@ def status_history(identity: list[dict], projects: list[dict], editions: list[st
         rows.sort(key=lambda r: order[r["edition"]])
         spells: list[list[dict]] = []
         for r in rows:
-            if spells and spells[-1][-1]["status"] == r["status"] and \
-                    order[r["edition"]] == order[spells[-1][-1]["edition"]] + 1:
+            if (
+                spells
+                and spells[-1][-1]["status"] == r["status"]
+                and order[r["edition"]] == order[spells[-1][-1]["edition"]] + 1
+            ):
                 spells[-1].append(r)
             else:
                 spells.append([r])
@@ -69,10 +89,20 @@ def status_history(identity: list[dict], projects: list[dict], editions: list[st
             first, end = sp[0], sp[-1]
             nxt = editions[order[end["edition"]] + 1] if end["edition"] != last else None
             p = since.get((first["edition"], first["project_number"]), {})
-            out.append({"project_id": pid, "status": first["status"], "project_number": end["project_number"],
-                        "title": end["title"], "valid_from": first["edition"], "valid_to": nxt,
-                        "last_seen": end["edition"], "reported_since": p.get("since_value"),
-                        "reported_since_start": p.get("since_start"), "reported_since_end": p.get("since_end")})
+            out.append(
+                {
+                    "project_id": pid,
+                    "status": first["status"],
+                    "project_number": end["project_number"],
+                    "title": end["title"],
+                    "valid_from": first["edition"],
+                    "valid_to": nxt,
+                    "last_seen": end["edition"],
+                    "reported_since": p.get("since_value"),
+                    "reported_since_start": p.get("since_start"),
+                    "reported_since_end": p.get("since_end"),
+                }
+            )
     return out
 
 
@@ -101,12 +131,22 @@ def late_reported(trans: list[dict], projects: list[dict], stands: dict[str, obj
         if not when or not prev_stand:
             continue
         if when < prev_stand:
-            out.append({"project_id": t["project_id"], "edition": t["to_edition"], "project_number": t["to_number"],
-                        "since_value": q["since_value"], "since_end": q["since_end"],
-                        "previous_edition": t["from_edition"], "previous_stand": prev_stand,
-                        "previous_status": t["from_status"], "status": t["to_status"], "page": q["page"],
-                        "detail": f"status {t['to_status']} since {q['since_value']}, but {t['from_edition']} "
-                                  f"(Stand {prev_stand:%d.%m.%Y}) still showed {t['from_status']}"})
+            out.append(
+                {
+                    "project_id": t["project_id"],
+                    "edition": t["to_edition"],
+                    "project_number": t["to_number"],
+                    "since_value": q["since_value"],
+                    "since_end": q["since_end"],
+                    "previous_edition": t["from_edition"],
+                    "previous_stand": prev_stand,
+                    "previous_status": t["from_status"],
+                    "status": t["to_status"],
+                    "page": q["page"],
+                    "detail": f"status {t['to_status']} since {q['since_value']}, but {t['from_edition']} "
+                    f"(Stand {prev_stand:%d.%m.%Y}) still showed {t['from_status']}",
+                }
+            )
     return out
 
 
@@ -116,9 +156,16 @@ def rebuilt_archive(trans: list[dict], identity: list[dict], projects: list[dict
     for t in trans:
         if t["kind"] not in ("completed_archived", "dropped"):
             continue
-        out.append({"kind": "completed" if t["kind"] == "completed_archived" else "dropped",
-                    "project_id": t["project_id"], "theme": theme.get((t["from_edition"], t["from_number"])),
-                    "title": t["from_title"], "edition": t["from_edition"], "project_number": t["from_number"]})
+        out.append(
+            {
+                "kind": "completed" if t["kind"] == "completed_archived" else "dropped",
+                "project_id": t["project_id"],
+                "theme": theme.get((t["from_edition"], t["from_number"])),
+                "title": t["from_title"],
+                "edition": t["from_edition"],
+                "project_number": t["from_number"],
+            }
+        )
     return out
 
 
@@ -145,15 +192,35 @@ def archive_check(rebuilt: list[dict], printed: list[dict], latest: str, stands:
             issues.append(f"printed {r['report'] or r['last_mention']}, rebuilt {best['edition']}")
         if ok and r["kind"] == "completed" and r["printed_number"] != best["project_number"]:
             issues.append(f"printed number {r['printed_number']}, rebuilt {best['project_number']}")
-        out.append({"side": "printed", "kind": r["kind"], "title": r["title"], "printed_edition": when,
-                    "printed_number": r["printed_number"], "project_id": best["project_id"] if ok else None,
-                    "rebuilt_edition": best["edition"] if ok else None,
-                    "rebuilt_number": best["project_number"] if ok else None, "matched": ok,
-                    "detail": "; ".join(issues) if ok else "no rebuilt archive row matches", "page": r["page"]})
+        out.append(
+            {
+                "side": "printed",
+                "kind": r["kind"],
+                "title": r["title"],
+                "printed_edition": when,
+                "printed_number": r["printed_number"],
+                "project_id": best["project_id"] if ok else None,
+                "rebuilt_edition": best["edition"] if ok else None,
+                "rebuilt_number": best["project_number"] if ok else None,
+                "matched": ok,
+                "detail": "; ".join(issues) if ok else "no rebuilt archive row matches",
+                "page": r["page"],
+            }
+        )
     for x in free:
-        out.append({"side": "rebuilt", "kind": x["kind"], "title": x["title"], "printed_edition": None,
-                    "printed_number": None, "project_id": x["project_id"], "rebuilt_edition": x["edition"],
-                    "rebuilt_number": x["project_number"], "matched": False,
-                    "detail": f"{x['edition']} {x['project_number']} left the report but the latest archive omits it",
-                    "page": None})
+        out.append(
+            {
+                "side": "rebuilt",
+                "kind": x["kind"],
+                "title": x["title"],
+                "printed_edition": None,
+                "printed_number": None,
+                "project_id": x["project_id"],
+                "rebuilt_edition": x["edition"],
+                "rebuilt_number": x["project_number"],
+                "matched": False,
+                "detail": f"{x['edition']} {x['project_number']} left the report but the latest archive omits it",
+                "page": None,
+            }
+        )
     return out

@@ -5,6 +5,7 @@ previous edition's by evidence: title (body and Projektliste), description, mile
 goal and number. Every link records its score and reasons; weak or contested links become anomalies.
 Reads the per-edition tables (rows), never the PDFs.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -67,10 +68,20 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
         freq[(p["edition"], p["since_value"])] += 1
         per_ed[p["edition"]] += 1
     for p in projects:
-        out[p["edition"]].append(Item(p["edition"], p["project_number"], p["goal"], p["title"], p["list_title"] or "",
-                                      p["status"], p["description"] or "", p["since_value"] or "",
-                                      frozenset(st[(p["edition"], p["project_number"])]),
-                                      freq[(p["edition"], p["since_value"])] > 0.1 * per_ed[p["edition"]]))
+        out[p["edition"]].append(
+            Item(
+                p["edition"],
+                p["project_number"],
+                p["goal"],
+                p["title"],
+                p["list_title"] or "",
+                p["status"],
+                p["description"] or "",
+                p["since_value"] or "",
+                frozenset(st[(p["edition"], p["project_number"])]),
+                freq[(p["edition"], p["since_value"])] > 0.1 * per_ed[p["edition"]],
+            )
+        )
     return dict(out)
 
 
@@ -112,11 +123,16 @@ def archived(prev: list[Item], archive_rows: list[dict], prev_stand: str) -> dic
         if when != prev_stand:
             continue
         rt = _norm_title(r["title"])
-        hit = [a for a in prev if r.get("printed_number") and a.number == r["printed_number"]
-               and fuzz.token_sort_ratio(a.ntitle, rt) >= 60]
+        hit = [
+            a
+            for a in prev
+            if r.get("printed_number") and a.number == r["printed_number"] and fuzz.token_sort_ratio(a.ntitle, rt) >= 60
+        ]
         if not hit:
-            scored = sorted(((max(fuzz.token_sort_ratio(a.ntitle, rt), fuzz.token_sort_ratio(a.nlist, rt)), a)
-                             for a in prev), key=lambda x: -x[0])
+            scored = sorted(
+                ((max(fuzz.token_sort_ratio(a.ntitle, rt), fuzz.token_sort_ratio(a.nlist, rt)), a) for a in prev),
+                key=lambda x: -x[0],
+            )
             hit = [scored[0][1]] if scored and scored[0][0] >= 85 else []
         for a in hit:
             out[a.number] = r["kind"]
@@ -157,17 +173,34 @@ def link(prev: list[Item], cur: list[Item], force=frozenset(), forbid=frozenset(
         used_prev.add(an)
         rivals = [c for c in best_b[bn] if c[1] != an and c[1] not in used_prev and s - c[0] < MARGIN]
         if rivals:
-            anomalies.append(("contested_link", "warning", bn,
-                              f"{cur[0].edition} {bn} linked to {prev[0].edition} {an} ({s:.2f}) but "
-                              f"{rivals[0][1]} scores {rivals[0][0]:.2f}"))
+            anomalies.append(
+                (
+                    "contested_link",
+                    "warning",
+                    bn,
+                    f"{cur[0].edition} {bn} linked to {prev[0].edition} {an} ({s:.2f}) but "
+                    f"{rivals[0][1]} scores {rivals[0][0]:.2f}",
+                )
+            )
         elif s < LINK + 0.1:
-            anomalies.append(("weak_link", "info", bn, f"{cur[0].edition} {bn} linked to {prev[0].edition} {an} "
-                                                       f"with low confidence {s:.2f} ({why})"))
+            anomalies.append(
+                (
+                    "weak_link",
+                    "info",
+                    bn,
+                    f"{cur[0].edition} {bn} linked to {prev[0].edition} {an} with low confidence {s:.2f} ({why})",
+                )
+            )
     return links, anomalies
 
 
-def reconcile(projects: list[dict], steps: list[dict], editions: list[str], archive: list[dict] | None = None,
-              stands: dict[str, str] | None = None) -> tuple[list[dict], list[dict]]:
+def reconcile(
+    projects: list[dict],
+    steps: list[dict],
+    editions: list[str],
+    archive: list[dict] | None = None,
+    stands: dict[str, str] | None = None,
+) -> tuple[list[dict], list[dict]]:
     """identity rows (project_id per edition and number) and anomaly rows.
 
     `archive` are the printed archive rows and `stands` the Stand string per edition; with them, a
@@ -191,16 +224,27 @@ def reconcile(projects: list[dict], steps: list[dict], editions: list[str], arch
     prev_items: list[Item] = []
     for ed in editions:
         cur = sorted(by_ed.get(ed, []), key=lambda i: [int(x) for x in i.number.split(".") if x.isdigit()])
-        gone_now = archived(prev_items, [r for r in archive if r["edition"] == ed],
-                            stands.get(prev_items[0].edition, "")) if prev_items else {}
+        gone_now = (
+            archived(prev_items, [r for r in archive if r["edition"] == ed], stands.get(prev_items[0].edition, ""))
+            if prev_items
+            else {}
+        )
         links, anos = link(prev_items, cur, force, forbid, gone_now) if prev_items else ({}, [])
         for kind, sev, num, detail in anos:
-            anomalies.append({"edition": ed, "kind": kind, "severity": sev, "page": None, "project_number": num,
-                              "detail": detail})
+            anomalies.append(
+                {"edition": ed, "kind": kind, "severity": sev, "page": None, "project_number": num, "detail": detail}
+            )
         prev_ed = prev_items[0].edition if prev_items else None
         # projects missing from the previous edition may come back: try those last seen earlier
-        gone = [it for pid, it in seen.items() if it.edition != prev_ed and pid not in
-                {ids[(prev_ed, p.number)][0] for p in prev_items}] if prev_ed else []
+        gone = (
+            [
+                it
+                for pid, it in seen.items()
+                if it.edition != prev_ed and pid not in {ids[(prev_ed, p.number)][0] for p in prev_items}
+            ]
+            if prev_ed
+            else []
+        )
         revive = {}
         if gone:
             rest = [b for b in cur if b.number not in links]
@@ -223,6 +267,15 @@ def reconcile(projects: list[dict], steps: list[dict], editions: list[str], arch
     for ed in editions:
         for it in sorted(by_ed.get(ed, []), key=lambda i: [int(x) for x in i.number.split(".") if x.isdigit()]):
             pid, s, why = ids[(ed, it.number)]
-            rows.append({"project_id": pid, "edition": ed, "project_number": it.number, "title": it.title,
-                         "status": it.status, "match_score": s, "match_reason": why})
+            rows.append(
+                {
+                    "project_id": pid,
+                    "edition": ed,
+                    "project_number": it.number,
+                    "title": it.title,
+                    "status": it.status,
+                    "match_score": s,
+                    "match_reason": why,
+                }
+            )
     return rows, anomalies

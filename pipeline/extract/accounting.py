@@ -4,6 +4,7 @@ Text the extractor cannot place is reported as an `unassigned_text` anomaly with
 and a page label found inside a record's text (a footer glued onto a paragraph) as `furniture_in_text`:
 a new producer's losses and leaks must be loud, never silent.
 """
+
 from __future__ import annotations
 
 import regex as re
@@ -20,8 +21,9 @@ def ink(lines: list[Line]) -> int:
     return sum(len(w.text) for ln in lines for w in ln.words)
 
 
-def account(pages: list[PageLayout], unplaced: list[Line], unlabelled: list[Line],
-            ed: Edition) -> tuple[CharCounts, list[Anomaly]]:
+def account(
+    pages: list[PageLayout], unplaced: list[Line], unlabelled: list[Line], ed: Edition
+) -> tuple[CharCounts, list[Anomaly]]:
     """Character counts and the anomalies for text no record took and page labels inside records.
 
     `unplaced` are the body lines the segment and table stages left in no record field; `unlabelled`
@@ -31,8 +33,10 @@ def account(pages: list[PageLayout], unplaced: list[Line], unlabelled: list[Line
     furniture = ink([ln for p in pages for ln in p.furniture])
     unassigned = ink(unplaced) + ink(unlabelled)
     counts = CharCounts(body, furniture, body - unassigned, unassigned)
-    found = [Anomaly("unassigned_text", "warning", ln.page, f"text in no record: {ln.text[:200]}", None,
-                     Box.of([ln])) for ln in unplaced]
+    found = [
+        Anomaly("unassigned_text", "warning", ln.page, f"text in no record: {ln.text[:200]}", None, Box.of([ln]))
+        for ln in unplaced
+    ]
     return counts, found + furniture_in_text(ed, printed_labels(pages))
 
 
@@ -70,18 +74,32 @@ def furniture_in_text(ed: Edition, labels: dict[int, int]) -> list[Anomaly]:
         near = {labels[n] for n in range(first, (p.end_page or first) + 2) if n in labels}
         for text, box in _project_texts(p):
             if (tok := _label_token(text, near)) is not None:
-                out.append(Anomaly("furniture_in_text", "warning", box.page if box else first,
-                                   f"project {p.number}: page label '{tok}' inside the text: …{text[-80:]}",
-                                   p.number, box))
+                out.append(
+                    Anomaly(
+                        "furniture_in_text",
+                        "warning",
+                        box.page if box else first,
+                        f"project {p.number}: page label '{tok}' inside the text: …{text[-80:]}",
+                        p.number,
+                        box,
+                    )
+                )
     for pl in ed.project_lists:
         for r in pl.rows:
             page = r.box.page if r.box else 0
             near = {labels[n] for n in (page, page + 1) if n in labels}
             for cell in (r.title, r.cooperation, r.responsible):
                 if (tok := _label_token(cell, near)) is not None:
-                    out.append(Anomaly("furniture_in_text", "warning", page,
-                                       f"list row {r.number}: page label '{tok}' inside a cell: {cell[:80]}",
-                                       r.number, r.box))
+                    out.append(
+                        Anomaly(
+                            "furniture_in_text",
+                            "warning",
+                            page,
+                            f"list row {r.number}: page label '{tok}' inside a cell: {cell[:80]}",
+                            r.number,
+                            r.box,
+                        )
+                    )
     return out
 
 
@@ -89,5 +107,7 @@ def unassigned_warning(source: str, body: int | None, unassigned: int | None) ->
     """One warning line when an edition left more than WARN_SHARE of its body characters in no record."""
     if not body or not unassigned or unassigned <= WARN_SHARE * body:
         return None
-    return (f"{source}: {unassigned} of {body} body characters ({unassigned / body:.2%}) are in no record "
-            f"(unassigned_text anomalies say where)")
+    return (
+        f"{source}: {unassigned} of {body} body characters ({unassigned / body:.2%}) are in no record "
+        f"(unassigned_text anomalies say where)"
+    )

@@ -1,19 +1,22 @@
 """Structural checks: the report's own numbering, label and list errors and our count checks, each a
 registered rule (pipeline/extract/rules.py) producing anomaly rows (nothing is fixed)."""
+
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 import regex as re
 
-from ..parse.dates import parse_date
 from ..model.records import Anomaly, Edition
+from ..parse.dates import parse_date
 from .rules import REGISTRY, describe, hit, projects, rule, run_edition, stand_date
 from .segment import STATUS_BY_DIGIT, status_of
 
 
-def anomaly(kind: str, page: int | None, detail: str, number: str | None = None, box=None, evidence: str = "") -> Anomaly:
+def anomaly(
+    kind: str, page: int | None, detail: str, number: str | None = None, box=None, evidence: str = ""
+) -> Anomaly:
     """An anomaly of a registered kind not tied to one project record (goals, sections, list rows)."""
     return Anomaly(kind, REGISTRY[kind].severity, page, detail, number, box, evidence)
 
@@ -34,24 +37,39 @@ def sections(ed: Edition):
 def goal_number_mismatch(ed: Edition) -> Iterable[Anomaly]:
     for th, g in goals(ed):
         if not g.number.startswith(th.number + "."):
-            yield anomaly("goal_number_mismatch", g.box.page if g.box else None,
-                          f"goal {g.number} printed under theme {th.number}", box=g.box, evidence=g.label)
+            yield anomaly(
+                "goal_number_mismatch",
+                g.box.page if g.box else None,
+                f"goal {g.number} printed under theme {th.number}",
+                box=g.box,
+                evidence=g.label,
+            )
 
 
 @rule("goal_label_without_digit", "warning", "A goal label lacks its number ('2.8 Strategisches Ziel').")
 def goal_label_without_digit(ed: Edition) -> Iterable[Anomaly]:
     for _, g in goals(ed):
         if not re.search(r"\d\s*$", g.label):
-            yield anomaly("goal_label_without_digit", g.box.page if g.box else None,
-                          f"goal {g.number} printed as '{g.label}'", box=g.box, evidence=f"{g.number} {g.label}")
+            yield anomaly(
+                "goal_label_without_digit",
+                g.box.page if g.box else None,
+                f"goal {g.number} printed as '{g.label}'",
+                box=g.box,
+                evidence=f"{g.number} {g.label}",
+            )
 
 
 @rule("goal_label_mismatch", "warning", "A goal label's digit differs from the goal's number.")
 def goal_label_mismatch(ed: Edition) -> Iterable[Anomaly]:
     for _, g in goals(ed):
         if re.search(r"\d\s*$", g.label) and not g.label.rstrip().endswith(g.number.split(".")[-1]):
-            yield anomaly("goal_label_mismatch", g.box.page if g.box else None,
-                          f"goal {g.number} printed as '{g.label}'", box=g.box, evidence=f"{g.number} {g.label}")
+            yield anomaly(
+                "goal_label_mismatch",
+                g.box.page if g.box else None,
+                f"goal {g.number} printed as '{g.label}'",
+                box=g.box,
+                evidence=f"{g.number} {g.label}",
+            )
 
 
 @rule("section_count", "warning", "A goal does not have the four status sections numbered 1–4.")
@@ -59,25 +77,40 @@ def section_count(ed: Edition) -> Iterable[Anomaly]:
     for _, g in goals(ed):
         digits = [s.number.split(".")[-1] for s in g.sections]
         if digits != ["1", "2", "3", "4"]:
-            yield anomaly("section_count", g.box.page if g.box else None,
-                          f"goal {g.number} has sections {digits}, expected 1-4", box=g.box)
+            yield anomaly(
+                "section_count",
+                g.box.page if g.box else None,
+                f"goal {g.number} has sections {digits}, expected 1-4",
+                box=g.box,
+            )
 
 
-@rule("section_number_mismatch", "warning", "A section heading carries another goal's number ('2.7.3' inside goal 2.8).")
+@rule(
+    "section_number_mismatch", "warning", "A section heading carries another goal's number ('2.7.3' inside goal 2.8)."
+)
 def section_number_mismatch(ed: Edition) -> Iterable[Anomaly]:
     for g, s in sections(ed):
         if not s.number.startswith(g.number + "."):
-            yield anomaly("section_number_mismatch", s.box.page if s.box else None,
-                          f"section {s.number} printed inside goal {g.number}", box=s.box,
-                          evidence=f"{s.number} {s.heading}")
+            yield anomaly(
+                "section_number_mismatch",
+                s.box.page if s.box else None,
+                f"section {s.number} printed inside goal {g.number}",
+                box=s.box,
+                evidence=f"{s.number} {s.heading}",
+            )
 
 
 @rule("section_status_mismatch", "warning", "A section's last digit and its heading name different statuses.")
 def section_status_mismatch(ed: Edition) -> Iterable[Anomaly]:
     for _, s in sections(ed):
         if STATUS_BY_DIGIT.get(s.number.split(".")[-1]) != s.status:
-            yield anomaly("section_status_mismatch", s.box.page if s.box else None,
-                          f"section {s.number} heading '{s.heading}'", box=s.box, evidence=f"{s.number} {s.heading}")
+            yield anomaly(
+                "section_status_mismatch",
+                s.box.page if s.box else None,
+                f"section {s.number} heading '{s.heading}'",
+                box=s.box,
+                evidence=f"{s.number} {s.heading}",
+            )
 
 
 @rule("project_number_mismatch", "warning", "A project's number does not continue its section's number.")
@@ -103,23 +136,37 @@ def missing_since(ed: Edition) -> Iterable[Anomaly]:
             yield hit("missing_since", f"project {p.number} has no '…seit:' line", p)
 
 
-@rule("since_label_status", "warning", "The '…seit:' label names another status than the section the project stands in.")
+@rule(
+    "since_label_status", "warning", "The '…seit:' label names another status than the section the project stands in."
+)
 def since_label_status(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         named = status_of(p.since_label) if p.since_label else None
         if named and named != p.status:
-            yield hit("since_label_status", f"project {p.number} under '{p.status}' says '{p.since_label}'", p,
-                      evidence=f"{p.since_label} {p.since_value}")
+            yield hit(
+                "since_label_status",
+                f"project {p.number} under '{p.status}' says '{p.since_label}'",
+                p,
+                evidence=f"{p.since_label} {p.since_value}",
+            )
 
 
-@rule("stale_label_date", "info", "A description label names a date other than the edition's Stand "
-      "('Projektbeschreibung und Planungsstand 01.04.2024:').")
+@rule(
+    "stale_label_date",
+    "info",
+    "A description label names a date other than the edition's Stand "
+    "('Projektbeschreibung und Planungsstand 01.04.2024:').",
+)
 def stale_label_date(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         dm = re.search(r"\d{1,2}\.\d{1,2}\.\d{4}", p.description_label or "")
         if dm and dm.group(0) != ed.stand:
-            yield hit("stale_label_date", f"project {p.number} label '{p.description_label}' names a date other "
-                                          f"than the Stand {ed.stand}", p, evidence=p.description_label)
+            yield hit(
+                "stale_label_date",
+                f"project {p.number} label '{p.description_label}' names a date other than the Stand {ed.stand}",
+                p,
+                evidence=p.description_label,
+            )
 
 
 @rule("since_after_stand", "warning", "A project's '…seit:' date lies after the edition's Stand.")
@@ -128,8 +175,12 @@ def since_after_stand(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         sv = parse_date(p.since_value)
         if stand and sv.start and sv.start > stand:
-            yield hit("since_after_stand", f"project {p.number} since '{p.since_value}' lies after the Stand "
-                                           f"{ed.stand}", p, evidence=f"{p.since_label} {p.since_value}")
+            yield hit(
+                "since_after_stand",
+                f"project {p.number} since '{p.since_value}' lies after the Stand {ed.stand}",
+                p,
+                evidence=f"{p.since_label} {p.since_value}",
+            )
 
 
 @rule("step_after_stand", "info", "A completed milestone or planning step is dated after the edition's Stand.")
@@ -139,16 +190,22 @@ def step_after_stand(ed: Edition) -> Iterable[Anomaly]:
         for e in p.steps:
             d = parse_date(e.date)
             if d.start and stand and d.start > stand and d.qualifier not in ("since", "from"):
-                yield hit("step_after_stand", f"project {p.number} milestone '{e.date} {e.text[:60]}' dated after "
-                                              f"the Stand {ed.stand}", p, e.box, f"{e.date} {e.text}")
+                yield hit(
+                    "step_after_stand",
+                    f"project {p.number} milestone '{e.date} {e.text[:60]}' dated after the Stand {ed.stand}",
+                    p,
+                    e.box,
+                    f"{e.date} {e.text}",
+                )
 
 
 @rule("unlabelled_text", "warning", "Text in a project stands under no known label (kept, and reported).")
 def unlabelled_text(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         for text in p.unlabelled:
-            yield hit("unlabelled_text", f"project {p.number}: text under no known label: '{text[:80]}'", p,
-                      evidence=text)
+            yield hit(
+                "unlabelled_text", f"project {p.number}: text under no known label: '{text[:80]}'", p, evidence=text
+            )
 
 
 @rule("missing_description", "warning", "A project prints no description block.")
@@ -176,8 +233,14 @@ def list_row_not_in_body(ed: Edition) -> Iterable[Anomaly]:
     for pl in ed.project_lists:
         for r in pl.rows:
             if r.number not in body:
-                yield anomaly("list_row_not_in_body", r.box.page if r.box else None,
-                              f"list row {r.number} '{r.title}' has no project in the body", r.number, r.box, r.title)
+                yield anomaly(
+                    "list_row_not_in_body",
+                    r.box.page if r.box else None,
+                    f"list row {r.number} '{r.title}' has no project in the body",
+                    r.number,
+                    r.box,
+                    r.title,
+                )
 
 
 @rule("list_status_mismatch", "warning", "A Projektliste row marks another status than the body section.")
@@ -186,9 +249,14 @@ def list_status_mismatch(ed: Edition) -> Iterable[Anomaly]:
     for pl in ed.project_lists:
         for r in pl.rows:
             if r.number in body and body[r.number].status != r.status:
-                yield anomaly("list_status_mismatch", r.box.page if r.box else None,
-                              f"list row {r.number} marked '{r.status}', body section says '{body[r.number].status}'",
-                              r.number, r.box, f"{r.number} {r.title}")
+                yield anomaly(
+                    "list_status_mismatch",
+                    r.box.page if r.box else None,
+                    f"list row {r.number} marked '{r.status}', body section says '{body[r.number].status}'",
+                    r.number,
+                    r.box,
+                    f"{r.number} {r.title}",
+                )
 
 
 @rule("list_row_without_status", "error", "A Projektliste row has no status mark.")
@@ -196,8 +264,14 @@ def list_row_without_status(ed: Edition) -> Iterable[Anomaly]:
     for pl in ed.project_lists:
         for r in pl.rows:
             if not r.status:
-                yield anomaly("list_row_without_status", r.box.page if r.box else None,
-                              f"list row {r.number} has no status mark", r.number, r.box, r.title)
+                yield anomaly(
+                    "list_row_without_status",
+                    r.box.page if r.box else None,
+                    f"list row {r.number} has no status mark",
+                    r.number,
+                    r.box,
+                    r.title,
+                )
 
 
 @rule("body_project_not_in_list", "warning", "A project of the body is missing from the Projektliste.")
@@ -207,8 +281,12 @@ def body_project_not_in_list(ed: Edition) -> Iterable[Anomaly]:
         return
     for p in body_status(ed).values():
         if p.number not in listed:
-            yield hit("body_project_not_in_list", f"project {p.number} '{p.title}' is missing from the Projektliste",
-                      p, evidence=p.title)
+            yield hit(
+                "body_project_not_in_list",
+                f"project {p.number} '{p.title}' is missing from the Projektliste",
+                p,
+                evidence=p.title,
+            )
 
 
 @rule("no_projects", "error", "No project was found in the body.")
@@ -226,8 +304,12 @@ def no_project_lists(ed: Edition) -> Iterable[Anomaly]:
 describe("unparsed_date", "warning", "A printed date string is not understood (kept as date_raw, precision unknown).")
 describe("contested_link", "warning", "Reconciliation: another project of the older edition scores almost as well.")
 describe("weak_link", "info", "Reconciliation: a link across editions has low confidence.")
-describe("archive_mismatch", "warning", "The latest printed archive and the archive rebuilt from the editions "
-         "disagree (info when the row matched but a field differs).")
+describe(
+    "archive_mismatch",
+    "warning",
+    "The latest printed archive and the archive rebuilt from the editions "
+    "disagree (info when the row matched but a field differs).",
+)
 
 
 def check_edition(ed: Edition) -> list[Anomaly]:

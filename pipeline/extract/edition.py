@@ -3,6 +3,7 @@
 The Stand date and the edition id come from the document itself (cover line, "seit der letzten
 Überarbeitung zum …"), never from the file name.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,11 +11,11 @@ from collections import Counter
 
 import regex as re
 
-from . import fields
-from .accounting import account
-from ..parse.dates import parse_date
 from ..layout.lines import paused_gc, read_layout
 from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
+from ..parse.dates import parse_date
+from . import fields
+from .accounting import account
 from .segment import segment
 from .tables import parse_archive, parse_project_lists
 
@@ -55,8 +56,14 @@ def stand_anomalies(stand: str, previous: str | None) -> list[Anomaly]:
     d, p = parse_date(stand).start, parse_date(previous).start
     if p is None or d is None or p < d:
         return []
-    return [Anomaly("previous_stand_not_earlier", "error", None,
-                    f"the report names {previous} as its previous Stand, but its own Stand is {stand}")]
+    return [
+        Anomaly(
+            "previous_stand_not_earlier",
+            "error",
+            None,
+            f"the report names {previous} as its previous Stand, but its own Stand is {stand}",
+        )
+    ]
 
 
 def _text(lines: list[Line]) -> str:
@@ -89,11 +96,23 @@ def assemble(pages, source: str) -> Edition:
     ed = Edition(edition_id(stand), stand, previous, title, source, len(pages))
     ed.intro = _intro(doc.intro, metrics)
 
-    entry_blocks = [b[2] for th in doc.themes for g in th.goals for s in g.sections for p in s.projects
-                    for name, b in p.blocks.items() if name in ("steps", "committee")]
+    entry_blocks = [
+        b[2]
+        for th in doc.themes
+        for g in th.goals
+        for s in g.sections
+        for p in s.projects
+        for name, b in p.blocks.items()
+        if name in ("steps", "committee")
+    ]
     left = Counter(round(l.x0) for l in lines).most_common(1)[0][0]
-    metrics = fields.Metrics(metrics.pitch, metrics.body_size, fields.learn_tab_x(entry_blocks, left), metrics.right,
-                             fields.learn_entry_right(entry_blocks, metrics.right))
+    metrics = fields.Metrics(
+        metrics.pitch,
+        metrics.body_size,
+        fields.learn_tab_x(entry_blocks, left),
+        metrics.right,
+        fields.learn_entry_right(entry_blocks, metrics.right),
+    )
 
     for tb in doc.themes:
         th = Theme(tb.number, tb.title, box=Box.of([tb.line]))
@@ -113,9 +132,11 @@ def assemble(pages, source: str) -> Edition:
     for th in ed.themes:
         th.list_title = titles.get(th.number, "")
     from .checks import check_edition
+
     ed.anomalies = check_edition(ed)
-    unlabelled = [ln for th in doc.themes for g in th.goals for s in g.sections for p in s.projects
-                  for ln in p.unlabelled]
+    unlabelled = [
+        ln for th in doc.themes for g in th.goals for s in g.sections for p in s.projects for ln in p.unlabelled
+    ]
     ed.chars, found = account(pages, doc.stray, unlabelled, ed)
     ed.anomalies += found + stand_anomalies(stand, previous)
     return ed
@@ -157,10 +178,17 @@ def _intro(lines: list[Line], m: fields.Metrics) -> list[dict]:
     groups: list[list[Line]] = []
     for ln in lines:
         prev = groups[-1][-1] if groups else None
-        if prev is not None and prev.bold == ln.bold and abs(prev.size - ln.size) < 0.5 \
-                and not ln.text.startswith(("- ", "• ")) \
-                and (ln.top - prev.top <= m.pitch * ln.size / m.body_size + 0.1 * ln.size if prev.page == ln.page
-                     else not fields._new_block(prev, ln, m)):
+        if (
+            prev is not None
+            and prev.bold == ln.bold
+            and abs(prev.size - ln.size) < 0.5
+            and not ln.text.startswith(("- ", "• "))
+            and (
+                ln.top - prev.top <= m.pitch * ln.size / m.body_size + 0.1 * ln.size
+                if prev.page == ln.page
+                else not fields._new_block(prev, ln, m)
+            )
+        ):
             groups[-1].append(ln)
         else:
             groups.append([ln])

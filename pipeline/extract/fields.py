@@ -1,4 +1,5 @@
 """Fields stage: a block's lines → paragraphs or (date, text) entries, re-joining wrapped lines."""
+
 from __future__ import annotations
 
 import re
@@ -8,9 +9,50 @@ from dataclasses import dataclass, replace
 from ..model.records import Box, Entry, Line, Word
 
 # A trailing hyphen followed by one of these is a suspended compound ("Kinder- und Jugend…").
-SHORT_WORDS = {"im", "in", "zu", "an", "am", "um", "ab", "da", "ob", "so", "es", "er", "wo", "je", "ja", "der", "die",
-               "das", "den", "dem", "des", "und", "mit", "für", "von", "vom", "zum", "zur", "bei", "auf", "aus", "bis",
-               "ein", "eine", "sind", "ist", "wird", "oder", "nach", "über", "durch", "sowie"}
+SHORT_WORDS = {
+    "im",
+    "in",
+    "zu",
+    "an",
+    "am",
+    "um",
+    "ab",
+    "da",
+    "ob",
+    "so",
+    "es",
+    "er",
+    "wo",
+    "je",
+    "ja",
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "des",
+    "und",
+    "mit",
+    "für",
+    "von",
+    "vom",
+    "zum",
+    "zur",
+    "bei",
+    "auf",
+    "aus",
+    "bis",
+    "ein",
+    "eine",
+    "sind",
+    "ist",
+    "wird",
+    "oder",
+    "nach",
+    "über",
+    "durch",
+    "sowie",
+}
 CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "als", "bis", "wie", "u.", "noch", "&"}
 
 
@@ -57,8 +99,13 @@ def join_lines(lines: list[Line], edge: float | None = None) -> str:
     prev: Line | None = None
     for ln in lines:
         if prev is not None:
-            out += joiner(prev.words[-1], ln.words[0], edge, len(prev.words) == 1,
-                          prev.words[-2].text if len(prev.words) > 1 else "")
+            out += joiner(
+                prev.words[-1],
+                ln.words[0],
+                edge,
+                len(prev.words) == 1,
+                prev.words[-2].text if len(prev.words) > 1 else "",
+            )
         out += ln.text
         prev = ln
     return out
@@ -67,6 +114,7 @@ def join_lines(lines: list[Line], edge: float | None = None) -> str:
 @dataclass(frozen=True)
 class Metrics:
     """Document-wide measures the field parsers need, learned from the document itself."""
+
     pitch: float  # usual baseline distance between wrapped lines of body text
     body_size: float
     tab_x: float | None  # x where entry text starts (tab stop / second table column)
@@ -179,7 +227,7 @@ def _widened_gap(ws: tuple[Word, ...]) -> int | None:
     clearly wider than the line's word spaces (HTML flex rows put the text right after a long date)."""
     gaps = [b.x0 - a.x1 for a, b in zip(ws, ws[1:])]
     for i in range(1, min(len(ws), 7)):
-        gap, others = gaps[i - 1], sorted(gaps[:i - 1] + gaps[i:])
+        gap, others = gaps[i - 1], sorted(gaps[: i - 1] + gaps[i:])
         usual = others[len(others) // 2] if others else 0.0
         if gap > 0.4 * ws[i].size and gap > 2 * usual and DATEISH.search(" ".join(w.text for w in ws[:i])):
             return i

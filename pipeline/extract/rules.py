@@ -1,19 +1,20 @@
 """The audit rules: a registry of small named checks (one function, one kind, a severity, one sentence
 of meaning), and the within-edition rules that read one Edition and report its own errors."""
+
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable, Iterable, Iterator
+from functools import cache
 
 import regex as re
 from rapidfuzz import fuzz
 
 from ..config import config_dir, load
-from ..parse.dates import parse_date
 from ..model.records import Anomaly, Box, Edition, Entry, Project
+from ..parse.dates import parse_date
 from .segment import STATUS_BY_DIGIT
 
 SEVERITIES = ("info", "warning", "error")
@@ -23,6 +24,7 @@ SCOPES = ("edition", "between", "edition_pair")  # anomalies | audit_findings (t
 @dataclass(frozen=True)
 class Rule:
     """One check: its anomaly kind, severity, where it reports (anomalies or audit_findings), meaning."""
+
     kind: str
     severity: str
     scope: str  # one of SCOPES
@@ -40,6 +42,7 @@ def rule(kind: str, severity: str, meaning: str, scope: str = "edition"):
     def deco(fn):
         REGISTRY[kind] = Rule(kind, severity, scope, meaning, fn)
         return fn
+
     return deco
 
 
@@ -52,9 +55,21 @@ class RulesConfigError(ValueError):
     pass
 
 
-REQUIRED = {"completed_window_months": int, "plan_words": list, "planned_header_rx": str, "steps_labels": list,
-            "status_move_words": list, "reason_words": list, "range_words": list, "reference_rx": str, "responsible_code_rx": str,
-            "duplicate_text_min_chars": int, "diverging_copy_min_ratio": int, "quote_pairs": list, "symmetric_quotes": list}
+REQUIRED = {
+    "completed_window_months": int,
+    "plan_words": list,
+    "planned_header_rx": str,
+    "steps_labels": list,
+    "status_move_words": list,
+    "reason_words": list,
+    "range_words": list,
+    "reference_rx": str,
+    "responsible_code_rx": str,
+    "duplicate_text_min_chars": int,
+    "diverging_copy_min_ratio": int,
+    "quote_pairs": list,
+    "symmetric_quotes": list,
+}
 
 
 def validate_vocab(cfg: dict, where: str = "rules.yaml") -> dict:
@@ -63,8 +78,9 @@ def validate_vocab(cfg: dict, where: str = "rules.yaml") -> dict:
         if not isinstance(cfg.get(key), typ):
             raise RulesConfigError(f"{where}: '{key}' must be a {typ.__name__}")
     _check_steps_labels(cfg["steps_labels"], where)
-    for rx in [cfg["planned_header_rx"], cfg["reference_rx"], cfg["responsible_code_rx"]] + \
-              [s["rx"] for s in cfg["steps_labels"]]:
+    for rx in [cfg["planned_header_rx"], cfg["reference_rx"], cfg["responsible_code_rx"]] + [
+        s["rx"] for s in cfg["steps_labels"]
+    ]:
         try:
             re.compile(rx)
         except re.error as e:
@@ -78,12 +94,17 @@ def _check_steps_labels(entries: list, where: str) -> None:
     """Each steps_labels entry: a pattern and statuses out of the four the report knows."""
     known = set(STATUS_BY_DIGIT.values())
     for s in entries:
-        if not (isinstance(s, dict) and isinstance(s.get("rx"), str) and s["rx"]
-                and isinstance(s.get("statuses"), list) and set(s["statuses"]) <= known):
+        if not (
+            isinstance(s, dict)
+            and isinstance(s.get("rx"), str)
+            and s["rx"]
+            and isinstance(s.get("statuses"), list)
+            and set(s["statuses"]) <= known
+        ):
             raise RulesConfigError(f"{where}: steps_labels entries need rx and statuses from {sorted(known)}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _vocab(path: str) -> dict:
     return validate_vocab(load("rules.yaml"), path)
 
@@ -99,6 +120,7 @@ def words_rx(words: list[str]) -> re.Pattern:
 
 
 # ---------------------------------------------------------------- helpers shared by the rules
+
 
 def norm(text: str) -> str:
     """Whitespace-collapsed text, for comparing what was printed."""
@@ -120,8 +142,15 @@ def months_before(d: dt.date, months: int) -> dt.date:
 def hit(kind: str, detail: str, p: Project | None = None, box: Box | None = None, evidence: str = "") -> Anomaly:
     """An anomaly of a registered kind, at `box` (else the project's box)."""
     box = box or (p.box if p is not None else None)
-    return Anomaly(kind, REGISTRY[kind].severity, box.page if box else None, detail,
-                   p.number if p is not None else None, box, norm(evidence)[:300])
+    return Anomaly(
+        kind,
+        REGISTRY[kind].severity,
+        box.page if box else None,
+        detail,
+        p.number if p is not None else None,
+        box,
+        norm(evidence)[:300],
+    )
 
 
 def projects(ed: Edition) -> Iterator[Project]:
@@ -152,9 +181,13 @@ def future_days(text: str, stand: dt.date, plan: re.Pattern, bound: re.Pattern) 
             continue
         for m in DAY_RX.finditer(sent):
             d = parse_date(m.group(0))
-            opens_period = re.match(r"\s*(?:bis|[–-])\s", sent[m.end():])
-            if d.start and d.start > stand and not opens_period and \
-                    not bound.search(sent[:m.start()].rstrip()[-15:] + "\n"):
+            opens_period = re.match(r"\s*(?:bis|[–-])\s", sent[m.end() :])
+            if (
+                d.start
+                and d.start > stand
+                and not opens_period
+                and not bound.search(sent[: m.start()].rstrip()[-15:] + "\n")
+            ):
                 out.append(m.group(0))
     return out
 
@@ -168,20 +201,31 @@ def unplanned_remark(remark: list[str], boxes: list[Box | None]) -> Iterator[tup
         yield para, boxes[k] if k < len(boxes) else None
 
 
-@rule("committee_after_stand", "warning",
-      "A committee consultation is dated after the edition's Stand (a consultation cannot have happened yet).")
+@rule(
+    "committee_after_stand",
+    "warning",
+    "A committee consultation is dated after the edition's Stand (a consultation cannot have happened yet).",
+)
 def committee_after_stand(ed: Edition) -> Iterable[Anomaly]:
     stand = stand_date(ed)
     for p in projects(ed):
         for e in p.committee:
             d = parse_date(e.date)
             if stand and d.start and d.start > stand and d.qualifier not in ("since", "from"):
-                yield hit("committee_after_stand", f"project {p.number} consultation '{e.date}' dated after the "
-                                                   f"Stand {ed.stand}", p, e.box, f"{e.date} {e.text}")
+                yield hit(
+                    "committee_after_stand",
+                    f"project {p.number} consultation '{e.date}' dated after the Stand {ed.stand}",
+                    p,
+                    e.box,
+                    f"{e.date} {e.text}",
+                )
 
 
-@rule("text_date_after_stand", "info",
-      "A remark, description or header line states a day after the Stand as a fact, not as a plan.")
+@rule(
+    "text_date_after_stand",
+    "info",
+    "A remark, description or header line states a day after the Stand as a fact, not as a plan.",
+)
 def text_date_after_stand(ed: Edition) -> Iterable[Anomaly]:
     stand = stand_date(ed)
     if not stand:
@@ -194,13 +238,21 @@ def text_date_after_stand(ed: Edition) -> Iterable[Anomaly]:
         paras += [(f"{a} {v}", None, "header") for a, v in p.extra_header]
         for text, box, where in paras:
             for day in future_days(text, stand, plan, bound):
-                yield hit("text_date_after_stand", f"project {p.number} {where} names {day}, after the Stand "
-                                                   f"{ed.stand}", p, box, text)
+                yield hit(
+                    "text_date_after_stand",
+                    f"project {p.number} {where} names {day}, after the Stand {ed.stand}",
+                    p,
+                    box,
+                    text,
+                )
 
 
-@rule("completed_not_recent", "warning",
-      "A project under 'umgesetzt (innerhalb des letzten halben Jahres)' was completed more than half a year "
-      "before the Stand (it belongs in the archive).")
+@rule(
+    "completed_not_recent",
+    "warning",
+    "A project under 'umgesetzt (innerhalb des letzten halben Jahres)' was completed more than half a year "
+    "before the Stand (it belongs in the archive).",
+)
 def completed_not_recent(ed: Edition) -> Iterable[Anomaly]:
     stand = stand_date(ed)
     if not stand:
@@ -212,31 +264,51 @@ def completed_not_recent(ed: Edition) -> Iterable[Anomaly]:
         done = next((v for a, v in p.extra_header if "abschluss" in a.lower()), p.since_value)
         d = parse_date(done)
         if d.end and d.end < limit:
-            yield hit("completed_not_recent", f"project {p.number} completed {done!r}, more than "
-                                              f"{vocab()['completed_window_months']} months before the Stand {ed.stand}",
-                      p, evidence=f"{p.since_label} {p.since_value}")
+            yield hit(
+                "completed_not_recent",
+                f"project {p.number} completed {done!r}, more than "
+                f"{vocab()['completed_window_months']} months before the Stand {ed.stand}",
+                p,
+                evidence=f"{p.since_label} {p.since_value}",
+            )
 
 
 # ---------------------------------------------------------------- blocks a status should not have or lacks
 
-@rule("ideenspeicher_with_progress", "warning",
-      "An Ideenspeicher project lists completed planning steps or committee consultations (it has left the idea stage).")
+
+@rule(
+    "ideenspeicher_with_progress",
+    "warning",
+    "An Ideenspeicher project lists completed planning steps or committee consultations (it has left the idea stage).",
+)
 def ideenspeicher_with_progress(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         if p.status == "Ideenspeicher" and (p.steps or p.committee):
             first = (p.steps or p.committee)[0]
-            yield hit("ideenspeicher_with_progress", f"project {p.number} in the Ideenspeicher has "
-                                                     f"{len(p.steps)} steps and {len(p.committee)} consultations",
-                      p, first.box, f"{p.steps_label or p.committee_label} {first.date} {first.text}")
+            yield hit(
+                "ideenspeicher_with_progress",
+                f"project {p.number} in the Ideenspeicher has "
+                f"{len(p.steps)} steps and {len(p.committee)} consultations",
+                p,
+                first.box,
+                f"{p.steps_label or p.committee_label} {first.date} {first.text}",
+            )
 
 
-@rule("missing_progress_blocks", "warning",
-      "A project in Planung or in Bearbeitung has neither a steps block nor a committee block.")
+@rule(
+    "missing_progress_blocks",
+    "warning",
+    "A project in Planung or in Bearbeitung has neither a steps block nor a committee block.",
+)
 def missing_progress_blocks(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         if p.status in ("in Planung", "in Bearbeitung") and p.steps_label is None and p.committee_label is None:
-            yield hit("missing_progress_blocks", f"project {p.number} ({p.status}) prints no steps and no "
-                                                 f"committee block", p, evidence=p.title)
+            yield hit(
+                "missing_progress_blocks",
+                f"project {p.number} ({p.status}) prints no steps and no committee block",
+                p,
+                evidence=p.title,
+            )
 
 
 def allowed_statuses(label: str) -> set[str] | None:
@@ -247,14 +319,21 @@ def allowed_statuses(label: str) -> set[str] | None:
     return None
 
 
-@rule("steps_label_status", "warning",
-      "The steps label names another status than the section ('Erfolgte Planungsschritte' under 'in Bearbeitung').")
+@rule(
+    "steps_label_status",
+    "warning",
+    "The steps label names another status than the section ('Erfolgte Planungsschritte' under 'in Bearbeitung').",
+)
 def steps_label_status(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         allowed = allowed_statuses(p.steps_label or "")
         if p.steps_label and allowed is not None and p.status not in allowed:
-            yield hit("steps_label_status", f"project {p.number} under '{p.status}' labels its steps "
-                                            f"'{norm(p.steps_label)}'", p, evidence=p.steps_label)
+            yield hit(
+                "steps_label_status",
+                f"project {p.number} under '{p.status}' labels its steps '{norm(p.steps_label)}'",
+                p,
+                evidence=p.steps_label,
+            )
 
 
 # ---------------------------------------------------------------- committee paper numbers
@@ -262,8 +341,11 @@ def steps_label_status(ed: Edition) -> Iterable[Anomaly]:
 PAPER_LIKE = re.compile(r"(?<![\w/.])(\d{1,4})\s*/\s*(\d{2,4})(-\d{1,2})?(?![\w/])")
 
 
-@rule("paper_year_after_consultation", "warning",
-      "A committee paper's number carries a year later than the date it was consulted on.")
+@rule(
+    "paper_year_after_consultation",
+    "warning",
+    "A committee paper's number carries a year later than the date it was consulted on.",
+)
 def paper_year_after_consultation(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         for e in p.committee:
@@ -271,12 +353,16 @@ def paper_year_after_consultation(ed: Edition) -> Iterable[Anomaly]:
             for m in PAPER_LIKE.finditer(e.text):
                 year = int(m.group(2)) if len(m.group(2)) == 4 else None
                 if year and d.end and year > d.end.year:
-                    yield hit("paper_year_after_consultation", f"project {p.number}: paper {m.group(0)} "
-                                                               f"consulted on {e.date}", p, e.box, f"{e.date} {e.text}")
+                    yield hit(
+                        "paper_year_after_consultation",
+                        f"project {p.number}: paper {m.group(0)} consulted on {e.date}",
+                        p,
+                        e.box,
+                        f"{e.date} {e.text}",
+                    )
 
 
-@rule("paper_number_malformed", "warning",
-      "A committee paper number is not of the form NNN/YYYY (optionally -N).")
+@rule("paper_number_malformed", "warning", "A committee paper number is not of the form NNN/YYYY (optionally -N).")
 def paper_number_malformed(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         for e in p.committee:
@@ -285,11 +371,17 @@ def paper_number_malformed(ed: Edition) -> Iterable[Anomaly]:
                 if re.fullmatch(r"(?:19|20)\d\d", number):
                     continue  # a span of years ("Haushalt 2023/24"), not a paper
                 if len(year) != 4 or len(number) != 3 or " " in m.group(0):
-                    yield hit("paper_number_malformed", f"project {p.number}: paper number '{m.group(0)}'",
-                              p, e.box, f"{e.date} {e.text}")
+                    yield hit(
+                        "paper_number_malformed",
+                        f"project {p.number}: paper number '{m.group(0)}'",
+                        p,
+                        e.box,
+                        f"{e.date} {e.text}",
+                    )
 
 
 # ---------------------------------------------------------------- cross-references
+
 
 def printed_numbers(ed: Edition) -> set[str]:
     """Every theme, goal, section and project number the edition prints."""
@@ -316,8 +408,11 @@ def texts_of(p: Project) -> Iterator[tuple[str, Box | None, str]]:
         yield t, p.remark_boxes[k] if k < len(p.remark_boxes) else None, "remark"
 
 
-@rule("dangling_reference", "warning",
-      "A cross-reference ('(s. 6.4.3.1)', 'Projekt 1.4.2.8') names no theme, goal, section or project of the edition.")
+@rule(
+    "dangling_reference",
+    "warning",
+    "A cross-reference ('(s. 6.4.3.1)', 'Projekt 1.4.2.8') names no theme, goal, section or project of the edition.",
+)
 def dangling_reference(ed: Edition) -> Iterable[Anomaly]:
     known = printed_numbers(ed)
     rx = re.compile(vocab()["reference_rx"], re.I)
@@ -325,14 +420,21 @@ def dangling_reference(ed: Edition) -> Iterable[Anomaly]:
         for text, box, where in texts_of(p):
             for m in rx.finditer(text):
                 if m.group(1) not in known:
-                    yield hit("dangling_reference", f"project {p.number} {where} refers to {m.group(1)}, which "
-                                                    f"the edition does not print", p, box, text)
+                    yield hit(
+                        "dangling_reference",
+                        f"project {p.number} {where} refers to {m.group(1)}, which the edition does not print",
+                        p,
+                        box,
+                        text,
+                    )
 
 
 # ---------------------------------------------------------------- copy and paste
 
-@rule("duplicate_milestone", "info",
-      "The same milestone text is printed in two projects of one edition (copy and paste).")
+
+@rule(
+    "duplicate_milestone", "info", "The same milestone text is printed in two projects of one edition (copy and paste)."
+)
 def duplicate_milestone(ed: Edition) -> Iterable[Anomaly]:
     seen: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
     for p in projects(ed):
@@ -347,14 +449,22 @@ def duplicate_milestone(ed: Edition) -> Iterable[Anomaly]:
         for p, e in where[1:]:
             if p.number == where[0][0].number:
                 continue
-            yield hit("duplicate_milestone", f"project {p.number} milestone '{e.date}' repeats the text of "
-                                             f"project {where[0][0].number} ('{where[0][1].date}')",
-                      p, e.box, f"{e.date} {e.text}")
+            yield hit(
+                "duplicate_milestone",
+                f"project {p.number} milestone '{e.date}' repeats the text of "
+                f"project {where[0][0].number} ('{where[0][1].date}')",
+                p,
+                e.box,
+                f"{e.date} {e.text}",
+            )
 
 
-@rule("diverging_copy", "info",
-      "A milestone printed in two projects with the same date and almost the same text: the copies disagree "
-      "('… Konzern Kreis Soest 2030' and '… 2023.').")
+@rule(
+    "diverging_copy",
+    "info",
+    "A milestone printed in two projects with the same date and almost the same text: the copies disagree "
+    "('… Konzern Kreis Soest 2030' and '… 2023.').",
+)
 def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
     by_date: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
     for p in projects(ed):
@@ -363,14 +473,28 @@ def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
                 by_date[norm(e.date)].append((p, e))
     for entries in by_date.values():
         for i, (p, e) in enumerate(entries):
-            q, f = next(((q, f) for q, f in entries[:i] if q.number != p.number and norm(f.text) != norm(e.text)
-                         and fuzz.ratio(norm(f.text), norm(e.text)) >= vocab()["diverging_copy_min_ratio"]), (None, None))
+            q, f = next(
+                (
+                    (q, f)
+                    for q, f in entries[:i]
+                    if q.number != p.number
+                    and norm(f.text) != norm(e.text)
+                    and fuzz.ratio(norm(f.text), norm(e.text)) >= vocab()["diverging_copy_min_ratio"]
+                ),
+                (None, None),
+            )
             if q is not None:
-                yield hit("diverging_copy", f"project {p.number} milestone '{e.date}' nearly repeats project "
-                                            f"{q.number}: '{norm(f.text)}'", p, e.box, f"{e.date} {e.text}")
+                yield hit(
+                    "diverging_copy",
+                    f"project {p.number} milestone '{e.date}' nearly repeats project {q.number}: '{norm(f.text)}'",
+                    p,
+                    e.box,
+                    f"{e.date} {e.text}",
+                )
 
 
 # ---------------------------------------------------------------- typography
+
 
 def imbalance(text: str) -> str | None:
     """The first quote or bracket pair that does not balance in `text`, described; None if all do."""
@@ -405,9 +529,12 @@ def printed_fields(ed: Edition) -> Iterator[tuple[Project | None, str, str, Box 
             yield None, f"list row {r.number} title", r.title, r.box
 
 
-@rule("unbalanced_quotes", "info",
-      "A title, milestone, committee entry, description or remark opens a quote or bracket („…“, ‚…‘, \"…\", (…)) "
-      "it does not close, or closes one it never opened.")
+@rule(
+    "unbalanced_quotes",
+    "info",
+    'A title, milestone, committee entry, description or remark opens a quote or bracket („…“, ‚…‘, "…", (…)) '
+    "it does not close, or closes one it never opened.",
+)
 def unbalanced_quotes(ed: Edition) -> Iterable[Anomaly]:
     for p, where, text, box in printed_fields(ed):
         why = imbalance(text)
@@ -419,8 +546,12 @@ def unbalanced_quotes(ed: Edition) -> Iterable[Anomaly]:
 
 # ---------------------------------------------------------------- list cells
 
-@rule("odd_list_cell", "warning",
-      "A Projektliste responsibility cell is not a list of department codes separated by ', ' (\"70.01.,80.01\").")
+
+@rule(
+    "odd_list_cell",
+    "warning",
+    "A Projektliste responsibility cell is not a list of department codes separated by ', ' (\"70.01.,80.01\").",
+)
 def odd_list_cell(ed: Edition) -> Iterable[Anomaly]:
     code = re.compile(vocab()["responsible_code_rx"])
     for pl in ed.project_lists:
@@ -429,27 +560,40 @@ def odd_list_cell(ed: Edition) -> Iterable[Anomaly]:
             tokens = [t.strip() for t in cell.split(",")]
             bad = [t for t in tokens if re.search(r"\d", t) and not code.match(t)]
             if bad or re.search(r",(?=\S)", cell):
-                yield Anomaly("odd_list_cell", REGISTRY["odd_list_cell"].severity, r.box.page if r.box else None,
-                              f"list row {r.number} responsibility '{cell}'", r.number, r.box, cell)
+                yield Anomaly(
+                    "odd_list_cell",
+                    REGISTRY["odd_list_cell"].severity,
+                    r.box.page if r.box else None,
+                    f"list row {r.number} responsibility '{cell}'",
+                    r.number,
+                    r.box,
+                    cell,
+                )
 
 
-@rule("archive_theme_unknown", "info",
-      "An archive row names a theme that is not one of the edition's theme titles.")
+@rule("archive_theme_unknown", "info", "An archive row names a theme that is not one of the edition's theme titles.")
 def archive_theme_unknown(ed: Edition) -> Iterable[Anomaly]:
     known = {norm(t).casefold() for th in ed.themes for t in (th.list_title, th.title) if t}
     if not known:
         return
     for a in ed.archive:
         if norm(a.theme).casefold() not in known:
-            yield Anomaly("archive_theme_unknown", REGISTRY["archive_theme_unknown"].severity,
-                          a.box.page if a.box else None, f"archive row '{a.project}' has theme '{norm(a.theme)}'",
-                          None, a.box, f"{a.theme} {a.project}")
+            yield Anomaly(
+                "archive_theme_unknown",
+                REGISTRY["archive_theme_unknown"].severity,
+                a.box.page if a.box else None,
+                f"archive row '{a.project}' has theme '{norm(a.theme)}'",
+                None,
+                a.box,
+                f"{a.theme} {a.project}",
+            )
 
 
 def registry() -> dict[str, Rule]:
     """Every rule, the structural (checks) and between-edition (findings) ones included."""
-    from . import checks  # noqa: F401  (importing them registers their rules)
     from ..across import findings  # noqa: F401
+    from . import checks  # noqa: F401  (importing them registers their rules)
+
     return REGISTRY
 
 

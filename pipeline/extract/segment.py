@@ -2,13 +2,15 @@
 
 Parses by the report's numbering and block labels, never by coordinates.
 """
+
 from __future__ import annotations
 
-import regex as re
 from dataclasses import dataclass, field
 
-from .fields import join_lines, joiner
+import regex as re
+
 from ..model.records import Line
+from .fields import join_lines, joiner
 
 THEME = re.compile(r"^(\d{1,2})\.(?:\s+(\S.*))?$")
 GOAL = re.compile(r"^(\d{1,2}\.\d{1,2})\s+(Strategisches\s+Ziel\b.*)$")
@@ -17,8 +19,12 @@ PROJECT = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3})\s+(\S.*)$")
 LIST_TITLE = re.compile(r"^Projektliste\b")
 ARCHIVE_TITLE = re.compile(r"^Archiv\b")
 
-STATUS_WORDS = [("umgesetzt", "umgesetzt"), ("bearbeitung", "in Bearbeitung"),
-                ("planung", "in Planung"), ("ideenspeicher", "Ideenspeicher")]
+STATUS_WORDS = [
+    ("umgesetzt", "umgesetzt"),
+    ("bearbeitung", "in Bearbeitung"),
+    ("planung", "in Planung"),
+    ("ideenspeicher", "Ideenspeicher"),
+]
 STATUS_BY_DIGIT = {"1": "umgesetzt", "2": "in Bearbeitung", "3": "in Planung", "4": "Ideenspeicher"}
 
 # Block labels, in the order they appear in a project; unknown wordings of the same shape match too.
@@ -27,7 +33,13 @@ LABELS = [
     # further header lines between the since line and the description ("Projektabschluss: 01.04.2025")
     ("extra", re.compile(r"^(\p{Lu}[\p{L}/ ()-]{2,40}:)\s*(\S.*)$")),
     ("description", re.compile(r"^(Projektbeschreibung\b[^:]{0,80}:)\s*(.*)$", re.I)),
-    ("steps", re.compile(r"^((?:abgeschlossene|erfolgte|bisherige|erreichte)?\s*(?:Meilensteine?|Planungsschritte?)\b(?:\s*\([^)]*\)?)?[^:]{0,10}:?)\s*$", re.I)),
+    (
+        "steps",
+        re.compile(
+            r"^((?:abgeschlossene|erfolgte|bisherige|erreichte)?\s*(?:Meilensteine?|Planungsschritte?)\b(?:\s*\([^)]*\)?)?[^:]{0,10}:?)\s*$",
+            re.I,
+        ),
+    ),
     ("committee", re.compile(r"^(Beratung\b.{0,40}Gremien\b.*)$", re.I)),
     ("remark", re.compile(r"^(Bemerkung(?:en)?\b[^:]{0,80}:)\s*(.*)$", re.I)),
 ]
@@ -112,7 +124,7 @@ def _label(lines: list[Line], i: int, after: int) -> tuple[str, str, str, int] |
             prev = lines[j - 1].words
             label += joiner(prev[-1], lines[j].words[0], before=prev[-2].text if len(prev) > 1 else "") + lines[j].text
             j += 1
-        if name == "steps" and lines[i].bold is False and any(l.bold for l in lines[max(0, i - 40):i]):
+        if name == "steps" and lines[i].bold is False and any(l.bold for l in lines[max(0, i - 40) : i]):
             # "geplante Meilensteine:" inside a paragraph is text, not a label: labels are set apart
             if not re.search(r"\(|Datum", label):
                 continue
@@ -193,7 +205,7 @@ def _theme_body(th: ThemeBlock, lines: list[Line]) -> list[Line]:
     while i < len(lines):
         ln = lines[i]
         text = ln.text
-        if (m := GOAL.match(text)):
+        if m := GOAL.match(text):
             goal = GoalBlock(m.group(1), m.group(2).strip(), ln)
             th.goals.append(goal)
             sec = proj = None
@@ -233,8 +245,14 @@ def _theme_body(th: ThemeBlock, lines: list[Line]) -> list[Line]:
                     proj.blocks[name] = (label, value, body)
                     proj.label_lines[name] = ln
                     cur = body if name != "since" else proj.unlabelled  # the since line has no body
-                    if name == "since" and not value and j < len(lines) and _label(lines, j, rank) is None \
-                            and not PROJECT.match(lines[j].text) and lines[j].bold:
+                    if (
+                        name == "since"
+                        and not value
+                        and j < len(lines)
+                        and _label(lines, j, rank) is None
+                        and not PROJECT.match(lines[j].text)
+                        and lines[j].bold
+                    ):
                         proj.blocks[name] = (label, lines[j].text, body)  # value wrapped to its own line
                         j += 1
                 i = j

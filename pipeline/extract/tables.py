@@ -7,18 +7,19 @@ rotated or centred header sits inside its column, not at its edge). A row starts
 project number (Projektliste) or a date (Archiv) in its column; the lines below belong to it until the
 next row starts. No rules, page orientation or fixed coordinates are needed.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Callable
 
 import regex as re
 
 from ..config import load
-from .fields import SHORT_WORDS, join_lines, joiner
 from ..model.records import ArchiveRow, Box, Char, Line, ListRow, ProjectList, Word
+from .fields import SHORT_WORDS, join_lines, joiner
 from .segment import STATUS_WORDS
 
 NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3}$")
@@ -40,9 +41,11 @@ MIN_NAMED = 3  # a header band names at least this many columns
 
 # ---------------------------------------------------------------- vocabulary (config/tables.yaml)
 
+
 @dataclass(frozen=True)
 class Vocab:
     """The tables' header words, titles and status marks, compiled once per configuration."""
+
     titles: dict[str, re.Pattern]
     columns: dict[str, list[tuple[str, re.Pattern]]]
     marks: frozenset[str]
@@ -56,15 +59,18 @@ def vocab() -> Vocab:
     cfg = load("tables.yaml")
     v = _VOCAB.get(id(cfg))
     if v is None:
-        v = Vocab({k: re.compile(rx) for k, rx in cfg["titles"].items()},
-                  {k: [(name, re.compile(rx)) for name, rx in cols.items()] for k, cols in cfg["columns"].items()},
-                  frozenset(cfg["marks"]))
+        v = Vocab(
+            {k: re.compile(rx) for k, rx in cfg["titles"].items()},
+            {k: [(name, re.compile(rx)) for name, rx in cols.items()] for k, cols in cfg["columns"].items()},
+            frozenset(cfg["marks"]),
+        )
         _VOCAB.clear()
         _VOCAB[id(cfg)] = v
     return v
 
 
 # ---------------------------------------------------------------- header words
+
 
 def _cells(words: tuple[Word, ...]) -> list[list[Word]]:
     """Split a header line into cells at gaps wider than a couple of spaces."""
@@ -148,6 +154,7 @@ def upright_status_columns(lines: list[Line]) -> list[tuple[float, str]]:
 
 # ---------------------------------------------------------------- columns from header and cell text
 
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -188,6 +195,7 @@ def column_of(w: Word, cols: list[Column]) -> str:
 
 
 # ---------------------------------------------------------------- cells
+
 
 def _broken_word(last: Word, nxt: Word, edge: float) -> bool:
     """A word alone on its cell line, filling the cell to its edge and continued by lower-case letters or
@@ -243,9 +251,11 @@ def _row_top(ln: Line, nxt: Line) -> bool:
 
 # ---------------------------------------------------------------- one table over its pages
 
+
 @dataclass
 class _Piece:
     """One table line: its words by column, its status marks, and whether it opens a row."""
+
     line: Line
     parts: dict[str, list[Word]]
     marks: list[Word]
@@ -355,10 +365,17 @@ class Table:
         it (set at the row's top, a cell would start on the row's first line)."""
         for i in range(1, len(pieces) - 1):
             above, pc, below = pieces[i - 1], pieces[i], pieces[i + 1]
-            tight = pc.line.top - above.line.top <= RUN_PITCH * pc.line.size \
+            tight = (
+                pc.line.top - above.line.top <= RUN_PITCH * pc.line.size
                 and below.line.top - pc.line.top <= RUN_PITCH * pc.line.size
-            if pc.opens and tight and not above.opens and not below.opens \
-                    and (set(above.parts) & set(below.parts)) - set(pc.parts):
+            )
+            if (
+                pc.opens
+                and tight
+                and not above.opens
+                and not below.opens
+                and (set(above.parts) & set(below.parts)) - set(pc.parts)
+            ):
                 return True
         return False
 
@@ -374,7 +391,9 @@ class Table:
             for run in _runs([pc for pc in pieces if (pc.marks if name == _MARKS else name in pc.parts)]):
                 for pc in run:
                     row = rows[id(_anchor_of(pc, run, anchors))]
-                    row.take(pc.line, {} if name == _MARKS else {name: pc.parts[name]}, pc.marks if name == _MARKS else [])
+                    row.take(
+                        pc.line, {} if name == _MARKS else {name: pc.parts[name]}, pc.marks if name == _MARKS else []
+                    )
         self.rows += [rows[id(pc)] for pc in anchors]
 
     def text(self, row: _Row, name: str) -> str:
@@ -413,12 +432,17 @@ def _runs(pieces: list[_Piece]) -> list[list[_Piece]]:
 def _continues_title(title: list[Line], ln: Line) -> bool:
     """A long title wrapped onto the next line: same page, same size and weight, set tight below."""
     last = title[-1]
-    return ln.page == last.page and ln.bold == last.bold and abs(ln.size - last.size) < TITLE_SIZE \
+    return (
+        ln.page == last.page
+        and ln.bold == last.bold
+        and abs(ln.size - last.size) < TITLE_SIZE
         and 0 < ln.top - last.top <= HEADER_PITCH * last.size
+    )
 
 
-def _read_tables(lines: list[Line], kinds: dict[str, Callable[[], Table]],
-                 rotated_by_page) -> list[tuple[str, list[Line], Table]]:
+def _read_tables(
+    lines: list[Line], kinds: dict[str, Callable[[], Table]], rotated_by_page
+) -> list[tuple[str, list[Line], Table]]:
     """Split lines at the tables' titles (title lines kept) and feed each table its lines page by page."""
     titles = vocab().titles
     tables: list[tuple[str, list[Line], Table]] = []
@@ -451,8 +475,10 @@ def _in_column(name: str, rx: re.Pattern) -> Callable[[dict[str, list[Word]]], b
 
 # ---------------------------------------------------------------- Projektliste
 
-def parse_project_lists(lines: list[Line], rotated_by_page: dict[int, list[Char]],
-                        unplaced: list[Line] | None = None) -> list[ProjectList]:
+
+def parse_project_lists(
+    lines: list[Line], rotated_by_page: dict[int, list[Char]], unplaced: list[Line] | None = None
+) -> list[ProjectList]:
     """Every 'Projektliste „…“' table with its rows; lines in no row are appended to `unplaced`."""
     spec = vocab().columns["list"]
     new = lambda: Table(spec, _in_column("number", NUMBER), NUMBER)
@@ -486,19 +512,32 @@ def _list_row(r: _Row, table: Table) -> ListRow:
 
 # ---------------------------------------------------------------- Archiv
 
+
 def parse_archive(lines: list[Line], unplaced: list[Line] | None = None) -> tuple[str, list[ArchiveRow]]:
     """The 'Umgesetzte Projekte' and 'Entfallene Projekte' tables of the Archiv chapter; lines in no row
     are appended to `unplaced`."""
     v = vocab()
     since = next((m.group(1) for ln in lines if (m := v.titles["archive_since"].search(ln.text))), "")
-    kinds = {"completed": lambda: Table(v.columns["completed"], _in_column("report", DATE), DATE),
-             "dropped": lambda: Table(v.columns["dropped"], _in_column("last_mention", DATE), DATE)}
+    kinds = {
+        "completed": lambda: Table(v.columns["completed"], _in_column("report", DATE), DATE),
+        "dropped": lambda: Table(v.columns["dropped"], _in_column("last_mention", DATE), DATE),
+    }
     rows: list[ArchiveRow] = []
     for kind, _, table in _read_tables(lines, kinds, {}):
         for r in table.rows:
             c = lambda n: table.text(r, n)
-            rows.append(ArchiveRow(kind, c("theme"), c("project"), c("report"), c("number"), c("reason"),
-                                   c("last_mention"), Box.of(r.lines)))
+            rows.append(
+                ArchiveRow(
+                    kind,
+                    c("theme"),
+                    c("project"),
+                    c("report"),
+                    c("number"),
+                    c("reason"),
+                    c("last_mention"),
+                    Box.of(r.lines),
+                )
+            )
         if unplaced is not None:
             unplaced += table.unplaced
     return since, rows

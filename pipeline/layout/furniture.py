@@ -9,6 +9,7 @@ body line there, and is one of:
 - the *status legend* (the four status names in order), which is furniture wherever it is printed.
 The lines are kept in `PageLayout.furniture`, nothing is dropped.
 """
+
 from __future__ import annotations
 
 import math
@@ -84,6 +85,7 @@ def is_legend(text: str) -> bool:
 @dataclass(frozen=True)
 class _Edge:
     """A line of a page's top or bottom band: which edge, and its distance from that edge."""
+
     line: Line
     edge: str
     distance: float
@@ -139,8 +141,9 @@ def _consistent(cluster: list[_Edge]) -> list[_Edge]:
     return [cluster[i] for i in keep]
 
 
-def _furniture_place(cluster: list[_Edge], recurring: set[int], bands: list[list[_Edge]],
-                     st: FurnitureSettings) -> bool:
+def _furniture_place(
+    cluster: list[_Edge], recurring: set[int], bands: list[list[_Edge]], st: FurnitureSettings
+) -> bool:
     """Do recurring lines make up at least `place_share` of all band lines printed where `cluster` is?"""
     lo, hi = cluster[0].distance - st.position_tol, cluster[-1].distance + st.position_tol
     here = [id(e.line) for band in bands for e in band if e.edge == cluster[0].edge and lo <= e.distance <= hi]
@@ -206,14 +209,19 @@ def remove_furniture(pages: list[PageLayout], st: FurnitureSettings = SETTINGS) 
             p.lines = [l for l in p.lines if id(l) not in out]
 
 
-def _outside_frame(pages: list[PageLayout], bands: list[list[_Edge]], recurring: set[int], offsets: set[int],
-                   st: FurnitureSettings) -> set[int]:
+def _outside_frame(
+    pages: list[PageLayout], bands: list[list[_Edge]], recurring: set[int], offsets: set[int], st: FurnitureSettings
+) -> set[int]:
     """Recurring lines that lie outside the body's frame: above where the body usually starts, below
     where it usually ends. A label that opens a few pages after some space ("Bemerkung (optional):"
     below the legend) recurs too, but inside the frame."""
     frame = _frame(pages, bands, recurring, offsets, st)
-    return {id(e.line) for band in bands for e in band
-            if id(e.line) in recurring and e.distance < frame[e.edge] - st.position_tol / 3}
+    return {
+        id(e.line)
+        for band in bands
+        for e in band
+        if id(e.line) in recurring and e.distance < frame[e.edge] - st.position_tol / 3
+    }
 
 
 def _frame(pages, bands, recurring: set[int], offsets: set[int], st: FurnitureSettings) -> dict[str, float]:
@@ -221,8 +229,14 @@ def _frame(pages, bands, recurring: set[int], offsets: set[int], st: FurnitureSe
     `frame_quantile` of the pages (the fullest ones), lines that look like furniture left aside."""
     first, last = [], []
     for p in pages:
-        body = sorted((l for l in p.lines if id(l) not in recurring and not is_legend(l.text)
-                       and not (page_label_number(l.text) is not None)), key=lambda l: l.top)
+        body = sorted(
+            (
+                l
+                for l in p.lines
+                if id(l) not in recurring and not is_legend(l.text) and not (page_label_number(l.text) is not None)
+            ),
+            key=lambda l: l.top,
+        )
         if body:
             first.append(body[0].top)
             last.append(p.height - max(l.bottom for l in body))

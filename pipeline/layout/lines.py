@@ -2,16 +2,17 @@
 
 Everything after this stage sees only `PageLayout` records, never the engine that produced them.
 """
+
 from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
-from typing import Iterable, Iterator
 
-from .furniture import remove_furniture
 from ..model.records import LIGATURES, Char, Line, PageLayout, Word
+from .furniture import remove_furniture
 
 BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|,b$")
 
@@ -22,7 +23,10 @@ class LayoutError(Exception):
 
 # ---------------------------------------------------------------- engines
 
-def _pdfplumber_pages(path: str, first: int = 0, last: int | None = None) -> Iterator[tuple[int, float, float, list[Char]]]:
+
+def _pdfplumber_pages(
+    path: str, first: int = 0, last: int | None = None
+) -> Iterator[tuple[int, float, float, list[Char]]]:
     import pdfplumber
 
     bold: dict[str, bool] = {}
@@ -35,8 +39,18 @@ def _pdfplumber_pages(path: str, first: int = 0, last: int | None = None) -> Ite
                 if font not in bold:
                     bold[font] = bool(BOLD_FONT.search(font))
                 text = c["text"]
-                chars.append(Char(LIGATURES.get(text, text), c["x0"], c["x1"], c["top"], c["bottom"],
-                                  round(c.get("size") or 0.0, 2), bold[font], bool(c.get("upright", True))))
+                chars.append(
+                    Char(
+                        LIGATURES.get(text, text),
+                        c["x0"],
+                        c["x1"],
+                        c["top"],
+                        c["bottom"],
+                        round(c.get("size") or 0.0, 2),
+                        bold[font],
+                        bool(c.get("upright", True)),
+                    )
+                )
             yield page.page_number, float(page.width), float(page.height), chars
             page.close()
 
@@ -61,6 +75,7 @@ def page_count(path: str) -> int:
 
 
 # ---------------------------------------------------------------- chars → lines
+
 
 def _group_lines(chars: list[Char]) -> list[list[Char]]:
     """Cluster upright chars into visual lines by baseline."""
@@ -99,8 +114,21 @@ def _words(row: list[Char], has_spaces: bool) -> list[Word]:
     def emit(space_after):
         c0 = part[0]
         text = "".join([c[0] for c in part]) if len(part) > 1 else c0[0]
-        words.append(new(Word, (text, round(c0[1], 3), round(part[-1][2], 3), round(c0[3], 3), round(c0[4], 3),
-                                c0[5], c0[6], space_after if has_spaces else None)))
+        words.append(
+            new(
+                Word,
+                (
+                    text,
+                    round(c0[1], 3),
+                    round(part[-1][2], 3),
+                    round(c0[3], 3),
+                    round(c0[4], 3),
+                    c0[5],
+                    c0[6],
+                    space_after if has_spaces else None,
+                ),
+            )
+        )
 
     for c in sorted(row, key=_X0):
         t = c[0]

@@ -5,11 +5,12 @@ Delivers the same `Char` records as the pdfplumber engine: x from the glyph orig
 glyph is upright. Generated characters (PDFium's inferred spaces and line breaks) are skipped: only
 drawn glyphs count, as in pdfplumber.
 """
+
 from __future__ import annotations
 
 import ctypes
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -19,12 +20,47 @@ from ..model.records import Char
 BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demibold")
 # Descent (per 1000) of the standard fonts by name, from Adobe's metrics as pdfminer takes them; PDFium
 # measures the substitute it draws a font that is not embedded with (Courier: -248 instead of -194)
-STANDARD_DESCENT = {**dict.fromkeys(("courier", "courier-bold", "courier-boldoblique", "courier-oblique", "couriernew",
-                                     "couriernew,italic", "couriernew,bold", "couriernew,bolditalic"), -194.0),
-                    **dict.fromkeys(("helvetica", "helvetica-bold", "helvetica-boldoblique", "helvetica-oblique",
-                                     "arial", "arial,italic", "arial,bold", "arial,bolditalic"), -207.0),
-                    **dict.fromkeys(("times-roman", "times-bold", "times-bolditalic", "times-italic", "timesnewroman",
-                                     "timesnewroman,italic", "timesnewroman,bold", "timesnewroman,bolditalic"), -217.0)}
+STANDARD_DESCENT = {
+    **dict.fromkeys(
+        (
+            "courier",
+            "courier-bold",
+            "courier-boldoblique",
+            "courier-oblique",
+            "couriernew",
+            "couriernew,italic",
+            "couriernew,bold",
+            "couriernew,bolditalic",
+        ),
+        -194.0,
+    ),
+    **dict.fromkeys(
+        (
+            "helvetica",
+            "helvetica-bold",
+            "helvetica-boldoblique",
+            "helvetica-oblique",
+            "arial",
+            "arial,italic",
+            "arial,bold",
+            "arial,bolditalic",
+        ),
+        -207.0,
+    ),
+    **dict.fromkeys(
+        (
+            "times-roman",
+            "times-bold",
+            "times-bolditalic",
+            "times-italic",
+            "timesnewroman",
+            "timesnewroman,italic",
+            "timesnewroman,bold",
+            "timesnewroman,bolditalic",
+        ),
+        -217.0,
+    ),
+}
 
 
 def _space_follows(tp, i: int, obj: int, hyphen_x1: float, bounds: dict) -> bool:
@@ -33,8 +69,9 @@ def _space_follows(tp, i: int, obj: int, hyphen_x1: float, bounds: dict) -> bool
     the hyphen's ink: to its advance, or a little less where the producer kerns the space back."""
     if obj not in bounds:
         l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-        ok = raw.FPDFPageObj_GetBounds(ctypes.cast(obj, raw.FPDF_PAGEOBJECT), ctypes.byref(l), ctypes.byref(b), ctypes.byref(r),
-                                       ctypes.byref(t))
+        ok = raw.FPDFPageObj_GetBounds(
+            ctypes.cast(obj, raw.FPDF_PAGEOBJECT), ctypes.byref(l), ctypes.byref(b), ctypes.byref(r), ctypes.byref(t)
+        )
         bounds[obj] = r.value if ok else -1.0
     if bounds[obj] >= hyphen_x1 - 0.05:
         return True
@@ -46,9 +83,11 @@ def _space_follows(tp, i: int, obj: int, hyphen_x1: float, bounds: dict) -> bool
 # Plain-address prototypes of the two calls made for every glyph (no per-call type conversion):
 # FPDFText_GetTextObject returns the handle as an int, a cheap cache key
 _text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+)
 _char_origin = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)(
-    ctypes.cast(raw.FPDFText_GetCharOrigin, ctypes.c_void_p).value)
+    ctypes.cast(raw.FPDFText_GetCharOrigin, ctypes.c_void_p).value
+)
 
 
 def _object_facts(tp, i: int, obj: int, buf, val, widths: dict) -> tuple:
@@ -76,8 +115,16 @@ def _facts(font, fs: float, m, upright: bool, buf, val, widths: dict) -> tuple:
         elif raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), ctypes.byref(val)):
             descent = val.value / 1000.0
     fkey = (ctypes.cast(font, ctypes.c_void_p).value or 0, xsize)
-    return (font, round(height, 2), upright, any(b in name for b in BOLD_NAMES), descent * height, height, xsize,
-            widths.setdefault(fkey, {}))
+    return (
+        font,
+        round(height, 2),
+        upright,
+        any(b in name for b in BOLD_NAMES),
+        descent * height,
+        height,
+        xsize,
+        widths.setdefault(fkey, {}),
+    )
 
 
 def _inkless_spaces(page, height: float, buf, val, widths: dict) -> list[Char]:
@@ -89,14 +136,16 @@ def _inkless_spaces(page, height: float, buf, val, widths: dict) -> list[Char]:
     for j in range(raw.FPDFPage_CountObjects(page)):
         obj = raw.FPDFPage_GetObject(page, j)
         if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT or not raw.FPDFPageObj_GetBounds(
-                obj, ctypes.byref(l), ctypes.byref(b), ctypes.byref(r), ctypes.byref(t)):
+            obj, ctypes.byref(l), ctypes.byref(b), ctypes.byref(r), ctypes.byref(t)
+        ):
             continue
         if l.value != r.value or b.value != t.value or not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
             continue
         if m.a <= 0 or abs(m.b) > 0.01 * m.a or not raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(fs)):
             continue  # not upright: rotated spaces separate nothing
-        font, size, _, bold, descent, fheight, xsize, adv_of = _facts(raw.FPDFTextObj_GetFont(obj), fs.value, m, True,
-                                                                      buf, val, widths)
+        font, size, _, bold, descent, fheight, xsize, adv_of = _facts(
+            raw.FPDFTextObj_GetFont(obj), fs.value, m, True, buf, val, widths
+        )
         sw = _advance(font, 32, xsize, adv_of, val) or 0.25 * xsize
         bottom = height - m.f - descent
         chars.append(Char(" ", m.e, m.e + sw, bottom - fheight, bottom, size, bold, True))
@@ -156,8 +205,9 @@ class _Page:
             self.settle(self.obj, self.ox.value, self.oy.value)
         font, size, _, bold, _, height, xsize, adv_of = facts
         sw = adv_of.get(32) or _advance(font, 32, xsize, adv_of, self.val) or 0.25 * xsize
-        self.chars.append(tuple.__new__(Char, (" ", self.x1, self.x1 + sw, self.bottom - height, self.bottom, size,
-                                               bold, True)))
+        self.chars.append(
+            tuple.__new__(Char, (" ", self.x1, self.x1 + sw, self.bottom - height, self.bottom, size, bold, True))
+        )
         self.x1 += sw
 
     def glyph(self, i: int, obj: int, code: int, facts: tuple) -> None:
@@ -197,8 +247,9 @@ class _Page:
         if self.at != len(self.chars) - 1 or box != _box(self.tp, self.i, self.rect):
             return False
         left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-        raw.FPDFText_GetCharBox(self.tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom),
-                                ctypes.byref(top))
+        raw.FPDFText_GetCharBox(
+            self.tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
+        )
         self.chars[-1] = self.chars[-1]._replace(text=self.chars[-1].text + chr(code), x1=box[1])
         self.i, self.x1, self.overhang = i, box[1], box[1] <= right.value + 0.01
         return True
@@ -251,25 +302,46 @@ except ImportError:  # no compiler at install: the reference loop, about 4x slow
     _glyphs = None
 
 # PDFium's functions the compiled loop calls, by address, in the order _glyphs.c declares them
-FUNCTIONS = tuple(ctypes.cast(getattr(raw, name), ctypes.c_void_p).value for name in (
-    "FPDFText_CountChars", "FPDFText_GetUnicode", "FPDFText_GetText", "FPDFText_GetTextObject",
-    "FPDFText_GetCharOrigin", "FPDFText_GetFontSize", "FPDFText_GetCharAngle", "FPDFTextObj_GetFont",
-    "FPDFFont_GetBaseFontName", "FPDFFont_GetDescent", "FPDFFont_GetGlyphWidth", "FPDFText_GetLooseCharBox",
-    "FPDFPageObj_GetBounds", "FPDFText_GetMatrix", "FPDFText_GetCharBox", "FPDFPage_CountObjects",
-    "FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetMatrix", "FPDFTextObj_GetFontSize",
-    "FPDFFont_GetIsEmbedded"))
+FUNCTIONS = tuple(
+    ctypes.cast(getattr(raw, name), ctypes.c_void_p).value
+    for name in (
+        "FPDFText_CountChars",
+        "FPDFText_GetUnicode",
+        "FPDFText_GetText",
+        "FPDFText_GetTextObject",
+        "FPDFText_GetCharOrigin",
+        "FPDFText_GetFontSize",
+        "FPDFText_GetCharAngle",
+        "FPDFTextObj_GetFont",
+        "FPDFFont_GetBaseFontName",
+        "FPDFFont_GetDescent",
+        "FPDFFont_GetGlyphWidth",
+        "FPDFText_GetLooseCharBox",
+        "FPDFPageObj_GetBounds",
+        "FPDFText_GetMatrix",
+        "FPDFText_GetCharBox",
+        "FPDFPage_CountObjects",
+        "FPDFPage_GetObject",
+        "FPDFPageObj_GetType",
+        "FPDFPageObj_GetMatrix",
+        "FPDFTextObj_GetFontSize",
+        "FPDFFont_GetIsEmbedded",
+    )
+)
 
 
 def page_chars(tp, page, height: float, compiled: bool = True) -> list[Char]:
     """One page's drawn glyphs (text page `tp` of `page`); `compiled=False` forces the pure-Python reference."""
     if compiled and _glyphs is not None:
-        return _glyphs.page_chars(ctypes.cast(tp, ctypes.c_void_p).value, ctypes.cast(page, ctypes.c_void_p).value,
-                                  height, FUNCTIONS, Char)
+        return _glyphs.page_chars(
+            ctypes.cast(tp, ctypes.c_void_p).value, ctypes.cast(page, ctypes.c_void_p).value, height, FUNCTIONS, Char
+        )
     return _page_chars_py(tp, page, height)
 
 
-def pdfium_pages(path: str, first: int = 0, last: int | None = None,
-                 compiled: bool = True) -> Iterator[tuple[int, float, float, list[Char]]]:
+def pdfium_pages(
+    path: str, first: int = 0, last: int | None = None, compiled: bool = True
+) -> Iterator[tuple[int, float, float, list[Char]]]:
     pdf = pdfium.PdfDocument(path)
     try:
         n = len(pdf)

@@ -1,21 +1,29 @@
 """Plain typed records passed between the stages (layout → segment → fields/tables → edition)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-
 # Letters of the ligature glyphs Unicode has code points for (Alphabetic Presentation Forms, as NFKC
 # decomposes them): a producer may map a ligature glyph to one of these instead of to its letters
-LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
-             "\ufb06": "st"}
+LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
 
 
 class Char(NamedTuple):
     """One glyph with its box; what every layout engine must deliver (a tuple: there are 100k a report).
 
     A ligature glyph is one Char whose text is its letters ("ff"), never a presentation form ("ﬀ")."""
+
     text: str
     x0: float
     x1: float
@@ -28,6 +36,7 @@ class Char(NamedTuple):
 
 class Word(NamedTuple):
     """A run of glyphs between spaces or gaps (a tuple: there are 20k a report)."""
+
     text: str
     x0: float
     x1: float
@@ -41,6 +50,7 @@ class Word(NamedTuple):
 @dataclass(frozen=True)
 class Line:
     """A text line in reading order, with the page it sits on and its bounding box."""
+
     page: int
     words: tuple[Word, ...]
 
@@ -90,6 +100,7 @@ class PageLayout:
 @dataclass
 class Box:
     """Where a record was printed: page and bounding box of its first line."""
+
     page: int
     x0: float
     top: float
@@ -97,17 +108,23 @@ class Box:
     bottom: float
 
     @classmethod
-    def of(cls, lines: list[Line]) -> "Box | None":
+    def of(cls, lines: list[Line]) -> Box | None:
         if not lines:
             return None
         first = [ln for ln in lines if ln.page == lines[0].page]
-        return cls(lines[0].page, round(min(l.x0 for l in first), 2), round(min(l.top for l in first), 2),
-                   round(max(l.x1 for l in first), 2), round(max(l.bottom for l in first), 2))
+        return cls(
+            lines[0].page,
+            round(min(l.x0 for l in first), 2),
+            round(min(l.top for l in first), 2),
+            round(max(l.x1 for l in first), 2),
+            round(max(l.bottom for l in first), 2),
+        )
 
 
 @dataclass
 class Entry:
     """A milestone/planning step or a committee consultation: (date, text) as printed."""
+
     date: str
     text: str
     box: Box | None = None
@@ -207,6 +224,7 @@ class Anomaly:
 @dataclass(frozen=True)
 class CharCounts:
     """Printed characters (spaces not counted) by where they ended up: body = assigned + unassigned."""
+
     body: int
     furniture: int
     assigned: int
@@ -227,7 +245,7 @@ class Edition:
     archive_since: str = ""
     archive: list[ArchiveRow] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
-    chars: "CharCounts | None" = None  # where the printed characters ended up
+    chars: CharCounts | None = None  # where the printed characters ended up
 
     def projects(self):
         """Yield (theme, goal, section, project) in printed order."""

@@ -4,6 +4,7 @@
 "Beschlussvorlage" (Paper.paperType), paper_reference "029/2024" (Paper.reference); agenda items
 ("TOP 14.5", "Ö2") and anything else (a quoted resolution, a topic) are kept as `agenda_item`/`note`.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -11,9 +12,23 @@ from dataclasses import asdict, dataclass
 import regex as re
 
 PAPER_TYPES = [  # longest first: the first that matches wins
-    "Beschlussvorlage", "Informationsvorlage", "Mitteilungsvorlage", "Berichtsvorlage", "Verwaltungsvorlage",
-    "Sachstandsbericht", "mündlicher Bericht", "mündliche Information", "Präsentation", "Anfrage", "Antrag",
-    "Beschluss", "Bericht", "Information", "Vorlage", "Vortrag", "Vorstellung",
+    "Beschlussvorlage",
+    "Informationsvorlage",
+    "Mitteilungsvorlage",
+    "Berichtsvorlage",
+    "Verwaltungsvorlage",
+    "Sachstandsbericht",
+    "mündlicher Bericht",
+    "mündliche Information",
+    "Präsentation",
+    "Anfrage",
+    "Antrag",
+    "Beschluss",
+    "Bericht",
+    "Information",
+    "Vorlage",
+    "Vortrag",
+    "Vorstellung",
 ]
 TYPE_RX = re.compile(r"(?<!\p{L})(" + "|".join(re.escape(t) for t in PAPER_TYPES) + r")(?:en|e)?(?!\p{L})", re.I)
 CANONICAL = {t.lower(): t for t in PAPER_TYPES}
@@ -66,15 +81,18 @@ def parse_committee(text: str) -> Consultation:
     """Never raises: unknown shapes leave fields empty and everything in `note`."""
     s = re.sub(r"\s+", " ", text if isinstance(text, str) else "").strip()
     quote = ""
-    if (q := re.search(r"[„\"](.+)$", s)):
-        quote, s = q.group(0).strip(), s[:q.start()].strip()
+    if q := re.search(r"[„\"](.+)$", s):
+        quote, s = q.group(0).strip(), s[: q.start()].strip()
     ref = REFERENCE.search(s)
     reference = ref.group(1) if ref else ""
     agenda = AGENDA.search(s)
     agenda_item = re.sub(r"\s+", " ", agenda.group(1)) if agenda else ""
     # a paper type opens a segment ("…, Beschlussvorlage") or names the reference right after it
-    types = [t for t in TYPE_RX.finditer(s)
-             if re.search(r"(^|[,;/–—-])\s*$", s[:t.start()]) or (ref and 0 <= ref.start() - t.end() <= 3)]
+    types = [
+        t
+        for t in TYPE_RX.finditer(s)
+        if re.search(r"(^|[,;/–—-])\s*$", s[: t.start()]) or (ref and 0 <= ref.start() - t.end() <= 3)
+    ]
     before_ref = [t for t in types if ref and t.end() <= ref.start()]
     ptype = before_ref[-1] if before_ref else (types[0] if types else None)  # the type that names the paper
     paper_type = CANONICAL[ptype.group(1).lower()] if ptype else ""
@@ -88,13 +106,16 @@ def parse_committee(text: str) -> Consultation:
         # "Ausschuss für Bildung, Integration, Schule u. Sport, Allgemeine Informationen …": the name
         # goes on over short capitalised list items
         for seg in re.split(r"(?<!-),\s", s[cut:].lstrip(", "))[:4]:
-            if len(seg.split()) <= 3 and seg[:1].isupper() and not (TYPE_RX.search(seg) or REFERENCE.search(seg)
-                                                                    or AGENDA.search(seg)):
+            if (
+                len(seg.split()) <= 3
+                and seg[:1].isupper()
+                and not (TYPE_RX.search(seg) or REFERENCE.search(seg) or AGENDA.search(seg))
+            ):
                 body = f"{body}, {seg}"
             else:
                 break
-    if (m := BODY_PHRASE.search(body)):
-        body = body[m.start():].strip(" ,;:–-/")
+    if m := BODY_PHRASE.search(body):
+        body = body[m.start() :].strip(" ,;:–-/")
     else:
         m = BODY_PHRASE.search(s)
         body = m.group(1).strip(" ,;:–-/") if m else ""
@@ -104,7 +125,9 @@ def parse_committee(text: str) -> Consultation:
             rest = rest.replace(part, " ", 1)
     rest = re.sub(r"^[\s,;:–—/-]+|[\s,;:–—/-]+$", "", re.sub(r"\s*([,;])(\s*[,;])+", r"\1", rest))
     rest = re.sub(r"\s+", " ", rest).strip(" ,;–-")
-    rest = re.sub(rf"^(?:{FUNCTION_WORDS}\s+)+|(?:\s+{FUNCTION_WORDS})+$|^{FUNCTION_WORDS}$|^TOP$", "", rest).strip(" ,;–-")
+    rest = re.sub(rf"^(?:{FUNCTION_WORDS}\s+)+|(?:\s+{FUNCTION_WORDS})+$|^{FUNCTION_WORDS}$|^TOP$", "", rest).strip(
+        " ,;–-"
+    )
     note = " ".join(x for x in (rest, quote) if x)
     name = normalise_body(body)
     return Consultation(body, name, body_kind(name) if name else "other", paper_type, reference, agenda_item, note)

@@ -4,6 +4,7 @@ Order (as invoice2data does): our regex grammar for the German period forms → 
 dateparser, pinned, only for "<day> <month name> <year>" forms. Nothing is guessed: a string we do
 not understand keeps `raw`, gets precision "unknown" and is reported as an anomaly by the caller.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -20,11 +21,30 @@ PRECISIONS = ["day", "week", "month", "quarter", "half_year", "season", "year", 
 QUALIFIERS = ["none", "since", "from", "ongoing", "recurring", "range", "list", "approx"]
 _COARSE = {p: i for i, p in enumerate(PRECISIONS)}
 
-MONTH_NAMES = ["januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
-               "november", "dezember"]
+MONTH_NAMES = [
+    "januar",
+    "februar",
+    "märz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+]
 MONTH_ODD = {"jänner": 1, "mrz": 3, "maerz": 3}
-SEASON_WORDS = {"frühjahr": "Frühjahr", "frühj": "Frühjahr", "frühling": "Frühjahr", "sommer": "Sommer",
-                "herbst": "Herbst", "herb": "Herbst", "winter": "Winter"}
+SEASON_WORDS = {
+    "frühjahr": "Frühjahr",
+    "frühj": "Frühjahr",
+    "frühling": "Frühjahr",
+    "sommer": "Sommer",
+    "herbst": "Herbst",
+    "herb": "Herbst",
+    "winter": "Winter",
+}
 ONGOING = re.compile(r"^(fortlaufend|laufend|ständig|dauerhaft|kontinuierlich)$", re.I)
 RECURRING = re.compile(r"^(\d+\s*x\s*)?(jährlich|halbjährlich|monatlich|wöchentlich|quartalsweise|regelmäßig)$", re.I)
 
@@ -190,9 +210,16 @@ def _dateparser_fallback(s: str):
     import dateparser
 
     parts = ["day", "month", "year"] if day else ["month", "year"]
-    d = dateparser.parse(s, languages=["de"], settings={
-        "PREFER_DAY_OF_MONTH": "first", "RELATIVE_BASE": dt.datetime(2000, 1, 1),
-        "REQUIRE_PARTS": parts, "STRICT_PARSING": bool(day)})
+    d = dateparser.parse(
+        s,
+        languages=["de"],
+        settings={
+            "PREFER_DAY_OF_MONTH": "first",
+            "RELATIVE_BASE": dt.datetime(2000, 1, 1),
+            "REQUIRE_PARTS": parts,
+            "STRICT_PARSING": bool(day),
+        },
+    )
     if not d:
         return None
     if day:
@@ -208,11 +235,11 @@ SEP_LIST = re.compile(r"\s*(?:\bund\b|/\s(?=\d)|(?<=\d{4})/(?=\d{1,2}\.)|;|,)\s*
 def _compact_range(s: str):
     """Ranges that share the year: "01.-03.10.2024", "01.09.-30.09.2024", "Mai/Juni 2024",
     "Sommer/Herbst 2025", "Juni - August 2025"."""
-    if (m := re.fullmatch(r"(\d{1,2})\.?\s*[-–]\s*(\d{1,2})\.(\d{1,2})\.(\d{4})", s)):
+    if m := re.fullmatch(r"(\d{1,2})\.?\s*[-–]\s*(\d{1,2})\.(\d{1,2})\.(\d{4})", s):
         a, b = _single(f"{m[1]}.{m[3]}.{m[4]}"), _single(f"{m[2]}.{m[3]}.{m[4]}")
-    elif (m := re.fullmatch(r"(\d{1,2}\.\d{1,2})\.?\s*[-–]\s*(\d{1,2}\.\d{1,2})\.(\d{4})", s)):
+    elif m := re.fullmatch(r"(\d{1,2}\.\d{1,2})\.?\s*[-–]\s*(\d{1,2}\.\d{1,2})\.(\d{4})", s):
         a, b = _single(f"{m[1]}.{m[3]}"), _single(f"{m[2]}.{m[3]}")
-    elif (m := re.fullmatch(r"(\p{L}+\.?)\s*(?:/|[-–]|bis)\s*(\p{L}+\.?)\s+(\d{4})", s)):
+    elif m := re.fullmatch(r"(\p{L}+\.?)\s*(?:/|[-–]|bis)\s*(\p{L}+\.?)\s+(\d{4})", s):
         a, b = _single(f"{m[1]} {m[3]}"), _single(f"{m[2]} {m[3]}")
     else:
         return None
@@ -246,14 +273,14 @@ def parse_date(text: str) -> DateInfo:
     if RECURRING.match(s):
         return DateInfo(raw, None, None, "unknown", "recurring")
     qualifier = None
-    if (m := re.match(r"^(seit|ab|von|bis|ca\.|circa|voraussichtlich|vsl\.)\s+(.*)$", s, re.I)):
+    if m := re.match(r"^(seit|ab|von|bis|ca\.|circa|voraussichtlich|vsl\.)\s+(.*)$", s, re.I):
         qualifier = {"seit": "since", "ab": "from", "von": "from", "bis": "range"}.get(m.group(1).lower(), "approx")
         s = m.group(2)
     one = _single(s) or _dateparser_fallback(s)
     if one:
         a, b, p, q = one
         return DateInfo(raw, a, b, p, qualifier or q)
-    if (r := _compact_range(s)):
+    if r := _compact_range(s):
         a, b, p = r
         return DateInfo(raw, a, b, p, qualifier or "range")
     # ranges "01.09.2023 – 29.02.2024", "2025 - 2027"

@@ -1,9 +1,9 @@
 """The build: extract every PDF once (cached by content hash), then write all tables atomically."""
+
 from __future__ import annotations
 
 import contextlib
 import hashlib
-from functools import lru_cache
 import logging
 import os
 import stat
@@ -13,19 +13,42 @@ import zlib
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
-from .cache import seal, unseal
 from ..config import Limits, config_dir, config_hash
 from ..config import limits as load_limits
 from ..extract.edition import ExtractError, extract
-from .inputs import (EXIT_DRIFT, EXIT_DUPLICATE, EXIT_FOREIGN, EXIT_INTERNAL, EXIT_LIMIT, EXIT_UNREADABLE, InputError,
-                     check_pdf, list_pdfs)
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
-from .files import (commit_files, env_error, fault, file_facts, fsync_all, is_env, read_manifest, recover, table,
-                    verify, write_bytes, write_json, write_parquet)
+from .cache import seal, unseal
+from .files import (
+    commit_files,
+    env_error,
+    fault,
+    file_facts,
+    fsync_all,
+    is_env,
+    read_manifest,
+    recover,
+    table,
+    verify,
+    write_bytes,
+    write_json,
+    write_parquet,
+)
+from .inputs import (
+    EXIT_DRIFT,
+    EXIT_DUPLICATE,
+    EXIT_FOREIGN,
+    EXIT_INTERNAL,
+    EXIT_LIMIT,
+    EXIT_UNREADABLE,
+    InputError,
+    check_pdf,
+    list_pdfs,
+)
 from .workers import LimitError, Timeout, check_limits, repeated_pages, run_limited
 from .workers import pool as worker_pool
 
@@ -50,15 +73,19 @@ def snapshot(path: Path, digest: str | None, into: Path, limits: Limits) -> tupl
         if not stat.S_ISREG(st.st_mode):  # never block on a FIFO or read a device
             raise InputError(path, "not a regular file (a FIFO, device or directory)", EXIT_UNREADABLE)
         if st.st_size > limits.bytes_per_file:
-            raise InputError(path, f"{st.st_size} bytes, more than the limit of {limits.bytes_per_file} "
-                                   f"(limits.bytes_per_file)", EXIT_LIMIT)
+            raise InputError(
+                path,
+                f"{st.st_size} bytes, more than the limit of {limits.bytes_per_file} (limits.bytes_per_file)",
+                EXIT_LIMIT,
+            )
         data = path.read_bytes()
     except OSError as e:
         raise InputError(path, f"cannot read file ({e.strerror})", EXIT_UNREADABLE)
     got = hashlib.sha256(data).hexdigest()
     if digest is not None and got != digest:
-        raise InputError(path, "file changed while nhr was reading it; run the build again when it is complete",
-                         EXIT_UNREADABLE)
+        raise InputError(
+            path, "file changed while nhr was reading it; run the build again when it is complete", EXIT_UNREADABLE
+        )
     into.mkdir(parents=True, exist_ok=True)
     copy = into / path.name
     copy.write_bytes(data)
@@ -70,9 +97,15 @@ def repeated_anomaly(pairs: list[tuple[int, int]], pages: int) -> list[Anomaly]:
     if not pairs:
         return []
     first, again = pairs[0]
-    return [Anomaly("repeated_pages", "error", again,
-                    f"{len(pairs)} of {pages} pages repeat the text of an earlier page (first: page {again} "
-                    f"repeats page {first}); the file is not one clean edition")]
+    return [
+        Anomaly(
+            "repeated_pages",
+            "error",
+            again,
+            f"{len(pairs)} of {pages} pages repeat the text of an earlier page (first: page {again} "
+            f"repeats page {first}); the file is not one clean edition",
+        )
+    ]
 
 
 def validate(ed: Edition, path: str) -> None:
@@ -80,16 +113,23 @@ def validate(ed: Edition, path: str) -> None:
     projects = [p for _, _, _, p in ed.projects()]
     listed = sum(len(pl.rows) for pl in ed.project_lists)
     if not ed.themes or not projects:
-        raise InputError(path, "no themes or projects found: not an edition of the Nachhaltigkeitsreport?", EXIT_FOREIGN)
+        raise InputError(
+            path, "no themes or projects found: not an edition of the Nachhaltigkeitsreport?", EXIT_FOREIGN
+        )
     readable = sum(1 for p in projects if p.since_label and p.description_label is not None)
     expected = max(len(projects), listed)
     if readable < MIN_READABLE * expected:
-        raise InputError(path, f"structure drifted: only {readable} of {expected} projects readable "
-                               f"(need {MIN_READABLE:.0%}); refusing to write half an edition", EXIT_DRIFT)
+        raise InputError(
+            path,
+            f"structure drifted: only {readable} of {expected} projects readable "
+            f"(need {MIN_READABLE:.0%}); refusing to write half an edition",
+            EXIT_DRIFT,
+        )
 
 
-def extract_checked(path: str, engine: str = "pdfplumber", jobs: int = 1, limits: Limits | None = None,
-                    display: str | None = None) -> Edition:
+def extract_checked(
+    path: str, engine: str = "pdfplumber", jobs: int = 1, limits: Limits | None = None, display: str | None = None
+) -> Edition:
     """check_pdf + limits + extract + validate; every failure becomes an InputError with a one-line message
     naming `display` (the user's file name when `path` is a private copy)."""
     name = display or path
@@ -137,16 +177,21 @@ def _work(args) -> tuple[str, Edition | None, tuple[str, int] | None, float]:
     except (LimitError, Timeout) as e:  # the alarm rang outside extraction (validate, page checks)
         return display, None, (f"{display}: {limit_problem(e, limits)}", EXIT_LIMIT), time.perf_counter() - t
     except Exception as e:  # a bug: say so, never blame the file
-        return display, None, (f"{display}: internal error ({type(e).__name__}: {e})", EXIT_INTERNAL), \
-            time.perf_counter() - t
+        return (
+            display,
+            None,
+            (f"{display}: internal error ({type(e).__name__}: {e})", EXIT_INTERNAL),
+            time.perf_counter() - t,
+        )
 
 
 def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edition:
     """One PDF read once and extracted in a limited worker process (what `nhr extract` runs)."""
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
         copy, _ = snapshot(path, None, Path(snap), limits)
-        outcome = _run_pool([(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()))], 1, limits,
-                            False, None)[0]
+        outcome = _run_pool(
+            [(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()))], 1, limits, False, None
+        )[0]
     _, ed, err, _ = outcome
     if err:
         raise InputError(path, err[0].split(": ", 1)[-1] if err[0].startswith(f"{path}: ") else err[0], err[1])
@@ -163,9 +208,16 @@ def _run_pool(args: list, n: int, limits: Limits, keep_going: bool, progress) ->
             try:
                 o = fut.result()
             except BrokenProcessPool:
-                o = (a[1], None, (f"{a[1]}: the worker process extracting it died (killed, or over the memory "
-                                  f"limit of {limits.memory_mb} MB or the CPU limit: see limits in nhr.yaml)",
-                                  EXIT_LIMIT), 0.0)
+                o = (
+                    a[1],
+                    None,
+                    (
+                        f"{a[1]}: the worker process extracting it died (killed, or over the memory "
+                        f"limit of {limits.memory_mb} MB or the CPU limit: see limits in nhr.yaml)",
+                        EXIT_LIMIT,
+                    ),
+                    0.0,
+                )
             outcomes.append(o)
             if o[2] and not keep_going:
                 for f in futures:  # stop at the first bad file: drop what has not started
@@ -232,8 +284,13 @@ def _to_cache(cache: Path, digests: dict, engine: str, fresh: dict, pdfs: list) 
 
 def _up_to_date(out: Path, old: dict, stamp: dict, inputs: dict) -> bool:
     """Nothing to do: same code, config, engine and inputs, and every table exactly as the build wrote it."""
-    return bool(old) and all(old.get(k) == v for k, v in stamp.items()) and not old.get("errors") \
-        and old.get("all_inputs") == inputs and verify(out, old) is None
+    return (
+        bool(old)
+        and all(old.get(k) == v for k, v in stamp.items())
+        and not old.get("errors")
+        and old.get("all_inputs") == inputs
+        and verify(out, old) is None
+    )
 
 
 def _hash_all(pdfs: list[Path], limits: Limits) -> dict[Path, str]:
@@ -241,16 +298,20 @@ def _hash_all(pdfs: list[Path], limits: Limits) -> dict[Path, str]:
     for p in pdfs:
         try:
             if p.stat().st_size > limits.bytes_per_file:
-                raise InputError(p, f"{p.stat().st_size} bytes, more than the limit of {limits.bytes_per_file} "
-                                    f"(limits.bytes_per_file)", EXIT_LIMIT)
+                raise InputError(
+                    p,
+                    f"{p.stat().st_size} bytes, more than the limit of {limits.bytes_per_file} (limits.bytes_per_file)",
+                    EXIT_LIMIT,
+                )
             digests[p] = sha256(p)
         except OSError as e:
             raise InputError(p, f"cannot read file ({e.strerror})", EXIT_UNREADABLE)
     return digests
 
 
-def _extract_todo(todo: list[Path], digests: dict, engine: str, jobs: int, limits: Limits, keep_going: bool,
-                  progress) -> list:
+def _extract_todo(
+    todo: list[Path], digests: dict, engine: str, jobs: int, limits: Limits, keep_going: bool, progress
+) -> list:
     """Extract the files not in the cache, each from a private copy of the bytes that were hashed."""
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
         args = []
@@ -264,8 +325,15 @@ def _extract_todo(todo: list[Path], digests: dict, engine: str, jobs: int, limit
     return sorted(outcomes, key=lambda o: o[0])
 
 
-def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_going: bool = False,
-          progress=None, limits: Limits | None = None) -> BuildResult:
+def build(
+    raw: Path,
+    out: Path,
+    jobs: int = 1,
+    engine: str = "pdfplumber",
+    keep_going: bool = False,
+    progress=None,
+    limits: Limits | None = None,
+) -> BuildResult:
     """Extract new/changed PDFs, recompute everything, write all tables. Raises InputError on the first
     bad file unless keep_going; nothing in `out` changes before every table is ready."""
     t0 = time.perf_counter()
@@ -298,22 +366,40 @@ def build(raw: Path, out: Path, jobs: int = 1, engine: str = "pdfplumber", keep_
         for k, rows in edition_rows(ed, digests[p], engine, __version__).items():
             tables[k].extend(rows)
     from ..across.crossed import cross_tables
+
     tables.update(cross_tables(res.editions, tables))
 
     _to_cache(cache, digests, engine, fresh, pdfs)
     built = {name: table(name, rows) for name, rows in tables.items()}
     res.counts = {k: len(v) for k, v in tables.items()}
-    commit(out, built, manifest={
-        **stamp, "inputs": {p.name: {"sha256": digests[p], "edition": results[p].edition} for _, p in editions},
-        "all_inputs": all_inputs, "tables": sorted(built), "counts": res.counts,
-        "errors": [e for e, _ in res.errors]})
+    commit(
+        out,
+        built,
+        manifest={
+            **stamp,
+            "inputs": {p.name: {"sha256": digests[p], "edition": results[p].edition} for _, p in editions},
+            "all_inputs": all_inputs,
+            "tables": sorted(built),
+            "counts": res.counts,
+            "errors": [e for e, _ in res.errors],
+        },
+    )
     res.editions_ids = [e.edition for e in res.editions]
     res.seconds = time.perf_counter() - t0
     return res
 
 
-def _editions_for(pdfs: list[Path], digests: dict, cache: Path, engine: str, jobs: int, limits: Limits,
-                  keep_going: bool, progress, res: BuildResult) -> tuple[dict, dict]:
+def _editions_for(
+    pdfs: list[Path],
+    digests: dict,
+    cache: Path,
+    engine: str,
+    jobs: int,
+    limits: Limits,
+    keep_going: bool,
+    progress,
+    res: BuildResult,
+) -> tuple[dict, dict]:
     """Every PDF's Edition: from an authentic cache entry, else extracted. Returns (all, freshly extracted);
     bad files raise InputError, or with keep_going are noted in res.errors."""
     todo, loaded = [], {}
@@ -325,9 +411,9 @@ def _editions_for(pdfs: list[Path], digests: dict, cache: Path, engine: str, job
             loaded[p] = ed
             res.cached.append(str(p))
     fresh: dict[Path, Edition] = {}
-    for path, ed, err, secs in (_extract_todo(todo, digests, engine, jobs, limits, keep_going, progress) if todo else []):
+    for path, ed, err, secs in _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress) if todo else []:
         if err and not keep_going:
-            raise InputError(path, err[0][len(path) + 2:], err[1])
+            raise InputError(path, err[0][len(path) + 2 :], err[1])
         if err:
             res.errors.append(err)
             continue
@@ -347,12 +433,19 @@ def _one_per_edition(results: dict, res: BuildResult, keep_going: bool) -> list:
         if len(paths) > 1:
             # same edition twice: harmless when the records are the same (a copy, a re-saved file)
             from ..model.export import to_gold
-            if all(to_gold(results[p]) | {"intro": None} == to_gold(results[paths[0]]) | {"intro": None} for p in paths):
-                res.notes.append(f"edition {ed_id}: {', '.join(p.name for p in paths)} hold the same records; "
-                                 f"using {paths[0].name} (first by name)")
+
+            if all(
+                to_gold(results[p]) | {"intro": None} == to_gold(results[paths[0]]) | {"intro": None} for p in paths
+            ):
+                res.notes.append(
+                    f"edition {ed_id}: {', '.join(p.name for p in paths)} hold the same records; "
+                    f"using {paths[0].name} (first by name)"
+                )
             else:
-                msg = (f"edition {ed_id} appears in {len(paths)} files with different content "
-                       f"({', '.join(p.name for p in paths)}); remove all but one")
+                msg = (
+                    f"edition {ed_id} appears in {len(paths)} files with different content "
+                    f"({', '.join(p.name for p in paths)}); remove all but one"
+                )
                 if not keep_going:
                     raise InputError(paths[1], msg, EXIT_DUPLICATE)
                 res.errors.append((f"{paths[1]}: {msg}", EXIT_DUPLICATE))
@@ -384,7 +477,8 @@ def commit(out: Path, built: dict, manifest: dict) -> None:
             write_parquet(out / src, tbl, sync=False)
             fault("staging")
         from .warehouse import write_duckdb
-        duck = write_duckdb(out, {dst[:-len(".parquet")]: out / src for src, dst in staged})
+
+        duck = write_duckdb(out, {dst[: -len(".parquet")]: out / src for src, dst in staged})
         staged.append((duck.name, "nhr.duckdb"))
         fsync_all(out / src for src, _ in staged)  # every staged file is on disk before the journal names it
         manifest = {**manifest, "files": {dst: file_facts(out / src) for src, dst in staged}}

@@ -4,6 +4,7 @@ An entry is used only when its HMAC (keyed with a secret outside the output dire
 names the SHA-256 of the very bytes being built; anything else (a planted file, a `parsed/` copied from
 a share, a torn write) is a miss and the PDF is extracted again. Decoding builds only the record types
 of `records.py`, so no entry can run code."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,7 +15,7 @@ import os
 import types
 import typing
 import zlib
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..model import records
@@ -57,6 +58,7 @@ def secret() -> bytes:
 
 # ---------------------------------------------------------------- records ↔ JSON
 
+
 def encode(obj):
     """A record tree as JSON-able values (dataclasses as dicts, tuples as lists)."""
     if dataclasses.is_dataclass(obj):
@@ -68,7 +70,7 @@ def encode(obj):
     return obj
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hints(cls) -> dict:
     return typing.get_type_hints(cls, vars(records))
 
@@ -135,10 +137,17 @@ def _decode_record(cls, value):
 
 # ---------------------------------------------------------------- entries
 
+
 def seal(ed: Edition, digest: str, key: str) -> bytes:
     """A cache entry: HMAC line, then the compressed JSON that names the PDF hash and the cache key."""
-    payload = zlib.compress(json.dumps({"format": FORMAT, "pdf_sha256": digest, "key": key, "edition": encode(ed)},
-                                       ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+    payload = zlib.compress(
+        json.dumps(
+            {"format": FORMAT, "pdf_sha256": digest, "key": key, "edition": encode(ed)},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8"),
+        6,
+    )
     mac = hmac.new(secret(), payload, hashlib.sha256).hexdigest().encode()
     return mac + b"\n" + payload
 

@@ -1,4 +1,5 @@
 """Output side: atomic Parquet writes, the build lock and the manifest of what was built from what."""
+
 from __future__ import annotations
 
 import contextlib
@@ -26,10 +27,17 @@ class EnvError(Exception):
     """The machine refused (permissions, read-only or full disk): one line naming the path, own exit code."""
 
 
-ENV_ERRNOS = {errno.EACCES: "permission denied", errno.EPERM: "operation not permitted",
-              errno.EROFS: "read-only file system", errno.ENOSPC: "no space left on device",
-              errno.EDQUOT: "disk quota exceeded", errno.EIO: "input/output error",
-              errno.ENOTDIR: "not a directory", errno.EISDIR: "is a directory", errno.EMFILE: "too many open files"}
+ENV_ERRNOS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "read-only file system",
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EIO: "input/output error",
+    errno.ENOTDIR: "not a directory",
+    errno.EISDIR: "is a directory",
+    errno.EMFILE: "too many open files",
+}
 
 
 def env_error(e: OSError, path) -> EnvError:
@@ -58,9 +66,11 @@ def table(name: str, rows: list[dict]) -> pa.Table:
 def fsync_all(paths) -> None:
     """Flush files to disk, all at once: concurrent fsyncs share the file system's journal commits
     (one after another they cost ~20 ms each here, a quarter of a pdfium build)."""
+
     def sync(p):
         with open(p, "rb") as f:
             os.fsync(f.fileno())
+
     paths = list(paths)
     if len(paths) <= 1:
         for p in paths:
@@ -98,6 +108,7 @@ def write_json(path: Path, data, sync: bool = True) -> None:
     def w(tmp):
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False, indent=1, default=str)
+
     _atomic(path, w, sync)
 
 
@@ -105,6 +116,7 @@ def write_bytes(path: Path, data: bytes, sync: bool = True) -> None:
     def w(tmp):
         with open(tmp, "wb") as f:
             f.write(data)
+
     _atomic(path, w, sync)
 
 
@@ -239,8 +251,10 @@ def ready(parsed: Path) -> None:
     except LockedError:
         raise EnvError(f"{parsed}: a build is committing; try again in a moment")
     except OSError as e:
-        raise EnvError(f"{parsed}: a build was interrupted while committing and this directory cannot be "
-                       f"repaired here ({ENV_ERRNOS.get(e.errno) or e.strerror}); run 'nhr build' with write access")
+        raise EnvError(
+            f"{parsed}: a build was interrupted while committing and this directory cannot be "
+            f"repaired here ({ENV_ERRNOS.get(e.errno) or e.strerror}); run 'nhr build' with write access"
+        )
 
 
 def read_manifest(out: Path) -> dict:

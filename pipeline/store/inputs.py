@@ -1,4 +1,5 @@
 """Input checks: tell a damaged, encrypted, scanned or foreign file from a report edition, in one line."""
+
 from __future__ import annotations
 
 import os

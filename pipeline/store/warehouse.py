@@ -1,5 +1,6 @@
 """parsed/nhr.duckdb for the data team: a copy of every Parquet table (Parquet stays the source of truth)
 plus convenience views, rebuilt with every build; and the sandboxed database `nhr sql` queries."""
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,12 @@ def write_duckdb(out: Path, staged: dict[str, Path]) -> Path:
     return Path(tmp)
 
 
-SANDBOX = ["SET enable_external_access = false", "SET autoinstall_known_extensions = false",
-           "SET autoload_known_extensions = false", "SET lock_configuration = true"]
+SANDBOX = [
+    "SET enable_external_access = false",
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET lock_configuration = true",
+]
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 

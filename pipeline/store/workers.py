@@ -4,6 +4,7 @@ Workers come from a forkserver (a fresh interpreter started by exec), so they ne
 lock or any other open file of the build; each dies with the build (PR_SET_PDEATHSIG, and a watchdog
 polling the build's pid), runs one file only (`max_tasks_per_child=1`), and runs under RLIMIT_AS (memory),
 RLIMIT_CPU and an alarm (seconds), so a hostile file ends as a one-line limit error, not a hung machine."""
+
 from __future__ import annotations
 
 import ctypes
@@ -161,8 +162,9 @@ def repeated_pages() -> list[tuple[int, int]]:
 
 def _check_glyphs(page: int, n: int, limits: Limits) -> None:
     if n > limits.glyphs_per_page:
-        raise LimitError(f"page {page} has {n} glyphs, more than the limit of {limits.glyphs_per_page} "
-                         f"(limits.glyphs_per_page)")
+        raise LimitError(
+            f"page {page} has {n} glyphs, more than the limit of {limits.glyphs_per_page} (limits.glyphs_per_page)"
+        )
 
 
 def guard_engines(limits: Limits) -> None:
@@ -178,5 +180,6 @@ def guard_engines(limits: Limits) -> None:
                 _check_glyphs(number, len(chars), limits)
                 PAGES[number] = _signature("".join([c.text for c in chars]))
                 yield number, width, height, chars
+
         guarded.nhr_guarded = True
         layout.ENGINES[name] = guarded

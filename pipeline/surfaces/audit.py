@@ -1,4 +1,5 @@
 """Read-side views for auditors: an edition diff, one project's history, and the cross-checks."""
+
 from __future__ import annotations
 
 import csv
@@ -39,19 +40,30 @@ def diff(parsed: Path, old: str, new: str) -> list[dict]:
     for pid in sorted(set(a) | set(b)):
         ra, rb = a.get(pid), b.get(pid)
         if ra and rb:
-            flags = {"status_change": ra["status"] != rb["status"], "renumbered": ra["project_number"] != rb["project_number"],
-                     "retitled": " ".join(ra["title"].split()) != " ".join(rb["title"].split())}
+            flags = {
+                "status_change": ra["status"] != rb["status"],
+                "renumbered": ra["project_number"] != rb["project_number"],
+                "retitled": " ".join(ra["title"].split()) != " ".join(rb["title"].split()),
+            }
             kind = next((k for k in ("status_change", "renumbered", "retitled") if flags[k]), "unchanged")
         elif rb:
             kind = "new"
         else:
             kind = "completed_archived" if ra["status"] == "umgesetzt" else "dropped"
-        rows.append({"kind": kind, "project_id": pid,
-                     "old_number": ra and ra["project_number"], "new_number": rb and rb["project_number"],
-                     "old_status": ra and ra["status"], "new_status": rb and rb["status"],
-                     "old_title": ra and ra["title"], "new_title": rb and rb["title"],
-                     "old_page": ra and pages.get((old, ra["project_number"])),
-                     "new_page": rb and pages.get((new, rb["project_number"]))})
+        rows.append(
+            {
+                "kind": kind,
+                "project_id": pid,
+                "old_number": ra and ra["project_number"],
+                "new_number": rb and rb["project_number"],
+                "old_status": ra and ra["status"],
+                "new_status": rb and rb["status"],
+                "old_title": ra and ra["title"],
+                "new_title": rb and rb["title"],
+                "old_page": ra and pages.get((old, ra["project_number"])),
+                "new_page": rb and pages.get((new, rb["project_number"])),
+            }
+        )
     rows.sort(key=lambda r: (PRECEDENCE.index(r["kind"]), r["old_number"] or r["new_number"] or ""))
     return rows
 
@@ -100,14 +112,18 @@ def history(parsed: Path, ref: str) -> dict:
     if not ids:
         raise ValueError(f"no project {ref!r} in {parsed}")
     if len(ids) > 1:
-        raise ValueError(f"{ref!r} names {len(ids)} projects in different editions ({', '.join(sorted(ids))}); "
-                         f"use EDITION:NUMBER or a project_id")
+        raise ValueError(
+            f"{ref!r} names {len(ids)} projects in different editions ({', '.join(sorted(ids))}); "
+            f"use EDITION:NUMBER or a project_id"
+        )
     pid = ids.pop()
     ident = [r for r in t["identity"] if r["project_id"] == pid]
     where = {(r["edition"], r["project_number"]) for r in ident}
     seen, added = set(), []
-    for s in sorted((s for s in t["steps"] if (s["edition"], s["project_number"]) in where and s["block"] == "steps"),
-                    key=lambda s: (s["edition"], s["seq"])):
+    for s in sorted(
+        (s for s in t["steps"] if (s["edition"], s["project_number"]) in where and s["block"] == "steps"),
+        key=lambda s: (s["edition"], s["seq"]),
+    ):
         k = (s["date_raw"], s["text"])
         if k not in seen:
             seen.add(k)
@@ -115,25 +131,40 @@ def history(parsed: Path, ref: str) -> dict:
     papers = {}
     for c in t["committee"]:
         if (c["edition"], c["project_number"]) in where:
-            papers.setdefault((c["date_raw"], c["text"]), {"date": c["date_raw"], "body": c["body_name"],
-                                                            "paper_type": c["paper_type"],
-                                                            "reference": c["paper_reference"],
-                                                            "first_edition": c["edition"]})
-    return {"project_id": pid, "editions": ident,
-            "spells": [s for s in t["status_history"] if s["project_id"] == pid],
-            "milestones_added": added, "committee": list(papers.values())}
+            papers.setdefault(
+                (c["date_raw"], c["text"]),
+                {
+                    "date": c["date_raw"],
+                    "body": c["body_name"],
+                    "paper_type": c["paper_type"],
+                    "reference": c["paper_reference"],
+                    "first_edition": c["edition"],
+                },
+            )
+    return {
+        "project_id": pid,
+        "editions": ident,
+        "spells": [s for s in t["status_history"] if s["project_id"] == pid],
+        "milestones_added": added,
+        "committee": list(papers.values()),
+    }
 
 
 def history_text(h: dict) -> str:
     out = [f"project {h['project_id']}", "", "editions:"]
     out += [f"  {r['edition']}  {r['project_number']:<9} {r['status']:<15} {r['title']}" for r in h["editions"]]
     out += ["", "status spells:"]
-    out += [f"  {s['status']:<15} {s['valid_from']} → {s['valid_to'] or 'current'}  (seit: {s['reported_since']})"
-            for s in h["spells"]]
+    out += [
+        f"  {s['status']:<15} {s['valid_from']} → {s['valid_to'] or 'current'}  (seit: {s['reported_since']})"
+        for s in h["spells"]
+    ]
     out += ["", "milestones (edition first shown):"]
     out += [f"  {m['edition']}  {m['date']:<14} {m['text']}" for m in h["milestones_added"]]
     out += ["", "committee papers:"]
-    out += [f"  {c['date']:<11} {c['body']}  {c['paper_type'] or ''} {c['reference'] or ''}".rstrip() for c in h["committee"]]
+    out += [
+        f"  {c['date']:<11} {c['body']}  {c['paper_type'] or ''} {c['reference'] or ''}".rstrip()
+        for c in h["committee"]
+    ]
     return "\n".join(out)
 
 
@@ -146,30 +177,67 @@ def audit(parsed: Path) -> dict[str, list[dict]]:
         if tr["kind"] == "unchanged" and tr["from_number"]:
             a, b = p.get((tr["from_edition"], tr["from_number"])), p.get((tr["to_edition"], tr["to_number"]))
             if a and b and a["since_value"] != b["since_value"]:
-                since_vs.append({"project_id": tr["project_id"], "edition": tr["to_edition"], "number": tr["to_number"],
-                                 "detail": f"status unchanged but since changed {a['since_value']} → {b['since_value']}"})
+                since_vs.append(
+                    {
+                        "project_id": tr["project_id"],
+                        "edition": tr["to_edition"],
+                        "number": tr["to_number"],
+                        "detail": f"status unchanged but since changed {a['since_value']} → {b['since_value']}",
+                    }
+                )
         if tr["kind"] == "status_change":
             b = p.get((tr["to_edition"], tr["to_number"]))
             if b and b["since_value"] == (p.get((tr["from_edition"], tr["from_number"])) or {}).get("since_value"):
-                since_vs.append({"project_id": tr["project_id"], "edition": tr["to_edition"], "number": tr["to_number"],
-                                 "detail": f"status changed {tr['from_status']} → {tr['to_status']} but since stayed {b['since_value']}"})
-    list_body = [a for a in t["anomalies"] if a["kind"] in ("list_status_mismatch", "list_row_not_in_body",
-                                                               "body_project_not_in_list", "list_row_without_status")]
-    return {"archive": [r for r in t["archive_check"] if not r["matched"] or r["detail"]],
-            "list_vs_body": list_body, "since_vs_transitions": since_vs, "late_reported": t["late_reported"],
-            **rule_sections(parsed, t["anomalies"])}
+                since_vs.append(
+                    {
+                        "project_id": tr["project_id"],
+                        "edition": tr["to_edition"],
+                        "number": tr["to_number"],
+                        "detail": f"status changed {tr['from_status']} → {tr['to_status']} but since stayed {b['since_value']}",
+                    }
+                )
+    list_body = [
+        a
+        for a in t["anomalies"]
+        if a["kind"]
+        in ("list_status_mismatch", "list_row_not_in_body", "body_project_not_in_list", "list_row_without_status")
+    ]
+    return {
+        "archive": [r for r in t["archive_check"] if not r["matched"] or r["detail"]],
+        "list_vs_body": list_body,
+        "since_vs_transitions": since_vs,
+        "late_reported": t["late_reported"],
+        **rule_sections(parsed, t["anomalies"]),
+    }
 
 
 def rule_sections(parsed: Path, anomalies: list[dict]) -> dict[str, list[dict]]:
     """The audit rules' output: rewrites between editions (audit_findings), each edition's own errors."""
-    return {"between_editions": sorted(load_findings(parsed), key=finding_order),
-            "within_editions": sorted((a for a in anomalies if a["kind"] not in LIST_BODY),
-                                      key=lambda a: (a["kind"], a["edition"], a["project_number"] or ""))}
+    return {
+        "between_editions": sorted(load_findings(parsed), key=finding_order),
+        "within_editions": sorted(
+            (a for a in anomalies if a["kind"] not in LIST_BODY),
+            key=lambda a: (a["kind"], a["edition"], a["project_number"] or ""),
+        ),
+    }
 
 
 LIST_BODY = ("list_status_mismatch", "list_row_not_in_body", "body_project_not_in_list", "list_row_without_status")
-FLAT = ["section", "kind", "severity", "edition", "previous_edition", "project_id", "project_number", "previous_number",
-        "page", "previous_page", "detail", "evidence", "previous_evidence"]
+FLAT = [
+    "section",
+    "kind",
+    "severity",
+    "edition",
+    "previous_edition",
+    "project_id",
+    "project_number",
+    "previous_number",
+    "page",
+    "previous_page",
+    "detail",
+    "evidence",
+    "previous_evidence",
+]
 
 
 def load_findings(parsed: Path) -> list[dict]:
@@ -238,8 +306,11 @@ def kind_text(rows: list[dict]) -> list[str]:
         rule = REGISTRY.get(kind)
         out.append(f"### {kind} ({len(group)}, {group[0]['severity']}): {rule.meaning if rule else ''}")
         for r in group:
-            old = f"{r['previous_edition']} {r['previous_number'] or '—'} p.{r['previous_page']} → " \
-                if r.get("previous_edition") or r.get("previous_number") else ""
+            old = (
+                f"{r['previous_edition']} {r['previous_number'] or '—'} p.{r['previous_page']} → "
+                if r.get("previous_edition") or r.get("previous_number")
+                else ""
+            )
             new = f"{r['edition']} {r['project_number'] or '—'} p.{r['page']}"
             out.append(f"  {old}{new}: {r['detail']}")
             for label, key in (("was", "previous_evidence"), ("printed", "evidence")):

@@ -1,4 +1,5 @@
 """nhr — the command line. Exit codes: see README ("Exit codes")."""
+
 from __future__ import annotations
 
 import json
@@ -77,9 +78,12 @@ def main(verbose: bool):
 
 ENGINES = ("pdfplumber", "pdfium")
 engine_option = click.option(
-    "--engine", type=click.Choice(ENGINES), default=None,
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
     help="Layout engine: pdfplumber (reference) or pdfium (about 10x faster, same records). "
-         "[default: 'engine' in config/nhr.yaml, else pdfplumber]")
+    "[default: 'engine' in config/nhr.yaml, else pdfplumber]",
+)
 
 
 def default_engine(engine: str | None) -> str:
@@ -99,8 +103,14 @@ def cores() -> int:
 
 @main.command()
 @click.argument("pdf", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["json", "summary"]), default="json", show_default=True,
-              help="json: the edition in the corpus gold format; summary: counts.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "summary"]),
+    default="json",
+    show_default=True,
+    help="json: the edition in the corpus gold format; summary: counts.",
+)
 @engine_option
 def extract(pdf: str, fmt: str, engine: str):
     """Extract one edition PDF and print it.
@@ -109,9 +119,9 @@ def extract(pdf: str, fmt: str, engine: str):
     Example:
       nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json > 2025-04.json
     """
-    from ..store.build import extract_isolated
     from ..config import limits
     from ..model.export import to_gold
+    from ..store.build import extract_isolated
 
     engine = default_engine(engine)
     try:
@@ -124,28 +134,46 @@ def extract(pdf: str, fmt: str, engine: str):
         echo(safe_json(json.dumps(to_gold(ed), ensure_ascii=False, indent=1)))
     else:
         n = sum(1 for _ in ed.projects())
-        echo(f"{ed.edition} (Stand {ed.stand}): {len(ed.themes)} themes, {n} projects, "
-                   f"{sum(len(p.steps) for *_, p in ed.projects())} steps, "
-                   f"{sum(len(p.committee) for *_, p in ed.projects())} committee entries, "
-                   f"{sum(len(pl.rows) for pl in ed.project_lists)} list rows, {len(ed.archive)} archive rows, "
-                   f"{len(ed.anomalies)} anomalies")
+        echo(
+            f"{ed.edition} (Stand {ed.stand}): {len(ed.themes)} themes, {n} projects, "
+            f"{sum(len(p.steps) for *_, p in ed.projects())} steps, "
+            f"{sum(len(p.committee) for *_, p in ed.projects())} committee entries, "
+            f"{sum(len(pl.rows) for pl in ed.project_lists)} list rows, {len(ed.archive)} archive rows, "
+            f"{len(ed.anomalies)} anomalies"
+        )
 
 
 @main.command()
-@click.option("--raw", type=click.Path(file_okay=False, path_type=Path), default=Path("raw_pdfs"), show_default=True,
-              help="Directory with the edition PDFs.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("parsed"), show_default=True,
-              help="Directory for the Parquet tables.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-              help="Worker processes (0 = all cores; more than the cores is capped at the cores).")
+@click.option(
+    "--raw",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("raw_pdfs"),
+    show_default=True,
+    help="Directory with the edition PDFs.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("parsed"),
+    show_default=True,
+    help="Directory for the Parquet tables.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes (0 = all cores; more than the cores is capped at the cores).",
+)
 @engine_option
 @click.option("--keep-going", is_flag=True, help="Skip bad files, build from the good ones, report the bad at the end.")
 @click.option("--strict", is_flag=True, help="Fail (exit 10) when any error-level anomaly is found.")
 @click.option("--wait", is_flag=True, help="Wait for another build on the same --out instead of exiting.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict: bool, wait: bool, quiet: bool,
-          as_json: bool):
+def build(
+    raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict: bool, wait: bool, quiet: bool, as_json: bool
+):
     """Extract every PDF in --raw and write all tables to --out (atomically, incrementally).
 
     \b
@@ -153,8 +181,8 @@ def build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict
       nhr build --raw raw_pdfs --out parsed --jobs 2
     """
     from ..store.build import build as run
-    from ..store.inputs import list_pdfs
     from ..store.files import EnvError, LockedError, build_lock, env_error, is_env
+    from ..store.inputs import list_pdfs
 
     jobs = min(jobs or cores(), cores())
     engine = default_engine(engine)
@@ -217,9 +245,17 @@ def _unassigned_warnings(out: Path) -> list[str]:
 
 def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
     """The build's summary table (or JSON) on stdout."""
-    summary = {"editions": res.editions_ids, "up_to_date": res.up_to_date, "extracted": len(res.extracted),
-               "from_cache": len(res.cached), "rows": res.counts, "anomalies_by_severity": sev,
-               "seconds": round(res.seconds, 2), "errors": [m for m, _ in res.errors], "notes": res.notes}
+    summary = {
+        "editions": res.editions_ids,
+        "up_to_date": res.up_to_date,
+        "extracted": len(res.extracted),
+        "from_cache": len(res.cached),
+        "rows": res.counts,
+        "anomalies_by_severity": sev,
+        "seconds": round(res.seconds, 2),
+        "errors": [m for m, _ in res.errors],
+        "notes": res.notes,
+    }
     if as_json:
         echo(safe_json(json.dumps(summary, ensure_ascii=False, indent=1)))
         return
@@ -228,8 +264,10 @@ def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
     if res.up_to_date:
         echo(f"{out}/ is up to date ({len(res.editions_ids)} editions, nothing changed; {res.seconds:.2f}s)")
     else:
-        echo(f"built {len(res.editions_ids)} editions into {out}/ in {res.seconds:.1f}s "
-             f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)")
+        echo(
+            f"built {len(res.editions_ids)} editions into {out}/ in {res.seconds:.1f}s "
+            f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)"
+        )
     for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
         echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
     echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
@@ -269,8 +307,13 @@ def date_cmd(texts, as_json: bool):
         sys.exit(1)
 
 
-PARSED = click.option("--parsed", type=click.Path(file_okay=False, path_type=Path), default=Path("parsed"),
-                      show_default=True, help="Directory with the tables written by 'nhr build'.")
+PARSED = click.option(
+    "--parsed",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("parsed"),
+    show_default=True,
+    help="Directory with the tables written by 'nhr build'.",
+)
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
 
 
@@ -364,11 +407,22 @@ def audit_cmd(parsed: Path, fmt: str, as_json: bool):
 @main.command()
 @click.argument("old")
 @click.argument("new")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"),
-              show_default=True, help="HTML file to write.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
 @PARSED
-@click.option("--raw", type=click.Path(file_okay=False, path_type=Path), default=Path("raw_pdfs"), show_default=True,
-              help="Directory with the edition PDFs (for the evidence crops).")
+@click.option(
+    "--raw",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("raw_pdfs"),
+    show_default=True,
+    help="Directory with the edition PDFs (for the evidence crops).",
+)
 def report(old: str, new: str, output: Path, parsed: Path, raw: Path):
     """Write the audit page: every change between two editions with the printed evidence from both
     PDFs, a filter, and the anomalies; one static HTML file.
@@ -377,8 +431,8 @@ def report(old: str, new: str, output: Path, parsed: Path, raw: Path):
     Example:
       nhr report 2024-10 2025-04 -o report.html
     """
-    from .report import PdfMismatch, build_report
     from ..store.files import env_error, write_bytes
+    from .report import PdfMismatch, build_report
 
     try:
         page = _read(build_report, parsed, raw, old, new)
@@ -395,9 +449,12 @@ def report(old: str, new: str, output: Path, parsed: Path, raw: Path):
 @click.argument("query")
 @PARSED
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--unsafe", is_flag=True,
-              help="Give the query DuckDB's full powers (files, network, extensions, settings) over views of the "
-                   "Parquet files. Default: a sandbox that can read only the tables of --parsed and write nothing.")
+@click.option(
+    "--unsafe",
+    is_flag=True,
+    help="Give the query DuckDB's full powers (files, network, extensions, settings) over views of the "
+    "Parquet files. Default: a sandbox that can read only the tables of --parsed and write nothing.",
+)
 def sql(query: str, parsed: Path, fmt: str, unsafe: bool):
     """Run a SQL query on the tables of --parsed (and the convenience views) and print the result.
 
@@ -423,6 +480,7 @@ def sql(query: str, parsed: Path, fmt: str, unsafe: bool):
     elif fmt == "csv":
         import csv
         import io
+
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow([cell(c) for c in cols])

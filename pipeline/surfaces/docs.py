@@ -1,4 +1,5 @@
 """Generate docs/data.md, the data dictionary, from the pyarrow schemas (python -m pipeline.surfaces.docs)."""
+
 from __future__ import annotations
 
 import sys
@@ -6,7 +7,11 @@ import sys
 from ..model.schema import TABLES, schema
 from ..store.warehouse import CONVENIENCE
 
-WHERE = {"edition": "anomalies", "between": "audit_findings", "edition_pair": "audit_findings (one edition, both places)"}
+WHERE = {
+    "edition": "anomalies",
+    "between": "audit_findings",
+    "edition_pair": "audit_findings (one edition, both places)",
+}
 
 INTRO = """# Data dictionary
 
@@ -42,12 +47,16 @@ def rules_section() -> list[str]:
 
     REGISTRY = registry()
 
-    out = ["## Audit rules\n",
-           "Every `kind` in `anomalies` and `audit_findings`, from the registry in `pipeline/extract/rules.py` (within one",
-           "edition), `pipeline/extract/checks.py` (structure) and `pipeline/across/findings.py` (between consecutive editions);",
-           "their vocabulary is in `config/rules.yaml`. Nothing is fixed: each row names edition, page, box,",
-           "project and the printed evidence.\n",
-           "| kind | severity | reported in | meaning |", "|---|---|---|---|"]
+    out = [
+        "## Audit rules\n",
+        "Every `kind` in `anomalies` and `audit_findings`, from the registry in `pipeline/extract/rules.py`",
+        "(within one edition), `pipeline/extract/checks.py` (structure) and `pipeline/across/findings.py`",
+        "(between consecutive editions);",
+        "their vocabulary is in `config/rules.yaml`. Nothing is fixed: each row names edition, page, box,",
+        "project and the printed evidence.\n",
+        "| kind | severity | reported in | meaning |",
+        "|---|---|---|---|",
+    ]
     for r in sorted(REGISTRY.values(), key=lambda r: (r.scope != "edition", r.kind)):
         out.append(f"| `{r.kind}` | {r.severity} | {WHERE[r.scope]} | {r.meaning.replace('|', chr(92) + '|')} |")
     out.append("")

@@ -1,5 +1,6 @@
 """The audit page: one static HTML file with every change between two editions, the printed evidence
 from both PDFs as image crops, a filter, and the anomalies. No server, no external assets."""
+
 from __future__ import annotations
 
 import base64
@@ -101,8 +102,10 @@ def open_built_pdf(path: Path, edition: str, digest: str):
         raise FileNotFoundError(f"{path}: the PDF of edition {edition} is needed for the evidence crops (--raw DIR)")
     got = hashlib.sha256(data).hexdigest()
     if got != digest:
-        raise PdfMismatch(f"{path}: not the PDF edition {edition} was built from (SHA-256 {got[:12]}…, "
-                          f"tables built from {str(digest)[:12]}…); pass the right --raw or rebuild")
+        raise PdfMismatch(
+            f"{path}: not the PDF edition {edition} was built from (SHA-256 {got[:12]}…, "
+            f"tables built from {str(digest)[:12]}…); pass the right --raw or rebuild"
+        )
     return pdfium.PdfDocument(data)
 
 
@@ -129,16 +132,23 @@ def build_report(parsed: Path, raw: Path, old: str, new: str) -> str:
     counts = ", ".join(f"{sum(1 for r in rows if r['kind'] == k)} {k}" for k in kinds) or "keine Änderungen"
     env = jinja2.Environment(autoescape=True)
     return env.from_string(TEMPLATE).render(
-        old=old, new=new, rows=rows, kinds=kinds, counts=counts, version=__version__, parsed=html.escape(str(parsed)),
+        old=old,
+        new=new,
+        rows=rows,
+        kinds=kinds,
+        counts=counts,
+        version=__version__,
+        parsed=html.escape(str(parsed)),
         findings=findings,
-        anomalies=[a for a in t["anomalies"] if a["edition"] in (old, new)])
+        anomalies=[a for a in t["anomalies"] if a["edition"] in (old, new)],
+    )
 
 
 def pair_findings(parsed: Path, old: str, new: str, docs: dict) -> list[dict]:
     """audit_findings between `old` and `new` (and duplicate titles in either), each with the crops of
     both editions where the evidence is printed (a crop only for pages of the two PDFs at hand)."""
-    from .audit import finding_order, load_findings
     from ..extract.rules import registry
+    from .audit import finding_order, load_findings
 
     REGISTRY = registry()
 
@@ -146,7 +156,9 @@ def pair_findings(parsed: Path, old: str, new: str, docs: dict) -> list[dict]:
     for f in sorted(load_findings(parsed), key=finding_order):
         if _between(f, old, new):
             f = dict(f, meaning=REGISTRY[f["kind"]].meaning if f["kind"] in REGISTRY else "")
-            f["old_img"] = _finding_crop(docs, f["previous_edition"] or f["edition"], f["previous_page"], f["previous_top"])
+            f["old_img"] = _finding_crop(
+                docs, f["previous_edition"] or f["edition"], f["previous_page"], f["previous_top"]
+            )
             f["new_img"] = _finding_crop(docs, f["edition"], f["page"], f["top"])
             out.append(f)
     return out

@@ -1,19 +1,43 @@
 """Character accounting on hand-built records: unplaced text and page labels inside records are loud."""
+
 from pipeline.extract.accounting import account, furniture_in_text, unassigned_warning
 from pipeline.model.records import Box, Edition, Entry, Goal, Line, PageLayout, Project, Section, Theme, Word
 
 
 def line(page: int, text: str, top: float) -> Line:
-    return Line(page, tuple(Word(t, 70.0 + 40 * i, 100.0 + 40 * i, top, top + 10, 10.0, False, True)
-                            for i, t in enumerate(text.split())))
+    return Line(
+        page,
+        tuple(
+            Word(t, 70.0 + 40 * i, 100.0 + 40 * i, top, top + 10, 10.0, False, True) for i, t in enumerate(text.split())
+        ),
+    )
 
 
 def edition(description: list[str], steps: list[Entry]) -> Edition:
     ed = Edition("2025-04", "01.04.2025", None, "T", "x.pdf", 9)
-    p = Project("1.1.2.1", "Titel", "in Bearbeitung", description=description, steps=steps,
-                box=Box(5, 70, 100, 400, 110), end_page=6)
-    ed.themes = [Theme("1", "T", goals=[Goal("1.1", "Strategisches Ziel 1", "", sections=[
-        Section("1.1.2", "in Bearbeitung", "Projekte in Bearbeitung", projects=[p])])])]
+    p = Project(
+        "1.1.2.1",
+        "Titel",
+        "in Bearbeitung",
+        description=description,
+        steps=steps,
+        box=Box(5, 70, 100, 400, 110),
+        end_page=6,
+    )
+    ed.themes = [
+        Theme(
+            "1",
+            "T",
+            goals=[
+                Goal(
+                    "1.1",
+                    "Strategisches Ziel 1",
+                    "",
+                    sections=[Section("1.1.2", "in Bearbeitung", "Projekte in Bearbeitung", projects=[p])],
+                )
+            ],
+        )
+    ]
     return ed
 
 

@@ -1,4 +1,5 @@
 """Page furniture on hand-built pages: decided per page, robust to body lines that look like furniture."""
+
 from pipeline.layout.furniture import is_legend, page_label_number, remove_furniture
 from pipeline.model.records import Line, PageLayout, Word
 
@@ -74,17 +75,29 @@ def test_recurring_header_removed_only_at_its_place():
 
 
 def test_page_label_forms():
-    assert [page_label_number(t) for t in ("7", "Seite 7", "Seite 7 von 90", "7 / 90", "- 7 -", "S. 7", "70.01")] \
-        == [7, 7, 7, 7, 7, 7, None]
+    assert [page_label_number(t) for t in ("7", "Seite 7", "Seite 7 von 90", "7 / 90", "- 7 -", "S. 7", "70.01")] == [
+        7,
+        7,
+        7,
+        7,
+        7,
+        7,
+        None,
+    ]
 
 
 def test_one_running_header_per_chapter():
-    heads = {k: [line(k, ["1. KLIMA/ENERGIE/UMWELT", "2. GESELLSCHAFT", "3. WIRTSCHAFT"][(k - 1) // 4], 30)]
-             for k in range(1, 13)}
+    heads = {
+        k: [line(k, ["1. KLIMA/ENERGIE/UMWELT", "2. GESELLSCHAFT", "3. WIRTSCHAFT"][(k - 1) // 4], 30)]
+        for k in range(1, 13)
+    }
     pages = report(extra=heads)
     remove_furniture(pages)
-    assert sorted(set(texts(pages)) - {str(k) for k in range(1, 13)}) == \
-        ["1. KLIMA/ENERGIE/UMWELT", "2. GESELLSCHAFT", "3. WIRTSCHAFT"]
+    assert sorted(set(texts(pages)) - {str(k) for k in range(1, 13)}) == [
+        "1. KLIMA/ENERGIE/UMWELT",
+        "2. GESELLSCHAFT",
+        "3. WIRTSCHAFT",
+    ]
 
 
 def test_a_label_that_often_opens_a_page_is_body():
