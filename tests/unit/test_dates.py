@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from pipeline.parse.dates import PRECISIONS, QUALIFIERS, parse_date
 
 EXPECTED = {
-    r["raw"]: r for r in csv.DictReader(open(Path(__file__).parent / "data" / "dates_expected.csv", encoding="utf-8"))
+    r["raw"]: r
+    for r in csv.DictReader(open(Path(__file__).parent.parent / "data" / "dates_expected.csv", encoding="utf-8"))
 }
 CORPUS = date_strings()
 

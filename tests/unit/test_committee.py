@@ -12,7 +12,7 @@ from pipeline.parse.committee import parse_committee
 
 EXPECTED = {
     r["text"]: r
-    for r in csv.DictReader(open(Path(__file__).parent / "data" / "committee_expected.csv", encoding="utf-8"))
+    for r in csv.DictReader(open(Path(__file__).parent.parent / "data" / "committee_expected.csv", encoding="utf-8"))
 }
 FIELDS = ["body", "body_name", "body_kind", "paper_type", "paper_reference", "agenda_item", "note"]
 

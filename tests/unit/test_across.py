@@ -1,0 +1,49 @@
+"""Across editions on hand-built records: linking renumbered and retitled projects, classifying changes."""
+
+from pipeline.across.history import transitions
+from pipeline.across.reconcile import Item, link
+
+
+def item(ed, number, title, status="in Bearbeitung", desc="", since="", steps=()):
+    return Item(ed, number, number.rsplit(".", 2)[0], title, "", status, desc, since, frozenset(steps))
+
+
+def test_a_renumbered_project_is_linked_by_title_and_steps():
+    prev = [
+        item("2024-10", "1.1.2.1", "Klimaschutzkonzept 2.0", steps={("01.01.2024", "beschluss")}),
+        item("2024-10", "1.1.2.2", "Energieberatung für kreiseigene Gebäude"),
+    ]
+    cur = [
+        item("2025-04", "1.1.1.1", "Klimaschutzkonzept 2.0", "umgesetzt", steps={("01.01.2024", "beschluss")}),
+        item("2025-04", "1.1.2.1", "Energieberatung für kreiseigene Gebäude"),
+    ]
+    links, anomalies = link(prev, cur)
+    assert {b: a for b, (a, _, _) in links.items()} == {"1.1.1.1": "1.1.2.1", "1.1.2.1": "1.1.2.2"}
+    assert anomalies == []
+
+
+def test_a_new_project_with_an_unrelated_title_is_not_linked():
+    prev = [item("2024-10", "1.1.2.1", "Klimaschutzkonzept 2.0")]
+    cur = [item("2025-04", "1.1.2.1", "Wasserstoffallianz Kreis Soest")]
+    links, _ = link(prev, cur)
+    assert links == {}
+
+
+def test_a_project_the_archive_names_is_never_linked():
+    prev = [item("2024-10", "1.1.2.1", "Klimaschutzkonzept 2.0")]
+    cur = [item("2025-04", "1.1.2.1", "Klimaschutzkonzept 2.0")]
+    links, _ = link(prev, cur, gone={"1.1.2.1": "completed"})
+    assert links == {}
+
+
+def test_transition_kinds():
+    idn = [
+        {"edition": "A", "project_id": "p", "status": "in Planung", "project_number": "1.1.3.1", "title": "X"},
+        {"edition": "B", "project_id": "p", "status": "in Bearbeitung", "project_number": "1.1.2.1", "title": "X"},
+        {"edition": "A", "project_id": "q", "status": "umgesetzt", "project_number": "1.1.1.1", "title": "Y"},
+        {"edition": "A", "project_id": "r", "status": "in Planung", "project_number": "1.1.3.2", "title": "Z"},
+        {"edition": "B", "project_id": "r", "status": "in Planung", "project_number": "1.1.3.1", "title": "Z"},
+        {"edition": "B", "project_id": "s", "status": "in Planung", "project_number": "1.1.3.2", "title": "W"},
+    ]
+    kinds = {t["project_id"]: t["kind"] for t in transitions(idn, [], ["A", "B"])}
+    assert kinds == {"p": "status_change", "q": "completed_archived", "r": "renumbered", "s": "new"}
