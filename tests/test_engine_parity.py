@@ -14,14 +14,10 @@ the rounding of `layout._words`) except where PDFium cannot know what pdfminer r
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
-
 import pytest
-from conftest import DATA, RAW
+from conftest import READ_ENGINES, READ_PDFS
 
-PDFS = sorted(RAW.glob("*.pdf")) + sorted((DATA / "variants").glob("*.pdf"))
-ENGINES = ("pdfplumber", "pdfium")
+PDFS, ENGINES = READ_PDFS, READ_ENGINES
 EXACT = 0.0015  # words are rounded to 3 decimals; engines differ in the last float bits
 # (x drifts by a font unit per glyph, y as a fraction of the font size) tolerated per producer, as above
 TOLERANCE = {"serif": (False, 0.18), "html-A": (True, 0.002)}
@@ -31,29 +27,10 @@ def tolerance(name: str) -> tuple[bool, float]:
     return next((t for prefix, t in TOLERANCE.items() if name.startswith(prefix + "-")), (False, 0.0))
 
 
-def words_of(pages) -> list[tuple]:
-    """(page, body or furniture, line text, words) of every line, and the rotated glyphs' texts."""
-    out = []
-    for p in pages:
-        for kind, lines in (("body", p.lines), ("furniture", p.furniture)):
-            out += [(p.number, kind, ln.text, ln.words) for ln in lines]
-        out.append((p.number, "rotated", " ".join(sorted(c.text for c in p.rotated)), ()))
-    return out
-
-
-def _layout(args: tuple[str, str]) -> list[tuple]:
-    from pipeline.layout.lines import read_layout
-
-    path, engine = args
-    return words_of(read_layout(path, engine))
-
-
 @pytest.fixture(scope="session")
-def layouts() -> dict[tuple[str, str], list[tuple]]:
-    """Every PDF read once per engine per session, two at a time."""
-    jobs = [(str(p), e) for p in PDFS for e in ENGINES]
-    with ProcessPoolExecutor(max_workers=2) as ex:
-        return {(Path(p).name, e): lay for (p, e), lay in zip(jobs, ex.map(_layout, jobs))}
+def layouts(readings) -> dict[tuple[str, str], list[tuple]]:
+    """Every PDF's lines per engine (read once per session with the models, in conftest)."""
+    return {k: words for k, (words, _) in readings.items()}
 
 
 def differences(a: list[tuple], b: list[tuple], units: bool, tol_y: float, lacks: str = "") -> list[str]:

@@ -12,12 +12,6 @@ PER_EDITION = ["projects", "steps", "committee", "list_rows", "archive_printed",
 CROSS = ["identity", "transitions", "status_history", "late_reported", "archive", "archive_check", "papers", "bodies"]
 
 
-@pytest.fixture(scope="module")
-def pdfium_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pdfium")
-    return build(RAW, out, jobs=1, engine="pdfium"), out
-
-
 def tables(out, names):
     return {n: pq.read_table(out / f"{n}.parquet") for n in names}
 

@@ -7,20 +7,11 @@ An intended output change regenerates the snapshot and is recorded in CHANGELOG.
 
 import hashlib
 
-import pytest
-from conftest import DATA, RAW
+from conftest import DATA
 
 
-@pytest.fixture(scope="module")
-def pdfium_tables(tmp_path_factory):
-    from pipeline.store.build import build
-
-    out = tmp_path_factory.mktemp("snap")
-    build(RAW, out, jobs=2, engine="pdfium")
-    return out
-
-
-def test_tables_byte_identical_to_snapshot(pdfium_tables):
+def test_tables_byte_identical_to_snapshot(pdfium_build):
+    pdfium_tables = pdfium_build[1]
     want = dict(reversed(line.split()) for line in (DATA / "tables.sha256").read_text().splitlines())
     got = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(pdfium_tables.glob("*.parquet"))}
     assert sorted(got) == sorted(want)

@@ -5,7 +5,6 @@ engines: each meets the gold bar of its edition, and both engines give the same 
 from __future__ import annotations
 
 import re
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,25 +19,10 @@ def _edition_of(pdf: Path) -> str:
     return re.search(r"20\d\d-\d\d", pdf.name).group(0)
 
 
-def _model(args: tuple[str, str]) -> dict:
-    from pipeline.model.export import to_gold
-    from pipeline.store.build import extract_checked
-    from pipeline.store.inputs import InputError
-
-    path, engine = args
-    try:
-        return to_gold(extract_checked(path, engine=engine))
-    except InputError as e:  # refused: the failing test shows the one-line reason
-        return {"refused": str(e)}
-
-
 @pytest.fixture(scope="session")
-def variant_models() -> dict[tuple[str, str], dict]:
-    """Every variant read once per engine per session, two at a time."""
-    jobs = [(str(p), e) for p in VARIANTS for e in ENGINES]
-    with ProcessPoolExecutor(max_workers=2) as ex:
-        models = list(ex.map(_model, jobs))
-    return {(Path(p).name, e): m for (p, e), m in zip(jobs, models)}
+def variant_models(readings) -> dict[tuple[str, str], dict]:
+    """Every variant's model per engine (read once per session with its lines, in conftest)."""
+    return {k: model for k, (_, model) in readings.items()}
 
 
 def test_variants_are_there():
