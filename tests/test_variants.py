@@ -90,7 +90,7 @@ def test_structure_is_exact(variant):
 
 def test_list_rows_are_exact(variant):
     """Every Projektliste row: number and status exact, its cells' text up to the wrap-space ambiguity."""
-    g, pred, _ = variant
+    g, pred, *_ = variant
     want = [r for pl in g["project_lists"] for r in pl["rows"]]
     got = [r for pl in pred["project_lists"] for r in pl["rows"]]
     assert [(r["number"], r["status"]) for r in got] == [(r["number"], r["status"]) for r in want]
@@ -107,9 +107,20 @@ def test_every_text_miss_is_the_hyphen_space_ambiguity(variant):
         assert squeeze(gl.split(":", 1)[1]) == squeeze(pl.split(":", 1)[1]), (gl[:300], pl[:300])
 
 
+def _euro_spaced(x):
+    """A model with the spaces around "€" removed: in a non-embedded standard font (reportlab's Times),
+    PDFium's substitute metrics make the Euro 722/1000 wide, Adobe's (and now pdfminer's) 500, so with no
+    space glyphs drawn the gap after it may read as no space. Embedded fonts (every real report) agree."""
+    if isinstance(x, dict):
+        return {k: _euro_spaced(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_euro_spaced(v) for v in x]
+    return re.sub(r"\s*€\s*", "€", x) if isinstance(x, str) else x
+
+
 def test_engines_agree_on_every_style(variant):
     _, plumber, _, pdfium = variant
-    assert first_difference(plumber, pdfium) is None
+    assert first_difference(_euro_spaced(plumber), _euro_spaced(pdfium)) is None
 
 
 def test_drifted_edition_is_refused(tmp_path):
@@ -164,7 +175,8 @@ def test_engines_read_the_same_lines_on_other_producers(variant):
     """Both engines give the same words and lines on every style (a ligature font included); boxes to a
     font unit per glyph where the font's widths have fractions (embedded TrueType), else exactly. pdfminer's
     metrics of the standard fonts have no "€" (0 pt wide in pdfplumber): such lines by their letters."""
-    from test_engine_parity import differences, words_of
+    from conftest import words_of
+    from test_engine_parity import differences
 
     from pipeline.layout.lines import read_layout
 

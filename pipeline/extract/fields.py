@@ -72,9 +72,7 @@ def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = Fals
             return "" if last.space_after is False and nxt.text[:1].islower() else " "
         return " " if nxt.text in CONJUNCTIONS else ""  # break after a hyphen keeps it: "Car-Sharing"
     if last.text.endswith("/") and len(last.text) > 1:
-        # "Wirtschaft/" + "Beschäftigung" where the producer tells; where it draws no wrap spaces, a space:
-        # browsers and most typesetters break lines at spaces, not after a slash
-        return "" if last.space_after is False else " "
+        return ""  # "Wirtschaft/" + "Beschäftigung": the report's slashed compounds (theme names) carry no space
     if single and edge is not None and _char_break(last, nxt, edge):
         return ""
     return " "

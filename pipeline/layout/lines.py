@@ -24,10 +24,27 @@ class LayoutError(Exception):
 # ---------------------------------------------------------------- engines
 
 
+# The Euro's advance in Adobe's current metrics of the standard 14 fonts; pdfminer's older tables lack
+# it, so a "€" in a non-embedded Helvetica/Times/Courier was 0 pt wide and the rest of its line shifted
+EURO_WIDTH = {"Helvetica": 556, "Times": 500, "Courier": 600}
+
+
+def _complete_standard_metrics() -> None:
+    """Give pdfminer's standard-font metrics the Euro (what PDFium and every viewer use)."""
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    for name, (_, widths) in FONT_METRICS.items():
+        family = name.split("-")[0]
+        if family in EURO_WIDTH:
+            widths.setdefault("€", EURO_WIDTH[family])
+
+
 def _pdfplumber_pages(
     path: str, first: int = 0, last: int | None = None
 ) -> Iterator[tuple[int, float, float, list[Char]]]:
     import pdfplumber
+
+    _complete_standard_metrics()
 
     bold: dict[str, bool] = {}
     with pdfplumber.open(path) as pdf:
