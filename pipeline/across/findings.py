@@ -70,7 +70,10 @@ def finding(
 ) -> Finding:
     """A finding of a registered kind: `new`/`old` are (number, box, printed text) in each edition."""
     (num, box, text), (pnum, pbox, ptext) = new, old
-    ed = edition or pair.new.edition
+    if not edition:
+        assert pair is not None  # a finding names its edition, or the pair it was found in
+        edition = pair.new.edition
+    ed = edition
     f = Finding(
         kind,
         REGISTRY[kind].severity,

@@ -165,7 +165,7 @@ def stale_label_date(ed: Edition) -> Iterable[Anomaly]:
                 "stale_label_date",
                 f"project {p.number} label '{p.description_label}' names a date other than the Stand {ed.stand}",
                 p,
-                evidence=p.description_label,
+                evidence=p.description_label or "",
             )
 
 

@@ -121,7 +121,7 @@ def assemble(pages, source: str) -> Edition:
             goal = Goal(gb.number, gb.label, _text(gb.text), box=Box.of([gb.line]))
             th.goals.append(goal)
             for sb in gb.sections:
-                sec = Section(sb.number, sb.status, sb.heading, _text(sb.note) or None, box=Box.of([sb.line]))
+                sec = Section(sb.number, sb.status or "", sb.heading, _text(sb.note) or None, box=Box.of([sb.line]))
                 goal.sections.append(sec)
                 for pb in sb.projects:
                     sec.projects.append(_project(pb, sec.status, metrics, left))

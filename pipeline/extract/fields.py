@@ -123,7 +123,7 @@ class Metrics:
 def learn_metrics(lines: list[Line]) -> Metrics:
     sizes = Counter(round(l.size, 1) for l in lines)
     body = sizes.most_common(1)[0][0] if sizes else 11.0
-    gaps = Counter()
+    gaps: Counter[float] = Counter()
     for a, b in zip(lines, lines[1:]):
         if a.page == b.page and round(a.size, 1) == body == round(b.size, 1):
             d = round(b.top - a.top, 1)
@@ -159,7 +159,7 @@ def learn_entry_right(blocks: list[list[Line]], right: float) -> float | None:
 
 def learn_tab_x(blocks: list[list[Line]], left: float) -> float | None:
     """The x where entry text starts: the commonest start of indented lines in entry blocks."""
-    xs = Counter()
+    xs: Counter[int] = Counter()
     for lines in blocks:
         for ln in lines:
             if ln.x0 > left + 15:
@@ -216,8 +216,8 @@ def _split_date(ln: Line, m: Metrics) -> tuple[list[Word], list[Word]]:
         at_tab = m.tab_x is not None and abs(ws[i].x0 - m.tab_x) <= 2.5
         if (at_tab and gap > 0.4 * ws[i].size) or gap > 0.9 * ws[i].size:
             return list(ws[:i]), list(ws[i:])
-    i = _widened_gap(ws)
-    return (list(ws[:i]), list(ws[i:])) if i else (list(ws), [])
+    cut = _widened_gap(ws)
+    return (list(ws[:cut]), list(ws[cut:])) if cut else (list(ws), [])
 
 
 def _widened_gap(ws: tuple[Word, ...]) -> int | None:

@@ -233,7 +233,7 @@ def text_date_after_stand(ed: Edition) -> Iterable[Anomaly]:
     plan = words_rx(vocab()["plan_words"])
     bound = re.compile(words_rx(vocab()["range_words"]).pattern + r"\s*(?:dem|zum)?\s*\n", re.I)
     for p in projects(ed):
-        paras = [(t, None, "description") for t in p.description]
+        paras: list[tuple[str, Box | None, str]] = [(t, None, "description") for t in p.description]
         paras += [(t, b, "remark") for t, b in unplanned_remark(p.remark, p.remark_boxes)]
         paras += [(f"{a} {v}", None, "header") for a, v in p.extra_header]
         for text, box, where in paras:
@@ -483,7 +483,7 @@ def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
                 ),
                 (None, None),
             )
-            if q is not None:
+            if q is not None and f is not None:
                 yield hit(
                     "diverging_copy",
                     f"project {p.number} milestone '{e.date}' nearly repeats project {q.number}: '{norm(f.text)}'",
@@ -607,5 +607,6 @@ def run_edition(ed: Edition) -> list[Anomaly]:
     """Every registered within-edition rule on one edition, in registry order."""
     out: list[Anomaly] = []
     for r in edition_rules():
+        assert r.fn is not None  # edition_rules() keeps only rules with a function
         out.extend(r.fn(ed))
     return out

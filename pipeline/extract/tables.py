@@ -142,7 +142,7 @@ def status_columns(rotated: list[Char]) -> list[tuple[float, str]]:
 
 def upright_status_columns(lines: list[Line]) -> list[tuple[float, str]]:
     """Status columns from upright header labels ("umgesetzt", "in Bearbeitung", …): left edge and status."""
-    out = []
+    out: list[tuple[float, str]] = []
     for ln in lines:
         for cell in _cells(ln.words):
             text = " ".join(w.text for w in cell).lower()

@@ -130,7 +130,7 @@ def _consistent(cluster: list[_Edge]) -> list[_Edge]:
     """The lines of a cluster whose every number is either one value on all pages ("Stand 01.04.2025")
     or follows the page ("Seite 7"); numbered headings ("1.1 Strategisches Ziel 1", "2.1 …") do neither."""
     nums = [[int(x) for x in _DIGITS.findall(e.line.text)] for e in cluster]
-    keep = range(len(cluster))
+    keep = list(range(len(cluster)))
     for j in range(min(map(len, nums))):
         const = Counter(n[j] for n in nums).most_common(1)[0]
         seq = Counter(n[j] - e.page for n, e in zip(nums, cluster)).most_common(1)[0]
@@ -164,7 +164,7 @@ def _clusters(hits: list[_Edge], tol: float) -> list[list[_Edge]]:
 def _label_offsets(pages: list[PageLayout], bands: list[list[_Edge]], st: FurnitureSettings) -> set[int]:
     """The offsets (physical page − printed number) that enough band page labels share: one for the
     arabic numbers, maybe another for a roman-numbered front matter."""
-    offsets = Counter()
+    offsets: Counter[int] = Counter()
     for p, band in zip(pages, bands):
         for off in {p.number - n for e in band if (n := page_label_number(e.line.text)) is not None}:
             offsets[off] += 1

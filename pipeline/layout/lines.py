@@ -55,7 +55,7 @@ def _pdfplumber_pages(
                 font = c.get("fontname") or ""
                 if font not in bold:
                     bold[font] = bool(BOLD_FONT.search(font))
-                text = c["text"]
+                text = c["text"] or ""
                 chars.append(
                     Char(
                         LIGATURES.get(text, text),
@@ -238,7 +238,7 @@ def read_layout(path: str, engine: str = "pdfplumber", jobs: int = 1) -> list[Pa
         with ProcessPoolExecutor(max_workers=len(ranges)) as ex:
             raw = [p for part in ex.map(_page_range, ranges) for p in part]
     else:
-        raw = ENGINES[engine](path)
+        raw = list(ENGINES[engine](path))
     pages = build_pages(raw)
     remove_furniture(pages)
     return pages

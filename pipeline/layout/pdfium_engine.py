@@ -75,18 +75,18 @@ def _space_follows(tp, i: int, obj: int, hyphen_x1: float, bounds: dict) -> bool
         bounds[obj] = r.value if ok else -1.0
     if bounds[obj] >= hyphen_x1 - 0.05:
         return True
-    l, r, b, t = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    ok = raw.FPDFText_GetCharBox(tp, i, ctypes.byref(l), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t))
-    return bool(ok) and bounds[obj] > r.value + 0.05
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    ok = raw.FPDFText_GetCharBox(tp, i, *(ctypes.byref(v) for v in (left, right, bottom, top)))
+    return bool(ok) and bounds[obj] > right.value + 0.05
 
 
 # Plain-address prototypes of the two calls made for every glyph (no per-call type conversion):
 # FPDFText_GetTextObject returns the handle as an int, a cheap cache key
 _text_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
 )
 _char_origin = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)(
-    ctypes.cast(raw.FPDFText_GetCharOrigin, ctypes.c_void_p).value
+    ctypes.cast(raw.FPDFText_GetCharOrigin, ctypes.c_void_p).value or 0
 )
 
 
@@ -297,7 +297,7 @@ def _page_chars_py(tp, page_handle, height: float) -> list[Char]:
 
 # The compiled glyph loop (pipeline/layout/_glyphs.c), built at install when a C compiler is there; same records
 try:
-    from . import _glyphs
+    from . import _glyphs  # type: ignore[attr-defined]
 except ImportError:  # no compiler at install: the reference loop, about 4x slower
     _glyphs = None
 

@@ -42,7 +42,8 @@ ENV_ERRNOS = {
 
 def env_error(e: OSError, path) -> EnvError:
     """An OSError of the machine as a one-line EnvError naming the path."""
-    what = ENV_ERRNOS.get(e.errno) or e.strerror or type(e).__name__
+    known = ENV_ERRNOS.get(e.errno) if e.errno is not None else None
+    what = known or e.strerror or type(e).__name__
     where = f" at {e.filename}" if e.filename and str(e.filename) != str(path) else ""
     return EnvError(f"{path}: cannot write ({what}{where})")
 
@@ -166,7 +167,9 @@ def file_facts(path: Path) -> dict:
 def _safe_pair(src: str, dst: str) -> bool:
     """Journal entries name staged files of this directory only (a planted journal renames nothing else)."""
     plain = lambda n: isinstance(n, str) and n and "/" not in n and "\\" not in n and n not in (".", "..")
-    return plain(src) and plain(dst) and src.startswith(".") and src.endswith(".staged") and not dst.startswith(".")
+    return (
+        bool(plain(src) and plain(dst)) and src.startswith(".") and src.endswith(".staged") and not dst.startswith(".")
+    )
 
 
 def read_journal(out: Path) -> list[tuple[str, str]] | None:
@@ -251,10 +254,11 @@ def ready(parsed: Path) -> None:
     except LockedError:
         raise EnvError(f"{parsed}: a build is committing; try again in a moment")
     except OSError as e:
+        why = (ENV_ERRNOS.get(e.errno) if e.errno is not None else None) or e.strerror
         raise EnvError(
             f"{parsed}: a build was interrupted while committing and this directory cannot be "
-            f"repaired here ({ENV_ERRNOS.get(e.errno) or e.strerror}); run 'nhr build' with write access"
-        )
+            f"repaired here ({why}); run 'nhr build' with write access"
+        ) from e
 
 
 def read_manifest(out: Path) -> dict:

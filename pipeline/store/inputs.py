@@ -79,10 +79,10 @@ def list_pdfs(raw: Path) -> tuple[list[Path], list[InputError]]:
     except OSError as e:
         raise InputError(raw, f"cannot list directory ({e.strerror})", EXIT_UNREADABLE)
     pdfs, problems = [], []
-    for e in entries:
-        if not e.name.lower().endswith(".pdf"):
+    for entry in entries:
+        if not entry.name.lower().endswith(".pdf"):
             continue
-        p = Path(raw) / e.name
+        p = Path(raw) / entry.name
         try:
             mode = os.stat(p).st_mode  # follows links
         except FileNotFoundError:

@@ -46,7 +46,7 @@ def _init(parent: int, limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
 
 
-_AT_FORK = []
+_AT_FORK: list = []
 
 
 def die_with(parent: int) -> None:
@@ -181,5 +181,5 @@ def guard_engines(limits: Limits) -> None:
                 PAGES[number] = _signature("".join([c.text for c in chars]))
                 yield number, width, height, chars
 
-        guarded.nhr_guarded = True
+        guarded.nhr_guarded = True  # type: ignore[attr-defined]
         layout.ENGINES[name] = guarded
