@@ -193,7 +193,8 @@ def audit(parsed: Path) -> dict[str, list[dict]]:
                         "project_id": tr["project_id"],
                         "edition": tr["to_edition"],
                         "number": tr["to_number"],
-                        "detail": f"status changed {tr['from_status']} → {tr['to_status']} but since stayed {b['since_value']}",
+                        "detail": f"status changed {tr['from_status']} → {tr['to_status']} "
+                        f"but since stayed {b['since_value']}",
                     }
                 )
     list_body = [
