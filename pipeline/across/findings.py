@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 import regex as re
 from rapidfuzz import fuzz
@@ -28,8 +29,17 @@ class Pair:
     links: dict[str, str]  # old number → new number
     ids: dict[tuple[str, str], str]  # (edition, number) → project_id
 
+    @cached_property
+    def _printed(self) -> dict[tuple[str, str], Project]:
+        out: dict[tuple[str, str], Project] = {}
+        for ed in (self.old, self.new):
+            for *_, p in ed.projects():
+                out.setdefault((ed.edition, p.number), p)  # a number printed twice: the first, as printed
+        return out
+
     def project(self, ed: Edition, number: str) -> Project | None:
-        return next((p for *_, p in ed.projects() if p.number == number), None)
+        """The project printed under `number` in `ed` (one of the pair)."""
+        return self._printed.get((ed.edition, number))
 
 
 @dataclass

@@ -192,9 +192,10 @@ def future_days(text: str, stand: dt.date, plan: re.Pattern, bound: re.Pattern) 
     return out
 
 
-def unplanned_remark(remark: list[str], boxes: list[Box | None]) -> Iterator[tuple[str, Box | None]]:
+def unplanned_remark(
+    remark: list[str], boxes: list[Box | None], header: re.Pattern
+) -> Iterator[tuple[str, Box | None]]:
     """Remark paragraphs before any "geplante Meilensteine:" header (what follows is planned by design)."""
-    header = re.compile(vocab()["planned_header_rx"], re.I)
     for k, para in enumerate(remark):
         if header.search(para):
             return
@@ -232,9 +233,10 @@ def text_date_after_stand(ed: Edition) -> Iterable[Anomaly]:
         return
     plan = words_rx(vocab()["plan_words"])
     bound = re.compile(words_rx(vocab()["range_words"]).pattern + r"\s*(?:dem|zum)?\s*\n", re.I)
+    header = re.compile(vocab()["planned_header_rx"], re.I)
     for p in projects(ed):
         paras: list[tuple[str, Box | None, str]] = [(t, None, "description") for t in p.description]
-        paras += [(t, b, "remark") for t, b in unplanned_remark(p.remark, p.remark_boxes)]
+        paras += [(t, b, "remark") for t, b in unplanned_remark(p.remark, p.remark_boxes, header)]
         paras += [(f"{a} {v}", None, "header") for a, v in p.extra_header]
         for text, box, where in paras:
             for day in future_days(text, stand, plan, bound):
@@ -437,10 +439,11 @@ def dangling_reference(ed: Edition) -> Iterable[Anomaly]:
 )
 def duplicate_milestone(ed: Edition) -> Iterable[Anomaly]:
     seen: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
+    shortest = vocab()["duplicate_text_min_chars"]
     for p in projects(ed):
         for e in p.steps:
             t = norm(e.text).casefold()
-            if len(t) >= vocab()["duplicate_text_min_chars"]:
+            if len(t) >= shortest:
                 seen[t].append((p, e))
     for t, where in seen.items():
         nums = list(dict.fromkeys(p.number for p, _ in where))
@@ -467,9 +470,10 @@ def duplicate_milestone(ed: Edition) -> Iterable[Anomaly]:
 )
 def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
     by_date: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
+    shortest, similar = vocab()["duplicate_text_min_chars"], vocab()["diverging_copy_min_ratio"]
     for p in projects(ed):
         for e in p.steps:
-            if norm(e.date) and len(norm(e.text)) >= vocab()["duplicate_text_min_chars"]:
+            if norm(e.date) and len(norm(e.text)) >= shortest:
                 by_date[norm(e.date)].append((p, e))
     for entries in by_date.values():
         for i, (p, e) in enumerate(entries):
@@ -479,7 +483,7 @@ def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
                     for q, f in entries[:i]
                     if q.number != p.number
                     and norm(f.text) != norm(e.text)
-                    and fuzz.ratio(norm(f.text), norm(e.text)) >= vocab()["diverging_copy_min_ratio"]
+                    and fuzz.ratio(norm(f.text), norm(e.text)) >= similar
                 ),
                 (None, None),
             )
@@ -496,10 +500,12 @@ def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
 # ---------------------------------------------------------------- typography
 
 
-def imbalance(text: str) -> str | None:
+def imbalance(text: str, cfg: dict | None = None) -> str | None:
     """The first quote or bracket pair that does not balance in `text`, described; None if all do."""
-    cfg = vocab()
+    cfg = cfg or vocab()
     for o, c in cfg["quote_pairs"]:
+        if o not in text and c not in text:
+            continue
         depth = 0
         for ch in text:
             depth += (ch == o) - (ch == c)
@@ -536,8 +542,9 @@ def printed_fields(ed: Edition) -> Iterator[tuple[Project | None, str, str, Box 
     "it does not close, or closes one it never opened.",
 )
 def unbalanced_quotes(ed: Edition) -> Iterable[Anomaly]:
+    cfg = vocab()
     for p, where, text, box in printed_fields(ed):
-        why = imbalance(text)
+        why = imbalance(text, cfg)
         if why:
             who = f"project {p.number} {where}" if p is not None else where
             a = hit("unbalanced_quotes", f"{who}: {why}", p, box, text)
