@@ -86,3 +86,34 @@ def test_ligatures_read_as_letters(layouts):
         for word in ("Wasserstoff", "Pflege", "geschaffen", "definiert"):
             assert f" {word}" in text, (engine, word)
         assert not any(ch in text for ch in "\ufb00\ufb01\ufb02\ufb03\ufb04"), engine
+
+
+def test_rotated_pages_read_as_pdfplumber_reads_them(tmp_path):
+    """/Rotate 90 and 270 pages: both engines give the displayed page size and the same upright glyphs."""
+    import pdfplumber
+    import pikepdf
+    from reportlab.pdfgen import canvas
+
+    from pipeline.pdfium_engine import pdfium_pages
+
+    raw, pdf = tmp_path / "raw.pdf", tmp_path / "rot.pdf"
+    c = canvas.Canvas(str(raw), pagesize=(400, 600))
+    for r in (0, 90, 270):
+        c.setFont("Times-Roman", 12)
+        c.drawString(50, 500, f"Body of page {r}")
+        c.saveState(), c.translate(200, 300), c.rotate(90 if r != 270 else -90)
+        c.drawString(0, 0, "Turned header"), c.restoreState(), c.showPage()
+    c.save()
+    with pikepdf.open(raw) as p:
+        for page, r in zip(p.pages, (0, 90, 270)):
+            page.Rotate = r
+        p.save(pdf)
+    with pdfplumber.open(pdf) as plumber:
+        for compiled in (True, False):
+            for p, (_, w, h, chars) in zip(plumber.pages, pdfium_pages(str(pdf), compiled=compiled)):
+                assert (w, h) == (p.width, p.height)
+                want = [
+                    (c["text"], round(c["x0"], 2), round(c["top"], 2), c["upright"]) for c in p.chars if c["upright"]
+                ]
+                assert [(c.text, round(c.x0, 2), round(c.top, 2), c.upright) for c in chars if c.upright] == want
+                assert sum(not c.upright for c in chars) == sum(not c["upright"] for c in p.chars)

@@ -339,6 +339,27 @@ def page_chars(tp, page, height: float, compiled: bool = True) -> list[Char]:
     return _page_chars_py(tp, page, height)
 
 
+def _rotation_matrix(rotation: int, x0: float, y0: float, x1: float, y1: float) -> pdfium.PdfMatrix:
+    """The map from page space to displayed space that pdfminer applies for a page's /Rotate."""
+    a, b, c, d, e, f = {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}[rotation]
+    return pdfium.PdfMatrix(a, b, c, d, e, f)
+
+
+def _unrotate(page) -> None:
+    """Redraw a /Rotate page's objects in its displayed orientation, so both glyph loops see it as pdfplumber does."""
+    rotation = page.get_rotation() % 360
+    if not rotation:
+        return
+    x0, y0, x1, y1 = page.get_cropbox()
+    matrix = _rotation_matrix(rotation, x0, y0, x1, y1)
+    for obj in page.get_objects(max_depth=1):
+        obj.transform(matrix)
+    w, h = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
+    page.set_rotation(0)
+    page.set_mediabox(0, 0, w, h)
+    page.set_cropbox(0, 0, w, h)
+
+
 def pdfium_pages(
     path: str, first: int = 0, last: int | None = None, compiled: bool = True
 ) -> Iterator[tuple[int, float, float, list[Char]]]:
@@ -347,6 +368,7 @@ def pdfium_pages(
         n = len(pdf)
         for index in range(first, n if last is None else min(last, n)):
             page = pdf[index]
+            _unrotate(page)
             width, height = page.get_size()
             textpage = page.get_textpage()
             chars = page_chars(textpage.raw, page.raw, float(height), compiled)
