@@ -92,7 +92,7 @@ def test_rotated_pages_read_as_pdfplumber_reads_them(tmp_path):
     """/Rotate 90 and 270 pages: both engines give the displayed page size and the same upright glyphs."""
     import pdfplumber
     import pikepdf
-    from pipeline.pdfium_engine import pdfium_pages
+    from pipeline.layout.pdfium_engine import pdfium_pages
     from reportlab.pdfgen import canvas
 
     raw, pdf = tmp_path / "raw.pdf", tmp_path / "rot.pdf"

@@ -98,7 +98,7 @@ def test_engine_without_the_compiled_loop(tmp_path):
 
     code = (
         "import sys; sys.modules['pipeline.layout._glyphs'] = None\n"  # import of the extension now fails
-        "from pipeline import pdfium_engine; assert pdfium_engine._glyphs is None\n"
+        "from pipeline.layout import pdfium_engine; assert pdfium_engine._glyphs is None\n"
         "from pipeline.extract.edition import extract; from pipeline.model.export import to_gold; import json\n"
         "print(json.dumps(to_gold(extract(sys.argv[1], 'pdfium'))))"
     )
