@@ -4,7 +4,6 @@ from both PDFs as image crops, a filter, and the anomalies. No server, no extern
 from __future__ import annotations
 
 import base64
-import html
 import io
 from pathlib import Path
 
@@ -138,7 +137,7 @@ def build_report(parsed: Path, raw: Path, old: str, new: str) -> str:
         kinds=kinds,
         counts=counts,
         version=__version__,
-        parsed=html.escape(str(parsed)),
+        parsed=str(parsed),  # the template autoescapes: escaping here too printed "&amp;amp;"
         findings=findings,
         anomalies=[a for a in t["anomalies"] if a["edition"] in (old, new)],
     )
