@@ -14,12 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from .errors import ConfigError
+
 ENGINES = ("pdfplumber", "pdfium")
 REQUIRED = ("dates.yaml", "overrides.yaml")  # nhr.yaml is optional (command-line defaults)
-
-
-class ConfigError(Exception):
-    """The configuration is missing or malformed; str(self) is one line naming the file."""
 
 
 @dataclass(frozen=True)

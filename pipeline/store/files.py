@@ -16,16 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..errors import EnvError, LockedError
 from ..model.schema import schema
-
-
-class LockedError(Exception):
-    pass
-
-
-class EnvError(Exception):
-    """The machine refused (permissions, read-only or full disk): one line naming the path, own exit code."""
-
 
 ENV_ERRNOS = {
     errno.EACCES: "permission denied",

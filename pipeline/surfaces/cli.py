@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from ..errors import EXIT_INTERNAL, EXIT_NOT_UNDERSTOOD, NhrError, StrictError
 from ..extract.accounting import unassigned_warning
-from ..store.inputs import EXIT_ENV, EXIT_LOCKED, EXIT_STRICT, InputError
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -52,18 +52,43 @@ def fail(msg: str, code: int):
 
 
 def configured():
-    """Validate the whole configuration before any PDF is opened: one line, exit 2."""
-    from ..config import ConfigError, validate
+    """Validate the whole configuration before any PDF is opened (a ConfigError: one line, exit 2)."""
+    from ..config import validate
 
-    try:
-        validate()
-    except ConfigError as e:
-        fail(str(e), 2)
+    validate()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+CLICK_EXITS = (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
+
+
+class Nhr(click.Group):
+    """The command group that maps errors once: an NhrError is its one line and exit code; anything
+    else is a bug, exit 1, with its traceback under -v."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CLICK_EXITS:
+            raise
+        except NhrError as e:
+            fail(str(e), e.exit_code)
+        except Exception as e:
+            bug(e, bool(ctx.params.get("verbose")))
+
+
+def bug(e: Exception, verbose: bool):
+    """An exception nhr did not expect: exit 1, the traceback under -v, else one line saying so."""
+    if verbose:
+        import traceback
+
+        traceback.print_exception(e, file=sys.stderr)
+    where = "" if verbose else "; run with -v for the traceback"
+    fail(f"internal error (a bug in nhr, not in your files): {type(e).__name__}: {e}{where}", EXIT_INTERNAL)
+
+
+@click.group(cls=Nhr, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nhr")
-@click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr; show the traceback of an internal error.")
 def main(verbose: bool):
     """nhr: turn the Nachhaltigkeitsreport PDF editions into audited Parquet tables.
 
@@ -124,10 +149,7 @@ def extract(pdf: str, fmt: str, engine: str):
     from ..store.build import extract_isolated
 
     engine = default_engine(engine)
-    try:
-        ed = extract_isolated(Path(pdf), engine, 1, limits())
-    except InputError as e:
-        fail(str(e), e.code)
+    ed = extract_isolated(Path(pdf), engine, 1, limits())
     if ed.chars and (w := unassigned_warning(pdf, ed.chars.body, ed.chars.unassigned)):
         click.echo(f"nhr: warning: {one_line(w)}", err=True)
     if fmt == "json":
@@ -181,7 +203,7 @@ def build(
       nhr build --raw raw_pdfs --out parsed --jobs 2
     """
     from ..store.build import build as run
-    from ..store.files import EnvError, LockedError, build_lock, env_error, is_env
+    from ..store.files import build_lock, env_error, is_env
     from ..store.inputs import list_pdfs
 
     jobs = min(jobs or cores(), cores())
@@ -204,16 +226,10 @@ def build(
             raise problems[0]
         with build_lock(out, wait):
             res = run(raw, out, jobs, engine, keep_going, progress)
-    except LockedError as e:
-        fail(str(e), EXIT_LOCKED)
-    except InputError as e:
-        fail(str(e), e.code)
-    except EnvError as e:
-        fail(str(e), EXIT_ENV)
     except OSError as e:
         if not is_env(e):
             raise
-        fail(str(env_error(e, out)), EXIT_ENV)
+        raise env_error(e, out) from e
     sev = {}
     for r in res.counts and _anomaly_rows(out) or []:
         sev[r] = sev.get(r, 0) + 1
@@ -226,9 +242,9 @@ def build(
     if res.errors:
         sys.exit(max(c for _, c in res.errors))
     if strict and sev.get("error"):
-        fail(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)", EXIT_STRICT)
+        raise StrictError(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)")
     if strict and warnings:
-        fail(f"{len(warnings)} editions leave text in no record (see {out}/anomalies.parquet)", EXIT_STRICT)
+        raise StrictError(f"{len(warnings)} editions leave text in no record (see {out}/anomalies.parquet)")
 
 
 def _unassigned_warnings(out: Path) -> list[str]:
@@ -304,7 +320,7 @@ def date_cmd(texts, as_json: bool):
     for r in res:
         echo(f"{r.raw!r:32} {str(r.start or '-'):10} … {str(r.end or '-'):10}  {r.precision:<10} {r.qualifier}")
     if any(not r.understood for r in res):
-        sys.exit(1)
+        sys.exit(EXIT_NOT_UNDERSTOOD)
 
 
 PARSED = click.option(
@@ -318,26 +334,16 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "csv", "json
 
 
 def ready(parsed: Path) -> None:
-    """Before reading tables: roll an interrupted commit forward, or refuse in one line."""
-    from ..store.files import EnvError
+    """Before reading tables: roll an interrupted commit forward, or refuse in one line (EnvError)."""
     from ..store.files import ready as roll_forward
 
-    try:
-        roll_forward(parsed)
-    except EnvError as e:
-        fail(str(e), EXIT_ENV)
+    roll_forward(parsed)
 
 
 def _read(fn, parsed: Path, *a):
-    from .audit import TablesMissing
-
+    """fn(parsed, *a) once an interrupted commit is rolled forward (TablesMissing, UsageError: one line)."""
     ready(parsed)
-    try:
-        return fn(parsed, *a)
-    except TablesMissing as e:
-        fail(str(e), 3)
-    except ValueError as e:
-        fail(str(e), 2)
+    return fn(parsed, *a)
 
 
 @main.command()
@@ -432,16 +438,13 @@ def report(old: str, new: str, output: Path, parsed: Path, raw: Path):
       nhr report 2024-10 2025-04 -o report.html
     """
     from ..store.files import env_error, write_bytes
-    from .report import PdfMismatch, build_report
+    from .report import build_report
 
-    try:
-        page = _read(build_report, parsed, raw, old, new)
-    except (FileNotFoundError, PdfMismatch) as e:
-        fail(str(e), 3)
+    page = _read(build_report, parsed, raw, old, new)
     try:
         write_bytes(output, page.encode("utf-8"))
     except OSError as e:
-        fail(str(env_error(e, output)), EXIT_ENV)
+        raise env_error(e, output) from e
     echo(f"wrote {output} ({len(page) // 1024} KB)")
 
 
@@ -469,12 +472,7 @@ def sql(query: str, parsed: Path, fmt: str, unsafe: bool):
     from ..store.warehouse import query as run_query
 
     ready(parsed)
-    try:
-        cols, rows = run_query(parsed, query, unsafe)
-    except FileNotFoundError as e:
-        fail(str(e), 3)
-    except Exception as e:  # duckdb's parser and binder errors
-        fail(f"query failed: {str(e).splitlines()[0]}", 2)
+    cols, rows = run_query(parsed, query, unsafe)  # TablesMissing: exit 3; DuckDB's errors: UsageError, exit 2
     if fmt == "json":
         echo(safe_json(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1, default=str)))
     elif fmt == "csv":

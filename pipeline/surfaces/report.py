@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..errors import PdfMismatch, PdfMissing
 from .audit import diff, load
 
 TEMPLATE = """<!doctype html>
@@ -82,10 +83,6 @@ def _crop(doc, page_no: int, top: float, height: float = 110.0, scale: float = 1
     return base64.b64encode(buf.getvalue()).decode()
 
 
-class PdfMismatch(Exception):
-    """The PDF under --raw is not the one the tables were built from."""
-
-
 def open_built_pdf(path: Path, edition: str, digest: str):
     """The PDF the tables of `edition` were built from, read once and checked against its recorded SHA-256
     (a same-named other file would put another document's crops on the audit page)."""
@@ -97,8 +94,8 @@ def open_built_pdf(path: Path, edition: str, digest: str):
         if not path.is_file():  # also never block on a FIFO
             raise FileNotFoundError(path)
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: the PDF of edition {edition} is needed for the evidence crops (--raw DIR)")
+    except FileNotFoundError as e:
+        raise PdfMissing(f"{path}: the PDF of edition {edition} is needed for the evidence crops (--raw DIR)") from e
     got = hashlib.sha256(data).hexdigest()
     if got != digest:
         raise PdfMismatch(
