@@ -35,3 +35,29 @@ def test_audit_page_escapes_the_parsed_path_once(monkeypatch, tmp_path):
     monkeypatch.setattr(report, "pair_findings", lambda *a: [])
     page = report.build_report(parsed, tmp_path, "a", "b")
     assert f"from {str(tmp_path)}/a&amp;b&lt;c&gt;</p>" in page and "&amp;amp;" not in page
+
+
+def _build_with_unreadable_anomalies(monkeypatch, tmp_path, *options):
+    """`nhr build` whose (faked) build leaves an anomalies.parquet that cannot be read."""
+    from click.testing import CliRunner
+
+    from pipeline.store import build
+    from pipeline.surfaces.cli import main
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir(parents=True)
+    (raw / "a.pdf").write_bytes(b"%PDF-1.4")
+
+    def fake(raw, out, *a, **k):
+        (out / "anomalies.parquet").write_bytes(b"not parquet")
+        return build.BuildResult(counts={"anomalies": 3}, editions_ids=["2025-04"])
+
+    monkeypatch.setattr(build, "build", fake)
+    return CliRunner().invoke(main, ["build", "--raw", str(raw), "--out", str(out), "--quiet", *options])
+
+
+def test_strict_fails_when_the_anomalies_cannot_be_read(monkeypatch, tmp_path):
+    r = _build_with_unreadable_anomalies(monkeypatch, tmp_path / "strict", "--strict")
+    assert r.exit_code == 10 and "anomalies.parquet" in r.stderr and "--strict cannot check" in r.stderr
+    r = _build_with_unreadable_anomalies(monkeypatch, tmp_path / "lenient")
+    assert r.exit_code == 0 and "nhr: warning: cannot read" in r.stderr

@@ -230,9 +230,7 @@ def build(
         if not is_env(e):
             raise
         raise env_error(e, out) from e
-    sev = {}
-    for r in res.counts and _anomaly_rows(out) or []:
-        sev[r] = sev.get(r, 0) + 1
+    sev = _severities(out, res, strict)
     _summary(res, out, sev, quiet, as_json)
     warnings = _unassigned_warnings(out)
     for w in warnings:
@@ -292,12 +290,31 @@ def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
 
 
 def _anomaly_rows(out: Path) -> list[str]:
+    """The severity of every anomaly in the built tables (OSError or ArrowException when unreadable)."""
     import pyarrow.parquet as pq
 
+    return [str(s) for s in pq.read_table(out / "anomalies.parquet", columns=["severity"]).column(0).to_pylist()]
+
+
+def _severities(out: Path, res, strict: bool) -> dict:
+    """Anomalies counted by severity. Unreadable anomalies fail --strict (it cannot vouch for what it did not
+    read); without --strict they are a warning."""
+    import pyarrow as pa
+
+    if not res.counts:
+        return {}
     try:
-        return [str(s) for s in pq.read_table(out / "anomalies.parquet", columns=["severity"]).column(0).to_pylist()]
-    except Exception:
-        return []
+        rows = _anomaly_rows(out)
+    except (OSError, pa.ArrowException) as e:
+        problem = f"cannot read {out}/anomalies.parquet ({type(e).__name__}: {e})"
+        if strict:
+            raise StrictError(f"{problem}; --strict cannot check the anomalies") from e
+        click.echo(f"nhr: warning: {one_line(problem)}", err=True)
+        return {}
+    sev: dict = {}
+    for r in rows:
+        sev[r] = sev.get(r, 0) + 1
+    return sev
 
 
 @main.command("date")
