@@ -61,3 +61,29 @@ def test_strict_fails_when_the_anomalies_cannot_be_read(monkeypatch, tmp_path):
     assert r.exit_code == 10 and "anomalies.parquet" in r.stderr and "--strict cannot check" in r.stderr
     r = _build_with_unreadable_anomalies(monkeypatch, tmp_path / "lenient")
     assert r.exit_code == 0 and "nhr: warning: cannot read" in r.stderr
+
+
+def test_report_finds_the_pdfs_where_the_build_read_them(monkeypatch, tmp_path):
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+    from conftest import pdf_of
+
+    from pipeline.store.build import build
+    from pipeline.surfaces.cli import main
+
+    raw, out = tmp_path / "elsewhere", tmp_path / "parsed"
+    raw.mkdir()
+    for e in ("2022-10", "2023-04"):
+        shutil.copy(pdf_of(e), raw)
+    build(raw, out, jobs=2, engine="pdfium")
+    inputs = json.loads((out / "manifest.json").read_text())["inputs"]
+    assert {v["path"] for v in inputs.values()} == {str(p.absolute()) for p in raw.glob("*.pdf")}
+    monkeypatch.chdir(tmp_path)  # no ./raw_pdfs here, and no --raw: the recorded paths are used
+    args = ["report", "2022-10", "2023-04", "--parsed", str(out), "-o", "r.html"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0 and (tmp_path / "r.html").stat().st_size > 10_000, r.output
+    shutil.move(raw, tmp_path / "moved")  # gone from where it was read: falls back to raw_pdfs/
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 3 and "raw_pdfs/nachhaltigkeitsreport-2022-10.pdf: the PDF of edition 2022-10" in r.stderr

@@ -404,7 +404,7 @@ def build(
         built,
         manifest={
             **stamp,
-            "inputs": {p.name: {"sha256": digests[p], "edition": results[p].edition} for _, p in editions},
+            "inputs": {p.name: _input_facts(p, digests[p], results[p].edition) for _, p in editions},
             "all_inputs": all_inputs,
             "tables": sorted(built),
             "counts": res.counts,
@@ -414,6 +414,11 @@ def build(
     res.editions_ids = [e.edition for e in res.editions]
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _input_facts(p: Path, digest: str, edition: str) -> dict:
+    """A source PDF in the manifest: its hash, its edition and where it was read (`nhr report` finds it there)."""
+    return {"sha256": digest, "edition": edition, "path": str(p.absolute())}
 
 
 def _editions_for(

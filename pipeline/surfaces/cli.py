@@ -442,11 +442,11 @@ def audit_cmd(parsed: Path, fmt: str, as_json: bool):
 @click.option(
     "--raw",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("raw_pdfs"),
-    show_default=True,
-    help="Directory with the edition PDFs (for the evidence crops).",
+    default=None,
+    help="Directory with the edition PDFs (for the evidence crops). "
+    "[default: where the build read each PDF, else raw_pdfs]",
 )
-def report(old: str, new: str, output: Path, parsed: Path, raw: Path):
+def report(old: str, new: str, output: Path, parsed: Path, raw: Path | None):
     """Write the audit page: every change between two editions with the printed evidence from both
     PDFs, a filter, and the anomalies; one static HTML file.
 

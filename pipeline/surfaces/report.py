@@ -105,12 +105,36 @@ def open_built_pdf(path: Path, edition: str, digest: str):
     return pdfium.PdfDocument(data)
 
 
-def build_report(parsed: Path, raw: Path, old: str, new: str) -> str:
+DEFAULT_RAW = Path("raw_pdfs")
+
+
+def recorded_paths(parsed: Path) -> dict[str, Path]:
+    """Where the build read each PDF, by file name (the manifest's `inputs.<name>.path`)."""
+    from ..store.files import read_manifest
+
+    inputs = read_manifest(parsed).get("inputs")
+    if not isinstance(inputs, dict):
+        return {}
+    return {n: Path(v["path"]) for n, v in inputs.items() if isinstance(v, dict) and isinstance(v.get("path"), str)}
+
+
+def pdf_path(name: str, raw: Path | None, recorded: dict[str, Path]) -> Path:
+    """A PDF's path: under an explicit --raw; else where the build read it, while it is there; else raw_pdfs/."""
+    if raw is not None:
+        return raw / name
+    if name in recorded and recorded[name].is_file():
+        return recorded[name]
+    return DEFAULT_RAW / name
+
+
+def build_report(parsed: Path, raw: Path | None, old: str, new: str) -> str:
+    """The audit page between editions `old` and `new`; PDFs under `raw`, else where the build read them."""
     from .. import __version__
 
     rows = [r for r in diff(parsed, old, new) if r["kind"] != "unchanged"]
     t = load(parsed, "projects", "editions", "anomalies")
-    files = {e["edition"]: (raw / e["source_file"], e["sha256"]) for e in t["editions"]}
+    recorded = recorded_paths(parsed)
+    files = {e["edition"]: (pdf_path(e["source_file"], raw, recorded), e["sha256"]) for e in t["editions"]}
     tops = {(p["edition"], p["project_number"]): p["top"] for p in t["projects"]}
     docs = {}
     for e in (old, new):
