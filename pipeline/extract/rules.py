@@ -85,7 +85,7 @@ def validate_vocab(cfg: dict, where: str = "rules.yaml") -> dict:
         try:
             re.compile(rx)
         except re.error as e:
-            raise RulesConfigError(f"{where}: bad regular expression {rx!r}: {e}")
+            raise RulesConfigError(f"{where}: bad regular expression {rx!r}: {e}") from e
     if not all(isinstance(p, list) and len(p) == 2 for p in cfg["quote_pairs"]):
         raise RulesConfigError(f"{where}: quote_pairs must be [open, close] pairs")
     return cfg

@@ -153,7 +153,7 @@ def extract_checked(
     return ed
 
 
-ENGINE_PACKAGES = ("pdfminer", "pdfplumber", "pypdfium2", "zlib", "struct")
+ENGINE_PACKAGES = ("pdfminer", "pdfplumber", "pypdfium2")  # where a plain exception means damaged content
 
 
 @lru_cache(maxsize=1)

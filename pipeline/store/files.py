@@ -126,7 +126,9 @@ def build_lock(out: Path, wait: bool = False, timeout: float | None = None):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LockedError(f"{out}: another nhr build is writing this directory; try again when it ends")
+                    raise LockedError(
+                        f"{out}: another nhr build is writing this directory; try again when it ends"
+                    ) from None
                 time.sleep(0.05)
         yield
     finally:
@@ -240,13 +242,13 @@ def ready(parsed: Path) -> None:
     try:
         with build_lock(parsed, timeout=10):
             recover(parsed)
-    except LockedError:
-        raise EnvError(f"{parsed}: a build is committing; try again in a moment")
+    except LockedError as e:
+        raise EnvError(f"{parsed}: a build is committing; try again in a moment") from e
     except OSError as e:
         raise EnvError(
             f"{parsed}: a build was interrupted while committing and this directory cannot be "
             f"repaired here ({ENV_ERRNOS.get(e.errno) or e.strerror}); run 'nhr build' with write access"
-        )
+        ) from e
 
 
 def read_manifest(out: Path) -> dict:
