@@ -14,12 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from .errors import ConfigError
+
 ENGINES = ("pdfplumber", "pdfium")
 REQUIRED = ("dates.yaml", "overrides.yaml")  # nhr.yaml is optional (command-line defaults)
-
-
-class ConfigError(Exception):
-    """The configuration is missing or malformed; str(self) is one line naming the file."""
 
 
 @dataclass(frozen=True)
@@ -85,10 +83,10 @@ def _read(path: Path) -> dict:
     except ConfigError:
         raise
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read ({e.strerror or type(e).__name__})")
+        raise ConfigError(f"{path}: cannot read ({e.strerror or type(e).__name__})") from e
     except (yaml.YAMLError, ValueError) as e:
         first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise ConfigError(f"{path}: cannot read: {first}")
+        raise ConfigError(f"{path}: cannot read: {first}") from e
 
 
 MMDD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")

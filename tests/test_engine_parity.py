@@ -92,8 +92,9 @@ def test_rotated_pages_read_as_pdfplumber_reads_them(tmp_path):
     """/Rotate 90 and 270 pages: both engines give the displayed page size and the same upright glyphs."""
     import pdfplumber
     import pikepdf
-    from pipeline.layout.pdfium_engine import pdfium_pages
     from reportlab.pdfgen import canvas
+
+    from pipeline.layout.pdfium_engine import pdfium_pages
 
     raw, pdf = tmp_path / "raw.pdf", tmp_path / "rot.pdf"
     c = canvas.Canvas(str(raw), pagesize=(400, 600))

@@ -11,6 +11,7 @@ from collections import Counter
 
 import regex as re
 
+from ..errors import ExtractError
 from ..layout.lines import paused_gc, read_layout
 from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
 from ..parse.dates import parse_date
@@ -21,10 +22,6 @@ from .tables import parse_archive, parse_project_lists
 
 STAND = re.compile(r"\bStand:?\s*(\d{1,2}\.\d{1,2}\.\d{4}|(?:\d{1,2}\.?\s*)?\p{L}+\.?\s+\d{4}|\d{1,2}[./]\d{4})")
 PREVIOUS = re.compile(r"seit der letzten Überarbeitung zum\s+(\d{1,2}\.\d{1,2}\.\d{4})")
-
-
-class ExtractError(Exception):
-    """The file is a PDF but not an edition of the report we can read."""
 
 
 def edition_id(stand: str) -> str:

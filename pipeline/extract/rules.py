@@ -13,6 +13,7 @@ import regex as re
 from rapidfuzz import fuzz
 
 from ..config import config_dir, load
+from ..errors import ConfigError
 from ..model.records import Anomaly, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
 from .segment import STATUS_BY_DIGIT
@@ -51,8 +52,8 @@ def describe(kind: str, severity: str, meaning: str, scope: str = "edition") -> 
     REGISTRY.setdefault(kind, Rule(kind, severity, scope, meaning))
 
 
-class RulesConfigError(ValueError):
-    pass
+class RulesConfigError(ConfigError, ValueError):
+    """rules.yaml is malformed (a ConfigError, exit 2; still a ValueError for older callers)."""
 
 
 REQUIRED = {
@@ -84,7 +85,7 @@ def validate_vocab(cfg: dict, where: str = "rules.yaml") -> dict:
         try:
             re.compile(rx)
         except re.error as e:
-            raise RulesConfigError(f"{where}: bad regular expression {rx!r}: {e}")
+            raise RulesConfigError(f"{where}: bad regular expression {rx!r}: {e}") from e
     if not all(isinstance(p, list) and len(p) == 2 for p in cfg["quote_pairs"]):
         raise RulesConfigError(f"{where}: quote_pairs must be [open, close] pairs")
     return cfg

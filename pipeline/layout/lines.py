@@ -17,10 +17,6 @@ from .furniture import remove_furniture
 BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|,b$")
 
 
-class LayoutError(Exception):
-    """The PDF cannot be read as text (not a PDF, damaged, encrypted, no text layer)."""
-
-
 # ---------------------------------------------------------------- engines
 
 

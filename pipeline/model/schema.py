@@ -175,11 +175,6 @@ def schema(name: str) -> pa.Schema:
     return pa.schema([pa.field(c[0], c[1]) for c in TABLES[name]])
 
 
-def register(name: str, cols: list[tuple]) -> None:
-    """Add a table definition (used by the cross-edition stages)."""
-    TABLES[name] = cols
-
-
 PID = (
     "project_id",
     S,

@@ -36,8 +36,6 @@ REFERENCE = re.compile(r"(?<![\d/])(\d{1,4}/\d{4}(?:-\d{1,2})?)(?![\d/])")
 AGENDA = re.compile(r"(?<!\p{L})(TOP\s*(?:[ÖN]\s?)?\d+(?:\.\d+)*|[ÖN]\s?\d+(?:\.\d+)*)(?![\p{L}\d])")
 BODY_PHRASE = re.compile(r"(?i)(\p{L}*(?:kreistag|ausschuss|beirat|konferenz|kommission)\p{L}*(?:\s+für\s+[^,;]+)?)")
 FUNCTION_WORDS = r"(?:im|in|des|der|dem|den|zur|zum|an|den|die|das)"
-QUOTE = re.compile(r"[„\"“](.*)[“\"”]?\s*$", re.S)
-BODY_WORDS = re.compile(r"(?i)kreistag|kreisausschuss|ausschuss|beirat|konferenz|kommission|versammlung|rat\b|gremium")
 SEPARATOR = re.compile(r"(?<!-),\s|\s[–—-]\s|/(?=\p{Lu})")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -299,7 +298,3 @@ def parse_date(text: str) -> DateInfo:
         p = max((g[2] for g in got), key=_COARSE.get)
         return DateInfo(raw, min(g[0] for g in got), max(g[1] for g in got), p, qualifier or "list")
     return DateInfo(raw, None, None, "unknown", "none")
-
-
-def main_json(texts: list[str]) -> str:
-    return json.dumps([parse_date(t).to_json() for t in texts], ensure_ascii=False, indent=1)

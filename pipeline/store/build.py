@@ -7,6 +7,7 @@ import hashlib
 import logging
 import os
 import stat
+import struct
 import tempfile
 import time
 import zlib
@@ -19,7 +20,8 @@ from pathlib import Path
 from .. import __version__
 from ..config import Limits, config_dir, config_hash
 from ..config import limits as load_limits
-from ..extract.edition import ExtractError, extract
+from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError
+from ..extract.edition import extract
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
 from .cache import seal, unseal
@@ -39,8 +41,6 @@ from .files import (
     write_parquet,
 )
 from .inputs import (
-    EXIT_DRIFT,
-    EXIT_DUPLICATE,
     EXIT_FOREIGN,
     EXIT_INTERNAL,
     EXIT_LIMIT,
@@ -49,7 +49,7 @@ from .inputs import (
     check_pdf,
     list_pdfs,
 )
-from .workers import LimitError, Timeout, check_limits, repeated_pages, run_limited
+from .workers import Timeout, check_limits, repeated_pages, run_limited
 from .workers import pool as worker_pool
 
 log = logging.getLogger("nhr")
@@ -80,7 +80,7 @@ def snapshot(path: Path, digest: str | None, into: Path, limits: Limits) -> tupl
             )
         data = path.read_bytes()
     except OSError as e:
-        raise InputError(path, f"cannot read file ({e.strerror})", EXIT_UNREADABLE)
+        raise InputError(path, f"cannot read file ({e.strerror})", EXIT_UNREADABLE) from e
     got = hashlib.sha256(data).hexdigest()
     if digest is not None and got != digest:
         raise InputError(
@@ -119,11 +119,10 @@ def validate(ed: Edition, path: str) -> None:
     readable = sum(1 for p in projects if p.since_label and p.description_label is not None)
     expected = max(len(projects), listed)
     if readable < MIN_READABLE * expected:
-        raise InputError(
+        raise DriftError(
             path,
             f"structure drifted: only {readable} of {expected} projects readable "
             f"(need {MIN_READABLE:.0%}); refusing to write half an edition",
-            EXIT_DRIFT,
         )
 
 
@@ -139,19 +138,47 @@ def extract_checked(
             check_limits(path, n, engine, limits, jobs)
         ed = extract(path, engine, jobs)
     except InputError as e:
-        raise InputError(name, e.problem, e.code)
-    except (LimitError, Timeout) as e:
-        raise InputError(name, limit_problem(e, limits), EXIT_LIMIT)
-    except MemoryError:
-        raise InputError(name, limit_problem(MemoryError(), limits), EXIT_LIMIT)
+        raise type(e)(name, e.problem, e.code) from e
+    except (LimitError, Timeout, MemoryError) as e:
+        raise InputError(name, limit_problem(e, limits), EXIT_LIMIT) from e
     except ExtractError as e:
-        raise InputError(name, str(e), EXIT_FOREIGN)
-    except Exception as e:  # pdfminer/pdfium failing inside a damaged stream
-        raise InputError(name, f"damaged PDF content ({type(e).__name__}: {str(e)[:120]})", EXIT_UNREADABLE)
+        raise InputError(name, str(e), e.exit_code) from e
+    except Exception as e:  # the engines failing inside a damaged stream; anything else is a bug of ours
+        if not from_engine(e):
+            raise
+        raise InputError(name, f"damaged PDF content ({type(e).__name__}: {str(e)[:120]})", EXIT_UNREADABLE) from e
     if limits is not None:
         ed.anomalies.extend(repeated_anomaly(repeated_pages(), n))
     validate(ed, name)
     return ed
+
+
+ENGINE_PACKAGES = ("pdfminer", "pdfplumber", "pypdfium2")  # where a plain exception means damaged content
+
+
+@lru_cache(maxsize=1)
+def engine_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions the PDF engines raise for damaged content: pdfminer's PSException family (PDFSyntaxError
+    and kin), pdfplumber's wrappers of them, PDFium's error, and a broken Flate stream or binary table."""
+    import pypdfium2
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    return (PSException, PdfminerException, MalformedPDFException, pypdfium2.PdfiumError, zlib.error, struct.error)
+
+
+def from_engine(e: BaseException) -> bool:
+    """Damaged content, not a bug of ours: one of the engines' own exceptions, or a plain one (KeyError,
+    TypeError, ...) raised inside an engine's code as pdfminer does on mangled objects."""
+    if isinstance(e, engine_errors()):
+        return True
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    module = tb.tb_frame.f_globals.get("__name__", "")
+    return module.split(".")[0] in ENGINE_PACKAGES
 
 
 def limit_problem(e: BaseException, limits: Limits | None) -> str:
@@ -305,7 +332,7 @@ def _hash_all(pdfs: list[Path], limits: Limits) -> dict[Path, str]:
                 )
             digests[p] = sha256(p)
         except OSError as e:
-            raise InputError(p, f"cannot read file ({e.strerror})", EXIT_UNREADABLE)
+            raise InputError(p, f"cannot read file ({e.strerror})", EXIT_UNREADABLE) from e
     return digests
 
 
@@ -377,7 +404,7 @@ def build(
         built,
         manifest={
             **stamp,
-            "inputs": {p.name: {"sha256": digests[p], "edition": results[p].edition} for _, p in editions},
+            "inputs": {p.name: _input_facts(p, digests[p], results[p].edition) for _, p in editions},
             "all_inputs": all_inputs,
             "tables": sorted(built),
             "counts": res.counts,
@@ -387,6 +414,11 @@ def build(
     res.editions_ids = [e.edition for e in res.editions]
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _input_facts(p: Path, digest: str, edition: str) -> dict:
+    """A source PDF in the manifest: its hash, its edition and where it was read (`nhr report` finds it there)."""
+    return {"sha256": digest, "edition": edition, "path": str(p.absolute())}
 
 
 def _editions_for(
@@ -447,8 +479,8 @@ def _one_per_edition(results: dict, res: BuildResult, keep_going: bool) -> list:
                     f"({', '.join(p.name for p in paths)}); remove all but one"
                 )
                 if not keep_going:
-                    raise InputError(paths[1], msg, EXIT_DUPLICATE)
-                res.errors.append((f"{paths[1]}: {msg}", EXIT_DUPLICATE))
+                    raise DuplicateEditionError(paths[1], msg)
+                res.errors.append((f"{paths[1]}: {msg}", DuplicateEditionError.exit_code))
                 continue
         editions.append((results[paths[0]], paths[0]))
     return editions

@@ -16,16 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..errors import EnvError, LockedError
 from ..model.schema import schema
-
-
-class LockedError(Exception):
-    pass
-
-
-class EnvError(Exception):
-    """The machine refused (permissions, read-only or full disk): one line naming the path, own exit code."""
-
 
 ENV_ERRNOS = {
     errno.EACCES: "permission denied",
@@ -135,7 +127,9 @@ def build_lock(out: Path, wait: bool = False, timeout: float | None = None):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LockedError(f"{out}: another nhr build is writing this directory; try again when it ends")
+                    raise LockedError(
+                        f"{out}: another nhr build is writing this directory; try again when it ends"
+                    ) from None
                 time.sleep(0.05)
         yield
     finally:
@@ -251,8 +245,8 @@ def ready(parsed: Path) -> None:
     try:
         with build_lock(parsed, timeout=10):
             recover(parsed)
-    except LockedError:
-        raise EnvError(f"{parsed}: a build is committing; try again in a moment")
+    except LockedError as e:
+        raise EnvError(f"{parsed}: a build is committing; try again in a moment") from e
     except OSError as e:
         why = (ENV_ERRNOS.get(e.errno) if e.errno is not None else None) or e.strerror
         raise EnvError(

@@ -6,26 +6,21 @@ import os
 import stat
 from pathlib import Path
 
-# exit codes (documented in the README)
-EXIT_UNREADABLE = 3  # not a PDF, empty, truncated, corrupted
-EXIT_ENCRYPTED = 4
-EXIT_NO_TEXT = 5  # scanned: no text layer
-EXIT_FOREIGN = 6  # a PDF, but not an edition of this report
-EXIT_DRIFT = 7  # structure drifted: too few projects readable
-EXIT_DUPLICATE = 8  # two different files of the same edition
-EXIT_LOCKED = 9
-EXIT_STRICT = 10  # --strict and error-level anomalies
-EXIT_LIMIT = 11  # a file exceeds a resource limit (pages, glyphs, bytes, memory, seconds)
-EXIT_ENV = 12  # the machine refused: permissions, read-only or full disk, unwritable output
-EXIT_INTERNAL = 1
-
-
-class InputError(Exception):
-    """A bad input file; `code` is the process exit code, str(self) the one-line message."""
-
-    def __init__(self, path: str | Path, problem: str, code: int):
-        super().__init__(f"{path}: {problem}")
-        self.path, self.problem, self.code = str(path), problem, code
+# exit codes and InputError live in pipeline/errors.py; re-exported here for the callers that import them
+from ..errors import (  # noqa: F401
+    EXIT_DRIFT,
+    EXIT_DUPLICATE,
+    EXIT_ENCRYPTED,
+    EXIT_ENV,
+    EXIT_FOREIGN,
+    EXIT_INTERNAL,
+    EXIT_LIMIT,
+    EXIT_LOCKED,
+    EXIT_NO_TEXT,
+    EXIT_STRICT,
+    EXIT_UNREADABLE,
+    InputError,
+)
 
 
 def check_pdf(path: str | Path) -> int:
@@ -36,7 +31,7 @@ def check_pdf(path: str | Path) -> int:
     try:
         size = p.stat().st_size
     except OSError as e:
-        raise InputError(p, f"cannot read file ({e.strerror})", EXIT_UNREADABLE)
+        raise InputError(p, f"cannot read file ({e.strerror})", EXIT_UNREADABLE) from e
     if size == 0:
         raise InputError(p, "empty file (0 bytes)", EXIT_UNREADABLE)
     with open(p, "rb") as f:
@@ -48,9 +43,11 @@ def check_pdf(path: str | Path) -> int:
     except pdfium.PdfiumError as e:
         msg = str(e)
         if "password" in msg.lower():
-            raise InputError(p, "encrypted PDF (password required); export it without a password", EXIT_ENCRYPTED)
+            raise InputError(
+                p, "encrypted PDF (password required); export it without a password", EXIT_ENCRYPTED
+            ) from e
         detail = msg.split("(PDFium: ")[-1].rstrip(").") if "PDFium" in msg else msg
-        raise InputError(p, f"damaged or truncated PDF ({detail})", EXIT_UNREADABLE)
+        raise InputError(p, f"damaged or truncated PDF ({detail})", EXIT_UNREADABLE) from e
     try:
         n = len(pdf)
         if n == 0:
@@ -66,7 +63,7 @@ def check_pdf(path: str | Path) -> int:
     except InputError:
         raise
     except Exception as e:  # pdfium can fail late on broken page trees
-        raise InputError(p, f"damaged PDF ({e})", EXIT_UNREADABLE)
+        raise InputError(p, f"damaged PDF ({e})", EXIT_UNREADABLE) from e
     finally:
         pdf.close()
 
@@ -77,7 +74,7 @@ def list_pdfs(raw: Path) -> tuple[list[Path], list[InputError]]:
     try:
         entries = sorted(os.scandir(raw), key=lambda e: e.name)
     except OSError as e:
-        raise InputError(raw, f"cannot list directory ({e.strerror})", EXIT_UNREADABLE)
+        raise InputError(raw, f"cannot list directory ({e.strerror})", EXIT_UNREADABLE) from e
     pdfs, problems = [], []
     for entry in entries:
         if not entry.name.lower().endswith(".pdf"):

@@ -8,6 +8,8 @@ import re
 import tempfile
 from pathlib import Path
 
+from ..errors import TablesMissing, UsageError
+
 CONVENIENCE = {
     "current_projects": """
         SELECT i.project_id, p.*
@@ -69,7 +71,7 @@ def _tables(parsed: Path) -> list[str]:
     names = read_manifest(parsed).get("tables") or [p.stem for p in sorted(parsed.glob("*.parquet"))]
     names = [n for n in names if isinstance(n, str) and TABLE_NAME.match(n) and (parsed / f"{n}.parquet").is_file()]
     if not names:
-        raise FileNotFoundError(f"{parsed}: no tables found: run 'nhr build' first (or pass --parsed DIR)")
+        raise TablesMissing(f"{parsed}: no tables found: run 'nhr build' first (or pass --parsed DIR)")
     return names
 
 
@@ -93,13 +95,26 @@ def connect(parsed: Path, unsafe: bool = False):
     return con
 
 
+def _first_line(e: Exception) -> str:
+    """An error's first line (DuckDB's messages run over several)."""
+    return (str(e).splitlines() or [type(e).__name__])[0]
+
+
 def query(parsed: Path, sql: str, unsafe: bool = False):
-    """Run SQL against the tables of `parsed` (sandboxed unless `unsafe`); returns (columns, rows)."""
-    con = connect(parsed, unsafe)
+    """Run SQL against the tables of `parsed` (sandboxed unless `unsafe`); returns (columns, rows).
+    DuckDB's own errors (parser, binder, a refused file access, a damaged table) are a UsageError."""
+    import duckdb
+
+    try:
+        con = connect(parsed, unsafe)
+    except duckdb.Error as e:
+        raise UsageError(f"query failed: {_first_line(e)}") from e
     try:
         cur = con.execute(sql)
         if cur.description is None:
             return [], []
         return [d[0] for d in cur.description], cur.fetchall()
+    except duckdb.Error as e:
+        raise UsageError(f"query failed: {_first_line(e)}") from e
     finally:
         con.close()

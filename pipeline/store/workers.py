@@ -18,13 +18,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from ..config import Limits
+from ..errors import LimitError
 
 PRELOAD = ["pipeline.store.build", "pipeline.layout.lines", "pipeline.layout.pdfium_engine", "pdfplumber"]
 PR_SET_PDEATHSIG = 1
-
-
-class LimitError(Exception):
-    """A file exceeded a configured resource limit; str(self) is the one-line problem."""
 
 
 class Timeout(BaseException):

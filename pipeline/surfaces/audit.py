@@ -10,10 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from ..across.history import PRECEDENCE
-
-
-class TablesMissing(Exception):
-    pass
+from ..errors import TablesMissing, UsageError
 
 
 def load(parsed: Path, *names: str) -> dict[str, list[dict]]:
@@ -32,7 +29,7 @@ def diff(parsed: Path, old: str, new: str) -> list[dict]:
     eds = {r["edition"] for r in t["editions"]}
     for e in (old, new):
         if e not in eds:
-            raise ValueError(f"edition {e} not in {parsed} (have: {', '.join(sorted(eds))})")
+            raise UsageError(f"edition {e} not in {parsed} (have: {', '.join(sorted(eds))})")
     pages = {(p["edition"], p["project_number"]): p["page"] for p in t["projects"]}
     a = {r["project_id"]: r for r in t["identity"] if r["edition"] == old}
     b = {r["project_id"]: r for r in t["identity"] if r["edition"] == new}
@@ -110,9 +107,9 @@ def history(parsed: Path, ref: str) -> dict:
     else:
         ids = {r["project_id"] for r in t["identity"] if r["project_id"] == ref or r["project_number"] == ref}
     if not ids:
-        raise ValueError(f"no project {ref!r} in {parsed}")
+        raise UsageError(f"no project {ref!r} in {parsed}")
     if len(ids) > 1:
-        raise ValueError(
+        raise UsageError(
             f"{ref!r} names {len(ids)} projects in different editions ({', '.join(sorted(ids))}); "
             f"use EDITION:NUMBER or a project_id"
         )

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from ..errors import EXIT_INTERNAL, EXIT_NOT_UNDERSTOOD, NhrError, StrictError
 from ..extract.accounting import unassigned_warning
-from ..store.inputs import EXIT_ENV, EXIT_LOCKED, EXIT_STRICT, InputError
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -52,18 +52,43 @@ def fail(msg: str, code: int):
 
 
 def configured():
-    """Validate the whole configuration before any PDF is opened: one line, exit 2."""
-    from ..config import ConfigError, validate
+    """Validate the whole configuration before any PDF is opened (a ConfigError: one line, exit 2)."""
+    from ..config import validate
 
-    try:
-        validate()
-    except ConfigError as e:
-        fail(str(e), 2)
+    validate()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+CLICK_EXITS = (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
+
+
+class Nhr(click.Group):
+    """The command group that maps errors once: an NhrError is its one line and exit code; anything
+    else is a bug, exit 1, with its traceback under -v."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CLICK_EXITS:
+            raise
+        except NhrError as e:
+            fail(str(e), e.exit_code)
+        except Exception as e:
+            bug(e, bool(ctx.params.get("verbose")))
+
+
+def bug(e: Exception, verbose: bool):
+    """An exception nhr did not expect: exit 1, the traceback under -v, else one line saying so."""
+    if verbose:
+        import traceback
+
+        traceback.print_exception(e, file=sys.stderr)
+    where = "" if verbose else "; run with -v for the traceback"
+    fail(f"internal error (a bug in nhr, not in your files): {type(e).__name__}: {e}{where}", EXIT_INTERNAL)
+
+
+@click.group(cls=Nhr, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nhr")
-@click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr; show the traceback of an internal error.")
 def main(verbose: bool):
     """nhr: turn the Nachhaltigkeitsreport PDF editions into audited Parquet tables.
 
@@ -124,10 +149,7 @@ def extract(pdf: str, fmt: str, engine: str):
     from ..store.build import extract_isolated
 
     engine = default_engine(engine)
-    try:
-        ed = extract_isolated(Path(pdf), engine, 1, limits())
-    except InputError as e:
-        fail(str(e), e.code)
+    ed = extract_isolated(Path(pdf), engine, 1, limits())
     if ed.chars and (w := unassigned_warning(pdf, ed.chars.body, ed.chars.unassigned)):
         click.echo(f"nhr: warning: {one_line(w)}", err=True)
     if fmt == "json":
@@ -181,7 +203,7 @@ def build(
       nhr build --raw raw_pdfs --out parsed --jobs 2
     """
     from ..store.build import build as run
-    from ..store.files import EnvError, LockedError, build_lock, env_error, is_env
+    from ..store.files import build_lock, env_error, is_env
     from ..store.inputs import list_pdfs
 
     jobs = min(jobs or cores(), cores())
@@ -204,19 +226,11 @@ def build(
             raise problems[0]
         with build_lock(out, wait):
             res = run(raw, out, jobs, engine, keep_going, progress)
-    except LockedError as e:
-        fail(str(e), EXIT_LOCKED)
-    except InputError as e:
-        fail(str(e), e.code)
-    except EnvError as e:
-        fail(str(e), EXIT_ENV)
     except OSError as e:
         if not is_env(e):
             raise
-        fail(str(env_error(e, out)), EXIT_ENV)
-    sev = {}
-    for r in res.counts and _anomaly_rows(out) or []:
-        sev[r] = sev.get(r, 0) + 1
+        raise env_error(e, out) from e
+    sev = _severities(out, res, strict)
     _summary(res, out, sev, quiet, as_json)
     warnings = _unassigned_warnings(out)
     for w in warnings:
@@ -226,9 +240,9 @@ def build(
     if res.errors:
         sys.exit(max(c for _, c in res.errors))
     if strict and sev.get("error"):
-        fail(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)", EXIT_STRICT)
+        raise StrictError(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)")
     if strict and warnings:
-        fail(f"{len(warnings)} editions leave text in no record (see {out}/anomalies.parquet)", EXIT_STRICT)
+        raise StrictError(f"{len(warnings)} editions leave text in no record (see {out}/anomalies.parquet)")
 
 
 def _unassigned_warnings(out: Path) -> list[str]:
@@ -276,12 +290,31 @@ def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
 
 
 def _anomaly_rows(out: Path) -> list[str]:
+    """The severity of every anomaly in the built tables (OSError or ArrowException when unreadable)."""
     import pyarrow.parquet as pq
 
+    return [str(s) for s in pq.read_table(out / "anomalies.parquet", columns=["severity"]).column(0).to_pylist()]
+
+
+def _severities(out: Path, res, strict: bool) -> dict:
+    """Anomalies counted by severity. Unreadable anomalies fail --strict (it cannot vouch for what it did not
+    read); without --strict they are a warning."""
+    import pyarrow as pa
+
+    if not res.counts:
+        return {}
     try:
-        return [str(s) for s in pq.read_table(out / "anomalies.parquet", columns=["severity"]).column(0).to_pylist()]
-    except Exception:
-        return []
+        rows = _anomaly_rows(out)
+    except (OSError, pa.ArrowException) as e:
+        problem = f"cannot read {out}/anomalies.parquet ({type(e).__name__}: {e})"
+        if strict:
+            raise StrictError(f"{problem}; --strict cannot check the anomalies") from e
+        click.echo(f"nhr: warning: {one_line(problem)}", err=True)
+        return {}
+    sev: dict = {}
+    for r in rows:
+        sev[r] = sev.get(r, 0) + 1
+    return sev
 
 
 @main.command("date")
@@ -304,7 +337,7 @@ def date_cmd(texts, as_json: bool):
     for r in res:
         echo(f"{r.raw!r:32} {str(r.start or '-'):10} … {str(r.end or '-'):10}  {r.precision:<10} {r.qualifier}")
     if any(not r.understood for r in res):
-        sys.exit(1)
+        sys.exit(EXIT_NOT_UNDERSTOOD)
 
 
 PARSED = click.option(
@@ -318,26 +351,16 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "csv", "json
 
 
 def ready(parsed: Path) -> None:
-    """Before reading tables: roll an interrupted commit forward, or refuse in one line."""
-    from ..store.files import EnvError
+    """Before reading tables: roll an interrupted commit forward, or refuse in one line (EnvError)."""
     from ..store.files import ready as roll_forward
 
-    try:
-        roll_forward(parsed)
-    except EnvError as e:
-        fail(str(e), EXIT_ENV)
+    roll_forward(parsed)
 
 
 def _read(fn, parsed: Path, *a):
-    from .audit import TablesMissing
-
+    """fn(parsed, *a) once an interrupted commit is rolled forward (TablesMissing, UsageError: one line)."""
     ready(parsed)
-    try:
-        return fn(parsed, *a)
-    except TablesMissing as e:
-        fail(str(e), 3)
-    except ValueError as e:
-        fail(str(e), 2)
+    return fn(parsed, *a)
 
 
 @main.command()
@@ -419,11 +442,11 @@ def audit_cmd(parsed: Path, fmt: str, as_json: bool):
 @click.option(
     "--raw",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("raw_pdfs"),
-    show_default=True,
-    help="Directory with the edition PDFs (for the evidence crops).",
+    default=None,
+    help="Directory with the edition PDFs (for the evidence crops). "
+    "[default: where the build read each PDF, else raw_pdfs]",
 )
-def report(old: str, new: str, output: Path, parsed: Path, raw: Path):
+def report(old: str, new: str, output: Path, parsed: Path, raw: Path | None):
     """Write the audit page: every change between two editions with the printed evidence from both
     PDFs, a filter, and the anomalies; one static HTML file.
 
@@ -432,16 +455,13 @@ def report(old: str, new: str, output: Path, parsed: Path, raw: Path):
       nhr report 2024-10 2025-04 -o report.html
     """
     from ..store.files import env_error, write_bytes
-    from .report import PdfMismatch, build_report
+    from .report import build_report
 
-    try:
-        page = _read(build_report, parsed, raw, old, new)
-    except (FileNotFoundError, PdfMismatch) as e:
-        fail(str(e), 3)
+    page = _read(build_report, parsed, raw, old, new)
     try:
         write_bytes(output, page.encode("utf-8"))
     except OSError as e:
-        fail(str(env_error(e, output)), EXIT_ENV)
+        raise env_error(e, output) from e
     echo(f"wrote {output} ({len(page) // 1024} KB)")
 
 
@@ -469,12 +489,7 @@ def sql(query: str, parsed: Path, fmt: str, unsafe: bool):
     from ..store.warehouse import query as run_query
 
     ready(parsed)
-    try:
-        cols, rows = run_query(parsed, query, unsafe)
-    except FileNotFoundError as e:
-        fail(str(e), 3)
-    except Exception as e:  # duckdb's parser and binder errors
-        fail(f"query failed: {str(e).splitlines()[0]}", 2)
+    cols, rows = run_query(parsed, query, unsafe)  # TablesMissing: exit 3; DuckDB's errors: UsageError, exit 2
     if fmt == "json":
         echo(safe_json(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1, default=str)))
     elif fmt == "csv":

@@ -4,12 +4,12 @@ from both PDFs as image crops, a filter, and the anomalies. No server, no extern
 from __future__ import annotations
 
 import base64
-import html
 import io
 from pathlib import Path
 
 import jinja2
 
+from ..errors import PdfMismatch, PdfMissing
 from .audit import diff, load
 
 TEMPLATE = """<!doctype html>
@@ -83,10 +83,6 @@ def _crop(doc, page_no: int, top: float, height: float = 110.0, scale: float = 1
     return base64.b64encode(buf.getvalue()).decode()
 
 
-class PdfMismatch(Exception):
-    """The PDF under --raw is not the one the tables were built from."""
-
-
 def open_built_pdf(path: Path, edition: str, digest: str):
     """The PDF the tables of `edition` were built from, read once and checked against its recorded SHA-256
     (a same-named other file would put another document's crops on the audit page)."""
@@ -98,8 +94,8 @@ def open_built_pdf(path: Path, edition: str, digest: str):
         if not path.is_file():  # also never block on a FIFO
             raise FileNotFoundError(path)
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: the PDF of edition {edition} is needed for the evidence crops (--raw DIR)")
+    except FileNotFoundError as e:
+        raise PdfMissing(f"{path}: the PDF of edition {edition} is needed for the evidence crops (--raw DIR)") from e
     got = hashlib.sha256(data).hexdigest()
     if got != digest:
         raise PdfMismatch(
@@ -109,12 +105,36 @@ def open_built_pdf(path: Path, edition: str, digest: str):
     return pdfium.PdfDocument(data)
 
 
-def build_report(parsed: Path, raw: Path, old: str, new: str) -> str:
+DEFAULT_RAW = Path("raw_pdfs")
+
+
+def recorded_paths(parsed: Path) -> dict[str, Path]:
+    """Where the build read each PDF, by file name (the manifest's `inputs.<name>.path`)."""
+    from ..store.files import read_manifest
+
+    inputs = read_manifest(parsed).get("inputs")
+    if not isinstance(inputs, dict):
+        return {}
+    return {n: Path(v["path"]) for n, v in inputs.items() if isinstance(v, dict) and isinstance(v.get("path"), str)}
+
+
+def pdf_path(name: str, raw: Path | None, recorded: dict[str, Path]) -> Path:
+    """A PDF's path: under an explicit --raw; else where the build read it, while it is there; else raw_pdfs/."""
+    if raw is not None:
+        return raw / name
+    if name in recorded and recorded[name].is_file():
+        return recorded[name]
+    return DEFAULT_RAW / name
+
+
+def build_report(parsed: Path, raw: Path | None, old: str, new: str) -> str:
+    """The audit page between editions `old` and `new`; PDFs under `raw`, else where the build read them."""
     from .. import __version__
 
     rows = [r for r in diff(parsed, old, new) if r["kind"] != "unchanged"]
     t = load(parsed, "projects", "editions", "anomalies")
-    files = {e["edition"]: (raw / e["source_file"], e["sha256"]) for e in t["editions"]}
+    recorded = recorded_paths(parsed)
+    files = {e["edition"]: (pdf_path(e["source_file"], raw, recorded), e["sha256"]) for e in t["editions"]}
     tops = {(p["edition"], p["project_number"]): p["top"] for p in t["projects"]}
     docs = {}
     for e in (old, new):
@@ -138,7 +158,7 @@ def build_report(parsed: Path, raw: Path, old: str, new: str) -> str:
         kinds=kinds,
         counts=counts,
         version=__version__,
-        parsed=html.escape(str(parsed)),
+        parsed=str(parsed),  # the template autoescapes: escaping here too printed "&amp;amp;"
         findings=findings,
         anomalies=[a for a in t["anomalies"] if a["edition"] in (old, new)],
     )
