@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from ..across.history import PRECEDENCE
+from ..extract.segment import COMPLETED
 
 
 class TablesMissing(Exception):
@@ -49,7 +50,7 @@ def diff(parsed: Path, old: str, new: str) -> list[dict]:
         elif rb:
             kind = "new"
         else:
-            kind = "completed_archived" if ra["status"] == "umgesetzt" else "dropped"
+            kind = "completed_archived" if ra["status"] == COMPLETED else "dropped"
         rows.append(
             {
                 "kind": kind,

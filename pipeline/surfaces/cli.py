@@ -61,7 +61,19 @@ def configured():
         fail(str(e), 2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """A configuration error met after start-up (a stage reads its report profile on import) is one line, exit 2."""
+
+    def invoke(self, ctx):
+        from ..config import ConfigError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as e:
+            fail(str(e), 2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nhr")
 @click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
 def main(verbose: bool):
@@ -119,11 +131,11 @@ def extract(pdf: str, fmt: str, engine: str):
     Example:
       nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json > 2025-04.json
     """
+    engine = default_engine(engine)  # validates the configuration before the stages load their profile
     from ..config import limits
     from ..model.export import to_gold
     from ..store.build import extract_isolated
 
-    engine = default_engine(engine)
     try:
         ed = extract_isolated(Path(pdf), engine, 1, limits())
     except InputError as e:
@@ -180,12 +192,12 @@ def build(
     Example:
       nhr build --raw raw_pdfs --out parsed --jobs 2
     """
+    engine = default_engine(engine)  # validates the configuration before the stages load their profile
     from ..store.build import build as run
     from ..store.files import EnvError, LockedError, build_lock, env_error, is_env
     from ..store.inputs import list_pdfs
 
     jobs = min(jobs or cores(), cores())
-    engine = default_engine(engine)
     bar = {}
 
     def progress(done: int, total: int):
