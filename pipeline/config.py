@@ -16,7 +16,12 @@ import regex
 import yaml
 
 ENGINES = ("pdfplumber", "pdfium")
-REQUIRED = ("dates.yaml", "overrides.yaml", "report.yaml")  # nhr.yaml is optional (command-line defaults)
+REQUIRED = (
+    "dates.yaml",
+    "overrides.yaml",
+    "report.yaml",
+    "lang-de.yaml",
+)  # nhr.yaml is optional (command-line defaults)
 
 
 class ConfigError(Exception):
@@ -158,6 +163,7 @@ def validate() -> Path:
     _check_dates(d / "dates.yaml", _read(d / "dates.yaml"))
     _check_overrides(d / "overrides.yaml", _read(d / "overrides.yaml"))
     profile_from(d / "report.yaml", _read(d / "report.yaml"))
+    language_from(d / "lang-de.yaml", _read(d / "lang-de.yaml"))
     if (d / "nhr.yaml").exists():
         _check_nhr(d / "nhr.yaml", _read(d / "nhr.yaml"))
     return d
@@ -277,3 +283,42 @@ def profile() -> Profile:
 @cache
 def _profile(path: Path) -> Profile:
     return profile_from(path, _read(path))
+
+
+# ---------------------------------------------------------------- the language's words (lang-de.yaml)
+
+
+@dataclass(frozen=True)
+class Language:
+    """lang-de.yaml: the German words the stages need apart from the report's own vocabulary."""
+
+    short_words: frozenset[str]
+    conjunctions: frozenset[str]
+
+
+LANGUAGE_KEYS = {"joining": ("short_words", "conjunctions")}
+
+
+def language_from(path: Path, cfg: dict) -> Language:
+    """Validate lang-de.yaml; an unknown or missing key is a one-line ConfigError."""
+    _keys(path, "", cfg, tuple(LANGUAGE_KEYS))
+    for sec, known in LANGUAGE_KEYS.items():
+        if not isinstance(cfg[sec], dict):
+            raise ConfigError(f"{path}: {sec!r} must be a mapping")
+        _keys(path, f"{sec}.", cfg[sec], known)
+        for k in known:
+            v = cfg[sec][k]
+            if not (isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)):
+                raise ConfigError(f"{path}: {sec}.{k} must be a non-empty list of words, not {v!r}")
+    j = cfg["joining"]
+    return Language(short_words=frozenset(j["short_words"]), conjunctions=frozenset(j["conjunctions"]))
+
+
+def language() -> Language:
+    """The language's words of the configuration directory, validated once per path."""
+    return _language(config_dir() / "lang-de.yaml")
+
+
+@cache
+def _language(path: Path) -> Language:
+    return language_from(path, _read(path))

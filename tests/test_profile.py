@@ -135,3 +135,15 @@ def test_every_command_refuses_a_bad_profile_in_one_line(tmp_path):
         text=True,
     )
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "report.yaml: missing key" in out.stderr, out.stderr
+
+
+def test_language_is_validated_on_load():
+    from pipeline.config import language_from
+
+    cfg = yaml.safe_load((config_dir() / "lang-de.yaml").read_text(encoding="utf-8"))
+    cfg["joining"]["articles"] = ["der"]
+    with pytest.raises(ConfigError, match=r"^lang-de.yaml: unknown key 'joining.articles'"):
+        language_from(Path("lang-de.yaml"), cfg)
+    del cfg["joining"]
+    with pytest.raises(ConfigError, match=r"^lang-de.yaml: missing key 'joining'"):
+        language_from(Path("lang-de.yaml"), cfg)
