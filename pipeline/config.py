@@ -12,12 +12,18 @@ from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
+import regex
 import yaml
 
 from .errors import ConfigError
 
 ENGINES = ("pdfplumber", "pdfium")
-REQUIRED = ("dates.yaml", "overrides.yaml")  # nhr.yaml is optional (command-line defaults)
+REQUIRED = (
+    "dates.yaml",
+    "overrides.yaml",
+    "report.yaml",
+    "lang-de.yaml",
+)  # nhr.yaml is optional (command-line defaults)
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,8 @@ def validate() -> Path:
             raise ConfigError(f"{d / name}: missing configuration file")
     _check_dates(d / "dates.yaml", _read(d / "dates.yaml"))
     _check_overrides(d / "overrides.yaml", _read(d / "overrides.yaml"))
+    profile_from(d / "report.yaml", _read(d / "report.yaml"))
+    language_from(d / "lang-de.yaml", _read(d / "lang-de.yaml"))
     if (d / "nhr.yaml").exists():
         _check_nhr(d / "nhr.yaml", _read(d / "nhr.yaml"))
     return d
@@ -167,3 +175,148 @@ def nhr_settings() -> dict:
 
 def limits() -> Limits:
     return limits_from(config_dir() / "nhr.yaml", nhr_settings())
+
+
+# ---------------------------------------------------------------- the report profile (report.yaml)
+
+
+@dataclass(frozen=True)
+class Status:
+    role: str  # completed, in_progress, planned, idea
+    name: str  # as the records carry it ("in Bearbeitung")
+    word: str  # lowercase word that names it in a heading ("bearbeitung")
+    digit: str  # last digit of its section number, and its rank ("2")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """report.yaml: the report's numbering, titles, statuses, block labels, legend and Stand wording."""
+
+    theme: regex.Pattern
+    goal: regex.Pattern
+    section: regex.Pattern
+    project: regex.Pattern
+    list_title: regex.Pattern
+    archive_title: regex.Pattern
+    statuses: tuple[Status, ...]
+    labels: tuple[tuple[str, regex.Pattern], ...]  # in the order they appear in a project
+    legend: regex.Pattern
+    stand: regex.Pattern
+    previous: regex.Pattern
+
+    def status(self, role: str) -> str:
+        """The name of the status with this role ("completed" → "umgesetzt")."""
+        return next(st.name for st in self.statuses if st.role == role)
+
+
+PROFILE_KEYS = {
+    "numbering": ("theme", "goal", "section", "project"),
+    "titles": ("list", "archive"),
+    "statuses": ("completed", "in_progress", "planned", "idea"),
+    "labels": ("since", "extra", "description", "steps", "committee", "remark"),
+    "legend": ("pattern",),
+    "stand": ("current", "previous"),
+}
+STATUS_KEYS = ("name", "word", "digit")
+
+
+def _keys(path: Path, where: str, given: dict, known: tuple) -> None:
+    for k in given:
+        if k not in known:
+            raise ConfigError(f"{path}: unknown key {where + str(k)!r} (known: {', '.join(known)})")
+    for k in known:
+        if k not in given:
+            raise ConfigError(f"{path}: missing key {where + k!r}")
+
+
+def _rx(path: Path, key: str, v) -> regex.Pattern:
+    if not isinstance(v, str):
+        raise ConfigError(f"{path}: {key} must be a regular expression string, not {v!r}")
+    try:
+        return regex.compile(v)
+    except regex.error as e:
+        raise ConfigError(f"{path}: {key} is not a valid regular expression: {e}")
+
+
+def profile_from(path: Path, cfg: dict) -> Profile:
+    """Validate report.yaml and compile it; an unknown or missing key is a one-line ConfigError."""
+    _keys(path, "", cfg, tuple(PROFILE_KEYS))
+    for sec, known in PROFILE_KEYS.items():
+        if not isinstance(cfg[sec], dict):
+            raise ConfigError(f"{path}: {sec!r} must be a mapping")
+        _keys(path, f"{sec}.", cfg[sec], known)
+    statuses = []
+    for role, st in cfg["statuses"].items():
+        if not isinstance(st, dict):
+            raise ConfigError(f"{path}: statuses.{role} must be a mapping of {', '.join(STATUS_KEYS)}")
+        _keys(path, f"statuses.{role}.", st, STATUS_KEYS)
+        for k in STATUS_KEYS:
+            if not (isinstance(st[k], str) and st[k]):
+                raise ConfigError(f"{path}: statuses.{role}.{k} must be a non-empty string, not {st[k]!r}")
+        statuses.append(Status(role, st["name"], st["word"], st["digit"]))
+    for k in ("name", "digit"):
+        if len({getattr(st, k) for st in statuses}) < len(statuses):
+            raise ConfigError(f"{path}: statuses: two statuses share a {k}")
+    n, t, lab = cfg["numbering"], cfg["titles"], cfg["labels"]
+    return Profile(
+        theme=_rx(path, "numbering.theme", n["theme"]),
+        goal=_rx(path, "numbering.goal", n["goal"]),
+        section=_rx(path, "numbering.section", n["section"]),
+        project=_rx(path, "numbering.project", n["project"]),
+        list_title=_rx(path, "titles.list", t["list"]),
+        archive_title=_rx(path, "titles.archive", t["archive"]),
+        statuses=tuple(statuses),
+        labels=tuple((k, _rx(path, f"labels.{k}", v)) for k, v in lab.items()),
+        legend=_rx(path, "legend.pattern", cfg["legend"]["pattern"]),
+        stand=_rx(path, "stand.current", cfg["stand"]["current"]),
+        previous=_rx(path, "stand.previous", cfg["stand"]["previous"]),
+    )
+
+
+def profile() -> Profile:
+    """The report profile of the configuration directory, validated and compiled once per path."""
+    return _profile(config_dir() / "report.yaml")
+
+
+@cache
+def _profile(path: Path) -> Profile:
+    return profile_from(path, _read(path))
+
+
+# ---------------------------------------------------------------- the language's words (lang-de.yaml)
+
+
+@dataclass(frozen=True)
+class Language:
+    """lang-de.yaml: the German words the stages need apart from the report's own vocabulary."""
+
+    short_words: frozenset[str]
+    conjunctions: frozenset[str]
+
+
+LANGUAGE_KEYS = {"joining": ("short_words", "conjunctions")}
+
+
+def language_from(path: Path, cfg: dict) -> Language:
+    """Validate lang-de.yaml; an unknown or missing key is a one-line ConfigError."""
+    _keys(path, "", cfg, tuple(LANGUAGE_KEYS))
+    for sec, known in LANGUAGE_KEYS.items():
+        if not isinstance(cfg[sec], dict):
+            raise ConfigError(f"{path}: {sec!r} must be a mapping")
+        _keys(path, f"{sec}.", cfg[sec], known)
+        for k in known:
+            v = cfg[sec][k]
+            if not (isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)):
+                raise ConfigError(f"{path}: {sec}.{k} must be a non-empty list of words, not {v!r}")
+    j = cfg["joining"]
+    return Language(short_words=frozenset(j["short_words"]), conjunctions=frozenset(j["conjunctions"]))
+
+
+def language() -> Language:
+    """The language's words of the configuration directory, validated once per path."""
+    return _language(config_dir() / "lang-de.yaml")
+
+
+@cache
+def _language(path: Path) -> Language:
+    return language_from(path, _read(path))

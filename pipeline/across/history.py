@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz
 
+from ..extract.segment import COMPLETED
 from ..parse.dates import parse_date
 
 PRECEDENCE = ["new", "dropped", "completed_archived", "status_change", "renumbered", "retitled", "unchanged"]
@@ -58,7 +59,7 @@ def transitions(identity: list[dict], projects: list[dict], editions: list[str])
             elif rb:
                 kind = "new"
             else:
-                kind = "completed_archived" if ra["status"] == "umgesetzt" else "dropped"
+                kind = "completed_archived" if ra["status"] == COMPLETED else "dropped"
             row["kind"] = kind
             out.append(row)
     return out
@@ -112,7 +113,7 @@ def status_since(p: dict):
     if "seit" in (p.get("since_label") or "").lower():
         return p.get("since_end")
     for part in (p.get("extra_header") or "").split(";"):
-        if "abschluss" in part.lower() and p.get("status") == "umgesetzt":
+        if "abschluss" in part.lower() and p.get("status") == COMPLETED:
             return parse_date(part.split(":", 1)[-1].strip()).end
     return None
 

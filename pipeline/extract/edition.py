@@ -11,6 +11,7 @@ from collections import Counter
 
 import regex as re
 
+from ..config import profile
 from ..errors import ExtractError
 from ..layout.lines import paused_gc, read_layout
 from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
@@ -20,8 +21,8 @@ from .accounting import account
 from .segment import segment
 from .tables import parse_archive, parse_project_lists
 
-STAND = re.compile(r"\bStand:?\s*(\d{1,2}\.\d{1,2}\.\d{4}|(?:\d{1,2}\.?\s*)?\p{L}+\.?\s+\d{4}|\d{1,2}[./]\d{4})")
-PREVIOUS = re.compile(r"seit der letzten Überarbeitung zum\s+(\d{1,2}\.\d{1,2}\.\d{4})")
+STAND = profile().stand  # config/report.yaml stand.current
+PREVIOUS = profile().previous  # config/report.yaml stand.previous
 
 
 def edition_id(stand: str) -> str:

@@ -6,54 +6,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from ..config import language
 from ..model.records import Box, Entry, Line, Word
 
-# A trailing hyphen followed by one of these is a suspended compound ("Kinder- und Jugend…").
-SHORT_WORDS = {
-    "im",
-    "in",
-    "zu",
-    "an",
-    "am",
-    "um",
-    "ab",
-    "da",
-    "ob",
-    "so",
-    "es",
-    "er",
-    "wo",
-    "je",
-    "ja",
-    "der",
-    "die",
-    "das",
-    "den",
-    "dem",
-    "des",
-    "und",
-    "mit",
-    "für",
-    "von",
-    "vom",
-    "zum",
-    "zur",
-    "bei",
-    "auf",
-    "aus",
-    "bis",
-    "ein",
-    "eine",
-    "sind",
-    "ist",
-    "wird",
-    "oder",
-    "nach",
-    "über",
-    "durch",
-    "sowie",
-}
-CONJUNCTIONS = {"und", "oder", "bzw.", "sowie", "als", "bis", "wie", "u.", "noch", "&"}
+# config/lang-de.yaml joining: a trailing hyphen followed by a short word is a suspended compound
+# ("Kinder- und Jugend…"); so is one before or after a conjunction.
+SHORT_WORDS = language().short_words
+CONJUNCTIONS = language().conjunctions
 
 
 def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = False, before: str = "") -> str:

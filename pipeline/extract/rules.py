@@ -16,7 +16,7 @@ from ..config import config_dir, load
 from ..errors import ConfigError
 from ..model.records import Anomaly, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
-from .segment import STATUS_BY_DIGIT
+from .segment import COMPLETED, IDEA, IN_PROGRESS, PLANNED, STATUS_BY_DIGIT
 
 SEVERITIES = ("info", "warning", "error")
 SCOPES = ("edition", "between", "edition_pair")  # anomalies | audit_findings (two editions) | audit_findings (one)
@@ -262,7 +262,7 @@ def completed_not_recent(ed: Edition) -> Iterable[Anomaly]:
         return
     limit = months_before(stand, vocab()["completed_window_months"])
     for p in projects(ed):
-        if p.status != "umgesetzt":
+        if p.status != COMPLETED:
             continue
         done = next((v for a, v in p.extra_header if "abschluss" in a.lower()), p.since_value)
         d = parse_date(done)
@@ -286,7 +286,7 @@ def completed_not_recent(ed: Edition) -> Iterable[Anomaly]:
 )
 def ideenspeicher_with_progress(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
-        if p.status == "Ideenspeicher" and (p.steps or p.committee):
+        if p.status == IDEA and (p.steps or p.committee):
             first = (p.steps or p.committee)[0]
             yield hit(
                 "ideenspeicher_with_progress",
@@ -305,7 +305,7 @@ def ideenspeicher_with_progress(ed: Edition) -> Iterable[Anomaly]:
 )
 def missing_progress_blocks(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
-        if p.status in ("in Planung", "in Bearbeitung") and p.steps_label is None and p.committee_label is None:
+        if p.status in (PLANNED, IN_PROGRESS) and p.steps_label is None and p.committee_label is None:
             yield hit(
                 "missing_progress_blocks",
                 f"project {p.number} ({p.status}) prints no steps and no committee block",

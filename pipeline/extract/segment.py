@@ -9,40 +9,22 @@ from dataclasses import dataclass, field
 
 import regex as re
 
+from ..config import profile
 from ..model.records import Line
 from .fields import join_lines, joiner
 
-THEME = re.compile(r"^(\d{1,2})\.(?:\s+(\S.*))?$")
-GOAL = re.compile(r"^(\d{1,2}\.\d{1,2})\s+(Strategisches\s+Ziel\b.*)$")
-SECTION = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{1,2})\s+(\S.{2,60})$")
-PROJECT = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3})\s+(\S.*)$")
-LIST_TITLE = re.compile(r"^Projektliste\b")
-ARCHIVE_TITLE = re.compile(r"^Archiv\b")
+# The report's wording comes from config/report.yaml (pipeline.config.profile); these names alias it.
+_P = profile()
+THEME, GOAL, SECTION, PROJECT = _P.theme, _P.goal, _P.section, _P.project
+LIST_TITLE = _P.list_title
+ARCHIVE_TITLE = _P.archive_title
 
-STATUS_WORDS = [
-    ("umgesetzt", "umgesetzt"),
-    ("bearbeitung", "in Bearbeitung"),
-    ("planung", "in Planung"),
-    ("ideenspeicher", "Ideenspeicher"),
-]
-STATUS_BY_DIGIT = {"1": "umgesetzt", "2": "in Bearbeitung", "3": "in Planung", "4": "Ideenspeicher"}
+STATUS_WORDS = [(st.word, st.name) for st in _P.statuses]
+STATUS_BY_DIGIT = {st.digit: st.name for st in _P.statuses}
+COMPLETED, IN_PROGRESS, PLANNED, IDEA = (_P.status(r) for r in ("completed", "in_progress", "planned", "idea"))
 
 # Block labels, in the order they appear in a project; unknown wordings of the same shape match too.
-LABELS = [
-    ("since", re.compile(r"^(Projekt[^:]{0,90}?(?:seit|start|beginn)\s*:)\s*(.*)$", re.I)),
-    # further header lines between the since line and the description ("Projektabschluss: 01.04.2025")
-    ("extra", re.compile(r"^(\p{Lu}[\p{L}/ ()-]{2,40}:)\s*(\S.*)$")),
-    ("description", re.compile(r"^(Projektbeschreibung\b[^:]{0,80}:)\s*(.*)$", re.I)),
-    (
-        "steps",
-        re.compile(
-            r"^((?:abgeschlossene|erfolgte|bisherige|erreichte)?\s*(?:Meilensteine?|Planungsschritte?)\b(?:\s*\([^)]*\)?)?[^:]{0,10}:?)\s*$",
-            re.I,
-        ),
-    ),
-    ("committee", re.compile(r"^(Beratung\b.{0,40}Gremien\b.*)$", re.I)),
-    ("remark", re.compile(r"^(Bemerkung(?:en)?\b[^:]{0,80}:)\s*(.*)$", re.I)),
-]
+LABELS = list(_P.labels)
 RANK = {name: i for i, (name, _) in enumerate(LABELS)}
 
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 import regex as re
 
+from ..config import profile
 from ..model.records import Line, PageLayout
 
 
@@ -41,9 +43,14 @@ PAGE_LABELS = [
 ]
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 LEGEND_STATUSES = ("umgesetzt", "Bearbeitung", "Planung", "Ideenspeicher")
-_LEGEND = re.compile(r"(?i)^\W*umgesetzt\b.{0,60}?\bBearbeitung\b.{0,20}?\bPlanung\b.{0,20}?\bIdeenspeicher\W*(.*)$")
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
+
+
+@cache
+def _legend() -> re.Pattern:
+    """config/report.yaml legend.pattern; read on first use (the CLI imports this module before it validates)."""
+    return profile().legend
 
 
 def norm_key(text: str) -> str:
@@ -78,7 +85,7 @@ def _roman(n: int) -> str:
 
 def is_legend(text: str) -> bool:
     """The status legend, alone or followed by a page label ("… in Planung  Ideenspeicher  Seite 9")."""
-    m = _LEGEND.match(text.strip())
+    m = _legend().match(text.strip())
     return bool(m) and (not m.group(1) or page_label_number(m.group(1)) is not None)
 
 

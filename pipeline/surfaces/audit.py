@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 
 from ..across.history import PRECEDENCE
 from ..errors import TablesMissing, UsageError
+from ..extract.segment import COMPLETED
 
 
 def load(parsed: Path, *names: str) -> dict[str, list[dict]]:
@@ -46,7 +47,7 @@ def diff(parsed: Path, old: str, new: str) -> list[dict]:
         elif rb:
             kind = "new"
         else:
-            kind = "completed_archived" if ra["status"] == "umgesetzt" else "dropped"
+            kind = "completed_archived" if ra["status"] == COMPLETED else "dropped"
         rows.append(
             {
                 "kind": kind,

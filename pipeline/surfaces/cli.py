@@ -144,11 +144,11 @@ def extract(pdf: str, fmt: str, engine: str):
     Example:
       nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json > 2025-04.json
     """
+    engine = default_engine(engine)  # validates the configuration before the stages load their profile
     from ..config import limits
     from ..model.export import to_gold
     from ..store.build import extract_isolated
 
-    engine = default_engine(engine)
     ed = extract_isolated(Path(pdf), engine, 1, limits())
     if ed.chars and (w := unassigned_warning(pdf, ed.chars.body, ed.chars.unassigned)):
         click.echo(f"nhr: warning: {one_line(w)}", err=True)
@@ -202,12 +202,12 @@ def build(
     Example:
       nhr build --raw raw_pdfs --out parsed --jobs 2
     """
+    engine = default_engine(engine)  # validates the configuration before the stages load their profile
     from ..store.build import build as run
     from ..store.files import build_lock, env_error, is_env
     from ..store.inputs import list_pdfs
 
     jobs = min(jobs or cores(), cores())
-    engine = default_engine(engine)
     bar = {}
 
     def progress(done: int, total: int):

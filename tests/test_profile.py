@@ -1,0 +1,149 @@
+"""The report profile (config/report.yaml) is data: a reworded block label is read after a change to that
+file alone, and the profile is validated on load (unknown or missing keys: one line naming file and key)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import gold
+from render import Style, render
+
+from pipeline.config import ConfigError, config_dir, profile_from
+
+ROOT = Path(__file__).resolve().parent.parent
+NEW_LABEL = "Arbeitsschritte:"
+
+# one extraction in a fresh interpreter: the profile is read once, at import, from $NHR_CONFIG
+EXTRACT = """
+import json, sys
+from pipeline.model.export import to_gold
+from pipeline.store.build import extract_checked
+from pipeline.store.inputs import InputError
+try:
+    g = to_gold(extract_checked(sys.argv[1]))
+except InputError as e:
+    print(json.dumps({"refused": str(e)}))
+else:
+    ps = [p for t in g["themes"] for go in t["goals"] for s in go["sections"] for p in s["projects"]]
+    print(json.dumps({"steps": {p["number"]: [p["steps_label"], len(p["steps"])] for p in ps},
+                      "anomalies": [a["kind"] for a in g.get("anomalies", [])]}))
+"""
+
+
+def _extract(pdf: Path, conf: Path | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "NHR_CONFIG"}
+    if conf is not None:
+        env["NHR_CONFIG"] = str(conf)
+    out = subprocess.run(
+        [sys.executable, "-c", EXTRACT, str(pdf)], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def reworded(tmp_path_factory):
+    """Gold 2025-04 re-typeset with every steps label reworded; the steps each project has in gold."""
+    g = gold("2025-04")
+    want = {}
+    for t in g["themes"]:
+        for go in t["goals"]:
+            for s in go["sections"]:
+                for p in s["projects"]:
+                    if p["steps_label"]:
+                        p["steps_label"] = NEW_LABEL
+                    want[p["number"]] = [p["steps_label"], len(p["steps"])]
+    pdf = tmp_path_factory.mktemp("profile") / "reworded.pdf"
+    render(g, str(pdf), Style())
+    return pdf, want
+
+
+def test_reworded_steps_label_is_read_after_a_change_to_report_yaml_alone(reworded, tmp_path):
+    pdf, want = reworded
+    assert sum(1 for label, n in want.values() if label and n) > 10
+    conf = tmp_path / "config"
+    shutil.copytree(config_dir(), conf)
+    report = (conf / "report.yaml").read_text(encoding="utf-8")
+    assert "Planungsschritte?)" in report
+    (conf / "report.yaml").write_text(
+        report.replace("Planungsschritte?)", "Planungsschritte?|Arbeitsschritte)"), encoding="utf-8"
+    )
+    got = _extract(pdf, conf)
+    assert got.get("steps") == want
+
+
+def test_reworded_steps_label_is_not_read_with_the_shipped_profile(reworded):
+    pdf, want = reworded
+    got = _extract(pdf, None)
+    if "refused" in got:  # reported: the edition is refused as drifted
+        return
+    missed = [n for n, (label, k) in want.items() if label and k and got["steps"].get(n) != [label, k]]
+    assert missed, "the shipped profile should not know the label " + NEW_LABEL
+
+
+def _shipped() -> dict:
+    return yaml.safe_load((config_dir() / "report.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda c: c["labels"].update(milestones="x"), "unknown key 'labels.milestones'"),
+        (lambda c: c["stand"].pop("previous"), "missing key 'stand.previous'"),
+        (lambda c: c.update(extra={}), "unknown key 'extra'"),
+        (lambda c: c["statuses"]["idea"].pop("digit"), "missing key 'statuses.idea.digit'"),
+        (lambda c: c["numbering"].update(theme="(unclosed"), "numbering.theme is not a valid regular expression"),
+        (lambda c: c["statuses"]["idea"].update(digit="1"), "two statuses share a digit"),
+    ],
+)
+def test_profile_is_validated_on_load(change, message):
+    cfg = _shipped()
+    change(cfg)
+    with pytest.raises(ConfigError) as e:
+        profile_from(Path("report.yaml"), cfg)
+    assert str(e.value).startswith("report.yaml: ") and message in str(e.value) and "\n" not in str(e.value)
+
+
+def test_cli_refuses_a_bad_profile_with_exit_2(tmp_path):
+    conf = tmp_path / "config"
+    shutil.copytree(config_dir(), conf)
+    with open(conf / "report.yaml", "a", encoding="utf-8") as f:
+        f.write("colours: {}\n")
+    env = {**os.environ, "NHR_CONFIG": str(conf)}
+    pdf = ROOT / "tests" / "missing.pdf"
+    out = subprocess.run(
+        [sys.executable, "-m", "pipeline.surfaces.cli", "extract", str(pdf)], env=env, cwd=ROOT, capture_output=True
+    )
+    assert out.returncode == 2 and b"report.yaml: unknown key 'colours'" in out.stderr, out.stderr
+
+
+def test_every_command_refuses_a_bad_profile_in_one_line(tmp_path):
+    """`nhr audit` loads the stages (and so the profile) without validating first: still one line, exit 2."""
+    conf = tmp_path / "config"
+    shutil.copytree(config_dir(), conf)
+    (conf / "report.yaml").write_text("numbering: {}\n", encoding="utf-8")
+    env = {**os.environ, "NHR_CONFIG": str(conf)}
+    out = subprocess.run(
+        [sys.executable, "-m", "pipeline.surfaces.cli", "audit", "--parsed", str(tmp_path)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "report.yaml: missing key" in out.stderr, out.stderr
+
+
+def test_language_is_validated_on_load():
+    from pipeline.config import language_from
+
+    cfg = yaml.safe_load((config_dir() / "lang-de.yaml").read_text(encoding="utf-8"))
+    cfg["joining"]["articles"] = ["der"]
+    with pytest.raises(ConfigError, match=r"^lang-de.yaml: unknown key 'joining.articles'"):
+        language_from(Path("lang-de.yaml"), cfg)
+    del cfg["joining"]
+    with pytest.raises(ConfigError, match=r"^lang-de.yaml: missing key 'joining'"):
+        language_from(Path("lang-de.yaml"), cfg)
