@@ -4,6 +4,7 @@ late-reported changes, and the archive rebuilt from the diffs (checked against t
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -24,7 +25,8 @@ def transitions(identity: list[dict], projects: list[dict], editions: list[str])
     out = []
     for a, b in zip(editions, editions[1:]):
         for pid in ids:
-            ra, rb = by.get((a, pid)), by.get((b, pid))
+            ra: Any = by.get((a, pid))
+            rb: Any = by.get((b, pid))
             if not ra and not rb:
                 continue
             row = {
@@ -126,7 +128,7 @@ def late_reported(trans: list[dict], projects: list[dict], stands: dict[str, obj
     for t in trans:
         if t["kind"] != "status_change":
             continue
-        q = p.get((t["to_edition"], t["to_number"]))
+        q: Any = p.get((t["to_edition"], t["to_number"]))
         prev_stand = stands.get(t["from_edition"])
         when = status_since(q) if q else None
         if not when or not prev_stand:
@@ -178,7 +180,8 @@ def archive_check(rebuilt: list[dict], printed: list[dict], latest: str, stands:
     out = []
     for r in rows:
         when = stand_of.get(r["report"] if r["kind"] == "completed" else r["last_mention"])
-        best, score = None, 0
+        best: Any = None
+        score = 0.0
         for x in free:
             if x["kind"] != r["kind"]:
                 continue

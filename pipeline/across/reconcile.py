@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import regex as re
 from rapidfuzz import fuzz, process
@@ -23,8 +24,11 @@ MARGIN = 0.05  # a runner-up this close makes a link contested
 WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "goal": 0.07, "number": 0.03}
 
 
+UMLAUTS: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+
+
 def slug(text: str, n: int = 48) -> str:
-    t = text.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    t = text.lower().translate(str.maketrans(UMLAUTS))
     t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", t).strip("-")[:n].strip("-") or "projekt"
 
@@ -62,8 +66,8 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
         if s["block"] == "steps":
             st[(s["edition"], s["project_number"])].add((s["date_raw"], re.sub(r"\s+", " ", s["text"]).lower()))
     out = defaultdict(list)
-    freq = defaultdict(int)
-    per_ed = defaultdict(int)
+    freq: defaultdict[tuple, int] = defaultdict(int)
+    per_ed: defaultdict[str, int] = defaultdict(int)
     for p in projects:
         freq[(p["edition"], p["since_value"])] += 1
         per_ed[p["edition"]] += 1
@@ -151,7 +155,9 @@ def link(prev: list[Item], cur: list[Item], force=frozenset(), forbid=frozenset(
             used_prev.add(fn)
     cands = []
     # full evidence only for pairs in the same goal or with similar titles (a cheap C-speed prefilter)
-    sim = process.cdist([b.ntitle for b in cur], [a.ntitle for a in prev], scorer=fuzz.token_set_ratio) if prev else []
+    sim: Any = (
+        process.cdist([b.ntitle for b in cur], [a.ntitle for a in prev], scorer=fuzz.token_set_ratio) if prev else []
+    )
     for bi, b in enumerate(cur):
         for ai, a in enumerate(prev):
             if a.goal != b.goal and sim[bi][ai] < 60:
@@ -234,7 +240,7 @@ def reconcile(
             anomalies.append(
                 {"edition": ed, "kind": kind, "severity": sev, "page": None, "project_number": num, "detail": detail}
             )
-        prev_ed = prev_items[0].edition if prev_items else None
+        prev_ed: Any = prev_items[0].edition if prev_items else None
         # projects missing from the previous edition may come back: try those last seen earlier
         gone = (
             [

@@ -179,17 +179,17 @@ def edition_rows(ed: Edition, sha256: str = "", engine: str = "pdfplumber", vers
                 **_box(a.box),
             }
         )
-    for a in anomalies:
+    for an in anomalies:
         t["anomalies"].append(
             {
                 "edition": E,
-                "kind": a.kind,
-                "severity": a.severity,
-                "page": a.page,
-                "project_number": a.project_number,
-                "detail": a.detail,
-                **{k: v for k, v in _box(a.box).items() if k != "page"},
-                "evidence": a.evidence or None,
+                "kind": an.kind,
+                "severity": an.severity,
+                "page": an.page,
+                "project_number": an.project_number,
+                "detail": an.detail,
+                **{k: v for k, v in _box(an.box).items() if k != "page"},
+                "evidence": an.evidence or None,
             }
         )
     t["editions"].append(

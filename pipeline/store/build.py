@@ -187,7 +187,8 @@ def limit_problem(e: BaseException, limits: Limits | None) -> str:
         mb = limits.memory_mb if limits else "?"
         return f"needs more memory than the limit of {mb} MB (limits.memory_mb); a stream inflating to gigabytes?"
     if isinstance(e, Timeout):
-        return f"took longer than the limit of {limits.seconds_per_file} s (limits.seconds_per_file)"
+        secs = limits.seconds_per_file if limits else "?"
+        return f"took longer than the limit of {secs} s (limits.seconds_per_file)"
     return str(e)
 
 
@@ -520,7 +521,7 @@ def commit(out: Path, built: dict, manifest: dict) -> None:
         for stray in out.glob(".*.staged"):  # ours: the lock is held
             with contextlib.suppress(OSError):
                 stray.unlink()
-        if is_env(e):
+        if isinstance(e, OSError) and is_env(e):
             raise env_error(e, out) from None
         raise
     fault("staged")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
@@ -36,7 +37,8 @@ def diff(parsed: Path, old: str, new: str) -> list[dict]:
     b = {r["project_id"]: r for r in t["identity"] if r["edition"] == new}
     rows = []
     for pid in sorted(set(a) | set(b)):
-        ra, rb = a.get(pid), b.get(pid)
+        ra: Any = a.get(pid)
+        rb: Any = b.get(pid)
         if ra and rb:
             flags = {
                 "status_change": ra["status"] != rb["status"],
@@ -126,7 +128,7 @@ def history(parsed: Path, ref: str) -> dict:
         if k not in seen:
             seen.add(k)
             added.append({"edition": s["edition"], "date": s["date_raw"], "text": s["text"]})
-    papers = {}
+    papers: dict[Any, dict] = {}
     for c in t["committee"]:
         if (c["edition"], c["project_number"]) in where:
             papers.setdefault(
