@@ -248,33 +248,7 @@ class Typesetter:
             xs.append(xs[-1] + wdt)
 
         def header():
-            self.need(60)
-            top = self.y
-            self.c.setFont(st.bold, size)
-            hy = self.y - size * 1.3
-            for (name, _), x in zip(cols, xs):
-                for i, part in enumerate(name.split("\n")):
-                    self.c.drawString(x + 3, hy - i * size * 1.2, part)
-            bottom = hy - 2 * size * 1.2
-            if status_cols:
-                sx = xs[2]
-                for j, s in enumerate(status_cols):
-                    cx = sx + 6 + j * 16
-                    if st.rotated_headers:
-                        self.c.saveState()
-                        self.c.translate(cx + 4, bottom - 50)
-                        self.c.rotate(90)
-                        self.c.setFont(st.font, 6)
-                        self.c.drawString(0, 0, s)
-                        self.c.restoreState()
-                    else:
-                        self.c.setFont(st.font, 5)
-                        self.c.drawString(cx - 2, bottom - 8 - j * 7, s)
-                bottom -= 55
-            self.y = bottom
-            if st.table_rules:
-                self.c.line(st.left, top, xs[-1], top)
-                self.c.line(st.left, self.y, xs[-1], self.y)
+            self._table_header(cols, xs, size, status_cols)
 
         header()
         for k, row in enumerate(rows):
@@ -300,6 +274,40 @@ class Typesetter:
             self.y -= 5
             if st.table_rules:
                 self.c.line(st.left, self.y, xs[-1], self.y)
+
+    def _table_header(self, cols, xs, size, status_cols):
+        """A table's header row: column names, and the status names rotated or upright above the marks."""
+        st = self.st
+        self.need(60)
+        top = self.y
+        self.c.setFont(st.bold, size)
+        hy = self.y - size * 1.3
+        for (name, _), x in zip(cols, xs):
+            for i, part in enumerate(name.split("\n")):
+                self.c.drawString(x + 3, hy - i * size * 1.2, part)
+        bottom = hy - 2 * size * 1.2
+        if status_cols:
+            self._status_headers(xs[2], bottom, status_cols)
+            bottom -= 55
+        self.y = bottom
+        if st.table_rules:
+            self.c.line(st.left, top, xs[-1], top)
+            self.c.line(st.left, self.y, xs[-1], self.y)
+
+    def _status_headers(self, sx, bottom, status_cols):
+        st = self.st
+        for j, s in enumerate(status_cols):
+            cx = sx + 6 + j * 16
+            if st.rotated_headers:
+                self.c.saveState()
+                self.c.translate(cx + 4, bottom - 50)
+                self.c.rotate(90)
+                self.c.setFont(st.font, 6)
+                self.c.drawString(0, 0, s)
+                self.c.restoreState()
+            else:
+                self.c.setFont(st.font, 5)
+                self.c.drawString(cx - 2, bottom - 8 - j * 7, s)
 
     def save(self):
         self.new_page()
@@ -342,71 +350,86 @@ def render(gold: dict, path: str, st: Style) -> None:
 def _render(gold: dict, path: str, st: Style, total: int) -> int:
     t = Typesetter(path, st)
     t.total = total
-    c = t.c
-    c.setTitle(f"{gold['title']} – Stand {gold['stand']}")
+    t.c.setTitle(f"{gold['title']} – Stand {gold['stand']}")
+    _cover_and_intro(t, gold)
+    t.legend = True
+    for th in gold["themes"]:
+        _theme(t, th)
+    t.legend = False
+    _lists(t, gold)
+    _archive(t, gold)
+    t.save()
+    return t.page - 1
+
+
+INTRO = {"heading": (1, True, 15), "subheading": (1, True, 12), "paragraph": (0.6, False, None)}
+
+
+def _cover_and_intro(t: Typesetter, gold: dict) -> None:
+    st = t.st
     t.y = t.h - 200
     t.para(gold["title"], bold=True, size=24)
     t.gap(1)
     t.para(st.cover_stand.format(stand=gold["stand"], stand_words=stand_words(gold["stand"])), size=14)
     t.new_page()
     for block in gold["intro"]:
-        if block["kind"] == "heading":
-            t.gap(1)
-            t.para(block["text"], bold=True, size=15)
-        elif block["kind"] == "subheading":
-            t.gap(1)
-            t.para(block["text"], bold=True, size=12)
-        elif block["kind"] == "bullet":
+        if block["kind"] == "bullet":
             t.para("- " + block["text"], x=st.left + 15)
-        else:
-            t.gap(0.6)
-            t.para(block["text"])
-    t.legend = True
-    for th in gold["themes"]:
-        t.new_page()
-        t.y -= 150
-        t.para(f"{th['number']}. {th['title']}", bold=True, size=24)
-        t.new_page()
-        for g in th["goals"]:
-            t.gap(1.5)
-            t.para(f"{g['number']} {g['label']}", bold=True, size=13)
-            t.gap(0.5)
-            t.para(g["text"], bold=True)
-            for s in g["sections"]:
-                t.gap(1.6)
-                t.need(60)
-                t.para(f"{s['number']} {s['heading']}", bold=True, size=12)
-                if s["empty_note"]:
-                    t.gap(0.6)
-                    t.para(s["empty_note"])
-                for p in s["projects"]:
-                    t.gap(1.4)
-                    t.need(80)
-                    t.para(f"{p['number']} {p['title']}", bold=True, indent_rest=0)
-                    t.gap(0.5)
-                    t.para(f"{p['since_label']} {p['since_value']}", bold=True)
-                    for e in p["extra_header"]:
-                        t.gap(0.5)
-                        t.para(f"{e['label']} {e['value']}", bold=True)
-                    t.gap(0.5)
-                    t.para(p["description_label"], bold=True)
-                    for para in p["description"]:
-                        t.gap(0.4)
-                        t.para(para)
-                    if p["steps_label"]:
-                        t.gap(0.8)
-                        t.para(p["steps_label"], bold=True)
-                        t.entries(p["steps"])
-                    if p["committee_label"]:
-                        t.gap(0.8)
-                        t.para(p["committee_label"], bold=True)
-                        t.entries(p["committee"])
-                    t.gap(0.8)
-                    t.para(p["remark_label"], bold=True)
-                    for para in p["remark"]:
-                        t.gap(0.3)
-                        t.para(para)
-    t.legend = False
+            continue
+        gap, bold, size = INTRO.get(block["kind"], INTRO["paragraph"])
+        t.gap(gap)
+        t.para(block["text"], bold=bold, size=size)
+
+
+def _theme(t: Typesetter, th: dict) -> None:
+    t.new_page()
+    t.y -= 150
+    t.para(f"{th['number']}. {th['title']}", bold=True, size=24)
+    t.new_page()
+    for g in th["goals"]:
+        t.gap(1.5)
+        t.para(f"{g['number']} {g['label']}", bold=True, size=13)
+        t.gap(0.5)
+        t.para(g["text"], bold=True)
+        for s in g["sections"]:
+            t.gap(1.6)
+            t.need(60)
+            t.para(f"{s['number']} {s['heading']}", bold=True, size=12)
+            if s["empty_note"]:
+                t.gap(0.6)
+                t.para(s["empty_note"])
+            for p in s["projects"]:
+                _project(t, p)
+
+
+def _project(t: Typesetter, p: dict) -> None:
+    t.gap(1.4)
+    t.need(80)
+    t.para(f"{p['number']} {p['title']}", bold=True, indent_rest=0)
+    t.gap(0.5)
+    t.para(f"{p['since_label']} {p['since_value']}", bold=True)
+    for e in p["extra_header"]:
+        t.gap(0.5)
+        t.para(f"{e['label']} {e['value']}", bold=True)
+    t.gap(0.5)
+    t.para(p["description_label"], bold=True)
+    for para in p["description"]:
+        t.gap(0.4)
+        t.para(para)
+    for label, items in (("steps_label", "steps"), ("committee_label", "committee")):
+        if p[label]:
+            t.gap(0.8)
+            t.para(p[label], bold=True)
+            t.entries(p[items])
+    t.gap(0.8)
+    t.para(p["remark_label"], bold=True)
+    for para in p["remark"]:
+        t.gap(0.3)
+        t.para(para)
+
+
+def _lists(t: Typesetter, gold: dict) -> None:
+    st = t.st
     cols = [
         ("Nr.", 42),
         ("Projekt\nTextteil", 150),
@@ -425,6 +448,9 @@ def _render(gold: dict, path: str, st: Style, total: int) -> int:
         rows = [[r["number"], r["title"], "", r["cooperation"], r["responsible"]] for r in pl["rows"]]
         marks = [STATUS.index(r["status"]) if r["status"] in STATUS else None for r in pl["rows"]]
         t.table(cols, rows, marks, STATUS)
+
+
+def _archive(t: Typesetter, gold: dict) -> None:
     t.new_page()
     t.orient(False)
     t.y -= 100
@@ -446,5 +472,3 @@ def _render(gold: dict, path: str, st: Style, total: int) -> int:
         [("Themenfeld", 120), ("Projekt", 160), ("Grund", 110), ("letzte\nErwähnung", 70)],
         [[a["theme"], a["project"], a["reason"], a["last_mention"]] for a in gold["archive"]["dropped"]],
     )
-    t.save()
-    return t.page - 1
