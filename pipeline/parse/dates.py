@@ -127,76 +127,128 @@ SINGLE = [
 ]
 
 
+_NEXT = object()  # a handler's "not this form after all: try the next pattern"
+
+
+def _h_day(m, cfg):
+    d = dt.date(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
+    return d, d, "day", "none"
+
+
+def _h_month(m, cfg):
+    a, b = _month(int(m.group(2)), int(m.group(1)))
+    return a, b, "month", "none"
+
+
+def _h_months(m, cfg):
+    y = int(m.group(3))
+    a, _ = _month(y, int(m.group(1)))
+    _, b = _month(y, int(m.group(2)))
+    return (a, b, "month", "range") if a <= b else None
+
+
+def _h_monthname(m, cfg):
+    mo = _month_no(m.group(1))
+    if not mo:
+        return _NEXT
+    a, b = _month(int(m.group(2)), mo)
+    return a, b, "month", "none"
+
+
+def _h_daymonthname(m, cfg):
+    mo = _month_no(m.group(2))
+    if not mo:
+        return _NEXT
+    d = dt.date(int(m.group(3)), mo, int(m.group(1)))
+    return d, d, "day", "none"
+
+
+def _h_quarter(m, cfg):
+    a, b = _span(cfg["quarters"][int(m.group(1) or m.group(2))], int(m.group(3)))
+    return a, b, "quarter", "none"
+
+
+def _h_half(m, cfg):
+    a, b = _span(cfg["halves"][int(m.group(1) or m.group(2))], int(m.group(3)))
+    return a, b, "half_year", "none"
+
+
+def _h_week(m, cfg):
+    w, y = int(m.group(1) or m.group(2)), int(m.group(3))
+    a = dt.date.fromisocalendar(y, w, 1)
+    return a, a + dt.timedelta(days=6), "week", "none"
+
+
+def _h_season(m, cfg):
+    name = SEASON_WORDS.get(m.group(1).lower())
+    if not name:
+        return _NEXT
+    a, b = _span(cfg["seasons"][name], int(m.group(2)))
+    return a, b, "season", "none"
+
+
+def _h_yearpart(m, cfg):
+    a, b = _span(cfg["year_parts"][m.group(1).capitalize()], int(m.group(2)))
+    return a, b, "season", "approx"
+
+
+def _h_monthpart(m, cfg):
+    mo = _month_no(m.group(2))
+    if not mo:
+        return _NEXT
+    part = cfg["month_parts"][m.group(1).capitalize()]
+    y = int(m.group(3))
+    last = calendar.monthrange(y, mo)[1]
+    return dt.date(y, mo, part["start"]), dt.date(y, mo, min(part["end"], last)), "month", "approx"
+
+
+def _h_year(m, cfg):
+    y = int(m.group(1))
+    return dt.date(y, 1, 1), dt.date(y, 12, 31), "year", "none"
+
+
+def _h_yearpair(m, cfg):
+    y1 = int(m.group(1))
+    y2 = int(m.group(2)) if len(m.group(2)) == 4 else (y1 // 100) * 100 + int(m.group(2))
+    if y2 == y1 + 1:  # "2023/24": a span of two (school/financial) years
+        return dt.date(y1, 1, 1), dt.date(y2, 12, 31), "multi_year", "range"
+    return None
+
+
+# kind of a SINGLE pattern → its handler: (match, dates config) → (start, end, precision, qualifier),
+# None (the string is of this form but no valid date: stop), or _NEXT (try the next pattern)
+_HANDLERS = {
+    "day": _h_day,
+    "month": _h_month,
+    "months": _h_months,
+    "monthname": _h_monthname,
+    "daymonthname": _h_daymonthname,
+    "quarter": _h_quarter,
+    "half": _h_half,
+    "week": _h_week,
+    "season": _h_season,
+    "yearpart": _h_yearpart,
+    "monthpart": _h_monthpart,
+    "year": _h_year,
+    "yearpair": _h_yearpair,
+}
+
+
 def _single(s: str) -> tuple[dt.date, dt.date, str, str] | None:
     """One date expression → (start, end, precision, qualifier) or None."""
     s = s.strip().rstrip(":,;").strip()
     cfg = load("dates.yaml")
     for rx, kind in SINGLE:
         m = rx.match(s)
-        if not m:
+        handler = _HANDLERS.get(kind) if m else None
+        if handler is None:
             continue
         try:
-            if kind == "day":
-                d = dt.date(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
-                return d, d, "day", "none"
-            if kind == "month":
-                a, b = _month(int(m.group(2)), int(m.group(1)))
-                return a, b, "month", "none"
-            if kind == "months":
-                y = int(m.group(3))
-                a, _ = _month(y, int(m.group(1)))
-                _, b = _month(y, int(m.group(2)))
-                return (a, b, "month", "range") if a <= b else None
-            if kind == "monthname":
-                mo = _month_no(m.group(1))
-                if mo:
-                    a, b = _month(int(m.group(2)), mo)
-                    return a, b, "month", "none"
-                continue
-            if kind == "daymonthname":
-                mo = _month_no(m.group(2))
-                if mo:
-                    d = dt.date(int(m.group(3)), mo, int(m.group(1)))
-                    return d, d, "day", "none"
-                continue
-            if kind == "quarter":
-                a, b = _span(cfg["quarters"][int(m.group(1) or m.group(2))], int(m.group(3)))
-                return a, b, "quarter", "none"
-            if kind == "half":
-                a, b = _span(cfg["halves"][int(m.group(1) or m.group(2))], int(m.group(3)))
-                return a, b, "half_year", "none"
-            if kind == "week":
-                w, y = int(m.group(1) or m.group(2)), int(m.group(3))
-                a = dt.date.fromisocalendar(y, w, 1)
-                return a, a + dt.timedelta(days=6), "week", "none"
-            if kind == "season":
-                name = SEASON_WORDS.get(m.group(1).lower())
-                if name:
-                    a, b = _span(cfg["seasons"][name], int(m.group(2)))
-                    return a, b, "season", "none"
-                continue
-            if kind == "yearpart":
-                a, b = _span(cfg["year_parts"][m.group(1).capitalize()], int(m.group(2)))
-                return a, b, "season", "approx"
-            if kind == "monthpart":
-                mo = _month_no(m.group(2))
-                if mo:
-                    part = cfg["month_parts"][m.group(1).capitalize()]
-                    y = int(m.group(3))
-                    last = calendar.monthrange(y, mo)[1]
-                    return dt.date(y, mo, part["start"]), dt.date(y, mo, min(part["end"], last)), "month", "approx"
-                continue
-            if kind == "year":
-                y = int(m.group(1))
-                return dt.date(y, 1, 1), dt.date(y, 12, 31), "year", "none"
-            if kind == "yearpair":
-                y1 = int(m.group(1))
-                y2 = int(m.group(2)) if len(m.group(2)) == 4 else (y1 // 100) * 100 + int(m.group(2))
-                if y2 == y1 + 1:  # "2023/24": a span of two (school/financial) years
-                    return dt.date(y1, 1, 1), dt.date(y2, 12, 31), "multi_year", "range"
-                return None
+            out = handler(m, cfg)
         except (ValueError, KeyError):
             return None
+        if out is not _NEXT:
+            return out
     return None
 
 
