@@ -20,6 +20,12 @@ PRECISIONS = ["day", "week", "month", "quarter", "half_year", "season", "year", 
 QUALIFIERS = ["none", "since", "from", "ongoing", "recurring", "range", "list", "approx"]
 _COARSE = {p: i for i, p in enumerate(PRECISIONS)}
 
+
+def _coarseness(precision: str) -> int:
+    """Rank of a precision, finer first (the coarser of two ends names a range)."""
+    return _COARSE[precision]
+
+
 MONTH_NAMES = [
     "januar",
     "februar",
@@ -295,7 +301,7 @@ def _compact_range(s: str):
     else:
         return None
     if a and b and a[0] <= b[1]:
-        return a[0], b[1], max(a[2], b[2], key=_COARSE.get)
+        return a[0], b[1], max(a[2], b[2], key=_coarseness)
     return None
 
 
@@ -336,17 +342,18 @@ def parse_date(text: str) -> DateInfo:
         return DateInfo(raw, a, b, p, qualifier or "range")
     # ranges "01.09.2023 – 29.02.2024", "2025 - 2027"
     parts = [x for x in SEP_RANGE.split(s) if x]
-    if len(parts) == 2 and all(_single(x) for x in parts):
-        (a, _, p1, _), (_, b, p2, _) = _single(parts[0]), _single(parts[1])
+    ends = [_single(x) for x in parts] if len(parts) == 2 else []
+    if len(ends) == 2 and ends[0] and ends[1]:
+        (a, _, p1, _), (_, b, p2, _) = ends[0], ends[1]
         if a <= b:
-            p = max(p1, p2, key=_COARSE.get)
+            p = max(p1, p2, key=_coarseness)
             if p == "year":
                 p = "multi_year"
             return DateInfo(raw, a, b, p, qualifier or "range")
     # lists "16.06.2024 und 14.10.2024", "2020/01.10.2024", "07.06.2024/ 01.10.2024"
     parts = [x for x in SEP_LIST.split(s) if x]
-    if len(parts) >= 2 and all(_single(x) for x in parts):
-        got = [_single(x) for x in parts]
-        p = max((g[2] for g in got), key=_COARSE.get)
+    got = [g for x in parts if (g := _single(x))] if len(parts) >= 2 else []
+    if got and len(got) == len(parts):
+        p = max((g[2] for g in got), key=_coarseness)
         return DateInfo(raw, min(g[0] for g in got), max(g[1] for g in got), p, qualifier or "list")
     return DateInfo(raw, None, None, "unknown", "none")
