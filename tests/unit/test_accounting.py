@@ -1,7 +1,9 @@
 """Character accounting on hand-built records: unplaced text and page labels inside records are loud."""
 
+from builders import one_project_edition
+
 from pipeline.extract.accounting import account, furniture_in_text, unassigned_warning
-from pipeline.model.records import Box, Edition, Entry, Goal, Line, PageLayout, Project, Section, Theme, Word
+from pipeline.model.records import Box, Edition, Entry, Line, PageLayout, Project, Word
 
 
 def line(page: int, text: str, top: float) -> Line:
@@ -14,7 +16,6 @@ def line(page: int, text: str, top: float) -> Line:
 
 
 def edition(description: list[str], steps: list[Entry]) -> Edition:
-    ed = Edition("2025-04", "01.04.2025", None, "T", "x.pdf", 9)
     p = Project(
         "1.1.2.1",
         "Titel",
@@ -24,21 +25,7 @@ def edition(description: list[str], steps: list[Entry]) -> Edition:
         box=Box(5, 70, 100, 400, 110),
         end_page=6,
     )
-    ed.themes = [
-        Theme(
-            "1",
-            "T",
-            goals=[
-                Goal(
-                    "1.1",
-                    "Strategisches Ziel 1",
-                    "",
-                    sections=[Section("1.1.2", "in Bearbeitung", "Projekte in Bearbeitung", projects=[p])],
-                )
-            ],
-        )
-    ]
-    return ed
+    return one_project_edition(p)
 
 
 def test_counts_and_unassigned_lines():

@@ -82,25 +82,13 @@ def test_never_raises(text):
 
 
 def test_unknown_date_becomes_anomaly_row():
-    from pipeline.model.records import Edition, Entry, Goal, Project, Section, Theme
+    from builders import one_project_edition
+
+    from pipeline.model.records import Entry, Project
     from pipeline.model.rows import edition_rows
 
-    ed = Edition("2025-04", "01.04.2025", "01.10.2024", "t", "x.pdf", 1)
     p = Project("1.1.2.1", "Titel", "in Bearbeitung", since_value="irgendwann", steps=[Entry("demnächst", "Tat")])
-    ed.themes = [
-        Theme(
-            "1",
-            "T",
-            goals=[
-                Goal(
-                    "1.1",
-                    "Strategisches Ziel 1",
-                    "",
-                    sections=[Section("1.1.2", "in Bearbeitung", "Projekte in Bearbeitung", projects=[p])],
-                )
-            ],
-        )
-    ]
+    ed = one_project_edition(p, previous="01.10.2024")
     rows = edition_rows(ed)
     assert rows["steps"][0]["date_precision"] == "unknown" and rows["steps"][0]["date_start"] is None
     kinds = [(a["kind"], a["project_number"]) for a in rows["anomalies"]]
