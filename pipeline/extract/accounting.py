@@ -13,7 +13,8 @@ from ..layout.furniture import page_label_number
 from ..model.records import Anomaly, Box, CharCounts, Edition, Line, PageLayout
 
 WARN_SHARE = 0.002  # an edition leaving more than this share of its body characters unassigned warns
-_BARE_NUMBER = re.compile(r"\s(\d{1,4})$|^(\d{1,4})\s")  # beside other text: a cell that is only "80" is a department
+# a bare number beside other text (a cell that is only "80" is a department), not one of a list ("61, 65")
+_BARE_NUMBER = re.compile(r"(?<![,;/&]|\bund|\boder)\s(\d{1,4})$|^(\d{1,4})\s(?![,;/&]|und\b|oder\b)")
 
 
 def ink(lines: list[Line]) -> int:

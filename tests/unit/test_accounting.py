@@ -51,3 +51,10 @@ def test_numbers_that_are_not_page_labels_are_not_flagged():
 def test_warning_threshold():
     assert unassigned_warning("x.pdf", 10000, 20) is None
     assert "21 of 10000" in unassigned_warning("x.pdf", 10000, 21)
+
+
+def test_a_list_of_department_numbers_is_not_a_page_label():
+    from pipeline.extract.accounting import _label_token
+
+    assert _label_token("61, 65", {65}) is None and _label_token("10 und 80", {80}) is None
+    assert _label_token("70.01 69", {69}) == "69"
