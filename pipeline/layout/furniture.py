@@ -42,7 +42,6 @@ PAGE_LABELS = [
     re.compile(rf"^{_N}$"),
 ]
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-LEGEND_STATUSES = ("umgesetzt", "Bearbeitung", "Planung", "Ideenspeicher")
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 
