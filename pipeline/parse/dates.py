@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex as re
 
@@ -316,44 +318,102 @@ def _drop_trailing_note(s: str) -> str:
     return body[:k].rstrip() if k >= 0 else s
 
 
+UNDATED = [(ONGOING, "ongoing"), (RECURRING, "recurring")]  # word-only forms: a qualifier, no dates
+QUALIFIER_PREFIX = re.compile(r"^(seit|ab|von|bis|ca\.|circa|voraussichtlich|vsl\.)\s+(.*)$", re.I)
+QUALIFIER_OF = {"seit": "since", "ab": "from", "von": "from", "bis": "range"}  # any other prefix: approx
+
+
+class _Span(NamedTuple):
+    """A date form's reading: inclusive interval, precision, and the qualifier the form itself implies."""
+
+    start: dt.date
+    end: dt.date
+    precision: str
+    qualifier: str
+
+
+def _normalise(raw: str) -> str:
+    """Collapse whitespace and drop a final "(…)" note and colon: "01.04.2025 (vorher in Planung)"."""
+    s = re.sub(r"\s+", " ", raw).strip()
+    s = _drop_trailing_note(s)
+    return s.rstrip(":").strip()
+
+
+def _undated(raw: str, s: str) -> DateInfo | None:
+    """An empty string, or a word that names no date but a kind of schedule ("fortlaufend", "jährlich")."""
+    if not s:
+        return DateInfo(raw, None, None, "unknown", "none")
+    for rx, qualifier in UNDATED:
+        if rx.match(s):
+            return DateInfo(raw, None, None, "unknown", qualifier)
+    return None
+
+
+def _split_qualifier(s: str) -> tuple[str | None, str]:
+    """A leading "seit"/"ab"/"bis"/"ca." … → (its qualifier, the rest); (None, s) without one."""
+    m = QUALIFIER_PREFIX.match(s)
+    if not m:
+        return None, s
+    return QUALIFIER_OF.get(m.group(1).lower(), "approx"), m.group(2)
+
+
+def _as_single(s: str) -> _Span | None:
+    """One date expression ("24.09.2024", "Herbst 2023"), dateparser as the last resort."""
+    one = _single(s) or _dateparser_fallback(s)
+    return _Span(*one) if one else None
+
+
+def _as_compact_range(s: str) -> _Span | None:
+    """A range whose ends share the year: "01.-03.10.2024", "Mai/Juni 2024"."""
+    r = _compact_range(s)
+    if not r:
+        return None
+    a, b, precision = r
+    return _Span(a, b, precision, "range")
+
+
+def _as_range(s: str) -> _Span | None:
+    """Two full dates around a dash or "bis": "01.09.2023 – 29.02.2024", "2025 - 2027" (multi_year)."""
+    parts = [x for x in SEP_RANGE.split(s) if x]
+    if len(parts) != 2:
+        return None
+    first, last = _single(parts[0]), _single(parts[1])
+    if not (first and last) or first[0] > last[1]:
+        return None
+    p = max(first[2], last[2], key=_coarseness)
+    return _Span(first[0], last[1], "multi_year" if p == "year" else p, "range")
+
+
+def _as_list(s: str) -> _Span | None:
+    """Several dates: "16.06.2024 und 14.10.2024", "2020/01.10.2024" → first … last, the coarsest precision."""
+    parts = [x for x in SEP_LIST.split(s) if x]
+    if len(parts) < 2:
+        return None
+    got = [g for x in parts if (g := _single(x))]
+    if not got or len(got) != len(parts):
+        return None
+    p = max((g[2] for g in got), key=_coarseness)
+    return _Span(min(g[0] for g in got), max(g[1] for g in got), p, "list")
+
+
+# the date forms after the qualifier, tried in order; the first that reads the string wins
+DATE_FORMS: list[tuple[str, Callable[[str], _Span | None]]] = [
+    ("single", _as_single),
+    ("compact_range", _as_compact_range),
+    ("range", _as_range),
+    ("list", _as_list),
+]
+
+
 @lru_cache(maxsize=4096)
 def parse_date(text: str) -> DateInfo:
     """Parse one date string of the report into a DateInfo; never raises, never guesses."""
     raw = text if isinstance(text, str) else ""
-    s = re.sub(r"\s+", " ", raw).strip()
-    s = _drop_trailing_note(s)  # "01.04.2025 (vorher in Planung)"
-    s = s.rstrip(":").strip()
-    if not s:
-        return DateInfo(raw, None, None, "unknown", "none")
-    if ONGOING.match(s):
-        return DateInfo(raw, None, None, "unknown", "ongoing")
-    if RECURRING.match(s):
-        return DateInfo(raw, None, None, "unknown", "recurring")
-    qualifier = None
-    if m := re.match(r"^(seit|ab|von|bis|ca\.|circa|voraussichtlich|vsl\.)\s+(.*)$", s, re.I):
-        qualifier = {"seit": "since", "ab": "from", "von": "from", "bis": "range"}.get(m.group(1).lower(), "approx")
-        s = m.group(2)
-    one = _single(s) or _dateparser_fallback(s)
-    if one:
-        a, b, p, q = one
-        return DateInfo(raw, a, b, p, qualifier or q)
-    if r := _compact_range(s):
-        a, b, p = r
-        return DateInfo(raw, a, b, p, qualifier or "range")
-    # ranges "01.09.2023 – 29.02.2024", "2025 - 2027"
-    parts = [x for x in SEP_RANGE.split(s) if x]
-    ends = [_single(x) for x in parts] if len(parts) == 2 else []
-    if len(ends) == 2 and ends[0] and ends[1]:
-        (a, _, p1, _), (_, b, p2, _) = ends[0], ends[1]
-        if a <= b:
-            p = max(p1, p2, key=_coarseness)
-            if p == "year":
-                p = "multi_year"
-            return DateInfo(raw, a, b, p, qualifier or "range")
-    # lists "16.06.2024 und 14.10.2024", "2020/01.10.2024", "07.06.2024/ 01.10.2024"
-    parts = [x for x in SEP_LIST.split(s) if x]
-    got = [g for x in parts if (g := _single(x))] if len(parts) >= 2 else []
-    if got and len(got) == len(parts):
-        p = max((g[2] for g in got), key=_coarseness)
-        return DateInfo(raw, min(g[0] for g in got), max(g[1] for g in got), p, qualifier or "list")
+    s = _normalise(raw)
+    if undated := _undated(raw, s):
+        return undated
+    qualifier, s = _split_qualifier(s)
+    for _name, form in DATE_FORMS:
+        if span := form(s):
+            return DateInfo(raw, span.start, span.end, span.precision, qualifier or span.qualifier)
     return DateInfo(raw, None, None, "unknown", "none")
