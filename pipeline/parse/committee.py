@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import regex as re
 
@@ -75,16 +76,26 @@ def body_kind(name: str) -> str:
     return "other"
 
 
-def parse_committee(text: str) -> Consultation:
-    """Never raises: unknown shapes leave fields empty and everything in `note`."""
-    s = re.sub(r"\s+", " ", text if isinstance(text, str) else "").strip()
-    quote = ""
+class _Marks(NamedTuple):
+    """What a consultation line names besides its body: the paper's reference, agenda item and type."""
+
+    reference: re.Match | None
+    agenda: re.Match | None
+    paper_type: re.Match | None
+
+
+TRIM = " ,;:–-/"  # what a body is stripped of at both ends
+
+
+def _split_quote(s: str) -> tuple[str, str]:
+    """A quoted resolution or topic runs to the end of the line: (the line before it, the quote)."""
     if q := re.search(r"[„\"](.+)$", s):
-        quote, s = q.group(0).strip(), s[: q.start()].strip()
-    ref = REFERENCE.search(s)
-    reference = ref.group(1) if ref else ""
-    agenda = AGENDA.search(s)
-    agenda_item = re.sub(r"\s+", " ", agenda.group(1)) if agenda else ""
+        return s[: q.start()].strip(), q.group(0).strip()
+    return s, ""
+
+
+def _paper_type(s: str, ref: re.Match | None) -> re.Match | None:
+    """The paper type that names the paper: the last before the reference, else the first found."""
     # a paper type opens a segment ("…, Beschlussvorlage") or names the reference right after it
     types = [
         t
@@ -92,40 +103,77 @@ def parse_committee(text: str) -> Consultation:
         if re.search(r"(^|[,;/–—-])\s*$", s[: t.start()]) or (ref and 0 <= ref.start() - t.end() <= 3)
     ]
     before_ref = [t for t in types if ref and t.end() <= ref.start()]
-    ptype = before_ref[-1] if before_ref else (types[0] if types else None)  # the type that names the paper
-    paper_type = CANONICAL[ptype.group(1).lower()] if ptype else ""
-    # the body: text before the first separator / paper type / agenda / reference
-    cut = len(s)
-    for m in (SEPARATOR.search(s), ptype, agenda, ref):
-        if m is not None:
-            cut = min(cut, m.start())
-    body = s[:cut].strip(" ,;:–-/")
+    return before_ref[-1] if before_ref else (types[0] if types else None)
+
+
+def _marks(s: str) -> _Marks:
+    """Find the reference, agenda item and paper type of a line."""
+    ref = REFERENCE.search(s)
+    return _Marks(ref, AGENDA.search(s), _paper_type(s, ref))
+
+
+def _body_end(s: str, marks: _Marks) -> int:
+    """Where the body's text ends: at the first separator, paper type, agenda item or reference."""
+    found = [m.start() for m in (SEPARATOR.search(s), marks.paper_type, marks.agenda, marks.reference) if m]
+    return min(found, default=len(s))
+
+
+def _is_name_item(seg: str) -> bool:
+    """A short capitalised list item that is no paper type, reference or agenda item."""
+    if len(seg.split()) > 3 or not seg[:1].isupper():
+        return False
+    return not (TYPE_RX.search(seg) or REFERENCE.search(seg) or AGENDA.search(seg))
+
+
+def _extend_ausschuss_fuer(body: str, after: str) -> str:
+    """ "Ausschuss für Bildung, Integration, Schule u. Sport, Allgemeine Informationen …": the name
+    goes on over short capitalised list items."""
+    for seg in re.split(r"(?<!-),\s", after.lstrip(", "))[:4]:
+        if not _is_name_item(seg):
+            break
+        body = f"{body}, {seg}"
+    return body
+
+
+def _body(s: str, cut: int) -> str:
+    """The committee as printed: the body phrase of the text before `cut`, else the first in the line."""
+    body = s[:cut].strip(TRIM)
     if body.startswith("Ausschuss für"):
-        # "Ausschuss für Bildung, Integration, Schule u. Sport, Allgemeine Informationen …": the name
-        # goes on over short capitalised list items
-        for seg in re.split(r"(?<!-),\s", s[cut:].lstrip(", "))[:4]:
-            if (
-                len(seg.split()) <= 3
-                and seg[:1].isupper()
-                and not (TYPE_RX.search(seg) or REFERENCE.search(seg) or AGENDA.search(seg))
-            ):
-                body = f"{body}, {seg}"
-            else:
-                break
+        body = _extend_ausschuss_fuer(body, s[cut:])
     if m := BODY_PHRASE.search(body):
-        body = body[m.start() :].strip(" ,;:–-/")
-    else:
-        m = BODY_PHRASE.search(s)
-        body = m.group(1).strip(" ,;:–-/") if m else ""
+        return body[m.start() :].strip(TRIM)
+    m = BODY_PHRASE.search(s)
+    return m.group(1).strip(TRIM) if m else ""
+
+
+def _rest(s: str, parts: tuple[str, ...]) -> str:
+    """The line without the fields read from it (each removed once), separators and function words."""
     rest = s
-    for part in (body, ptype.group(0) if ptype else "", reference, agenda.group(1) if agenda else ""):
+    for part in parts:
         if part:
             rest = rest.replace(part, " ", 1)
     rest = re.sub(r"^[\s,;:–—/-]+|[\s,;:–—/-]+$", "", re.sub(r"\s*([,;])(\s*[,;])+", r"\1", rest))
     rest = re.sub(r"\s+", " ", rest).strip(" ,;–-")
-    rest = re.sub(rf"^(?:{FUNCTION_WORDS}\s+)+|(?:\s+{FUNCTION_WORDS})+$|^{FUNCTION_WORDS}$|^TOP$", "", rest).strip(
+    return re.sub(rf"^(?:{FUNCTION_WORDS}\s+)+|(?:\s+{FUNCTION_WORDS})+$|^{FUNCTION_WORDS}$|^TOP$", "", rest).strip(
         " ,;–-"
     )
+
+
+def _group(m: re.Match | None, n: int) -> str:
+    """Group n of a match, "" without one."""
+    return m.group(n) if m else ""
+
+
+def parse_committee(text: str) -> Consultation:
+    """Never raises: unknown shapes leave fields empty and everything in `note`."""
+    s, quote = _split_quote(re.sub(r"\s+", " ", text if isinstance(text, str) else "").strip())
+    marks = _marks(s)
+    reference, agenda = _group(marks.reference, 1), _group(marks.agenda, 1)
+    printed_type = _group(marks.paper_type, 1)
+    paper_type = CANONICAL[printed_type.lower()] if printed_type else ""
+    body = _body(s, _body_end(s, marks))
+    rest = _rest(s, (body, _group(marks.paper_type, 0), reference, agenda))
     note = " ".join(x for x in (rest, quote) if x)
+    agenda_item = re.sub(r"\s+", " ", agenda)
     name = normalise_body(body)
     return Consultation(body, name, body_kind(name) if name else "other", paper_type, reference, agenda_item, note)
