@@ -36,7 +36,7 @@ LIST_TITLE_SIZE = 0.45  # share of `big`: the least size of the Projektliste tit
 TITLE_SIZE_TOLERANCE = 0.6  # pt: a project title's wrapped lines differ in size from its number line by less
 # Windows, in lines.
 LABEL_WRAP_LINES = 3  # lines: a label wrapped inside its "(…)" spans at most this many
-BOLD_LOOKBACK_LINES = 40  # lines: how far above a plain "geplante Meilensteine:" bold lines are looked for
+BOLD_LOOKBACK_LINES = 40  # lines: how far above a plain steps-shaped line ("Meilensteine:") bold ones are sought
 TITLE_MAX_LINES = 4  # lines: a project's number and title lines span fewer; its since label follows within them
 
 
@@ -134,19 +134,19 @@ def _allowed(name: str, after: int) -> bool:
     return RANK[name] > after
 
 
-def _joined_label(lines: list[Line], i: int, label: str) -> tuple[str, int]:
-    """The label of line i completed over the next lines while its "(…)" is open; and the line after it."""
-    j = i + 1
+def _unwrapped(lines: list[Line], lab: LabelMatch) -> LabelMatch:
+    """The label completed over the lines after it while its "(…)" is open (LABEL_WRAP_LINES lines at most)."""
+    i, label, j = lab.end - 1, lab.label, lab.end
     while not _balanced(label) and j < len(lines) and j < i + LABEL_WRAP_LINES:
         prev = lines[j - 1].words
         label += joiner(prev[-1], lines[j].words[0], before=prev[-2].text if len(prev) > 1 else "") + lines[j].text
         j += 1
-    return label, j
+    return lab._replace(label=label, end=j)
 
 
 def _steps_in_paragraph(lines: list[Line], i: int, name: str, label: str) -> bool:
-    """A "geplante Meilensteine:" inside a paragraph (not bold, bold lines above it) is text, not a
-    label: labels are set apart, and a real steps label names its "(…)" or "Datum"."""
+    """A steps-shaped phrase ("Meilensteine:") inside a paragraph (not bold, bold lines above it) is
+    text, not a label: labels are set apart, and a real steps label names its "(…)" or "Datum"."""
     return (
         name == "steps"
         and lines[i].bold is False
@@ -161,10 +161,8 @@ def _match_label(lines: list[Line], i: int, name: str, rx: re.Pattern) -> LabelM
     if not m:
         return None
     value = (m.group(2) if m.re.groups > 1 else "") or ""
-    label, j = _joined_label(lines, i, m.group(1).strip())
-    if _steps_in_paragraph(lines, i, name, label):
-        return None
-    return LabelMatch(name, label, value.strip(), j)
+    lab = _unwrapped(lines, LabelMatch(name, m.group(1).strip(), value.strip(), i + 1))
+    return None if _steps_in_paragraph(lines, i, name, lab.label) else lab
 
 
 def _label(lines: list[Line], i: int, after: int) -> LabelMatch | None:
