@@ -10,9 +10,13 @@ from __future__ import annotations
 import regex as re
 
 from ..layout.furniture import page_label_number
-from ..model.records import Anomaly, Box, CharCounts, Edition, Line, PageLayout
+from ..model.records import Anomaly, Box, CharCounts, Edition, Line, ListRow, PageLayout, Project
 
 WARN_SHARE = 0.002  # an edition leaving more than this share of its body characters unassigned warns
+LABEL_PAGES_AFTER = (
+    1  # pages: a record's text may carry the label of this many pages after its last (a footer glued on)
+)
+EXCERPT_CHARS = 80  # characters: how much of the text a furniture_in_text anomaly quotes
 # a bare number beside other text (a cell that is only "80" is a department), not one of a list ("61, 65")
 _BARE_NUMBER = re.compile(r"(?<![,;/&]|\bund|\boder)\s(\d{1,4})$|^(\d{1,4})\s(?![,;/&]|und\b|oder\b)")
 
@@ -59,7 +63,7 @@ def _label_token(text: str, labels: set[int]) -> str | None:
     return None
 
 
-def _project_texts(p) -> list[tuple[str, Box | None]]:
+def _project_texts(p: Project) -> list[tuple[str, Box | None]]:
     """A project's free texts, each with the box it is known by."""
     texts = [(t, p.box) for t in p.description] + list(zip(p.remark, p.remark_boxes))
     return texts + [(e.text, e.box or p.box) for e in p.steps + p.committee]
@@ -69,39 +73,49 @@ def furniture_in_text(ed: Edition, labels: dict[int, int]) -> list[Anomaly]:
     """Texts that begin or end in a bare number printed as a page label on the pages the record spans."""
     if not labels:
         return []
-    out = []
-    for *_, p in ed.projects():
-        first = p.box.page if p.box else 1
-        near = {labels[n] for n in range(first, (p.end_page or first) + 2) if n in labels}
-        for text, box in _project_texts(p):
-            if (tok := _label_token(text, near)) is not None:
-                out.append(
-                    Anomaly(
-                        "furniture_in_text",
-                        "warning",
-                        box.page if box else first,
-                        f"project {p.number}: page label '{tok}' inside the text: …{text[-80:]}",
-                        p.number,
-                        box,
-                    )
-                )
-    for pl in ed.project_lists:
-        for r in pl.rows:
-            page = r.box.page if r.box else 0
-            near = {labels[n] for n in (page, page + 1) if n in labels}
-            for cell in (r.title, r.cooperation, r.responsible):
-                if (tok := _label_token(cell, near)) is not None:
-                    out.append(
-                        Anomaly(
-                            "furniture_in_text",
-                            "warning",
-                            page,
-                            f"list row {r.number}: page label '{tok}' inside a cell: {cell[:80]}",
-                            r.number,
-                            r.box,
-                        )
-                    )
-    return out
+    in_projects = [a for *_, p in ed.projects() for a in _project_leaks(p, labels)]
+    return in_projects + [a for pl in ed.project_lists for r in pl.rows for a in _list_row_leaks(r, labels)]
+
+
+def _near(labels: dict[int, int], first: int, last: int) -> set[int]:
+    """The page labels printed on physical pages first..last and the LABEL_PAGES_AFTER pages after."""
+    return {labels[n] for n in range(first, last + 1 + LABEL_PAGES_AFTER) if n in labels}
+
+
+def _project_leaks(p: Project, labels: dict[int, int]) -> list[Anomaly]:
+    """furniture_in_text anomalies of one project's free texts (the pages it spans: its box's to its end page)."""
+    first = p.box.page if p.box else 1
+    near = _near(labels, first, p.end_page or first)
+    return [
+        Anomaly(
+            "furniture_in_text",
+            "warning",
+            box.page if box else first,
+            f"project {p.number}: page label '{tok}' inside the text: …{text[-EXCERPT_CHARS:]}",
+            p.number,
+            box,
+        )
+        for text, box in _project_texts(p)
+        if (tok := _label_token(text, near)) is not None
+    ]
+
+
+def _list_row_leaks(r: ListRow, labels: dict[int, int]) -> list[Anomaly]:
+    """furniture_in_text anomalies of one Projektliste row's text cells (the row's page)."""
+    page = r.box.page if r.box else 0
+    near = _near(labels, page, page)
+    return [
+        Anomaly(
+            "furniture_in_text",
+            "warning",
+            page,
+            f"list row {r.number}: page label '{tok}' inside a cell: {cell[:EXCERPT_CHARS]}",
+            r.number,
+            r.box,
+        )
+        for cell in (r.title, r.cooperation, r.responsible)
+        if (tok := _label_token(cell, near)) is not None
+    ]
 
 
 def unassigned_warning(source: str, body: int | None, unassigned: int | None) -> str | None:

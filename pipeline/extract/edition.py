@@ -18,11 +18,17 @@ from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section,
 from ..parse.dates import parse_date
 from . import fields
 from .accounting import account
-from .segment import segment
+from .segment import THEME_TITLE_SIZE, Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
 from .tables import parse_archive, parse_project_lists
 
 STAND = profile().stand  # config/report.yaml stand.current
 PREVIOUS = profile().previous  # config/report.yaml stand.previous
+
+STAND_LINES = 80  # lines: the Stand is looked for on the cover and in the document's first this many lines
+STAND_FURNITURE_PAGES = 3  # pages: … and in the page furniture of the first this many pages
+INTRO_SIZE_TOLERANCE = 0.5  # pt: lines of one intro paragraph differ in font size by less
+INTRO_PITCH_SLACK = 0.1  # font sizes: the leading of one intro paragraph may exceed the body's by this much
+INTRO_HEADING_SIZE = 1.3  # body sizes: a bold intro line larger than this is a heading, smaller a subheading
 
 
 def edition_id(stand: str) -> str:
@@ -76,98 +82,133 @@ def extract(path: str, engine: str = "pdfplumber", jobs: int = 1) -> Edition:
 
 
 def assemble(pages, source: str) -> Edition:
+    """One edition's pages → the Edition record: its tree, fields, tables, checks and character account."""
     lines = [l for p in pages for l in p.lines]
     if not lines:
         raise ExtractError("no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf")
     metrics = fields.learn_metrics(lines)
-    big = 1.8 * metrics.body_size
-    doc = segment(lines, big, metrics.right)
-
-    furniture = [ln for p in pages[:3] for ln in p.furniture]
-    stand = find_stand(doc.cover + lines[:80] + furniture)
-    if not stand:
-        raise ExtractError("no 'Stand: DD.MM.YYYY' date found: not an edition of the Nachhaltigkeitsreport?")
+    doc = segment(lines, THEME_TITLE_SIZE * metrics.body_size, metrics.right)
+    stand = _stand(doc, lines, pages)
     previous = find_previous(lines)
-    title = doc.cover[0].text if doc.cover else ""
-    title = re.sub(r"\s*[–-]\s*Stand.*$", "", title)
-
-    ed = Edition(edition_id(stand), stand, previous, title, source, len(pages))
+    ed = Edition(edition_id(stand), stand, previous, _title(doc), source, len(pages))
     ed.intro = _intro(doc.intro, metrics)
-
-    entry_blocks = [
-        b[2]
-        for th in doc.themes
-        for g in th.goals
-        for s in g.sections
-        for p in s.projects
-        for name, b in p.blocks.items()
-        if name in ("steps", "committee")
-    ]
-    left = Counter(round(l.x0) for l in lines).most_common(1)[0][0]
-    metrics = fields.Metrics(
-        metrics.pitch,
-        metrics.body_size,
-        fields.learn_tab_x(entry_blocks, left),
-        metrics.right,
-        fields.learn_entry_right(entry_blocks, metrics.right),
-    )
-
-    for tb in doc.themes:
-        th = Theme(tb.number, tb.title, box=Box.of([tb.line]))
-        ed.themes.append(th)
-        for gb in tb.goals:
-            goal = Goal(gb.number, gb.label, _text(gb.text), box=Box.of([gb.line]))
-            th.goals.append(goal)
-            for sb in gb.sections:
-                sec = Section(sb.number, sb.status or "", sb.heading, _text(sb.note) or None, box=Box.of([sb.line]))
-                goal.sections.append(sec)
-                for pb in sb.projects:
-                    sec.projects.append(_project(pb, sec.status, metrics, left))
-
-    ed.project_lists = parse_project_lists(doc.lists, {p.number: p.rotated for p in pages}, doc.stray)
-    ed.archive_since, ed.archive = parse_archive(doc.archive, doc.stray)
-    titles = {pl.theme: re.sub(r"^Projektliste\s*", "", pl.title).strip("„“\"' ") for pl in ed.project_lists}
-    for th in ed.themes:
-        th.list_title = titles.get(th.number, "")
+    left = _left_margin(lines)
+    entry_metrics = _entry_metrics(doc, metrics, left)
+    ed.themes = [_theme(tb, entry_metrics, left) for tb in doc.themes]
+    _read_tables(ed, doc, pages)
     from .checks import check_edition
 
     ed.anomalies = check_edition(ed)
-    unlabelled = [
-        ln for th in doc.themes for g in th.goals for s in g.sections for p in s.projects for ln in p.unlabelled
-    ]
+    unlabelled = [ln for pb in _project_blocks(doc) for ln in pb.unlabelled]
     ed.chars, found = account(pages, doc.stray, unlabelled, ed)
     ed.anomalies += found + stand_anomalies(stand, previous)
     return ed
 
 
-def _project(pb, status: str, m: fields.Metrics, left: float) -> Project:
-    head = pb.head
-    mt = re.match(r"^\S+\s+(.*)$", fields.join_lines(head))
-    p = Project(pb.number, mt.group(1) if mt else "", status, box=Box.of(head))
-    if "since" in pb.blocks:
-        label, value, _ = pb.blocks["since"]
-        p.since_label, p.since_value = label, value
-    p.extra_header = [(lab, val) for lab, val, _ in pb.extra]
-    if "description" in pb.blocks:
-        label, value, ls = pb.blocks["description"]
-        p.description_label = label
-        p.description = ([value] if value else []) + fields.paragraphs(ls, m)
-    if "steps" in pb.blocks:
-        label, _, ls = pb.blocks["steps"]
-        p.steps_label, p.steps = label, fields.entries(ls, m, left)
-    if "committee" in pb.blocks:
-        label, _, ls = pb.blocks["committee"]
-        p.committee_label, p.committee = label, fields.entries(ls, m, left)
-    if "remark" in pb.blocks:
-        label, value, ls = pb.blocks["remark"]
-        p.remark_label = label
-        groups = fields.paragraph_lines(ls, m)
-        p.remark = ([value] if value else []) + [fields.join_lines(g) for g in groups]
-        p.remark_boxes = ([Box.of([pb.label_lines["remark"]])] if value else []) + [Box.of(g) for g in groups]
+def _stand(doc: Document, lines: list[Line], pages) -> str:
+    """The edition's Stand from its cover, first lines or first pages' furniture; no Stand is no edition."""
+    furniture = [ln for p in pages[:STAND_FURNITURE_PAGES] for ln in p.furniture]
+    stand = find_stand(doc.cover + lines[:STAND_LINES] + furniture)
+    if not stand:
+        raise ExtractError("no 'Stand: DD.MM.YYYY' date found: not an edition of the Nachhaltigkeitsreport?")
+    return stand
+
+
+def _title(doc: Document) -> str:
+    """The report's title: the first cover line, without its "– Stand …" tail."""
+    title = doc.cover[0].text if doc.cover else ""
+    return re.sub(r"\s*[–-]\s*Stand.*$", "", title)
+
+
+def _left_margin(lines: list[Line]) -> float:
+    """The commonest left edge of the body lines, rounded to whole pt."""
+    return Counter(round(l.x0) for l in lines).most_common(1)[0][0]
+
+
+def _project_blocks(doc: Document) -> list[ProjectBlock]:
+    """Every project of the document tree, in printed order."""
+    return [p for th in doc.themes for g in th.goals for s in g.sections for p in s.projects]
+
+
+def _entry_metrics(doc: Document, m: fields.Metrics, left: float) -> fields.Metrics:
+    """The metrics with the tab stop and right edge of the (date, text) entries, learned from the
+    steps and committee blocks of all projects."""
+    entry_blocks = [
+        b.lines for p in _project_blocks(doc) for name, b in p.blocks.items() if name in ("steps", "committee")
+    ]
+    return fields.Metrics(
+        m.pitch,
+        m.body_size,
+        fields.learn_tab_x(entry_blocks, left),
+        m.right,
+        fields.learn_entry_right(entry_blocks, m.right),
+    )
+
+
+def _theme(tb: ThemeBlock, m: fields.Metrics, left: float) -> Theme:
+    """A theme record with its goals, sections and projects."""
+    th = Theme(tb.number, tb.title, box=Box.of([tb.line]))
+    th.goals = [_goal(gb, m, left) for gb in tb.goals]
+    return th
+
+
+def _goal(gb: GoalBlock, m: fields.Metrics, left: float) -> Goal:
+    """A goal record with its sections and their projects."""
+    goal = Goal(gb.number, gb.label, _text(gb.text), box=Box.of([gb.line]))
+    for sb in gb.sections:
+        sec = Section(sb.number, sb.status or "", sb.heading, _text(sb.note) or None, box=Box.of([sb.line]))
+        sec.projects = [_project(pb, sec.status, m, left) for pb in sb.projects]
+        goal.sections.append(sec)
+    return goal
+
+
+def _read_tables(ed: Edition, doc: Document, pages) -> None:
+    """The Projektliste and Archiv tables into `ed`, and each theme's list title from its Projektliste."""
+    ed.project_lists = parse_project_lists(doc.lists, {p.number: p.rotated for p in pages}, doc.stray)
+    ed.archive_since, ed.archive = parse_archive(doc.archive, doc.stray)
+    titles = {pl.theme: re.sub(r"^Projektliste\s*", "", pl.title).strip("„“\"' ") for pl in ed.project_lists}
+    for th in ed.themes:
+        th.list_title = titles.get(th.number, "")
+
+
+def _project(pb: ProjectBlock, status: str, m: fields.Metrics, left: float) -> Project:
+    """A project record from its block: title, header lines, and each labelled block read as its kind."""
+    mt = re.match(r"^\S+\s+(.*)$", fields.join_lines(pb.head))
+    p = Project(pb.number, mt.group(1) if mt else "", status, box=Box.of(pb.head))
+    b = pb.blocks
+    if "since" in b:
+        p.since_label, p.since_value = b["since"].label, b["since"].value
+    p.extra_header = [(e.label, e.value) for e in pb.extra]
+    if "description" in b:
+        p.description_label = b["description"].label
+        p.description = _with_value(b["description"].value, fields.paragraphs(b["description"].lines, m))
+    if "steps" in b:
+        p.steps_label, p.steps = b["steps"].label, fields.entries(b["steps"].lines, m, left)
+    if "committee" in b:
+        p.committee_label, p.committee = b["committee"].label, fields.entries(b["committee"].lines, m, left)
+    if "remark" in b:
+        _read_remark(p, b["remark"], pb.label_lines["remark"], m)
     p.unlabelled = [fields.join_lines([l]) for l in pb.unlabelled]
-    all_lines = [l for b in pb.blocks.values() for l in b[2]] + head
-    p.end_page = max(l.page for l in all_lines)
+    p.end_page = _end_page(pb)
     return p
+
+
+def _end_page(pb: ProjectBlock) -> int:
+    """The last page a project's title or block lines are printed on."""
+    return max(l.page for l in [l for b in pb.blocks.values() for l in b.lines] + pb.head)
+
+
+def _with_value(value: str, paragraphs: list[str]) -> list[str]:
+    """The paragraphs of a block, after the value printed on its label line, if any."""
+    return ([value] if value else []) + paragraphs
+
+
+def _read_remark(p: Project, block: Block, label_line: Line, m: fields.Metrics) -> None:
+    """The remark's paragraphs into `p`, each with its box (the value on the label line boxed by that line)."""
+    groups = fields.paragraph_lines(block.lines, m)
+    p.remark_label = block.label
+    p.remark = _with_value(block.value, [fields.join_lines(g) for g in groups])
+    p.remark_boxes = ([Box.of([label_line])] if block.value else []) + [Box.of(g) for g in groups]
 
 
 def _intro(lines: list[Line], m: fields.Metrics) -> list[dict]:
@@ -179,10 +220,10 @@ def _intro(lines: list[Line], m: fields.Metrics) -> list[dict]:
         if (
             prev is not None
             and prev.bold == ln.bold
-            and abs(prev.size - ln.size) < 0.5
+            and abs(prev.size - ln.size) < INTRO_SIZE_TOLERANCE
             and not ln.text.startswith(("- ", "• "))
             and (
-                ln.top - prev.top <= m.pitch * ln.size / m.body_size + 0.1 * ln.size
+                ln.top - prev.top <= m.pitch * ln.size / m.body_size + INTRO_PITCH_SLACK * ln.size
                 if prev.page == ln.page
                 else not fields._new_block(prev, ln, m)
             )
@@ -192,7 +233,7 @@ def _intro(lines: list[Line], m: fields.Metrics) -> list[dict]:
             groups.append([ln])
     for g in groups:
         text = fields.join_lines(g)
-        if g[0].bold and g[0].size > m.body_size * 1.3:
+        if g[0].bold and g[0].size > m.body_size * INTRO_HEADING_SIZE:
             kind = "heading"
         elif g[0].bold:
             kind = "subheading"

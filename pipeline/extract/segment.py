@@ -6,6 +6,7 @@ Parses by the report's numbering and block labels, never by coordinates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex as re
 
@@ -26,6 +27,17 @@ COMPLETED, IN_PROGRESS, PLANNED, IDEA = (_P.status(r) for r in ("completed", "in
 # Block labels, in the order they appear in a project; unknown wordings of the same shape match too.
 LABELS = list(_P.labels)
 RANK = {name: i for i, (name, _) in enumerate(LABELS)}
+SEARCH_ORDER = LABELS[:1] + LABELS[2:] + LABELS[1:2]  # the order labels are tried in: the generic "extra" shape last
+
+# Sizes: `big` (the theme title size) is THEME_TITLE_SIZE body sizes; the others are ratios or pt.
+THEME_TITLE_SIZE = 1.8  # body sizes: a numbered line at least this large is a theme title
+SMALL_THEME_TITLE_SIZE = 1.25  # body sizes: a theme title this large still counts when its goal N.1 follows
+LIST_TITLE_SIZE = 0.45  # share of `big`: the least size of the Projektliste title that opens the tail
+TITLE_SIZE_TOLERANCE = 0.6  # pt: a project title's wrapped lines differ in size from its number line by less
+# Windows, in lines.
+LABEL_WRAP_LINES = 3  # lines: a label wrapped inside its "(…)" spans at most this many
+BOLD_LOOKBACK_LINES = 40  # lines: how far above a plain steps-shaped line ("Meilensteine:") bold ones are sought
+TITLE_MAX_LINES = 4  # lines: a project's number and title lines span fewer; its since label follows within them
 
 
 def status_of(heading: str) -> str | None:
@@ -37,12 +49,37 @@ def status_of(heading: str) -> str | None:
     return None
 
 
+class LabelMatch(NamedTuple):
+    """A block label read at a line: its kind, its wording as printed, the value after it, the line after it."""
+
+    name: str
+    label: str
+    value: str
+    end: int
+
+
+class Block(NamedTuple):
+    """A labelled block of a project: the label as printed, the value on its line, the lines under it."""
+
+    label: str
+    value: str
+    lines: list[Line]
+
+
+class Extra(NamedTuple):
+    """A further header line of a project ("Projektabschluss: 01.04.2025"): label, value, the line."""
+
+    label: str
+    value: str
+    line: Line
+
+
 @dataclass
 class ProjectBlock:
     number: str
     head: list[Line]  # number + title lines
-    blocks: dict[str, tuple[str, str, list[Line]]] = field(default_factory=dict)  # name → (label, inline value, lines)
-    extra: list[tuple[str, str, Line]] = field(default_factory=list)
+    blocks: dict[str, Block] = field(default_factory=dict)  # block name → its Block
+    extra: list[Extra] = field(default_factory=list)
     unlabelled: list[Line] = field(default_factory=list)
     label_lines: dict[str, Line] = field(default_factory=dict)  # name → the line its label is printed on
 
@@ -85,86 +122,112 @@ class Document:
 
 
 def _balanced(label: str) -> bool:
+    """Whether every "(" of a label is closed (a label wrapped inside its "(…)" is not)."""
     return label.count("(") <= label.count(")")
 
 
-def _label(lines: list[Line], i: int, after: int) -> tuple[str, str, str, int] | None:
-    """Match a block label at line i (label may wrap over lines); returns (name, label, value, next i)."""
-    text = lines[i].text
-    for name, rx in LABELS[:1] + LABELS[2:] + LABELS[1:2]:  # the generic "Label: value" shape last
-        if RANK[name] <= after and name != "extra":
-            continue
-        if name == "extra" and after not in (RANK["since"], RANK["extra"]):
-            continue  # only right after the since line
-        m = rx.match(text)
-        if not m:
-            continue
-        label = m.group(1).strip()
-        value = (m.group(2) if m.re.groups > 1 else "") or ""
-        j = i + 1
-        while not _balanced(label) and j < len(lines) and j < i + 3:  # a label wrapped inside its "(…)"
-            prev = lines[j - 1].words
-            label += joiner(prev[-1], lines[j].words[0], before=prev[-2].text if len(prev) > 1 else "") + lines[j].text
-            j += 1
-        if name == "steps" and lines[i].bold is False and any(l.bold for l in lines[max(0, i - 40) : i]):
-            # "geplante Meilensteine:" inside a paragraph is text, not a label: labels are set apart
-            if not re.search(r"\(|Datum", label):
-                continue
-        return name, label, value.strip(), j
+def _allowed(name: str, after: int) -> bool:
+    """Whether a label `name` may follow the last label of rank `after`: labels come in their order,
+    and the further header lines ("extra") only right after the since line."""
+    if name == "extra":
+        return after in (RANK["since"], RANK["extra"])
+    return RANK[name] > after
+
+
+def _unwrapped(lines: list[Line], lab: LabelMatch) -> LabelMatch:
+    """The label completed over the lines after it while its "(…)" is open (LABEL_WRAP_LINES lines at most)."""
+    i, label, j = lab.end - 1, lab.label, lab.end
+    while not _balanced(label) and j < len(lines) and j < i + LABEL_WRAP_LINES:
+        prev = lines[j - 1].words
+        label += joiner(prev[-1], lines[j].words[0], before=prev[-2].text if len(prev) > 1 else "") + lines[j].text
+        j += 1
+    return lab._replace(label=label, end=j)
+
+
+def _steps_in_paragraph(lines: list[Line], i: int, name: str, label: str) -> bool:
+    """A steps-shaped phrase ("Meilensteine:") inside a paragraph (not bold, bold lines above it) is
+    text, not a label: labels are set apart, and a real steps label names its "(…)" or "Datum"."""
+    return (
+        name == "steps"
+        and lines[i].bold is False
+        and any(l.bold for l in lines[max(0, i - BOLD_LOOKBACK_LINES) : i])
+        and not re.search(r"\(|Datum", label)
+    )
+
+
+def _match_label(lines: list[Line], i: int, name: str, rx: re.Pattern) -> LabelMatch | None:
+    """Line i read as the label `name` of pattern `rx` (wrapped over lines if need be), or None."""
+    m = rx.match(lines[i].text)
+    if not m:
+        return None
+    value = (m.group(2) if m.re.groups > 1 else "") or ""
+    lab = _unwrapped(lines, LabelMatch(name, m.group(1).strip(), value.strip(), i + 1))
+    return None if _steps_in_paragraph(lines, i, name, lab.label) else lab
+
+
+def _label(lines: list[Line], i: int, after: int) -> LabelMatch | None:
+    """Match a block label at line i (label may wrap over lines) that may follow the label of rank `after`."""
+    for name, rx in SEARCH_ORDER:
+        if _allowed(name, after) and (lab := _match_label(lines, i, name, rx)) is not None:
+            return lab
     return None
+
+
+def _first(lines: list[Line], pattern: re.Pattern, min_size: float = 0.0) -> int:
+    """Index of the first line matching `pattern` set at least `min_size`; len(lines) if none is."""
+    return next((i for i, ln in enumerate(lines) if pattern.match(ln.text) and ln.size >= min_size), len(lines))
+
+
+def _cover(pre: list[Line]) -> list[Line]:
+    """The cover: the first page of the lines before the first theme, if they span more than one page."""
+    p1 = pre[0].page
+    return [l for l in pre if l.page == p1] if len({l.page for l in pre}) > 1 else []
+
+
+def _title_wraps(body: list[Line], ti: int, stop: int, big: float) -> list[Line]:
+    """The lines a long theme title wraps onto after its number line ti: set `big`, no new theme."""
+    j = ti + 1
+    while j < stop and body[j].size >= big and not THEME.match(body[j].text):
+        j += 1
+    return body[ti + 1 : j]
+
+
+def _theme_block(ln: Line, wraps: list[Line], right: float) -> ThemeBlock:
+    """The theme of number line `ln` (its title on that line after the number, and on `wraps`)."""
+    m = THEME.match(ln.text)
+    head = [Line(ln.page, ln.words[1:])] if m.group(2) else []
+    return ThemeBlock(m.group(1), join_lines(head + wraps, right), ln)
 
 
 def segment(lines: list[Line], big: float, right: float) -> Document:
     """Split the body lines into the document tree. `big` is the font size above which a numbered
     line is a theme title (theme title pages print it far larger than any heading)."""
-    cover: list[Line] = []
-    intro: list[Line] = []
-    stray: list[Line] = []
-    themes: list[ThemeBlock] = []
-    lists: list[Line] = []
-    archive: list[Line] = []
-
-    # the tail: project lists and archive
-    end = len(lines)
-    for i, ln in enumerate(lines):
-        if LIST_TITLE.match(ln.text) and ln.size >= big * 0.45:
-            end = i
-            break
+    end = _first(lines, LIST_TITLE, big * LIST_TITLE_SIZE)  # the tail: project lists, then archive
     tail = lines[end:]
-    for i, ln in enumerate(tail):
-        if ARCHIVE_TITLE.match(ln.text):
-            lists, archive = tail[:i], tail[i:]
-            break
-    else:
-        lists = tail
-
+    split = _first(tail, ARCHIVE_TITLE)
     body = lines[:end]
     theme_idx = _theme_lines(body, big)
-    first = theme_idx[0] if theme_idx else len(body)
-    pre = body[:first]
-    if pre:
-        p1 = pre[0].page
-        cover = [l for l in pre if l.page == p1] if len({l.page for l in pre}) > 1 else []
-        intro = [l for l in pre if l not in cover]
-
-    for k, ti in enumerate(theme_idx):
-        stop = theme_idx[k + 1] if k + 1 < len(theme_idx) else len(body)
-        m = THEME.match(body[ti].text)
-        head = [Line(body[ti].page, body[ti].words[1:])] if m.group(2) else []
-        j = ti + 1
-        while j < stop and body[j].size >= big and not THEME.match(body[j].text):
-            head.append(body[j])  # a long theme title wraps over several lines
-            j += 1
-        th = ThemeBlock(m.group(1), join_lines(head, right), body[ti])
-        themes.append(th)
-        stray += _theme_body(th, body[j:stop])
-    return Document(cover, intro, themes, lists, archive, stray)
+    pre = body[: theme_idx[0] if theme_idx else len(body)]
+    cover = _cover(pre) if pre else []
+    intro = [l for l in pre if l not in cover]
+    themes: list[ThemeBlock] = []
+    stray: list[Line] = []
+    for ti, stop in zip(theme_idx, theme_idx[1:] + [len(body)]):
+        wraps = _title_wraps(body, ti, stop, big)
+        themes.append(_theme_block(body[ti], wraps, right))
+        stray += _theme_body(themes[-1], body[ti + 1 + len(wraps) : stop])
+    return Document(cover, intro, themes, tail[:split], tail[split:], stray)
 
 
 def _theme_lines(body: list[Line], big: float) -> list[int]:
     """Indices of theme title lines: "N. TITLE" set large, and followed by goal N.1 before the next one.
-    `big` is the body size times 1.8; a producer that sets titles smaller still passes at 1.25."""
-    cands = [i for i, ln in enumerate(body) if THEME.match(ln.text) and ln.size >= big / 1.8 * 1.25]
+    `big` is the body size times THEME_TITLE_SIZE; a producer that sets titles smaller still passes at
+    SMALL_THEME_TITLE_SIZE."""
+    cands = [
+        i
+        for i, ln in enumerate(body)
+        if THEME.match(ln.text) and ln.size >= big / THEME_TITLE_SIZE * SMALL_THEME_TITLE_SIZE
+    ]
     goals = [(i, GOAL.match(ln.text).group(1)) for i, ln in enumerate(body) if GOAL.match(ln.text)]
     out = []
     for k, i in enumerate(cands):
@@ -175,82 +238,136 @@ def _theme_lines(body: list[Line], big: float) -> list[int]:
     return out
 
 
-def _theme_body(th: ThemeBlock, lines: list[Line]) -> list[Line]:
-    """Fill the theme's goals, sections and projects; returns the lines no block takes."""
-    stray: list[Line] = []
+@dataclass
+class _Cursor:
+    """Where _theme_body stands: the open goal, section and project, the rank of the project's last
+    label, and the list plain lines go to (None: stray)."""
+
+    theme: ThemeBlock
     goal: GoalBlock | None = None
     sec: SectionBlock | None = None
     proj: ProjectBlock | None = None
-    cur: list[Line] | None = None  # where plain lines go
-    rank = -1
+    cur: list[Line] | None = None
+    rank: int = -1
+
+
+def _goal_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
+    """A goal heading opens a goal (closing section and project); the next index, or None if line i is none."""
+    ln = lines[i]
+    if not (m := GOAL.match(ln.text)):
+        return None
+    c.goal = GoalBlock(m.group(1), m.group(2).strip(), ln)
+    c.theme.goals.append(c.goal)
+    c.sec = c.proj = None
+    c.cur = c.goal.text
+    return i + 1
+
+
+def _section_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
+    """A numbered heading naming a status opens a section of the goal; the next index, or None."""
+    ln = lines[i]
+    if c.goal is None or not (m := SECTION.match(ln.text)) or not (status := status_of(m.group(2))):
+        return None
+    c.sec = SectionBlock(m.group(1), m.group(2).strip(), status, ln)
+    c.goal.sections.append(c.sec)
+    c.proj = None
+    c.cur = c.sec.note
+    return i + 1
+
+
+def _project_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
+    """A project number line (bold, or with its since label just below) opens a project with its
+    title lines; the index after the title, or None."""
+    ln = lines[i]
+    if c.sec is None or not (m := PROJECT.match(ln.text)) or not (ln.bold or _since_follows(lines, i)):
+        return None
+    proj = ProjectBlock(m.group(1), [ln, *_title_continues(lines, i)])
+    c.proj = proj
+    c.sec.projects.append(proj)
+    c.rank = -1
+    c.cur = proj.unlabelled
+    return i + len(proj.head)
+
+
+def _title_continues(lines: list[Line], i: int) -> list[Line]:
+    """The lines after project number line i that continue its title: same font, before the first label."""
+    j = i + 1
+    while (
+        j < len(lines)
+        and j < i + TITLE_MAX_LINES
+        and _label(lines, j, -1) is None
+        and _is_title_cont(lines[j], lines[i])
+    ):
+        j += 1
+    return lines[i + 1 : j]
+
+
+def _label_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
+    """A block label of the open project opens that block; the index after it, or None."""
+    if c.proj is None or (lab := _label(lines, i, c.rank)) is None:
+        return None
+    if lab.name == "extra":
+        c.proj.extra.append(Extra(lab.label, lab.value, lines[i]))
+        c.rank = RANK["extra"]
+        c.cur = c.proj.unlabelled
+        return lab.end
+    return _open_block(c, c.proj, lines, i, lab)
+
+
+def _open_block(c: _Cursor, proj: ProjectBlock, lines: list[Line], i: int, lab: LabelMatch) -> int:
+    """Open the labelled block `lab` in `proj`; the since line has no body, and its value may stand
+    on the line below (wrapped); the index after the label (and that value)."""
+    c.rank = RANK[lab.name]
+    body: list[Line] = []
+    proj.blocks[lab.name] = Block(lab.label, lab.value, body)
+    proj.label_lines[lab.name] = lines[i]
+    c.cur = body if lab.name != "since" else proj.unlabelled
+    if lab.name == "since" and not lab.value and _since_value_below(lines, lab.end, c.rank):
+        proj.blocks[lab.name] = Block(lab.label, lines[lab.end].text, body)
+        return lab.end + 1
+    return lab.end
+
+
+def _since_value_below(lines: list[Line], j: int, rank: int) -> bool:
+    """Whether line j is a since label's value wrapped to its own line: bold, no label, no project number."""
+    return j < len(lines) and _label(lines, j, rank) is None and not PROJECT.match(lines[j].text) and lines[j].bold
+
+
+# the steps of _theme_body, tried in this order on each line
+_STEPS = (_goal_step, _section_step, _project_step, _label_step)
+
+
+def _step(c: _Cursor, lines: list[Line], i: int) -> int | None:
+    """The first step that takes line i: the index it moves on to, or None if none takes it."""
+    for step in _STEPS:
+        if (n := step(c, lines, i)) is not None:
+            return n
+    return None
+
+
+def _theme_body(th: ThemeBlock, lines: list[Line]) -> list[Line]:
+    """Fill the theme's goals, sections and projects; returns the lines no block takes."""
+    stray: list[Line] = []
+    c = _Cursor(th)
     i = 0
     while i < len(lines):
-        ln = lines[i]
-        text = ln.text
-        if m := GOAL.match(text):
-            goal = GoalBlock(m.group(1), m.group(2).strip(), ln)
-            th.goals.append(goal)
-            sec = proj = None
-            cur = goal.text
-            i += 1
-            continue
-        if goal is not None and (m := SECTION.match(text)) and (st := status_of(m.group(2))):
-            sec = SectionBlock(m.group(1), m.group(2).strip(), st, ln)
-            goal.sections.append(sec)
-            proj = None
-            cur = sec.note
-            i += 1
-            continue
-        if sec is not None and (m := PROJECT.match(text)) and (ln.bold or _since_follows(lines, i)):
-            proj = ProjectBlock(m.group(1), [ln])
-            sec.projects.append(proj)
-            rank = -1
-            # title continues until the first label
-            j = i + 1
-            while j < len(lines) and j < i + 4 and _label(lines, j, -1) is None and _is_title_cont(lines[j], ln):
-                proj.head.append(lines[j])
-                j += 1
-            cur = proj.unlabelled
-            i = j
-            continue
-        if proj is not None:
-            lab = _label(lines, i, rank)
-            if lab:
-                name, label, value, j = lab
-                if name == "extra":
-                    proj.extra.append((label, value, ln))
-                    rank = RANK["extra"]
-                    cur = proj.unlabelled
-                else:
-                    rank = RANK[name]
-                    body: list[Line] = []
-                    proj.blocks[name] = (label, value, body)
-                    proj.label_lines[name] = ln
-                    cur = body if name != "since" else proj.unlabelled  # the since line has no body
-                    if (
-                        name == "since"
-                        and not value
-                        and j < len(lines)
-                        and _label(lines, j, rank) is None
-                        and not PROJECT.match(lines[j].text)
-                        and lines[j].bold
-                    ):
-                        proj.blocks[name] = (label, lines[j].text, body)  # value wrapped to its own line
-                        j += 1
-                i = j
-                continue
-        (stray if cur is None else cur).append(ln)
-        i += 1
+        nxt = _step(c, lines, i)
+        if nxt is None:
+            (stray if c.cur is None else c.cur).append(lines[i])
+            nxt = i + 1
+        i = nxt
     return stray
 
 
 def _since_follows(lines: list[Line], i: int) -> bool:
-    for j in range(i + 1, min(i + 4, len(lines))):
+    """Whether the first label within the next lines after line i is the since label."""
+    for j in range(i + 1, min(i + TITLE_MAX_LINES, len(lines))):
         lab = _label(lines, j, -1)
         if lab:
-            return lab[0] == "since"
+            return lab.name == "since"
     return False
 
 
 def _is_title_cont(ln: Line, head: Line) -> bool:
-    return ln.bold == head.bold and abs(ln.size - head.size) < 0.6 and not PROJECT.match(ln.text)
+    """Whether `ln` continues the title of project line `head`: same weight and size, no project number."""
+    return ln.bold == head.bold and abs(ln.size - head.size) < TITLE_SIZE_TOLERANCE and not PROJECT.match(ln.text)

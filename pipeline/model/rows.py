@@ -8,7 +8,7 @@ import regex as re
 
 from ..parse.committee import parse_committee
 from ..parse.dates import parse_date
-from .records import Anomaly, Box, CharCounts, Edition, Entry
+from .records import Anomaly, Box, CharCounts, Edition, Entry, Goal, ListRow, Project, Section, Theme
 
 PLANNED = re.compile(r"^geplante?r?\s+Meilenstein(e)?\s*:?\s*$", re.I)
 
@@ -62,149 +62,204 @@ def planned_entries(remark: list[str], boxes: list[Box | None] | None = None) ->
 
 
 def edition_rows(ed: Edition, sha256: str = "", engine: str = "pdfplumber", version: str = "") -> dict[str, list[dict]]:
-    """All per-edition tables for one edition."""
-    t: dict[str, list[dict]] = {
-        k: [] for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies")
+    """All per-edition tables for one edition, one function a table (dates no reader understands are
+    added to the edition's anomalies)."""
+    projects = _project_rows(ed)
+    return {
+        "editions": [_edition_row(ed, len(projects), sha256, engine, version)],
+        "projects": projects,
+        "steps": _step_rows(ed),
+        "committee": _committee_rows(ed),
+        "list_rows": _list_rows(ed),
+        "archive_printed": _archive_rows(ed),
+        "anomalies": _anomaly_rows(ed.edition, list(ed.anomalies) + _date_anomalies(ed)),
     }
-    E = ed.edition
+
+
+def _step_blocks(p: Project) -> dict[str, list[Entry]]:
+    """A project's dated entries by block: its milestones ("steps") and the remark's planned ones ("planned")."""
+    return {"steps": p.steps, "planned": planned_entries(p.remark, p.remark_boxes)}
+
+
+def _unparsed(raw: str, where: str, number: str | None, box: Box | None) -> Anomaly | None:
+    """An unparsed_date anomaly for a printed date string no reader understands; None for one it does."""
+    if not raw.strip() or parse_date(raw).understood:
+        return None
+    return Anomaly(
+        "unparsed_date", "warning", box.page if box else None, f"{where}: date '{raw}' not understood", number
+    )
+
+
+def _project_date_anomalies(p: Project) -> list[Anomaly | None]:
+    """The unparsed_date checks of a project's since date, steps, planned steps and consultations."""
+    n = p.number
+    out = [_unparsed(p.since_value, f"project {n} since", n, p.box)]
+    for block, items in _step_blocks(p).items():
+        out += [_unparsed(e.date, f"project {n} {block} #{i}", n, e.box or p.box) for i, e in enumerate(items, 1)]
+    return out + [_unparsed(e.date, f"project {n} committee #{i}", n, e.box) for i, e in enumerate(p.committee, 1)]
+
+
+def _date_anomalies(ed: Edition) -> list[Anomaly]:
+    """unparsed_date anomalies of the edition's projects, then of its archive rows, in printed order."""
+    found = [a for *_, p in ed.projects() for a in _project_date_anomalies(p)]
+    found += [
+        _unparsed(raw, f"archive row '{a.project}'", None, a.box)
+        for a in ed.archive
+        for raw in (a.report, a.last_mention)
+    ]
+    return [a for a in found if a is not None]
+
+
+def _project_rows(ed: Edition) -> list[dict]:
+    """The projects table: one row a project, with its Projektliste row's title and status."""
     listed = {r.number: r for pl in ed.project_lists for r in pl.rows}
-    anomalies = list(ed.anomalies)
+    return [_project_row(ed.edition, th, g, s, p, listed.get(p.number)) for th, g, s, p in ed.projects()]
 
-    def date_check(raw: str, where: str, num: str | None, box: Box | None):
-        d = parse_date(raw)
-        if raw.strip() and not d.understood:
-            anomalies.append(
-                Anomaly(
-                    "unparsed_date", "warning", box.page if box else None, f"{where}: date '{raw}' not understood", num
-                )
-            )
 
-    for th, g, s, p in ed.projects():
-        since = parse_date(p.since_value)
-        date_check(p.since_value, f"project {p.number} since", p.number, p.box)
-        lr = listed.get(p.number)
-        t["projects"].append(
-            {
-                "edition": E,
-                "project_number": p.number,
-                "theme": th.number,
-                "theme_title": th.title,
-                "goal": g.number,
-                "section": s.number,
-                "status": p.status,
-                "title": p.title,
-                "list_title": lr.title if lr else None,
-                "list_status": lr.status if lr else None,
-                "since_label": p.since_label,
-                "since_value": p.since_value,
-                "since_start": since.start,
-                "since_end": since.end,
-                "since_precision": since.precision,
-                "extra_header": "; ".join(f"{a} {b}".strip() for a, b in p.extra_header) or None,
-                "description_label": p.description_label,
-                "description": "\n".join(p.description),
-                "steps_label": p.steps_label,
-                "committee_label": p.committee_label,
-                "remark_label": p.remark_label,
-                "remark": "\n".join(p.remark),
-                "n_steps": len(p.steps),
-                "n_committee": len(p.committee),
-                "end_page": p.end_page,
-                **_box(p.box),
-            }
-        )
-        for block, items in (("steps", p.steps), ("planned", planned_entries(p.remark, p.remark_boxes))):
-            for i, e in enumerate(items, 1):
-                date_check(e.date, f"project {p.number} {block} #{i}", p.number, e.box or p.box)
-                t["steps"].append(
-                    {
-                        "edition": E,
-                        "project_number": p.number,
-                        "block": block,
-                        "seq": i,
-                        **_date_cols(e.date),
-                        "text": e.text,
-                        **_box(e.box or p.box),
-                    }
-                )
-        for i, e in enumerate(p.committee, 1):
-            date_check(e.date, f"project {p.number} committee #{i}", p.number, e.box)
-            c = parse_committee(e.text)
-            t["committee"].append(
-                {
-                    "edition": E,
-                    "project_number": p.number,
-                    "seq": i,
-                    **_date_cols(e.date),
-                    "text": e.text,
-                    "body": c.body,
-                    "body_name": c.body_name,
-                    "body_kind": c.body_kind,
-                    "paper_type": c.paper_type or None,
-                    "paper_reference": c.paper_reference or None,
-                    "agenda_item": c.agenda_item or None,
-                    "note": c.note or None,
-                    **_box(e.box),
-                }
-            )
-    for pl in ed.project_lists:
-        for r in pl.rows:
-            t["list_rows"].append(
-                {
-                    "edition": E,
-                    "theme": r.theme,
-                    "project_number": r.number,
-                    "title": r.title,
-                    "status": r.status,
-                    "cooperation": r.cooperation,
-                    "responsible": r.responsible,
-                    **_box(r.box),
-                }
-            )
-    for a in ed.archive:
-        for raw in (a.report, a.last_mention):
-            date_check(raw, f"archive row '{a.project}'", None, a.box)
-        t["archive_printed"].append(
-            {
-                "edition": E,
-                "kind": a.kind,
-                "theme": a.theme,
-                "title": a.project,
-                "report": a.report or None,
-                "report_date": _day(a.report),
-                "printed_number": a.number or None,
-                "reason": a.reason or None,
-                "last_mention": a.last_mention or None,
-                "last_mention_date": _day(a.last_mention),
-                **_box(a.box),
-            }
-        )
-    for an in anomalies:
-        t["anomalies"].append(
-            {
-                "edition": E,
-                "kind": an.kind,
-                "severity": an.severity,
-                "page": an.page,
-                "project_number": an.project_number,
-                "detail": an.detail,
-                **{k: v for k, v in _box(an.box).items() if k != "page"},
-                "evidence": an.evidence or None,
-            }
-        )
-    t["editions"].append(
+def _project_row(E: str, th: Theme, g: Goal, s: Section, p: Project, lr: ListRow | None) -> dict:
+    """One project's row (`lr`: its Projektliste row, if listed)."""
+    since = parse_date(p.since_value)
+    return {
+        "edition": E,
+        "project_number": p.number,
+        "theme": th.number,
+        "theme_title": th.title,
+        "goal": g.number,
+        "section": s.number,
+        "status": p.status,
+        "title": p.title,
+        "list_title": lr.title if lr else None,
+        "list_status": lr.status if lr else None,
+        "since_label": p.since_label,
+        "since_value": p.since_value,
+        "since_start": since.start,
+        "since_end": since.end,
+        "since_precision": since.precision,
+        "extra_header": "; ".join(f"{a} {b}".strip() for a, b in p.extra_header) or None,
+        "description_label": p.description_label,
+        "description": "\n".join(p.description),
+        "steps_label": p.steps_label,
+        "committee_label": p.committee_label,
+        "remark_label": p.remark_label,
+        "remark": "\n".join(p.remark),
+        "n_steps": len(p.steps),
+        "n_committee": len(p.committee),
+        "end_page": p.end_page,
+        **_box(p.box),
+    }
+
+
+def _step_rows(ed: Edition) -> list[dict]:
+    """The steps table: each project's milestones, then its remark's planned ones (boxed by the entry, else
+    by the project)."""
+    return [
+        {
+            "edition": ed.edition,
+            "project_number": p.number,
+            "block": block,
+            "seq": i,
+            **_date_cols(e.date),
+            "text": e.text,
+            **_box(e.box or p.box),
+        }
+        for *_, p in ed.projects()
+        for block, items in _step_blocks(p).items()
+        for i, e in enumerate(items, 1)
+    ]
+
+
+def _committee_rows(ed: Edition) -> list[dict]:
+    """The committee table: each project's consultations, read into OParl fields."""
+    return [_committee_row(ed.edition, p.number, i, e) for *_, p in ed.projects() for i, e in enumerate(p.committee, 1)]
+
+
+def _committee_row(E: str, number: str, seq: int, e: Entry) -> dict:
+    """One consultation's row."""
+    c = parse_committee(e.text)
+    return {
+        "edition": E,
+        "project_number": number,
+        "seq": seq,
+        **_date_cols(e.date),
+        "text": e.text,
+        "body": c.body,
+        "body_name": c.body_name,
+        "body_kind": c.body_kind,
+        "paper_type": c.paper_type or None,
+        "paper_reference": c.paper_reference or None,
+        "agenda_item": c.agenda_item or None,
+        "note": c.note or None,
+        **_box(e.box),
+    }
+
+
+def _list_rows(ed: Edition) -> list[dict]:
+    """The list_rows table: the rows of every Projektliste."""
+    return [
+        {
+            "edition": ed.edition,
+            "theme": r.theme,
+            "project_number": r.number,
+            "title": r.title,
+            "status": r.status,
+            "cooperation": r.cooperation,
+            "responsible": r.responsible,
+            **_box(r.box),
+        }
+        for pl in ed.project_lists
+        for r in pl.rows
+    ]
+
+
+def _archive_rows(ed: Edition) -> list[dict]:
+    """The archive_printed table: the Archiv rows as printed, with their day dates."""
+    return [
+        {
+            "edition": ed.edition,
+            "kind": a.kind,
+            "theme": a.theme,
+            "title": a.project,
+            "report": a.report or None,
+            "report_date": _day(a.report),
+            "printed_number": a.number or None,
+            "reason": a.reason or None,
+            "last_mention": a.last_mention or None,
+            "last_mention_date": _day(a.last_mention),
+            **_box(a.box),
+        }
+        for a in ed.archive
+    ]
+
+
+def _anomaly_rows(E: str, anomalies: list[Anomaly]) -> list[dict]:
+    """The anomalies table (the page is its own column, the box gives only x0, top, x1, bottom)."""
+    return [
         {
             "edition": E,
-            "stand": _day(ed.stand),
-            "previous_stand": _day(ed.previous_stand or ""),
-            "title": ed.title,
-            "source_file": ed.source,
-            "sha256": sha256,
-            "pages": ed.pages,
-            "projects": len(t["projects"]),
-            **_chars(ed.chars),
-            "engine": engine,
-            "pipeline_version": version,
+            "kind": an.kind,
+            "severity": an.severity,
+            "page": an.page,
+            "project_number": an.project_number,
+            "detail": an.detail,
+            **{k: v for k, v in _box(an.box).items() if k != "page"},
+            "evidence": an.evidence or None,
         }
-    )
-    return t
+        for an in anomalies
+    ]
+
+
+def _edition_row(ed: Edition, n_projects: int, sha256: str, engine: str, version: str) -> dict:
+    """The editions table's row: Stand, source, character account and how it was built."""
+    return {
+        "edition": ed.edition,
+        "stand": _day(ed.stand),
+        "previous_stand": _day(ed.previous_stand or ""),
+        "title": ed.title,
+        "source_file": ed.source,
+        "sha256": sha256,
+        "pages": ed.pages,
+        "projects": n_projects,
+        **_chars(ed.chars),
+        "engine": engine,
+        "pipeline_version": version,
+    }

@@ -58,3 +58,23 @@ def test_a_list_of_department_numbers_is_not_a_page_label():
 
     assert _label_token("61, 65", {65}) is None and _label_token("10 und 80", {80}) is None
     assert _label_token("70.01 69", {69}) == "69"
+
+
+def test_labels_near_a_record_are_its_pages_and_the_page_after():
+    from pipeline.extract.accounting import _near
+
+    labels = {4: 10, 5: 11, 6: 12, 7: 13, 8: 14}
+    assert _near(labels, 5, 6) == {11, 12, 13}
+    assert _near(labels, 8, 8) == {14}
+
+
+def test_page_label_inside_a_list_row_cell():
+    from pipeline.extract.accounting import _list_row_leaks
+    from pipeline.model.records import ListRow
+
+    row = ListRow("1", "1.1.2.1", "Titel 31", "2", "", "FD 61", Box(30, 70, 100, 400, 110))
+    found = _list_row_leaks(row, {30: 30, 31: 31})
+    assert [(a.page, a.project_number, a.detail) for a in found] == [
+        (30, "1.1.2.1", "list row 1.1.2.1: page label '31' inside a cell: Titel 31")
+    ]
+    assert _list_row_leaks(row, {30: 30, 32: 31}) == []  # 31 is printed two pages on: not this row's

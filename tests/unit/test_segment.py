@@ -1,6 +1,6 @@
 """The segment stage on hand-built lines: the report's tree from numbering and labels, stray text kept."""
 
-from pipeline.extract.segment import segment
+from pipeline.extract.segment import RANK, Block, LabelMatch, ProjectBlock, ThemeBlock, _label, _theme_body, segment
 from pipeline.model.records import Line, Word
 
 
@@ -51,3 +51,63 @@ def test_tree_from_numbering_and_labels():
 
 def test_text_under_no_block_is_kept_as_stray():
     assert [l.text for l in doc().stray] == ["Ein Satz, den kein Block nimmt."]
+
+
+def lines(*texts: str, bold: bool = True) -> list[Line]:
+    """Body lines of size 10, one per text, all bold or all plain."""
+    return [ln(t, k, bold=bold) for k, t in enumerate(texts)]
+
+
+def test_label_reads_name_wording_value_and_next_line():
+    lab = _label(lines("Projekt „in Bearbeitung“ seit: 01.10.2022"), 0, -1)
+    assert lab == LabelMatch("since", "Projekt „in Bearbeitung“ seit:", "01.10.2022", 1)
+
+
+def test_labels_come_in_order_and_extra_only_after_since():
+    ls = lines("Projektbeschreibung:", "Projektabschluss: 01.04.2025")
+    assert _label(ls, 0, RANK["remark"]) is None  # no description after the remark
+    assert _label(ls, 1, RANK["since"]).name == "extra"
+    assert _label(ls, 1, RANK["description"]) is None
+
+
+def test_label_wrapped_inside_its_parentheses_is_joined():
+    ls = lines("abgeschlossene Meilensteine (Datum des", "Abschlusses):", "21.03.2024 Beschluss")
+    lab = _label(ls, 0, RANK["description"])
+    assert (lab.name, lab.label, lab.end) == ("steps", "abgeschlossene Meilensteine (Datum des Abschlusses):", 2)
+
+
+def test_milestones_phrase_inside_a_paragraph_is_text():
+    ls = lines("Bemerkung:") + [ln("Meilensteine:", 1)]
+    assert _label(ls, 1, RANK["description"]) is None  # plain, below bold lines: text
+    assert _label(ls[1:], 0, RANK["description"]).name == "steps"  # no bold line above: a label
+    ls = lines("Bemerkung:") + [ln("Meilensteine (Datum):", 1)]
+    assert _label(ls, 1, RANK["description"]).name == "steps"  # names its "(…)": a label
+
+
+def project(*texts: tuple[str, bool]) -> ProjectBlock:
+    """The one project of a theme body: a goal, a section, then `texts` (text, bold) from its number line."""
+    head = [("1.1 Strategisches Ziel 1", True), ("1.1.2 Projekte in Bearbeitung", True)]
+    body = [ln(t, k, bold=b) for k, (t, b) in enumerate(head + list(texts))]
+    th = ThemeBlock("1", "T", body[0])
+    assert _theme_body(th, body) == []
+    return th.goals[0].sections[0].projects[0]
+
+
+def test_since_value_wrapped_to_its_own_line():
+    p = project(("1.1.2.1 Titel", True), ("Projekt „in Planung“ seit:", True), ("01.10.2022", True))
+    assert p.blocks["since"] == Block("Projekt „in Planung“ seit:", "01.10.2022", [])
+    assert p.unlabelled == []
+
+
+def test_title_wraps_until_the_first_label_and_plain_number_line_opens_a_project_before_since():
+    p = project(
+        ("1.1.2.1 Ein langer", False),
+        ("Titel", False),
+        ("Projekt „in Planung“ seit: 2022", True),
+        ("Projektabschluss: 2025", True),
+        ("Projektbeschreibung:", True),
+        ("Text.", False),
+    )
+    assert [l.text for l in p.head] == ["1.1.2.1 Ein langer", "Titel"]
+    assert [(e.label, e.value) for e in p.extra] == [("Projektabschluss:", "2025")]
+    assert [l.text for l in p.blocks["description"].lines] == ["Text."]
