@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ..config import language
@@ -51,21 +52,37 @@ def _char_break(last: Word, nxt: Word, edge: float) -> bool:
     return last.space_after is None and last.x1 >= edge - per_char and tail.islower() and head.islower()
 
 
-def join_lines(lines: list[Line], edge: float | None = None) -> str:
+def _broken_word(last: Word, nxt: Word, edge: float) -> bool:
+    """A word alone on its cell line, filling the cell to its edge and continued by lower-case letters or
+    digits without a drawn space: one word broken between two letters ("Gesund" + "heit", "80." + "01")."""
+    if last.space_after or not last.text or not nxt.text:
+        return False
+    per_char = (last.x1 - last.x0) / len(last.text)
+    if last.x1 < edge - per_char or nxt.text.lower().strip(".,;:") in SHORT_WORDS:
+        return False
+    tail, head = last.text[-1], nxt.text[0]
+    return (tail.islower() and head.islower()) or (head.isdigit() and (tail.isdigit() or tail in ".,"))
+
+
+def join_runs(runs: Sequence[Sequence[Word]], edge: float | None = None, cell: bool = False) -> str:
+    """Re-join wrapped runs of words (text lines, or the lines of a table cell) into one text, `joiner`
+    deciding what goes between two runs. `edge` is the right edge of the column; in a table `cell` a
+    single word filling the cell to its edge may run straight on into the next line (`_broken_word`)."""
     out = ""
-    prev: Line | None = None
-    for ln in lines:
+    prev: Sequence[Word] | None = None
+    for ws in runs:
         if prev is not None:
-            out += joiner(
-                prev.words[-1],
-                ln.words[0],
-                edge,
-                len(prev.words) == 1,
-                prev.words[-2].text if len(prev.words) > 1 else "",
-            )
-        out += ln.text
-        prev = ln
+            single = len(prev) == 1
+            if not (cell and single and edge is not None and _broken_word(prev[-1], ws[0], edge)):
+                out += joiner(prev[-1], ws[0], edge, single, prev[-2].text if len(prev) > 1 else "")
+        out += " ".join([w.text for w in ws])
+        prev = ws
     return out
+
+
+def join_lines(lines: list[Line], edge: float | None = None) -> str:
+    """The text of wrapped lines re-joined (`join_runs` over their words)."""
+    return join_runs([ln.words for ln in lines], edge)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import regex as re
 
 from ..config import load
 from ..model.records import ArchiveRow, Box, Char, Line, ListRow, ProjectList, Word
-from .fields import SHORT_WORDS, join_lines, joiner
+from .fields import join_lines, join_runs
 from .segment import STATUS_WORDS
 
 NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3}$")
@@ -197,34 +197,6 @@ def column_of(w: Word, cols: list[Column]) -> str:
 # ---------------------------------------------------------------- cells
 
 
-def _broken_word(last: Word, nxt: Word, edge: float) -> bool:
-    """A word alone on its cell line, filling the cell to its edge and continued by lower-case letters or
-    digits without a drawn space: one word broken between two letters ("Gesund" + "heit", "80." + "01")."""
-    if last.space_after or not last.text or not nxt.text:
-        return False
-    per_char = (last.x1 - last.x0) / len(last.text)
-    if last.x1 < edge - per_char or nxt.text.lower().strip(".,;:") in SHORT_WORDS:
-        return False
-    tail, head = last.text[-1], nxt.text[0]
-    return (tail.islower() and head.islower()) or (head.isdigit() and (tail.isdigit() or tail in ".,"))
-
-
-def join_cell(lines: list[list[Word]], edge: float) -> str:
-    """Join the word runs of one cell; a long word broken at the cell's edge is re-joined."""
-    out = ""
-    prev: list[Word] | None = None
-    for ws in lines:
-        if prev is not None:
-            single = len(prev) == 1
-            if single and _broken_word(prev[-1], ws[0], edge):
-                pass
-            else:
-                out += joiner(prev[-1], ws[0], edge, single, prev[-2].text if len(prev) > 1 else "")
-        out += " ".join(w.text for w in ws)
-        prev = ws
-    return out
-
-
 def _status_labels(ln: Line) -> bool:
     """A line of upright status headers only ("umgesetzt  in Bearbeitung …")."""
     cells = _cells(ln.words)
@@ -397,7 +369,7 @@ class Table:
 
     def text(self, row: _Row, name: str) -> str:
         """A cell's text, its wrapped lines re-joined."""
-        return join_cell(row.cells.get(name, []), self.edge(name))
+        return join_runs(row.cells.get(name, []), self.edge(name), cell=True)
 
 
 _MARKS = "\0marks"  # the status marks, filed like one more column
