@@ -106,3 +106,68 @@ def test_engine_without_the_compiled_loop(tmp_path):
     r = subprocess.run([sys.executable, "-c", code, str(pdf)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == gold("2022-10")
+
+
+# reportlab's standard fonts, renamed in the PDF to font names of other producers (no glyphs change)
+FONT_NAMES = {
+    "Helvetica": "Arial,Bold",
+    "Helvetica-Bold": "ABCDEF+Calibri-Bold",
+    "Helvetica-Oblique": "Foo,B",
+    "Times-Roman": "Foo-BoldItalic",
+    "Times-Bold": "Helvetica-Black",
+    "Times-Italic": "Times-Roman",
+    "Courier": "Semibold",
+    "Courier-Bold": "Foo,Italic",
+}
+
+
+def _renamed_fonts_pdf(tmp_path):
+    """One line "n" per font name of FONT_NAMES (n its index), each in the font renamed to that name."""
+    import pikepdf
+    from reportlab.pdfgen import canvas
+
+    raw, pdf = tmp_path / "raw.pdf", tmp_path / "fonts.pdf"
+    c = canvas.Canvas(str(raw), pagesize=(400, 600))
+    for k, font in enumerate(FONT_NAMES):
+        c.setFont(font, 12)
+        c.drawString(50, 550 - 30 * k, str(k))
+    c.save()
+    with pikepdf.open(raw) as p:
+        for f in p.pages[0].Resources.Font.values():
+            name = pikepdf.Name("/" + FONT_NAMES[str(f.BaseFont)[1:]])
+            f.BaseFont = name
+            # a descriptor naming the font, so pdfminer reports the name (it reports "unknown" without one)
+            f.FontDescriptor = p.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.FontDescriptor,
+                    FontName=name,
+                    Flags=32,
+                    FontBBox=[0, -200, 1000, 800],
+                    ItalicAngle=0,
+                    Ascent=800,
+                    Descent=-200,
+                    CapHeight=700,
+                    StemV=80,
+                )
+            )
+        p.save(pdf)
+    return pdf
+
+
+def test_one_bold_rule_in_both_glyph_loops_and_both_engines(tmp_path):
+    """The C loop, its Python reference and the pdfplumber engine call a font bold by the same rule
+    (`layout/fonts.is_bold`), ",B" style names included."""
+    from pipeline.layout.fonts import is_bold
+    from pipeline.layout.lines import ENGINES
+    from pipeline.layout.pdfium_engine import _glyphs, pdfium_pages
+
+    assert _glyphs is not None
+    pdf = _renamed_fonts_pdf(tmp_path)
+    want = {str(k): is_bold(name) for k, name in enumerate(FONT_NAMES.values())}
+    assert sorted(want.values()) == [False, False] + [True] * 6
+    for chars in (
+        next(pdfium_pages(str(pdf), compiled=True))[3],
+        next(pdfium_pages(str(pdf), compiled=False))[3],
+        next(ENGINES["pdfplumber"](str(pdf)))[3],
+    ):
+        assert {c.text: c.bold for c in chars if c.text.strip()} == want

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from ..config import language
 from ..model.records import Box, Entry, Line, Word
@@ -51,21 +52,37 @@ def _char_break(last: Word, nxt: Word, edge: float) -> bool:
     return last.space_after is None and last.x1 >= edge - per_char and tail.islower() and head.islower()
 
 
-def join_lines(lines: list[Line], edge: float | None = None) -> str:
+def _broken_word(last: Word, nxt: Word, edge: float) -> bool:
+    """A word alone on its cell line, filling the cell to its edge and continued by lower-case letters or
+    digits without a drawn space: one word broken between two letters ("Gesund" + "heit", "80." + "01")."""
+    if last.space_after or not last.text or not nxt.text:
+        return False
+    per_char = (last.x1 - last.x0) / len(last.text)
+    if last.x1 < edge - per_char or nxt.text.lower().strip(".,;:") in SHORT_WORDS:
+        return False
+    tail, head = last.text[-1], nxt.text[0]
+    return (tail.islower() and head.islower()) or (head.isdigit() and (tail.isdigit() or tail in ".,"))
+
+
+def join_runs(runs: Sequence[Sequence[Word]], edge: float | None = None, cell: bool = False) -> str:
+    """Re-join wrapped runs of words (text lines, or the lines of a table cell) into one text, `joiner`
+    deciding what goes between two runs. `edge` is the right edge of the column; in a table `cell` a
+    single word filling the cell to its edge may run straight on into the next line (`_broken_word`)."""
     out = ""
-    prev: Line | None = None
-    for ln in lines:
+    prev: Sequence[Word] | None = None
+    for ws in runs:
         if prev is not None:
-            out += joiner(
-                prev.words[-1],
-                ln.words[0],
-                edge,
-                len(prev.words) == 1,
-                prev.words[-2].text if len(prev.words) > 1 else "",
-            )
-        out += ln.text
-        prev = ln
+            single = len(prev) == 1
+            if not (cell and single and edge is not None and _broken_word(prev[-1], ws[0], edge)):
+                out += joiner(prev[-1], ws[0], edge, single, prev[-2].text if len(prev) > 1 else "")
+        out += " ".join([w.text for w in ws])
+        prev = ws
     return out
+
+
+def join_lines(lines: list[Line], edge: float | None = None) -> str:
+    """The text of wrapped lines re-joined (`join_runs` over their words)."""
+    return join_runs([ln.words for ln in lines], edge)
 
 
 @dataclass(frozen=True)
@@ -203,56 +220,99 @@ def _date_goes_on(date: str, more: str) -> bool:
 DATEISH = re.compile(r"\d|fortlaufend|jährlich|laufend|ständig|regelmäßig", re.I)
 
 
+# Geometry of entry lines, in points unless said otherwise.
+DEFAULT_TAB = 60.0  # pt: where entry text starts right of the block's left edge when no tab stop was learned
+DATE_COLUMN = 3.0  # pt: a line starting at least this far left of the tab stop starts in the date column
+DATE_ALONE_REACH = 0.45  # a date alone on its line ends within this share of the text column's width
+
+
 def entries(lines: list[Line], m: Metrics, left: float) -> list[Entry]:
     """Parse milestone or committee lines into (date, text) entries, joining continuation lines."""
-    out: list[Entry] = []
-    cur_lines: list[Line] = []
-    cur_date = ""
-    waiting = False  # a date printed alone on its line; its text follows
+    tab = m.tab_x if m.tab_x is not None else left + DEFAULT_TAB
+    wrap = replace(m, right=m.entry_right) if m.entry_right else m  # an early line end means: new entry
+    reader = _EntryReader(m, tab, wrap)
+    for ln in lines:
+        reader.read(ln)
+    reader.flush()
+    return reader.out
+
+
+def _date_and_text(ln: Line, m: Metrics, tab: float) -> tuple[list[Word], list[Word]]:
+    """A line starting in the date column as its date words and text words; a line printed from the left
+    margin that is no date is all text."""
+    dw, tw = _split_date(ln, m)
+    if not tw and not (
+        DATEISH.search(" ".join(w.text for w in dw)) and ln.x1 < tab + DATE_ALONE_REACH * (m.right - tab)
+    ):
+        return [], list(dw)
+    return dw, tw
+
+
+@dataclass
+class _EntryReader:
+    """The state of `entries`: the entries so far, the one being read (its date and text lines), the line
+    before, and whether a date printed alone on its line waits for its text."""
+
+    m: Metrics
+    tab: float  # x where entry text starts
+    wrap: Metrics  # `m` with the right edge entry text wraps at
+    out: list[Entry] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    date: str = ""
+    waiting: bool = False
     prev: Line | None = None
 
-    def flush():
-        nonlocal cur_lines, cur_date
-        if cur_lines or cur_date:
-            out.append(Entry(cur_date, join_lines(cur_lines), Box.of(cur_lines or [prev])))
-        cur_lines, cur_date = [], ""
+    def flush(self) -> None:
+        """Close the entry being read (if any) and start an empty one."""
+        if (self.lines or self.date) and self.prev is not None:  # prev is set once anything was read
+            self.out.append(Entry(self.date, join_lines(self.lines), Box.of(self.lines or [self.prev])))
+        self.lines, self.date = [], ""
 
-    tab = m.tab_x if m.tab_x is not None else left + 60
-    wrap = replace(m, right=m.entry_right) if m.entry_right else m  # an early line end means: new entry
-    for ln in lines:
-        in_date_col = ln.x0 < tab - 3
-        if in_date_col:
-            dw, tw = _split_date(ln, m)
-            if not tw and not (DATEISH.search(" ".join(w.text for w in dw)) and ln.x1 < tab + 0.45 * (m.right - tab)):
-                dw, tw = [], list(dw)  # a text line printed from the left margin
-            more = " ".join(w.text for w in dw)
-            if dw and cur_date and prev is not None and not _new_block(prev, ln, m) and _date_goes_on(cur_date, more):
-                cur_date = f"{cur_date} {more}"  # a date wrapped inside its table cell
-                if tw:
-                    cur_lines.append(Line(ln.page, tuple(tw)))
-                prev = ln
-                continue
-            if dw:
-                flush()
-                cur_date = more
-                waiting = not tw
-                if tw:
-                    cur_lines = [Line(ln.page, tuple(tw))]
-                else:
-                    cur_lines = []
-                prev = ln
-                continue
-            line = Line(ln.page, tuple(tw))
+    def read(self, ln: Line) -> None:
+        """Take one line: a date (opening or continuing an entry) and/or text."""
+        line: Line | None = ln
+        if ln.x0 < self.tab - DATE_COLUMN:
+            line = self._date_column(ln)
+        if line is not None:
+            self._text(ln, line)
+        self.prev = ln
+
+    def _date_column(self, ln: Line) -> Line | None:
+        """A line starting in the date column: its text line, or None when its date was taken (with any text)."""
+        dw, tw = _date_and_text(ln, self.m, self.tab)
+        if not dw:
+            return Line(ln.page, tuple(tw))
+        more = " ".join(w.text for w in dw)
+        if self._date_goes_on(ln, more):
+            self.date = f"{self.date} {more}"  # a date wrapped inside its table cell
+            if tw:
+                self.lines.append(Line(ln.page, tuple(tw)))
+            return None
+        self.flush()
+        self.date = more
+        self.waiting = not tw
+        self.lines = [Line(ln.page, tuple(tw))] if tw else []
+        return None
+
+    def _date_goes_on(self, ln: Line, more: str) -> bool:
+        """Does the date `more` on `ln` continue the date of the entry being read?"""
+        prev = self.prev
+        return (
+            bool(self.date) and prev is not None and not _new_block(prev, ln, self.m) and _date_goes_on(self.date, more)
+        )
+
+    def _text(self, ln: Line, line: Line) -> None:
+        """File a text line (`line`, the text part of `ln`): into the entry being read, or as a new entry."""
+        if self.waiting:
+            self.lines.append(line)
+            self.waiting = False
+        elif self.lines and self._continues(ln):
+            self.lines.append(line)
         else:
-            line = ln
-        if waiting:
-            cur_lines.append(line)
-            waiting = False
-        elif cur_lines and prev is not None and not _new_block(prev, ln, m) and not _hard_break(prev, ln, wrap):
-            cur_lines.append(line)
-        else:
-            flush()
-            cur_lines = [line]
-        prev = ln
-    flush()
-    return out
+            self.flush()
+            self.lines = [line]
+
+    def _continues(self, ln: Line) -> bool:
+        """Is `ln` a wrapped line of the entry being read?"""
+        prev = self.prev
+        return prev is not None and not _new_block(prev, ln, self.m) and not _hard_break(prev, ln, self.wrap)

@@ -19,7 +19,7 @@ import regex as re
 
 from ..config import load
 from ..model.records import ArchiveRow, Box, Char, Line, ListRow, ProjectList, Word
-from .fields import SHORT_WORDS, join_lines, joiner
+from .fields import join_lines, join_runs
 from .segment import STATUS_WORDS
 
 NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3}$")
@@ -197,34 +197,6 @@ def column_of(w: Word, cols: list[Column]) -> str:
 # ---------------------------------------------------------------- cells
 
 
-def _broken_word(last: Word, nxt: Word, edge: float) -> bool:
-    """A word alone on its cell line, filling the cell to its edge and continued by lower-case letters or
-    digits without a drawn space: one word broken between two letters ("Gesund" + "heit", "80." + "01")."""
-    if last.space_after or not last.text or not nxt.text:
-        return False
-    per_char = (last.x1 - last.x0) / len(last.text)
-    if last.x1 < edge - per_char or nxt.text.lower().strip(".,;:") in SHORT_WORDS:
-        return False
-    tail, head = last.text[-1], nxt.text[0]
-    return (tail.islower() and head.islower()) or (head.isdigit() and (tail.isdigit() or tail in ".,"))
-
-
-def join_cell(lines: list[list[Word]], edge: float) -> str:
-    """Join the word runs of one cell; a long word broken at the cell's edge is re-joined."""
-    out = ""
-    prev: list[Word] | None = None
-    for ws in lines:
-        if prev is not None:
-            single = len(prev) == 1
-            if single and _broken_word(prev[-1], ws[0], edge):
-                pass
-            else:
-                out += joiner(prev[-1], ws[0], edge, single, prev[-2].text if len(prev) > 1 else "")
-        out += " ".join(w.text for w in ws)
-        prev = ws
-    return out
-
-
 def _status_labels(ln: Line) -> bool:
     """A line of upright status headers only ("umgesetzt  in Bearbeitung …")."""
     cells = _cells(ln.words)
@@ -309,12 +281,10 @@ class Table:
 
     def _header(self, lines: list[Line], rotated: list[Char], titled: bool) -> list[Line]:
         """Read the page's header band, if it names enough columns; returns the lines below it."""
-        first = next((i for i, ln in enumerate(lines) if any(self.opens.match(w.text) for w in ln.words)), len(lines))
+        first = next((i for i, ln in enumerate(lines) if self._opens_row(ln)), len(lines))
         top = lines[first].top if first < len(lines) else math.inf
         rot = [c for c in rotated if (c.top + c.bottom) / 2 < top]
-        head = first if titled else header_lines(lines[:first], max((c.bottom for c in rot), default=-math.inf))
-        while 0 < head and first < len(lines) and _row_top(lines[head - 1], lines[head]):
-            head -= 1  # the upper half of a first row whose cells are centred
+        head = _band_end(lines, first, rot, titled)
         band = lines[:head]
         named = named_columns([w for ln in band for w in ln.words] + rotated_words(rot), self.spec)
         if len(named) < MIN_NAMED:
@@ -323,6 +293,10 @@ class Table:
         cols = status_columns(rot)
         self.status = ("center", cols) if cols else ("left", upright_status_columns(band))
         return lines[head:]
+
+    def _opens_row(self, ln: Line) -> bool:
+        """Does a word of the line look like a row's opening (a project number, a date)?"""
+        return any(self.opens.match(w.text) for w in ln.words)
 
     def _pieces(self, data: list[Line], cols: list[Column]) -> list[_Piece]:
         """The table's lines split by column, up to where the table ends on the page."""
@@ -338,7 +312,7 @@ class Table:
     def _reach(self, data: list[Line]) -> float:
         """How far below its previous line a line may start and still be in the table: a multiple of the
         usual gap above a row (rows may be spaced wider than their lines)."""
-        gaps = [b.top - a.bottom for a, b in zip(data, data[1:]) if any(self.opens.match(w.text) for w in b.words)]
+        gaps = [b.top - a.bottom for a, b in zip(data, data[1:]) if self._opens_row(b)]
         return ROW_GAPS * median(gaps) if gaps else 0.0
 
     def _split(self, ln: Line, cols: list[Column]) -> _Piece:
@@ -388,20 +362,40 @@ class Table:
             return
         rows = {id(pc): _Row([], status_cols=self.status) for pc in anchors}
         for name in sorted({n for pc in pieces for n in pc.parts}) + [_MARKS]:
-            for run in _runs([pc for pc in pieces if (pc.marks if name == _MARKS else name in pc.parts)]):
+            for run in _runs(_in_column_run(pieces, name)):
                 for pc in run:
-                    row = rows[id(_anchor_of(pc, run, anchors))]
-                    row.take(
-                        pc.line, {} if name == _MARKS else {name: pc.parts[name]}, pc.marks if name == _MARKS else []
-                    )
+                    _take_share(rows[id(_anchor_of(pc, run, anchors))], pc, name)
         self.rows += [rows[id(pc)] for pc in anchors]
 
     def text(self, row: _Row, name: str) -> str:
         """A cell's text, its wrapped lines re-joined."""
-        return join_cell(row.cells.get(name, []), self.edge(name))
+        return join_runs(row.cells.get(name, []), self.edge(name), cell=True)
 
 
 _MARKS = "\0marks"  # the status marks, filed like one more column
+
+
+def _band_end(lines: list[Line], first: int, rot: list[Char], titled: bool) -> int:
+    """How many lines above the first row (line `first`) form the header band: all of them on the page
+    that prints the table's title, else the header-like ones; less the upper half of a first row whose
+    cells are centred."""
+    head = first if titled else header_lines(lines[:first], max((c.bottom for c in rot), default=-math.inf))
+    while 0 < head and first < len(lines) and _row_top(lines[head - 1], lines[head]):
+        head -= 1  # the upper half of a first row whose cells are centred
+    return head
+
+
+def _in_column_run(pieces: list[_Piece], name: str) -> list[_Piece]:
+    """The pieces with words in column `name` (or, for `_MARKS`, with status marks)."""
+    return [pc for pc in pieces if (pc.marks if name == _MARKS else name in pc.parts)]
+
+
+def _take_share(row: _Row, pc: _Piece, name: str) -> None:
+    """File a piece's words of column `name` (or, for `_MARKS`, its status marks) under `row`."""
+    if name == _MARKS:
+        row.take(pc.line, {}, pc.marks)
+    else:
+        row.take(pc.line, {name: pc.parts[name]}, [])
 
 
 def _mid(pc: _Piece) -> float:

@@ -63,8 +63,6 @@ typedef struct {
 #define N_FUNCTIONS 21
 #define PAGEOBJ_TEXT 1
 
-static const char *BOLD_NAMES[] = {"bold", "black", "heavy", "semibold", "demibold"};
-
 /* pdfium_engine.STANDARD_DESCENT: the standard fonts' descent from Adobe's metrics, as pdfminer takes it */
 static const struct { const char *name; double descent; } STANDARD_DESCENT[] = {
     {"courier", -194.0}, {"courier-bold", -194.0}, {"courier-boldoblique", -194.0}, {"courier-oblique", -194.0},
@@ -141,10 +139,25 @@ static PyObject *round2(double x) {
     return r;
 }
 
+/* is_bold(name): the bold rule of pipeline/layout/fonts.py, passed in by the caller (one rule for both loops
+ * and both engines); the name as the reference passes it, latin-1, lower case */
+static int name_is_bold(PyObject *is_bold, const char *name) {
+    PyObject *arg = PyUnicode_DecodeLatin1(name, (Py_ssize_t)strlen(name), NULL);
+    if (!arg)
+        return -1;
+    PyObject *r = PyObject_CallOneArg(is_bold, arg);
+    Py_DECREF(arg);
+    if (!r)
+        return -1;
+    int bold = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return bold;
+}
+
 /* (font, size, bold, descent and height in points, width size) of a text object: sizes are the font size
  * times the matrix's scale, as pdfminer's (a producer that scales its whole page, as Chromium does by
  * 0.24 x 2.59, sets 20 pt type for 12.42 pt) */
-static int facts(const Api *api, void *font, double fs, const MatrixF *m, Facts *f) {
+static int facts(const Api *api, PyObject *is_bold, void *font, double fs, const MatrixF *m, Facts *f) {
     char name[256];
     f->font = font;
     f->height = fs * hypot((double)m->c, (double)m->d);
@@ -152,8 +165,8 @@ static int facts(const Api *api, void *font, double fs, const MatrixF *m, Facts 
     f->size_obj = round2(f->height);
     if (!f->size_obj)
         return -1;
-    f->bold = 0;
     double descent = 0.0;
+    name[0] = 0;
     if (f->font) {
         unsigned long n = api->font_name(f->font, name, sizeof name);
         if (n == 0 || n > sizeof name)
@@ -162,9 +175,6 @@ static int facts(const Api *api, void *font, double fs, const MatrixF *m, Facts 
         for (char *c = name; *c; c++)
             if (*c >= 'A' && *c <= 'Z')
                 *c += 'a' - 'A';
-        for (size_t k = 0; k < sizeof BOLD_NAMES / sizeof *BOLD_NAMES; k++)
-            if (strstr(name, BOLD_NAMES[k]))
-                f->bold = 1;
         float d;
         double sd;
         if (standard_descent(name, &sd) && !api->font_embedded(f->font))
@@ -174,11 +184,16 @@ static int facts(const Api *api, void *font, double fs, const MatrixF *m, Facts 
     }
     f->descent = descent * f->height;
     f->has_bounds = 0;
+    f->bold = name_is_bold(is_bold, name);
+    if (f->bold < 0) {
+        Py_CLEAR(f->size_obj);
+        return -1;
+    }
     return 0;
 }
 
 /* the facts of glyph i's text object */
-static int object_facts(const Api *api, void *tp, int i, void *obj, Facts *f) {
+static int object_facts(const Api *api, PyObject *is_bold, void *tp, int i, void *obj, Facts *f) {
     MatrixF m = {1.0f, 0.0f, 0.0f, 1.0f, 0.0f, 0.0f};
     f->obj = obj;
     if (!api->char_matrix(tp, i, &m)) {
@@ -186,7 +201,7 @@ static int object_facts(const Api *api, void *tp, int i, void *obj, Facts *f) {
     }
     double angle = (double)api->char_angle(tp, i);
     f->upright = fabs(angle) < 0.01 || fabs(angle - 2 * M_PI) < 0.01;
-    return facts(api, api->obj_font(obj), api->font_size(tp, i), &m, f);
+    return facts(api, is_bold, api->obj_font(obj), api->font_size(tp, i), &m, f);
 }
 
 /* the glyph's advance at this size; 0 when PDFium cannot tell (the reference's None) */
@@ -245,6 +260,7 @@ typedef struct {
     void *tp;
     double height;
     PyTypeObject *type;
+    PyObject *is_bold; /* fonts.is_bold: font name -> bool */
     PyObject *chars;
     /* the last upright glyph: text object, index, right edge, bottom, origin, place in chars */
     void *obj;
@@ -407,11 +423,11 @@ static int glyph(Page *p, int i, void *obj, unsigned int code, Facts *f) {
 }
 
 /* the text object's facts, looked up or computed */
-static Facts *facts_of(const Api *api, void *tp, int i, void *obj, FactTable *table) {
+static Facts *facts_of(const Api *api, PyObject *is_bold, void *tp, int i, void *obj, FactTable *table) {
     Facts *f = table_slot(table, obj);
     if (f->obj)
         return f;
-    if (object_facts(api, tp, i, obj, f) < 0)
+    if (object_facts(api, is_bold, tp, i, obj, f) < 0)
         return NULL;
     if (++table->used * 2 > table->cap) {
         if (table_grow(table) < 0) {
@@ -452,7 +468,7 @@ static int glyph_loop(Page *p, const unsigned short *text, int count, int surrog
             if (code == 0 || code == 10 || code == 13 || code == 0xFFFE || code == 0xFFFF)
                 continue;
         }
-        Facts *f = facts_of(api, p->tp, i, obj, table);
+        Facts *f = facts_of(api, p->is_bold, p->tp, i, obj, table);
         if (!f)
             return -1;
         int r;
@@ -485,7 +501,7 @@ static int inkless_spaces(Page *p, void *page) {
             continue; /* not upright: rotated spaces separate nothing */
         Facts f;
         memset(&f, 0, sizeof f);
-        if (facts(api, api->obj_font(obj), (double)fs, &m, &f) < 0)
+        if (facts(api, p->is_bold, api->obj_font(obj), (double)fs, &m, &f) < 0)
             return -1;
         double sw = space_width(api, &f), x0 = (double)m.e, bottom = p->height - (double)m.f - f.descent;
         int rc = push(p->chars, make_char(p->type, PyUnicode_FromOrdinal(32), x0, x0 + sw, bottom - f.height, bottom,
@@ -500,10 +516,14 @@ static int inkless_spaces(Page *p, void *page) {
 static PyObject *page_chars(PyObject *self, PyObject *args) {
     unsigned long long tp_addr, page_addr;
     double height;
-    PyObject *fns, *char_type;
-    if (!PyArg_ParseTuple(args, "KKdO!O!", &tp_addr, &page_addr, &height, &PyTuple_Type, &fns, &PyType_Type,
-                          &char_type))
+    PyObject *fns, *char_type, *is_bold;
+    if (!PyArg_ParseTuple(args, "KKdO!O!O", &tp_addr, &page_addr, &height, &PyTuple_Type, &fns, &PyType_Type,
+                          &char_type, &is_bold))
         return NULL;
+    if (!PyCallable_Check(is_bold)) {
+        PyErr_SetString(PyExc_TypeError, "is_bold must be callable");
+        return NULL;
+    }
     Api api;
     if (load_api(fns, &api) < 0)
         return NULL;
@@ -513,6 +533,7 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
     p.tp = (void *)(uintptr_t)tp_addr;
     p.height = height;
     p.type = (PyTypeObject *)char_type;
+    p.is_bold = is_bold;
     p.i = -1, p.at = -1, p.rot_at = -1;
 
     int count = api.count_chars(p.tp);
@@ -546,7 +567,7 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
-     "page_chars(textpage, page, height, functions, Char) -> list[Char]: one page's drawn glyphs."},
+     "page_chars(textpage, page, height, functions, Char, is_bold) -> list[Char]: one page's drawn glyphs."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -6,16 +6,13 @@ Everything after this stage sees only `PageLayout` records, never the engine tha
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
 
 from ..model.records import LIGATURES, Char, Line, PageLayout, Word
+from .fonts import is_bold
 from .furniture import remove_furniture
-
-BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|,b$")
-
 
 # ---------------------------------------------------------------- engines
 
@@ -50,7 +47,7 @@ def _pdfplumber_pages(
             for c in page.chars:
                 font = c.get("fontname") or ""
                 if font not in bold:
-                    bold[font] = bool(BOLD_FONT.search(font))
+                    bold[font] = is_bold(font)
                 text = c["text"] or ""
                 chars.append(
                     Char(

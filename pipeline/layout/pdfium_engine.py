@@ -16,8 +16,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from ..model.records import Char
+from .fonts import is_bold
 
-BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demibold")
 # Descent (per 1000) of the standard fonts by name, from Adobe's metrics as pdfminer takes them; PDFium
 # measures the substitute it draws a font that is not embedded with (Courier: -248 instead of -194)
 STANDARD_DESCENT = {
@@ -119,7 +119,7 @@ def _facts(font, fs: float, m, upright: bool, buf, val, widths: dict) -> tuple:
         font,
         round(height, 2),
         upright,
-        any(b in name for b in BOLD_NAMES),
+        is_bold(name),
         descent * height,
         height,
         xsize,
@@ -334,7 +334,12 @@ def page_chars(tp, page, height: float, compiled: bool = True) -> list[Char]:
     """One page's drawn glyphs (text page `tp` of `page`); `compiled=False` forces the pure-Python reference."""
     if compiled and _glyphs is not None:
         return _glyphs.page_chars(
-            ctypes.cast(tp, ctypes.c_void_p).value, ctypes.cast(page, ctypes.c_void_p).value, height, FUNCTIONS, Char
+            ctypes.cast(tp, ctypes.c_void_p).value,
+            ctypes.cast(page, ctypes.c_void_p).value,
+            height,
+            FUNCTIONS,
+            Char,
+            is_bold,
         )
     return _page_chars_py(tp, page, height)
 

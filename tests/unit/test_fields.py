@@ -1,7 +1,7 @@
 """Line joining rules with the report's real line breaks."""
 
-from pipeline.extract.fields import joiner
-from pipeline.model.records import Word
+from pipeline.extract.fields import Metrics, entries, joiner
+from pipeline.model.records import Line, Word
 
 
 def w(text, space_after, x0=100.0, x1=150.0, size=11.0):
@@ -30,3 +30,61 @@ def test_letter_break_in_narrow_cell():
     # "Wirtschaftsförderungen" + "sind": the line is full, the space was dropped at the edge
     assert joiner(w("Wirtschaftsförderungen", False, 377.1, 470.1, 9), w("sind", None), edge=470.1, single=True) == " "
     assert joiner(w("70.01.,80.0", False, 482, 527, 9), w("1", None), edge=527.0, single=True) == ""
+
+
+# ---------------------------------------------------------------- (date, text) entries
+
+SIZE = 10.0
+LEFT, TAB, RIGHT = 70.0, 150.0, 500.0
+METRICS = Metrics(pitch=12.0, body_size=SIZE, tab_x=TAB, right=RIGHT)
+
+
+def row(top: float, *cells: tuple[float, str], page: int = 1) -> Line:
+    """A line of words, each cell's words set from its x at 6 pt a letter with one space between."""
+    words = []
+    for x, text in cells:
+        for t in text.split():
+            words.append(Word(t, x, x + 6 * len(t), top, top + SIZE, SIZE, False, True))
+            x += 6 * len(t) + 3
+    last = words[-1]
+    return Line(page, tuple(words[:-1]) + (last._replace(space_after=False),))
+
+
+def read(*lines: Line, m: Metrics = METRICS) -> list[tuple[str, str]]:
+    return [(e.date, e.text) for e in entries(list(lines), m, LEFT)]
+
+
+def test_a_date_opens_an_entry_and_wrapped_text_continues_it():
+    got = read(
+        row(100, (LEFT, "01.2024"), (TAB, "Beschluss im Kreistag über die lange Vorlage zum Thema")),
+        row(112, (TAB, "Klimaschutz")),
+        row(130, (LEFT, "03.2024"), (TAB, "Start")),
+    )
+    assert got == [
+        ("01.2024", "Beschluss im Kreistag über die lange Vorlage zum Thema Klimaschutz"),
+        ("03.2024", "Start"),
+    ]
+
+
+def test_a_date_alone_on_its_line_takes_the_text_below():
+    assert read(row(100, (LEFT, "2025")), row(130, (TAB, "Umsetzung"))) == [("2025", "Umsetzung")]
+
+
+def test_a_date_wrapped_in_its_cell_goes_on():
+    got = read(row(100, (LEFT, "01.09.2023 –"), (TAB, "Phase eins")), row(112, (LEFT, "29.02.2024")))
+    assert got == [("01.09.2023 – 29.02.2024", "Phase eins")]
+
+
+def test_text_from_the_left_margin_is_text_not_a_date():
+    got = read(row(100, (LEFT, "Die Verwaltung prüft die Möglichkeiten einer Förderung durch das Land")))
+    assert got == [("", "Die Verwaltung prüft die Möglichkeiten einer Förderung durch das Land")]
+
+
+def test_an_early_line_end_starts_a_new_entry():
+    got = read(row(100, (TAB, "Kurz")), row(112, (TAB, "Neu")))
+    assert got == [("", "Kurz"), ("", "Neu")]
+
+
+def test_without_a_learned_tab_stop_text_starts_60_pt_right_of_the_block():
+    m = Metrics(pitch=12.0, body_size=SIZE, tab_x=None, right=RIGHT)
+    assert read(row(100, (LEFT, "2024"), (LEFT + 60, "Planung")), m=m) == [("2024", "Planung")]

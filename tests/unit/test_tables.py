@@ -1,10 +1,10 @@
 """Column and row logic of the tables stage on hand-built words and lines (no PDF)."""
 
+from pipeline.extract.fields import join_runs
 from pipeline.extract.tables import (
     Column,
     column_of,
     grid,
-    join_cell,
     named_columns,
     parse_archive,
     parse_project_lists,
@@ -161,12 +161,18 @@ def test_rotated_status_headers_give_the_status_by_the_marks_centre():
 
 def test_a_word_broken_at_the_cell_edge_is_joined_and_a_wrap_is_not():
     edge = 60 + 0.5 * SIZE * len("Gerechtigkeit/Gesund")
-    assert join_cell([[w("Gerechtigkeit/Gesund", 60, 0)], [w("heit", 60, 10)]], edge) == "Gerechtigkeit/Gesundheit"
-    assert join_cell([[w("70.01.,80.", 60, 0)], [w("01", 60, 10)]], 60 + 4.5 * 10) == "70.01.,80.01"
     assert (
-        join_cell([[w("Klimawerkstätten", 60, 0, space=True)], [w("allen", 60, 10)]], 200) == "Klimawerkstätten allen"
+        join_runs([[w("Gerechtigkeit/Gesund", 60, 0)], [w("heit", 60, 10)]], edge, cell=True)
+        == "Gerechtigkeit/Gesundheit"
     )
-    assert join_cell([[w("Kreis", 60, 0, space=None)], [w("heit", 60, 10)]], 200) == "Kreis heit"  # far from the edge
+    assert join_runs([[w("70.01.,80.", 60, 0)], [w("01", 60, 10)]], 60 + 4.5 * 10, cell=True) == "70.01.,80.01"
+    assert (
+        join_runs([[w("Klimawerkstätten", 60, 0, space=True)], [w("allen", 60, 10)]], 200, cell=True)
+        == "Klimawerkstätten allen"
+    )
+    assert (
+        join_runs([[w("Kreis", 60, 0, space=None)], [w("heit", 60, 10)]], 200, cell=True) == "Kreis heit"
+    )  # far from the edge
 
 
 def test_archive_rows_start_at_their_date_and_keep_multi_line_cells():
