@@ -4,7 +4,7 @@ late-reported changes, and the archive rebuilt from the diffs (checked against t
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -18,6 +18,33 @@ def _norm(t: str) -> str:
     return " ".join((t or "").split())
 
 
+class Change(NamedTuple):
+    """What happened to one project between two editions: the kind, and which printed fields changed."""
+
+    kind: str
+    status_changed: bool = False
+    renumbered: bool = False
+    retitled: bool = False
+
+
+def classify_change(old: dict | None, new: dict | None) -> Change:
+    """The kind of change between a project's identity rows in two editions (None: not printed there);
+    the one rule behind both `transitions` and `nhr diff`."""
+    if old and new:
+        flags = (
+            old["status"] != new["status"],
+            old["project_number"] != new["project_number"],
+            _norm(old["title"]) != _norm(new["title"]),
+        )
+        kind = next((k for k, f in zip(("status_change", "renumbered", "retitled"), flags) if f), "unchanged")
+        return Change(kind, *flags)
+    if new:
+        return Change("new")
+    if not old:
+        raise ValueError("classify_change needs the project in at least one edition")
+    return Change("completed_archived" if old["status"] == COMPLETED else "dropped")
+
+
 def transitions(identity: list[dict], projects: list[dict], editions: list[str]) -> list[dict]:
     by = {(r["edition"], r["project_id"]): r for r in identity}
     pages = {(p["edition"], p["project_number"]): p["page"] for p in projects}
@@ -29,6 +56,7 @@ def transitions(identity: list[dict], projects: list[dict], editions: list[str])
             rb: Any = by.get((b, pid))
             if not ra and not rb:
                 continue
+            change = classify_change(ra, rb)
             row = {
                 "project_id": pid,
                 "from_edition": a,
@@ -41,28 +69,11 @@ def transitions(identity: list[dict], projects: list[dict], editions: list[str])
                 "to_title": rb["title"] if rb else None,
                 "from_page": pages.get((a, ra["project_number"])) if ra else None,
                 "to_page": pages.get((b, rb["project_number"])) if rb else None,
-                "status_changed": False,
-                "renumbered": False,
-                "retitled": False,
+                "status_changed": change.status_changed,
+                "renumbered": change.renumbered,
+                "retitled": change.retitled,
+                "kind": change.kind,
             }
-            if ra and rb:
-                row["status_changed"] = ra["status"] != rb["status"]
-                row["renumbered"] = ra["project_number"] != rb["project_number"]
-                row["retitled"] = _norm(ra["title"]) != _norm(rb["title"])
-                kind = (
-                    "status_change"
-                    if row["status_changed"]
-                    else "renumbered"
-                    if row["renumbered"]
-                    else "retitled"
-                    if row["retitled"]
-                    else "unchanged"
-                )
-            elif rb:
-                kind = "new"
-            else:
-                kind = "completed_archived" if ra["status"] == COMPLETED else "dropped"
-            row["kind"] = kind
             out.append(row)
     return out
 
