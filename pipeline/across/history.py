@@ -46,36 +46,49 @@ def classify_change(old: dict | None, new: dict | None) -> Change:
 
 
 def transitions(identity: list[dict], projects: list[dict], editions: list[str]) -> list[dict]:
+    """One row per project per pair of consecutive editions it is printed in (either or both), classified."""
     by = {(r["edition"], r["project_id"]): r for r in identity}
     pages = {(p["edition"], p["project_number"]): p["page"] for p in projects}
     ids = sorted({r["project_id"] for r in identity})
     out = []
     for a, b in zip(editions, editions[1:]):
         for pid in ids:
-            ra: Any = by.get((a, pid))
-            rb: Any = by.get((b, pid))
-            if not ra and not rb:
-                continue
-            change = classify_change(ra, rb)
-            row = {
-                "project_id": pid,
-                "from_edition": a,
-                "to_edition": b,
-                "from_status": ra["status"] if ra else None,
-                "to_status": rb["status"] if rb else None,
-                "from_number": ra["project_number"] if ra else None,
-                "to_number": rb["project_number"] if rb else None,
-                "from_title": ra["title"] if ra else None,
-                "to_title": rb["title"] if rb else None,
-                "from_page": pages.get((a, ra["project_number"])) if ra else None,
-                "to_page": pages.get((b, rb["project_number"])) if rb else None,
-                "status_changed": change.status_changed,
-                "renumbered": change.renumbered,
-                "retitled": change.retitled,
-                "kind": change.kind,
-            }
-            out.append(row)
+            ra, rb = by.get((a, pid)), by.get((b, pid))
+            if ra or rb:
+                out.append(transition(pid, a, ra, b, rb, pages))
     return out
+
+
+def _field(r: dict | None, key: str) -> Any:
+    """A field of an identity row, None where the project is not printed in that edition."""
+    return r[key] if r else None
+
+
+def _page(pages: dict, edition: str, r: dict | None) -> Any:
+    """The page a project is printed on in an edition, None where it is not printed there."""
+    return pages.get((edition, r["project_number"])) if r else None
+
+
+def transition(pid: str, a: str, ra: dict | None, b: str, rb: dict | None, pages: dict) -> dict:
+    """The transitions row of one project from edition a to edition b (ra, rb: its identity rows, or None)."""
+    change = classify_change(ra, rb)
+    return {
+        "project_id": pid,
+        "from_edition": a,
+        "to_edition": b,
+        "from_status": _field(ra, "status"),
+        "to_status": _field(rb, "status"),
+        "from_number": _field(ra, "project_number"),
+        "to_number": _field(rb, "project_number"),
+        "from_title": _field(ra, "title"),
+        "to_title": _field(rb, "title"),
+        "from_page": _page(pages, a, ra),
+        "to_page": _page(pages, b, rb),
+        "status_changed": change.status_changed,
+        "renumbered": change.renumbered,
+        "retitled": change.retitled,
+        "kind": change.kind,
+    }
 
 
 def status_history(identity: list[dict], projects: list[dict], editions: list[str]) -> list[dict]:
