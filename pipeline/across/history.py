@@ -11,6 +11,9 @@ from rapidfuzz import fuzz
 from ..extract.segment import COMPLETED
 from ..parse.dates import parse_date
 
+ARCHIVE_MATCH = 80  # minimum score (title similarity 0-100 plus the bonus) to match a printed archive row
+ARCHIVE_EDITION_BONUS = 15  # points added when the rebuilt row left in the edition the printed row dates it to
+
 PRECEDENCE = ["new", "dropped", "completed_archived", "status_change", "renumbered", "retitled", "unchanged"]
 
 
@@ -199,56 +202,72 @@ def rebuilt_archive(trans: list[dict], identity: list[dict], projects: list[dict
 def archive_check(rebuilt: list[dict], printed: list[dict], latest: str, stands: dict[str, object]) -> list[dict]:
     """Match each printed archive row of the latest edition to a rebuilt one, and the reverse."""
     stand_of = {f"{v:%d.%m.%Y}": k for k, v in stands.items() if v}
-    rows = [r for r in printed if r["edition"] == latest]
     free = list(rebuilt)
     out = []
-    for r in rows:
+    for r in (r for r in printed if r["edition"] == latest):
         when = stand_of.get(r["report"] if r["kind"] == "completed" else r["last_mention"])
-        best: Any = None
-        score = 0.0
-        for x in free:
-            if x["kind"] != r["kind"]:
-                continue
-            s = fuzz.token_sort_ratio(x["title"].lower(), r["title"].lower()) + (15 if x["edition"] == when else 0)
-            if s > score:
-                best, score = x, s
-        ok = best is not None and score >= 80
-        if ok:
+        best = best_rebuilt(r, when, free)
+        if best is not None:
             free.remove(best)
-        issues = []
-        if ok and best["edition"] != when:
-            issues.append(f"printed {r['report'] or r['last_mention']}, rebuilt {best['edition']}")
-        if ok and r["kind"] == "completed" and r["printed_number"] != best["project_number"]:
-            issues.append(f"printed number {r['printed_number']}, rebuilt {best['project_number']}")
-        out.append(
-            {
-                "side": "printed",
-                "kind": r["kind"],
-                "title": r["title"],
-                "printed_edition": when,
-                "printed_number": r["printed_number"],
-                "project_id": best["project_id"] if ok else None,
-                "rebuilt_edition": best["edition"] if ok else None,
-                "rebuilt_number": best["project_number"] if ok else None,
-                "matched": ok,
-                "detail": "; ".join(issues) if ok else "no rebuilt archive row matches",
-                "page": r["page"],
-            }
-        )
-    for x in free:
-        out.append(
-            {
-                "side": "rebuilt",
-                "kind": x["kind"],
-                "title": x["title"],
-                "printed_edition": None,
-                "printed_number": None,
-                "project_id": x["project_id"],
-                "rebuilt_edition": x["edition"],
-                "rebuilt_number": x["project_number"],
-                "matched": False,
-                "detail": f"{x['edition']} {x['project_number']} left the report but the latest archive omits it",
-                "page": None,
-            }
-        )
+        out.append(printed_check(r, when, best))
+    out.extend(rebuilt_check(x) for x in free)
     return out
+
+
+def best_rebuilt(r: dict, when: str | None, free: list[dict]) -> dict | None:
+    """The free rebuilt archive row of the printed row's kind with the most similar title (an edition
+    that agrees with the printed date adds a bonus), or None when even that one scores too low."""
+    best: dict | None = None
+    score = 0.0
+    for x in free:
+        if x["kind"] != r["kind"]:
+            continue
+        s = fuzz.token_sort_ratio(x["title"].lower(), r["title"].lower())
+        s += ARCHIVE_EDITION_BONUS if x["edition"] == when else 0
+        if s > score:
+            best, score = x, s
+    return best if score >= ARCHIVE_MATCH else None
+
+
+def archive_issues(r: dict, when: str | None, best: dict) -> list[str]:
+    """Where a printed archive row and its rebuilt match disagree: the edition, and a completed row's number."""
+    issues = []
+    if best["edition"] != when:
+        issues.append(f"printed {r['report'] or r['last_mention']}, rebuilt {best['edition']}")
+    if r["kind"] == "completed" and r["printed_number"] != best["project_number"]:
+        issues.append(f"printed number {r['printed_number']}, rebuilt {best['project_number']}")
+    return issues
+
+
+def printed_check(r: dict, when: str | None, best: dict | None) -> dict:
+    """The archive_check row of one printed archive row and its rebuilt match (None: unmatched)."""
+    return {
+        "side": "printed",
+        "kind": r["kind"],
+        "title": r["title"],
+        "printed_edition": when,
+        "printed_number": r["printed_number"],
+        "project_id": _field(best, "project_id"),
+        "rebuilt_edition": _field(best, "edition"),
+        "rebuilt_number": _field(best, "project_number"),
+        "matched": best is not None,
+        "detail": "; ".join(archive_issues(r, when, best)) if best is not None else "no rebuilt archive row matches",
+        "page": r["page"],
+    }
+
+
+def rebuilt_check(x: dict) -> dict:
+    """The archive_check row of a rebuilt archive row no printed row matched."""
+    return {
+        "side": "rebuilt",
+        "kind": x["kind"],
+        "title": x["title"],
+        "printed_edition": None,
+        "printed_number": None,
+        "project_id": x["project_id"],
+        "rebuilt_edition": x["edition"],
+        "rebuilt_number": x["project_number"],
+        "matched": False,
+        "detail": f"{x['edition']} {x['project_number']} left the report but the latest archive omits it",
+        "page": None,
+    }
