@@ -4,12 +4,15 @@ late-reported changes, and the archive rebuilt from the diffs (checked against t
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
 from ..extract.segment import COMPLETED
 from ..parse.dates import parse_date
+
+ARCHIVE_MATCH = 80  # minimum score (title similarity 0-100 plus the bonus) to match a printed archive row
+ARCHIVE_EDITION_BONUS = 15  # points added when the rebuilt row left in the edition the printed row dates it to
 
 PRECEDENCE = ["new", "dropped", "completed_archived", "status_change", "renumbered", "retitled", "unchanged"]
 
@@ -18,53 +21,77 @@ def _norm(t: str) -> str:
     return " ".join((t or "").split())
 
 
+class Change(NamedTuple):
+    """What happened to one project between two editions: the kind, and which printed fields changed."""
+
+    kind: str
+    status_changed: bool = False
+    renumbered: bool = False
+    retitled: bool = False
+
+
+def classify_change(old: dict | None, new: dict | None) -> Change:
+    """The kind of change between a project's identity rows in two editions (None: not printed there);
+    the one rule behind both `transitions` and `nhr diff`."""
+    if old and new:
+        flags = (
+            old["status"] != new["status"],
+            old["project_number"] != new["project_number"],
+            _norm(old["title"]) != _norm(new["title"]),
+        )
+        kind = next((k for k, f in zip(("status_change", "renumbered", "retitled"), flags) if f), "unchanged")
+        return Change(kind, *flags)
+    if new:
+        return Change("new")
+    if not old:
+        raise ValueError("classify_change needs the project in at least one edition")
+    return Change("completed_archived" if old["status"] == COMPLETED else "dropped")
+
+
 def transitions(identity: list[dict], projects: list[dict], editions: list[str]) -> list[dict]:
+    """One row per project per pair of consecutive editions it is printed in (either or both), classified."""
     by = {(r["edition"], r["project_id"]): r for r in identity}
     pages = {(p["edition"], p["project_number"]): p["page"] for p in projects}
     ids = sorted({r["project_id"] for r in identity})
     out = []
     for a, b in zip(editions, editions[1:]):
         for pid in ids:
-            ra: Any = by.get((a, pid))
-            rb: Any = by.get((b, pid))
-            if not ra and not rb:
-                continue
-            row = {
-                "project_id": pid,
-                "from_edition": a,
-                "to_edition": b,
-                "from_status": ra["status"] if ra else None,
-                "to_status": rb["status"] if rb else None,
-                "from_number": ra["project_number"] if ra else None,
-                "to_number": rb["project_number"] if rb else None,
-                "from_title": ra["title"] if ra else None,
-                "to_title": rb["title"] if rb else None,
-                "from_page": pages.get((a, ra["project_number"])) if ra else None,
-                "to_page": pages.get((b, rb["project_number"])) if rb else None,
-                "status_changed": False,
-                "renumbered": False,
-                "retitled": False,
-            }
-            if ra and rb:
-                row["status_changed"] = ra["status"] != rb["status"]
-                row["renumbered"] = ra["project_number"] != rb["project_number"]
-                row["retitled"] = _norm(ra["title"]) != _norm(rb["title"])
-                kind = (
-                    "status_change"
-                    if row["status_changed"]
-                    else "renumbered"
-                    if row["renumbered"]
-                    else "retitled"
-                    if row["retitled"]
-                    else "unchanged"
-                )
-            elif rb:
-                kind = "new"
-            else:
-                kind = "completed_archived" if ra["status"] == COMPLETED else "dropped"
-            row["kind"] = kind
-            out.append(row)
+            ra, rb = by.get((a, pid)), by.get((b, pid))
+            if ra or rb:
+                out.append(transition(pid, a, ra, b, rb, pages))
     return out
+
+
+def _field(r: dict | None, key: str) -> Any:
+    """A field of an identity row, None where the project is not printed in that edition."""
+    return r[key] if r else None
+
+
+def _page(pages: dict, edition: str, r: dict | None) -> Any:
+    """The page a project is printed on in an edition, None where it is not printed there."""
+    return pages.get((edition, r["project_number"])) if r else None
+
+
+def transition(pid: str, a: str, ra: dict | None, b: str, rb: dict | None, pages: dict) -> dict:
+    """The transitions row of one project from edition a to edition b (ra, rb: its identity rows, or None)."""
+    change = classify_change(ra, rb)
+    return {
+        "project_id": pid,
+        "from_edition": a,
+        "to_edition": b,
+        "from_status": _field(ra, "status"),
+        "to_status": _field(rb, "status"),
+        "from_number": _field(ra, "project_number"),
+        "to_number": _field(rb, "project_number"),
+        "from_title": _field(ra, "title"),
+        "to_title": _field(rb, "title"),
+        "from_page": _page(pages, a, ra),
+        "to_page": _page(pages, b, rb),
+        "status_changed": change.status_changed,
+        "renumbered": change.renumbered,
+        "retitled": change.retitled,
+        "kind": change.kind,
+    }
 
 
 def status_history(identity: list[dict], projects: list[dict], editions: list[str]) -> list[dict]:
@@ -175,56 +202,72 @@ def rebuilt_archive(trans: list[dict], identity: list[dict], projects: list[dict
 def archive_check(rebuilt: list[dict], printed: list[dict], latest: str, stands: dict[str, object]) -> list[dict]:
     """Match each printed archive row of the latest edition to a rebuilt one, and the reverse."""
     stand_of = {f"{v:%d.%m.%Y}": k for k, v in stands.items() if v}
-    rows = [r for r in printed if r["edition"] == latest]
     free = list(rebuilt)
     out = []
-    for r in rows:
+    for r in (r for r in printed if r["edition"] == latest):
         when = stand_of.get(r["report"] if r["kind"] == "completed" else r["last_mention"])
-        best: Any = None
-        score = 0.0
-        for x in free:
-            if x["kind"] != r["kind"]:
-                continue
-            s = fuzz.token_sort_ratio(x["title"].lower(), r["title"].lower()) + (15 if x["edition"] == when else 0)
-            if s > score:
-                best, score = x, s
-        ok = best is not None and score >= 80
-        if ok:
+        best = best_rebuilt(r, when, free)
+        if best is not None:
             free.remove(best)
-        issues = []
-        if ok and best["edition"] != when:
-            issues.append(f"printed {r['report'] or r['last_mention']}, rebuilt {best['edition']}")
-        if ok and r["kind"] == "completed" and r["printed_number"] != best["project_number"]:
-            issues.append(f"printed number {r['printed_number']}, rebuilt {best['project_number']}")
-        out.append(
-            {
-                "side": "printed",
-                "kind": r["kind"],
-                "title": r["title"],
-                "printed_edition": when,
-                "printed_number": r["printed_number"],
-                "project_id": best["project_id"] if ok else None,
-                "rebuilt_edition": best["edition"] if ok else None,
-                "rebuilt_number": best["project_number"] if ok else None,
-                "matched": ok,
-                "detail": "; ".join(issues) if ok else "no rebuilt archive row matches",
-                "page": r["page"],
-            }
-        )
-    for x in free:
-        out.append(
-            {
-                "side": "rebuilt",
-                "kind": x["kind"],
-                "title": x["title"],
-                "printed_edition": None,
-                "printed_number": None,
-                "project_id": x["project_id"],
-                "rebuilt_edition": x["edition"],
-                "rebuilt_number": x["project_number"],
-                "matched": False,
-                "detail": f"{x['edition']} {x['project_number']} left the report but the latest archive omits it",
-                "page": None,
-            }
-        )
+        out.append(printed_check(r, when, best))
+    out.extend(rebuilt_check(x) for x in free)
     return out
+
+
+def best_rebuilt(r: dict, when: str | None, free: list[dict]) -> dict | None:
+    """The free rebuilt archive row of the printed row's kind with the most similar title (an edition
+    that agrees with the printed date adds a bonus), or None when even that one scores too low."""
+    best: dict | None = None
+    score = 0.0
+    for x in free:
+        if x["kind"] != r["kind"]:
+            continue
+        s = fuzz.token_sort_ratio(x["title"].lower(), r["title"].lower())
+        s += ARCHIVE_EDITION_BONUS if x["edition"] == when else 0
+        if s > score:
+            best, score = x, s
+    return best if score >= ARCHIVE_MATCH else None
+
+
+def archive_issues(r: dict, when: str | None, best: dict) -> list[str]:
+    """Where a printed archive row and its rebuilt match disagree: the edition, and a completed row's number."""
+    issues = []
+    if best["edition"] != when:
+        issues.append(f"printed {r['report'] or r['last_mention']}, rebuilt {best['edition']}")
+    if r["kind"] == "completed" and r["printed_number"] != best["project_number"]:
+        issues.append(f"printed number {r['printed_number']}, rebuilt {best['project_number']}")
+    return issues
+
+
+def printed_check(r: dict, when: str | None, best: dict | None) -> dict:
+    """The archive_check row of one printed archive row and its rebuilt match (None: unmatched)."""
+    return {
+        "side": "printed",
+        "kind": r["kind"],
+        "title": r["title"],
+        "printed_edition": when,
+        "printed_number": r["printed_number"],
+        "project_id": _field(best, "project_id"),
+        "rebuilt_edition": _field(best, "edition"),
+        "rebuilt_number": _field(best, "project_number"),
+        "matched": best is not None,
+        "detail": "; ".join(archive_issues(r, when, best)) if best is not None else "no rebuilt archive row matches",
+        "page": r["page"],
+    }
+
+
+def rebuilt_check(x: dict) -> dict:
+    """The archive_check row of a rebuilt archive row no printed row matched."""
+    return {
+        "side": "rebuilt",
+        "kind": x["kind"],
+        "title": x["title"],
+        "printed_edition": None,
+        "printed_number": None,
+        "project_id": x["project_id"],
+        "rebuilt_edition": x["edition"],
+        "rebuilt_number": x["project_number"],
+        "matched": False,
+        "detail": f"{x['edition']} {x['project_number']} left the report but the latest archive omits it",
+        "page": None,
+    }

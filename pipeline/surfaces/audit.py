@@ -10,9 +10,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from ..across.history import PRECEDENCE
+from ..across.history import PRECEDENCE, classify_change
 from ..errors import TablesMissing, UsageError
-from ..extract.segment import COMPLETED
 
 
 def load(parsed: Path, *names: str) -> dict[str, list[dict]]:
@@ -39,20 +38,9 @@ def diff(parsed: Path, old: str, new: str) -> list[dict]:
     for pid in sorted(set(a) | set(b)):
         ra: Any = a.get(pid)
         rb: Any = b.get(pid)
-        if ra and rb:
-            flags = {
-                "status_change": ra["status"] != rb["status"],
-                "renumbered": ra["project_number"] != rb["project_number"],
-                "retitled": " ".join(ra["title"].split()) != " ".join(rb["title"].split()),
-            }
-            kind = next((k for k in ("status_change", "renumbered", "retitled") if flags[k]), "unchanged")
-        elif rb:
-            kind = "new"
-        else:
-            kind = "completed_archived" if ra["status"] == COMPLETED else "dropped"
         rows.append(
             {
-                "kind": kind,
+                "kind": classify_change(ra, rb).kind,
                 "project_id": pid,
                 "old_number": ra and ra["project_number"],
                 "new_number": rb and rb["project_number"],

@@ -1,6 +1,8 @@
 """Across editions on hand-built records: linking renumbered and retitled projects, classifying changes."""
 
-from pipeline.across.history import transitions
+import pytest
+
+from pipeline.across.history import Change, classify_change, transitions
 from pipeline.across.reconcile import Item, link
 
 
@@ -47,3 +49,29 @@ def test_transition_kinds():
     ]
     kinds = {t["project_id"]: t["kind"] for t in transitions(idn, [], ["A", "B"])}
     assert kinds == {"p": "status_change", "q": "completed_archived", "r": "renumbered", "s": "new"}
+
+
+def row(number="1.1.2.1", status="in Bearbeitung", title="Klimaschutzkonzept 2.0"):
+    return {"project_number": number, "status": status, "title": title}
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (row(), row(), Change("unchanged")),
+        (row(title="Klimaschutzkonzept  2.0"), row(title="Klimaschutzkonzept\n2.0"), Change("unchanged")),
+        (row(status="in Planung", number="1.1.3.1"), row(), Change("status_change", True, True, False)),
+        (row(number="1.1.2.2", title="X"), row(), Change("renumbered", False, True, True)),
+        (row(title="Klimaschutzkonzept"), row(), Change("retitled", False, False, True)),
+        (None, row(), Change("new")),
+        (row(status="umgesetzt"), None, Change("completed_archived")),
+        (row(), None, Change("dropped")),
+    ],
+)
+def test_classify_change(old, new, expected):
+    assert classify_change(old, new) == expected
+
+
+def test_classify_change_needs_one_edition():
+    with pytest.raises(ValueError):
+        classify_change(None, None)
