@@ -1,6 +1,6 @@
 """The YAML configuration: where it lives, validated once at start-up, and the limits it sets.
 
-Lookup: `$NHR_CONFIG` (a directory), else `./config` when it holds `dates.yaml`, else the repository's
+Lookup: `$NHR_CONFIG` (a directory), else `./config` when it holds `report.yaml`, else the repository's
 `config/` (an editable install), else the copy shipped inside the package (`pipeline/defaults/`)."""
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from .errors import ConfigError
 
 ENGINES = ("pdfplumber", "pdfium")
 REQUIRED = (
-    "dates.yaml",
     "overrides.yaml",
     "report.yaml",
     "lang-de.yaml",
 )  # nhr.yaml is optional (command-line defaults)
+MARKER = "report.yaml"  # a directory holding this file is a configuration directory
+# files of earlier versions, now sections of another file: a directory still holding one is refused
+FOLDED = {"dates.yaml": "lang-de.yaml (section 'dates')", "tables.yaml": "report.yaml (section 'tables')"}
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,7 @@ def _packaged() -> Path:
 
 def _repository() -> Path | None:
     root = Path(__file__).resolve().parent.parent
-    return (
-        root / "config" if (root / "pyproject.toml").is_file() and (root / "config" / "dates.yaml").is_file() else None
-    )
+    return root / "config" if (root / "pyproject.toml").is_file() and (root / "config" / MARKER).is_file() else None
 
 
 def config_dir() -> Path:
@@ -53,7 +53,7 @@ def config_dir() -> Path:
     if env:
         return Path(env)
     here = Path("config")
-    if (here / "dates.yaml").is_file():
+    if (here / MARKER).is_file():
         return here
     return _repository() or _packaged()
 
@@ -105,21 +105,34 @@ DATE_SECTIONS = {
 }
 
 
+SPAN_KEYS = ("start", "end", "next_year_end")  # next_year_end: the period ends in the following year (Winter)
+
+
 def _check_dates(path: Path, cfg: dict) -> None:
-    """Every period word has a start and an end (MM-DD, or a day of the month for month_parts)."""
+    """The `dates` section of lang-de.yaml: exactly the known period words, each with a start and an end
+    (MM-DD, or a day of the month for month_parts)."""
+    _keys(path, "dates.", cfg, tuple(DATE_SECTIONS))
     for section, keys in DATE_SECTIONS.items():
-        sub = cfg.get(section)
+        sub = cfg[section]
         if not isinstance(sub, dict):
-            raise ConfigError(f"{path}: '{section}' must be a mapping")
+            raise ConfigError(f"{path}: 'dates.{section}' must be a mapping")
+        _keys(path, f"dates.{section}.", sub, keys)
         for k in keys:
-            span = sub.get(k)
-            if not isinstance(span, dict) or "start" not in span or "end" not in span:
-                raise ConfigError(f"{path}: {section}.{k} needs a start and an end")
-            for end in ("start", "end"):
-                v = span[end]
-                ok = (isinstance(v, int) and 1 <= v <= 31) if section == "month_parts" else bool(MMDD.match(str(v)))
-                if not ok:
-                    raise ConfigError(f"{path}: {section}.{k}.{end} is not a valid value: {v!r}")
+            _check_span(path, f"dates.{section}.{k}", sub[k], day_of_month=section == "month_parts")
+
+
+def _check_span(path: Path, key: str, span, day_of_month: bool) -> None:
+    """One period's start and end: MM-DD, or a day of the month (1-31)."""
+    if not isinstance(span, dict) or "start" not in span or "end" not in span:
+        raise ConfigError(f"{path}: {key} needs a start and an end")
+    for k in span:
+        if k not in SPAN_KEYS:
+            raise ConfigError(f"{path}: unknown key {key + '.' + str(k)!r} (known: {', '.join(SPAN_KEYS)})")
+    for end in ("start", "end"):
+        v = span[end]
+        ok = (isinstance(v, int) and 1 <= v <= 31) if day_of_month else bool(MMDD.match(str(v)))
+        if not ok:
+            raise ConfigError(f"{path}: {key}.{end} is not a valid value: {v!r}")
 
 
 def _check_overrides(path: Path, cfg: dict) -> None:
@@ -158,7 +171,9 @@ def validate() -> Path:
     for name in REQUIRED:
         if not (d / name).is_file():
             raise ConfigError(f"{d / name}: missing configuration file")
-    _check_dates(d / "dates.yaml", _read(d / "dates.yaml"))
+    for name, target in FOLDED.items():
+        if (d / name).exists():
+            raise ConfigError(f"{d / name}: no longer read: its content belongs in {target}")
     _check_overrides(d / "overrides.yaml", _read(d / "overrides.yaml"))
     profile_from(d / "report.yaml", _read(d / "report.yaml"))
     language_from(d / "lang-de.yaml", _read(d / "lang-de.yaml"))
@@ -216,6 +231,14 @@ PROFILE_KEYS = {
     "labels": ("since", "extra", "description", "steps", "committee", "remark"),
     "legend": ("pattern",),
     "stand": ("current", "previous"),
+    "tables": ("titles", "columns", "marks"),
+}
+# the tables section: the titles and each table's columns, by the names pipeline/extract/tables.py reads
+TABLE_TITLES = ("list", "completed", "dropped", "archive_since")
+TABLE_COLUMNS = {
+    "list": ("number", "status", "title", "cooperation", "responsible"),
+    "completed": ("theme", "project", "report", "number"),
+    "dropped": ("theme", "project", "reason", "last_mention"),
 }
 STATUS_KEYS = ("name", "word", "digit")
 
@@ -223,10 +246,10 @@ STATUS_KEYS = ("name", "word", "digit")
 def _keys(path: Path, where: str, given: dict, known: tuple) -> None:
     for k in given:
         if k not in known:
-            raise ConfigError(f"{path}: unknown key {where + str(k)!r} (known: {', '.join(known)})")
+            raise ConfigError(f"{path}: unknown key {where + str(k)!r} (known: {', '.join(map(str, known))})")
     for k in known:
         if k not in given:
-            raise ConfigError(f"{path}: missing key {where + k!r}")
+            raise ConfigError(f"{path}: missing key {where + str(k)!r}")
 
 
 def _rx(path: Path, key: str, v) -> regex.Pattern:
@@ -257,6 +280,7 @@ def profile_from(path: Path, cfg: dict) -> Profile:
     for k in ("name", "digit"):
         if len({getattr(st, k) for st in statuses}) < len(statuses):
             raise ConfigError(f"{path}: statuses: two statuses share a {k}")
+    _check_tables(path, cfg["tables"])
     n, t, lab = cfg["numbering"], cfg["titles"], cfg["labels"]
     return Profile(
         theme=_rx(path, "numbering.theme", n["theme"]),
@@ -271,6 +295,26 @@ def profile_from(path: Path, cfg: dict) -> Profile:
         stand=_rx(path, "stand.current", cfg["stand"]["current"]),
         previous=_rx(path, "stand.previous", cfg["stand"]["previous"]),
     )
+
+
+def _check_tables(path: Path, cfg: dict) -> None:
+    """The `tables` section of report.yaml: known titles and columns, each a regular expression, and the
+    status marks as a non-empty list of strings."""
+    titles, columns, marks = cfg["titles"], cfg["columns"], cfg["marks"]
+    if not isinstance(titles, dict) or not isinstance(columns, dict):
+        raise ConfigError(f"{path}: 'tables.titles' and 'tables.columns' must be mappings")
+    _keys(path, "tables.titles.", titles, TABLE_TITLES)
+    for k, v in titles.items():
+        _rx(path, f"tables.titles.{k}", v)
+    _keys(path, "tables.columns.", columns, tuple(TABLE_COLUMNS))
+    for table, names in TABLE_COLUMNS.items():
+        if not isinstance(columns[table], dict):
+            raise ConfigError(f"{path}: 'tables.columns.{table}' must be a mapping")
+        _keys(path, f"tables.columns.{table}.", columns[table], names)
+        for k, v in columns[table].items():
+            _rx(path, f"tables.columns.{table}.{k}", v)
+    if not (isinstance(marks, list) and marks and all(isinstance(m, str) and m for m in marks)):
+        raise ConfigError(f"{path}: tables.marks must be a non-empty list of strings, not {marks!r}")
 
 
 def profile() -> Profile:
@@ -294,12 +338,15 @@ class Language:
     conjunctions: frozenset[str]
 
 
-LANGUAGE_KEYS = {"joining": ("short_words", "conjunctions")}
+LANGUAGE_KEYS = {"joining": ("short_words", "conjunctions")}  # word lists; and the section `dates`
 
 
 def language_from(path: Path, cfg: dict) -> Language:
     """Validate lang-de.yaml; an unknown or missing key is a one-line ConfigError."""
-    _keys(path, "", cfg, tuple(LANGUAGE_KEYS))
+    _keys(path, "", cfg, (*LANGUAGE_KEYS, "dates"))
+    if not isinstance(cfg["dates"], dict):
+        raise ConfigError(f"{path}: 'dates' must be a mapping")
+    _check_dates(path, cfg["dates"])
     for sec, known in LANGUAGE_KEYS.items():
         if not isinstance(cfg[sec], dict):
             raise ConfigError(f"{path}: {sec!r} must be a mapping")

@@ -542,24 +542,46 @@ def test_report_refuses_a_same_named_other_pdf(two_and_three, tmp_path):
 # ---------------------------------------------------------------- 8. configuration and the environment
 
 BROKEN = {
-    "dates.yaml": ("seasons: [unclosed\n", "cannot read"),
+    "lang-de.yaml": ("dates:\n  seasons: [unclosed\n", "cannot read"),
     "overrides.yaml": ("force:\n  - {from: 1.1.1}\n", "from/to"),
     "nhr.yaml": ("limits:\n  memory_mb: -5\n", "limits.memory_mb"),
 }
+# a change to one line of a shipped file → the file it is made in and the words the error must name
+EDITED = {
+    "missing_season": ("lang-de.yaml", "    Herbst:", "    # Herbst:", "missing key 'dates.seasons.Herbst'"),
+    "typo_in_dates": ("lang-de.yaml", "  quarters:", "  quaters:", "unknown key 'dates.quaters'"),
+    "typo_in_tables": ("report.yaml", "  marks:", "  markz:", "unknown key 'tables.markz'"),
+    "missing_column": (
+        "report.yaml",
+        "      reason:",
+        "      # reason:",
+        "missing key 'tables.columns.dropped.reason'",
+    ),
+}
 
 
-@pytest.mark.parametrize("name", list(BROKEN) + ["missing_dir", "missing_season", "unknown_limit"])
+def _edit(conf: Path, name: str) -> tuple[Path, str]:
+    """Apply one EDITED change to the copied configuration: (the file changed, the words to expect)."""
+    file, old, new, words = EDITED[name]
+    text = (conf / file).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    (conf / file).write_text(text.replace(old, new), encoding="utf-8")
+    return conf / file, words
+
+
+@pytest.mark.parametrize("name", list(BROKEN) + list(EDITED) + ["missing_dir", "folded_file", "unknown_limit"])
 def test_each_config_error_is_one_line_exit_2_before_any_pdf(tmp_path, name):
     conf = config_copy(tmp_path)
     if name in BROKEN:
         (conf / name).write_text(BROKEN[name][0], encoding="utf-8")
         file, words = conf / name, BROKEN[name][1]
+    elif name in EDITED:
+        file, words = _edit(conf, name)
     elif name == "missing_dir":
         conf, file, words = tmp_path / "nowhere", tmp_path / "nowhere", "not a directory"
-    elif name == "missing_season":
-        text = (conf / "dates.yaml").read_text(encoding="utf-8").replace("  Herbst:", "  Herbstlich:")
-        (conf / "dates.yaml").write_text(text, encoding="utf-8")
-        file, words = conf / "dates.yaml", "seasons.Herbst"
+    elif name == "folded_file":  # a configuration of an earlier version: dates.yaml is now part of lang-de.yaml
+        (conf / "dates.yaml").write_text("seasons: {}\n", encoding="utf-8")
+        file, words = conf / "dates.yaml", "lang-de.yaml (section 'dates')"
     else:
         (conf / "nhr.yaml").write_text("limits:\n  pagez: 5\n", encoding="utf-8")
         file, words = conf / "nhr.yaml", "unknown limit"

@@ -98,6 +98,10 @@ def _shipped() -> dict:
         (lambda c: c["statuses"]["idea"].pop("digit"), "missing key 'statuses.idea.digit'"),
         (lambda c: c["numbering"].update(theme="(unclosed"), "numbering.theme is not a valid regular expression"),
         (lambda c: c["statuses"]["idea"].update(digit="1"), "two statuses share a digit"),
+        (lambda c: c["tables"].update(markz=[]), "unknown key 'tables.markz'"),
+        (lambda c: c["tables"]["columns"]["list"].pop("status"), "missing key 'tables.columns.list.status'"),
+        (lambda c: c["tables"]["titles"].update(list="(unclosed"), "tables.titles.list is not a valid regular"),
+        (lambda c: c["tables"].update(marks=[]), "tables.marks must be a non-empty list"),
     ],
 )
 def test_profile_is_validated_on_load(change, message):
@@ -146,4 +150,24 @@ def test_language_is_validated_on_load():
         language_from(Path("lang-de.yaml"), cfg)
     del cfg["joining"]
     with pytest.raises(ConfigError, match=r"^lang-de.yaml: missing key 'joining'"):
+        language_from(Path("lang-de.yaml"), cfg)
+
+
+def test_dates_section_of_language_is_validated_on_load():
+    from pipeline.config import language_from
+
+    cfg = yaml.safe_load((config_dir() / "lang-de.yaml").read_text(encoding="utf-8"))
+    cfg["dates"]["quaters"] = cfg["dates"].pop("quarters")
+    with pytest.raises(ConfigError, match=r"^lang-de.yaml: unknown key 'dates.quaters'"):
+        language_from(Path("lang-de.yaml"), cfg)
+    cfg["dates"]["quarters"] = cfg["dates"].pop("quaters")
+    cfg["dates"]["seasons"]["Winter"]["next_year_ends"] = True
+    with pytest.raises(ConfigError, match=r"^lang-de.yaml: unknown key 'dates.seasons.Winter.next_year_ends'"):
+        language_from(Path("lang-de.yaml"), cfg)
+    del cfg["dates"]["seasons"]["Winter"]["next_year_ends"]
+    del cfg["dates"]["halves"][2]
+    with pytest.raises(ConfigError, match=r"^lang-de.yaml: missing key 'dates.halves.2'"):
+        language_from(Path("lang-de.yaml"), cfg)
+    del cfg["dates"]
+    with pytest.raises(ConfigError, match=r"^lang-de.yaml: missing key 'dates'"):
         language_from(Path("lang-de.yaml"), cfg)

@@ -56,7 +56,7 @@ _VOCAB: dict[int, Vocab] = {}
 
 def vocab() -> Vocab:
     """The table vocabulary of the configuration in force (compiled on first use)."""
-    cfg = load("tables.yaml")
+    cfg = load("report.yaml")["tables"]
     v = _VOCAB.get(id(cfg))
     if v is None:
         v = Vocab(

@@ -245,7 +245,7 @@ _HANDLERS = {
 def _single(s: str) -> tuple[dt.date, dt.date, str, str] | None:
     """One date expression → (start, end, precision, qualifier) or None."""
     s = s.strip().rstrip(":,;").strip()
-    cfg = load("dates.yaml")
+    cfg = load("lang-de.yaml")["dates"]
     for rx, kind in SINGLE:
         m = rx.match(s)
         handler = _HANDLERS.get(kind) if m else None
