@@ -2,7 +2,7 @@
 
 A table is read page by page. Its header band (the lines between the title, or the page top, and the
 first row) names the columns: upright header words or runs of rotated letters, matched against the
-vocabulary in `config/tables.yaml`. The cell text below then fixes where each column really starts (a
+vocabulary in the `tables` section of `config/report.yaml`. The cell text below then fixes where each column really starts (a
 rotated or centred header sits inside its column, not at its edge). A row starts at a line with a
 project number (Projektliste) or a date (Archiv) in its column; the lines below belong to it until the
 next row starts. No rules, page orientation or fixed coordinates are needed.
@@ -39,7 +39,7 @@ RUN_PITCH = 1.5  # lines of one cell follow each other at most this far apart (t
 MIN_NAMED = 3  # a header band names at least this many columns
 
 
-# ---------------------------------------------------------------- vocabulary (config/tables.yaml)
+# ---------------------------------------------------------------- vocabulary (config/report.yaml, section tables)
 
 
 @dataclass(frozen=True)
