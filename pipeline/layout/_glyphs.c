@@ -63,6 +63,13 @@ typedef struct {
 #define N_FUNCTIONS 21
 #define PAGEOBJ_TEXT 1
 
+/* the tolerances of pdfium_engine.py, same names and values (what each measures is said there) */
+#define UPRIGHT_ANGLE 0.01
+#define UPRIGHT_SKEW 0.01
+#define SPACE_EM 0.25
+#define HYPHEN_SPACE_SLACK 0.05
+#define LIGATURE_INK_SLACK 0.01
+
 /* pdfium_engine.STANDARD_DESCENT: the standard fonts' descent from Adobe's metrics, as pdfminer takes it */
 static const struct { const char *name; double descent; } STANDARD_DESCENT[] = {
     {"courier", -194.0}, {"courier-bold", -194.0}, {"courier-boldoblique", -194.0}, {"courier-oblique", -194.0},
@@ -200,7 +207,7 @@ static int object_facts(const Api *api, PyObject *is_bold, void *tp, int i, void
         m.a = 1.0f, m.b = 0.0f, m.c = 0.0f, m.d = 1.0f;
     }
     double angle = (double)api->char_angle(tp, i);
-    f->upright = fabs(angle) < 0.01 || fabs(angle - 2 * M_PI) < 0.01;
+    f->upright = fabs(angle) < UPRIGHT_ANGLE || fabs(angle - 2 * M_PI) < UPRIGHT_ANGLE;
     return facts(api, is_bold, api->obj_font(obj), api->font_size(tp, i), &m, f);
 }
 
@@ -218,7 +225,7 @@ static double space_width(const Api *api, const Facts *f) {
     double w;
     if (advance(api, f, 32, &w) && w != 0.0)
         return w;
-    return 0.25 * f->xsize;
+    return SPACE_EM * f->xsize;
 }
 
 static PyObject *make_char(PyTypeObject *type, PyObject *text, double x0, double x1, double top, double bottom,
@@ -372,7 +379,7 @@ static int ligature(Page *p, int i, unsigned int code) {
         return -1;
     p->i = i;
     p->x1 = x1;
-    p->overhang = x1 <= right + 0.01;
+    p->overhang = x1 <= right + LIGATURE_INK_SLACK;
     return 1;
 }
 
@@ -412,9 +419,9 @@ static int glyph(Page *p, int i, void *obj, unsigned int code, Facts *f) {
         f->bounds_right = api->obj_bounds(obj, &bl, &bb, &br, &bt) ? (double)br : -1.0;
         f->has_bounds = 1;
     }
-    if (f->bounds_right < x1 - 0.05) {
+    if (f->bounds_right < x1 - HYPHEN_SPACE_SLACK) {
         double il = 0.0, ir = 0.0, ib = 0.0, it = 0.0;
-        if (!api->char_box(p->tp, i, &il, &ir, &ib, &it) || f->bounds_right <= ir + 0.05)
+        if (!api->char_box(p->tp, i, &il, &ir, &ib, &it) || f->bounds_right <= ir + HYPHEN_SPACE_SLACK)
             return 0;
     }
     double sw = space_width(api, f);
@@ -497,7 +504,7 @@ static int inkless_spaces(Page *p, void *page) {
             continue;
         if (l != r || b != t || !api->object_matrix(obj, &m))
             continue;
-        if (m.a <= 0 || fabs((double)m.b) > 0.01 * (double)m.a || !api->object_font_size(obj, &fs))
+        if (m.a <= 0 || fabs((double)m.b) > UPRIGHT_SKEW * (double)m.a || !api->object_font_size(obj, &fs))
             continue; /* not upright: rotated spaces separate nothing */
         Facts f;
         memset(&f, 0, sizeof f);

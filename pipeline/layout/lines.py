@@ -9,12 +9,31 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
+from typing import NamedTuple
 
 from ..model.records import LIGATURES, Char, Line, PageLayout, Word
 from .fonts import is_bold
 from .furniture import remove_furniture
 
 # ---------------------------------------------------------------- engines
+
+
+class RawPage(NamedTuple):
+    """One page as an engine delivers it: its number (1-based), size in points, and drawn glyphs."""
+
+    number: int
+    width: float
+    height: float
+    chars: list[Char]
+
+
+class PageRange(NamedTuple):
+    """A share of one PDF's pages for a worker process: pages first..last-1 (0-based) read by `engine`."""
+
+    path: str
+    engine: str
+    first: int
+    last: int
 
 
 # The Euro's advance in Adobe's current metrics of the standard 14 fonts; pdfminer's older tables lack
@@ -32,9 +51,7 @@ def _complete_standard_metrics() -> None:
             widths.setdefault("€", EURO_WIDTH[family])
 
 
-def _pdfplumber_pages(
-    path: str, first: int = 0, last: int | None = None
-) -> Iterator[tuple[int, float, float, list[Char]]]:
+def _pdfplumber_pages(path: str, first: int = 0, last: int | None = None) -> Iterator[RawPage]:
     import pdfplumber
 
     _complete_standard_metrics()
@@ -61,11 +78,11 @@ def _pdfplumber_pages(
                         bool(c.get("upright", True)),
                     )
                 )
-            yield page.page_number, float(page.width), float(page.height), chars
+            yield RawPage(page.page_number, float(page.width), float(page.height), chars)
             page.close()
 
 
-def _pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator[tuple[int, float, float, list[Char]]]:
+def _pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator[RawPage]:
     from .pdfium_engine import pdfium_pages
 
     yield from pdfium_pages(path, first, last)
@@ -162,9 +179,9 @@ def _words(row: list[Char], has_spaces: bool) -> list[Word]:
     return words
 
 
-def build_pages(raw: Iterable[tuple[int, float, float, list[Char]]]) -> list[PageLayout]:
+def build_pages(raw: Iterable[RawPage]) -> list[PageLayout]:
     """Turn engine output into line records for every page."""
-    raw = list(raw)
+    raw = list(raw)  # unpacked by position below: a guarded engine (store/workers.py) yields plain tuples
     has_spaces = any(c.text == " " for _, _, _, chars in raw for c in chars)
     pages = []
     for number, width, height, chars in raw:
@@ -213,10 +230,10 @@ def paused_gc():
             gc.enable()
 
 
-def _page_range(args) -> list:
-    path, engine, first, last = args
+def _page_range(share: PageRange) -> list[RawPage]:
+    """One worker's share of a PDF's pages, read with the collector paused."""
     with paused_gc():
-        return list(ENGINES[engine](path, first, last))
+        return list(ENGINES[share.engine](share.path, share.first, share.last))
 
 
 def read_layout(path: str, engine: str = "pdfplumber", jobs: int = 1) -> list[PageLayout]:
@@ -225,7 +242,7 @@ def read_layout(path: str, engine: str = "pdfplumber", jobs: int = 1) -> list[Pa
     if jobs > 1:
         n = page_count(path)
         step = -(-n // jobs)
-        ranges = [(path, engine, i, min(i + step, n)) for i in range(0, n, step)]
+        ranges = [PageRange(path, engine, i, min(i + step, n)) for i in range(0, n, step)]
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=len(ranges)) as ex:

@@ -11,12 +11,21 @@ from __future__ import annotations
 import ctypes
 import math
 from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from ..model.records import Char
 from .fonts import is_bold
+from .lines import RawPage
+
+# Tolerances of the glyph loop (the C port, _glyphs.c, defines the same values under the same names)
+UPRIGHT_ANGLE = 0.01  # radians: a glyph turned less than this from 0 (or 2π) is upright
+UPRIGHT_SKEW = 0.01  # an inkless space's matrix with |b| above this share of a is not upright
+SPACE_EM = 0.25  # a space's width in em where the font gives no advance for it
+HYPHEN_SPACE_SLACK = 0.05  # pt: a text object's bounds this close to a line-end hyphen's edge still hold a space
+LIGATURE_INK_SLACK = 0.01  # pt: a ligature's loose box ending this close past its ink ends at the ink (overhangs)
 
 # Descent (per 1000) of the standard fonts by name, from Adobe's metrics as pdfminer takes them; PDFium
 # measures the substitute it draws a font that is not embedded with (Courier: -248 instead of -194)
@@ -73,11 +82,11 @@ def _space_follows(tp, i: int, obj: int, hyphen_x1: float, bounds: dict) -> bool
             ctypes.cast(obj, raw.FPDF_PAGEOBJECT), ctypes.byref(l), ctypes.byref(b), ctypes.byref(r), ctypes.byref(t)
         )
         bounds[obj] = r.value if ok else -1.0
-    if bounds[obj] >= hyphen_x1 - 0.05:
+    if bounds[obj] >= hyphen_x1 - HYPHEN_SPACE_SLACK:
         return True
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     ok = raw.FPDFText_GetCharBox(tp, i, *(ctypes.byref(v) for v in (left, right, bottom, top)))
-    return bool(ok) and bounds[obj] > right.value + 0.05
+    return bool(ok) and bounds[obj] > right.value + HYPHEN_SPACE_SLACK
 
 
 # Plain-address prototypes of the two calls made for every glyph (no per-call type conversion):
@@ -90,21 +99,42 @@ _char_origin = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, cty
 )
 
 
-def _object_facts(tp, i: int, obj: int, buf, val, widths: dict) -> tuple:
+class Facts(NamedTuple):
+    """What a text object tells about all its glyphs (see `_facts`); cached per page by object handle."""
+
+    font: Any  # PDFium's font handle (None when the object has none)
+    size: float  # font size times the matrix's vertical scale, rounded to 0.01 pt: the `Char` size
+    upright: bool
+    bold: bool
+    descent: float  # pt below the baseline (negative)
+    height: float  # pt: the unrounded size, a glyph's box height
+    xsize: float  # pt: font size times the horizontal scale, the size advances are measured at
+    advances: dict  # glyph code → advance in pt, shared by the objects of one font at one `xsize`
+
+
+class LooseBox(NamedTuple):
+    """PDFium's loose box of a char, in PDF coordinates (y up)."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+
+def _object_facts(tp, i: int, obj: int, buf, val, widths: dict) -> Facts:
     """The facts of glyph i's text object (see `_facts`)."""
     m = raw.FS_MATRIX()
     if not raw.FPDFText_GetMatrix(tp, i, ctypes.byref(m)):
         m.a, m.b, m.c, m.d = 1.0, 0.0, 0.0, 1.0
     angle = raw.FPDFText_GetCharAngle(tp, i)
-    upright = abs(angle) < 0.01 or abs(angle - 2 * math.pi) < 0.01
+    upright = abs(angle) < UPRIGHT_ANGLE or abs(angle - 2 * math.pi) < UPRIGHT_ANGLE
     font = raw.FPDFTextObj_GetFont(ctypes.cast(obj, raw.FPDF_PAGEOBJECT))
     return _facts(font, raw.FPDFText_GetFontSize(tp, i), m, upright, buf, val, widths)
 
 
-def _facts(font, fs: float, m, upright: bool, buf, val, widths: dict) -> tuple:
-    """(font, size, upright, bold, descent and height in points, width size, advance cache) of a text
-    object: sizes are the font size times the matrix's scale, as pdfminer's (a producer that scales its
-    whole page, as Chromium does by 0.24 × 2.59, sets 20 pt type for 12.42 pt)."""
+def _facts(font, fs: float, m, upright: bool, buf, val, widths: dict) -> Facts:
+    """The facts of a text object: sizes are the font size times the matrix's scale, as pdfminer's (a
+    producer that scales its whole page, as Chromium does by 0.24 × 2.59, sets 20 pt type for 12.42 pt)."""
     height, xsize = fs * math.hypot(m.c, m.d), fs * math.hypot(m.a, m.b)
     name, descent = "", 0.0
     if font:
@@ -115,7 +145,7 @@ def _facts(font, fs: float, m, upright: bool, buf, val, widths: dict) -> tuple:
         elif raw.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), ctypes.byref(val)):
             descent = val.value / 1000.0
     fkey = (ctypes.cast(font, ctypes.c_void_p).value or 0, xsize)
-    return (
+    return Facts(
         font,
         round(height, 2),
         upright,
@@ -141,12 +171,12 @@ def _inkless_spaces(page, height: float, buf, val, widths: dict) -> list[Char]:
             continue
         if l.value != r.value or b.value != t.value or not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
             continue
-        if m.a <= 0 or abs(m.b) > 0.01 * m.a or not raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(fs)):
+        if m.a <= 0 or abs(m.b) > UPRIGHT_SKEW * m.a or not raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(fs)):
             continue  # not upright: rotated spaces separate nothing
         font, size, _, bold, descent, fheight, xsize, adv_of = _facts(
             raw.FPDFTextObj_GetFont(obj), fs.value, m, True, buf, val, widths
         )
-        sw = _advance(font, 32, xsize, adv_of, val) or 0.25 * xsize
+        sw = _advance(font, 32, xsize, adv_of, val) or SPACE_EM * xsize
         bottom = height - m.f - descent
         chars.append(Char(" ", m.e, m.e + sw, bottom - fheight, bottom, size, bold, True))
     return chars
@@ -160,10 +190,10 @@ def _advance(font, code: int, size: float, cache: dict, val) -> float | None:
     return cache[code]
 
 
-def _box(tp, i: int, rect) -> tuple:
-    """PDFium's loose box of char i: (left, right, top, bottom) in PDF coordinates."""
+def _box(tp, i: int, rect) -> LooseBox:
+    """PDFium's loose box of char i."""
     raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect))
-    return rect.left, rect.right, rect.top, rect.bottom
+    return LooseBox(rect.left, rect.right, rect.top, rect.bottom)
 
 
 class _Page:
@@ -175,7 +205,7 @@ class _Page:
         self.pox, self.poy = ctypes.addressof(self.ox), ctypes.addressof(self.oy)
         self.rect, self.buf = raw.FS_RECTF(), ctypes.create_string_buffer(256)
         self.chars: list[Char] = []
-        self.objects: dict[int, tuple] = {}  # keyed by handle: valid for this page only
+        self.objects: dict[int, Facts] = {}  # keyed by handle: valid for this page only
         self.bounds: dict[int, float] = {}
         self.widths: dict[tuple, dict] = {}
         # the last upright glyph: text object, index, right edge, bottom, origin, place in chars
@@ -183,11 +213,11 @@ class _Page:
         self.rotated: tuple = (0, 0.0, 0.0, 0.0, 0.0, -1)  # the last rotated glyph: object, loose box, place
         self.overhang = False  # the last glyph is a ligature whose ink reaches past its box: x1 may move
 
-    def facts(self, i: int, obj: int) -> tuple:
+    def facts(self, i: int, obj: int) -> Facts:
         facts = self.objects[obj] = _object_facts(self.tp, i, obj, self.buf, self.val, self.widths)
         return facts
 
-    def rotated_glyph(self, i: int, obj: int, code: int, facts: tuple) -> None:
+    def rotated_glyph(self, i: int, obj: int, code: int, facts: Facts) -> None:
         """A glyph that is not upright: its box is PDFium's loose box; a ligature's letters (one box) join."""
         box = _box(self.tp, i, self.rect)
         chars = self.chars
@@ -195,22 +225,24 @@ class _Page:
             chars[-1] = chars[-1]._replace(text=chars[-1].text + chr(code))
             return
         left, right, top, bottom = box
-        chars.append(Char(chr(code), left, right, self.height - top, self.height - bottom, facts[1], facts[3], False))
+        chars.append(
+            Char(chr(code), left, right, self.height - top, self.height - bottom, facts.size, facts.bold, False)
+        )
         self.rotated = (obj, *box, len(chars) - 1)
 
-    def space(self, i: int, facts: tuple) -> None:
+    def space(self, i: int, facts: Facts) -> None:
         """A space only separates words: placed after the previous glyph, no origin lookup."""
         if self.overhang:
             _char_origin(self.tpa, i, self.pox, self.poy)
             self.settle(self.obj, self.ox.value, self.oy.value)
         font, size, _, bold, _, height, xsize, adv_of = facts
-        sw = adv_of.get(32) or _advance(font, 32, xsize, adv_of, self.val) or 0.25 * xsize
+        sw = adv_of.get(32) or _advance(font, 32, xsize, adv_of, self.val) or SPACE_EM * xsize
         self.chars.append(
             tuple.__new__(Char, (" ", self.x1, self.x1 + sw, self.bottom - height, self.bottom, size, bold, True))
         )
         self.x1 += sw
 
-    def glyph(self, i: int, obj: int, code: int, facts: tuple) -> None:
+    def glyph(self, i: int, obj: int, code: int, facts: Facts) -> None:
         """An upright glyph: pdfminer's box, x from the origin and the glyph's advance; bottom at the
         baseline minus the font's descent, top one font size above."""
         _char_origin(self.tpa, i, self.pox, self.poy)
@@ -227,13 +259,13 @@ class _Page:
         if adv is None:
             adv = _advance(font, code, xsize, adv_of, self.val)
             if adv is None:
-                adv = _box(self.tp, i, self.rect)[1] - x0
+                adv = _box(self.tp, i, self.rect).right - x0
         x1, bottom = x0 + adv, self.height - y0 - descent
         chars = self.chars
         chars.append(tuple.__new__(Char, (chr(code), x0, x1, bottom - height, bottom, size, bold, True)))
         self.obj, self.i, self.x1, self.bottom, self.x0, self.y0, self.at = obj, i, x1, bottom, x0, y0, len(chars) - 1
         if hyphen and _space_follows(self.tp, i, obj, x1, self.bounds):
-            sw = _advance(font, 32, xsize, adv_of, self.val) or 0.25 * xsize
+            sw = _advance(font, 32, xsize, adv_of, self.val) or SPACE_EM * xsize
             chars.append(Char(" ", x1, x1 + sw, bottom - height, bottom, size, bold, True))
 
     def ligature(self, i: int, code: int) -> bool:
@@ -250,8 +282,8 @@ class _Page:
         raw.FPDFText_GetCharBox(
             self.tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
         )
-        self.chars[-1] = self.chars[-1]._replace(text=self.chars[-1].text + chr(code), x1=box[1])
-        self.i, self.x1, self.overhang = i, box[1], box[1] <= right.value + 0.01
+        self.chars[-1] = self.chars[-1]._replace(text=self.chars[-1].text + chr(code), x1=box.right)
+        self.i, self.x1, self.overhang = i, box.right, box.right <= right.value + LIGATURE_INK_SLACK
         return True
 
     def settle(self, obj: int, x0: float, y0: float) -> None:
@@ -286,7 +318,7 @@ def _page_chars_py(tp, page_handle, height: float) -> list[Char]:
             if code in (0, 10, 13, 0xFFFE, 0xFFFF):
                 continue
         facts = objects.get(obj) or page.facts(i, obj)
-        if not facts[2]:
+        if not facts.upright:
             page.rotated_glyph(i, obj, code, facts)
         elif code == 32 and obj == page.obj:
             page.space(i, facts)
@@ -365,9 +397,7 @@ def _unrotate(page) -> None:
     page.set_cropbox(0, 0, w, h)
 
 
-def pdfium_pages(
-    path: str, first: int = 0, last: int | None = None, compiled: bool = True
-) -> Iterator[tuple[int, float, float, list[Char]]]:
+def pdfium_pages(path: str, first: int = 0, last: int | None = None, compiled: bool = True) -> Iterator[RawPage]:
     pdf = pdfium.PdfDocument(path)
     try:
         n = len(pdf)
@@ -379,6 +409,6 @@ def pdfium_pages(
             chars = page_chars(textpage.raw, page.raw, float(height), compiled)
             textpage.close()
             page.close()
-            yield index + 1, float(width), float(height), chars
+            yield RawPage(index + 1, float(width), float(height), chars)
     finally:
         pdf.close()
