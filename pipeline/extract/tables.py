@@ -1,11 +1,11 @@
 """Tables stage: the per-theme Projektliste tables and the two Archiv tables.
 
-A table is read page by page. Its header band (the lines between the title, or the page top, and the
-first row) names the columns: upright header words or runs of rotated letters, matched against the
-vocabulary in the `tables` section of `config/report.yaml`. The cell text below then fixes where each
-column really starts (a rotated or centred header sits inside its column, not at its edge).
-A row starts at a line with a project number (Projektliste) or a date (Archiv) in its column; the lines below belong to it until the
-next row starts. No rules, page orientation or fixed coordinates are needed.
+A table is read page by page. Its header band (the lines between the title, or the page top, and the first
+row) names the columns: upright header words or runs of rotated letters, matched against the vocabulary in the
+`tables` section of `config/report.yaml`. The cell text below then fixes where each column really starts (a
+rotated or centred header sits inside its column, not at its edge). A row starts at a line with a project
+number (Projektliste) or a date (Archiv) in its column; the lines below belong to it until the next row
+starts. No rules, page orientation or fixed coordinates are needed.
 """
 
 from __future__ import annotations
