@@ -11,8 +11,8 @@ import regex as re
 
 from ..layout.furniture import page_label_number
 from ..model.records import Anomaly, Box, CharCounts, Edition, Line, ListRow, PageLayout, Project
+from ..tolerances import TOL
 
-WARN_SHARE = 0.002  # an edition leaving more than this share of its body characters unassigned warns
 LABEL_PAGES_AFTER = (
     1  # pages: a record's text may carry the label of this many pages after its last (a footer glued on)
 )
@@ -119,8 +119,8 @@ def _list_row_leaks(r: ListRow, labels: dict[int, int]) -> list[Anomaly]:
 
 
 def unassigned_warning(source: str, body: int | None, unassigned: int | None) -> str | None:
-    """One warning line when an edition left more than WARN_SHARE of its body characters in no record."""
-    if not body or not unassigned or unassigned <= WARN_SHARE * body:
+    """One warning line when an edition left more than TOL.warn_share of its body characters in no record."""
+    if not body or not unassigned or unassigned <= TOL.warn_share * body:
         return None
     return (
         f"{source}: {unassigned} of {body} body characters ({unassigned / body:.2%}) are in no record "

@@ -16,19 +16,14 @@ from ..errors import ExtractError
 from ..layout.lines import paused_gc, read_layout
 from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
 from ..parse.dates import parse_date
+from ..tolerances import TOL
 from . import fields
 from .accounting import account
-from .segment import THEME_TITLE_SIZE, Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
+from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
 from .tables import parse_archive, parse_project_lists
 
 STAND = profile().stand  # config/report.yaml stand.current
 PREVIOUS = profile().previous  # config/report.yaml stand.previous
-
-STAND_LINES = 80  # lines: the Stand is looked for on the cover and in the document's first this many lines
-STAND_FURNITURE_PAGES = 3  # pages: … and in the page furniture of the first this many pages
-INTRO_SIZE_TOLERANCE = 0.5  # pt: lines of one intro paragraph differ in font size by less
-INTRO_PITCH_SLACK = 0.1  # font sizes: the leading of one intro paragraph may exceed the body's by this much
-INTRO_HEADING_SIZE = 1.3  # body sizes: a bold intro line larger than this is a heading, smaller a subheading
 
 
 def edition_id(stand: str) -> str:
@@ -87,7 +82,7 @@ def assemble(pages, source: str) -> Edition:
     if not lines:
         raise ExtractError("no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf")
     metrics = fields.learn_metrics(lines)
-    doc = segment(lines, THEME_TITLE_SIZE * metrics.body_size, metrics.right)
+    doc = segment(lines, TOL.theme_title_size * metrics.body_size, metrics.right)
     stand = _stand(doc, lines, pages)
     previous = find_previous(lines)
     ed = Edition(edition_id(stand), stand, previous, _title(doc), source, len(pages))
@@ -107,8 +102,8 @@ def assemble(pages, source: str) -> Edition:
 
 def _stand(doc: Document, lines: list[Line], pages) -> str:
     """The edition's Stand from its cover, first lines or first pages' furniture; no Stand is no edition."""
-    furniture = [ln for p in pages[:STAND_FURNITURE_PAGES] for ln in p.furniture]
-    stand = find_stand(doc.cover + lines[:STAND_LINES] + furniture)
+    furniture = [ln for p in pages[: TOL.stand_furniture_pages] for ln in p.furniture]
+    stand = find_stand(doc.cover + lines[: TOL.stand_lines] + furniture)
     if not stand:
         raise ExtractError("no 'Stand: DD.MM.YYYY' date found: not an edition of the Nachhaltigkeitsreport?")
     return stand
@@ -220,10 +215,10 @@ def _intro(lines: list[Line], m: fields.Metrics) -> list[dict]:
         if (
             prev is not None
             and prev.bold == ln.bold
-            and abs(prev.size - ln.size) < INTRO_SIZE_TOLERANCE
+            and abs(prev.size - ln.size) < TOL.intro_size_tolerance
             and not ln.text.startswith(("- ", "• "))
             and (
-                ln.top - prev.top <= m.pitch * ln.size / m.body_size + INTRO_PITCH_SLACK * ln.size
+                ln.top - prev.top <= m.pitch * ln.size / m.body_size + TOL.intro_pitch_slack * ln.size
                 if prev.page == ln.page
                 else not fields._new_block(prev, ln, m)
             )
@@ -233,7 +228,7 @@ def _intro(lines: list[Line], m: fields.Metrics) -> list[dict]:
             groups.append([ln])
     for g in groups:
         text = fields.join_lines(g)
-        if g[0].bold and g[0].size > m.body_size * INTRO_HEADING_SIZE:
+        if g[0].bold and g[0].size > m.body_size * TOL.intro_heading_size:
             kind = "heading"
         elif g[0].bold:
             kind = "subheading"

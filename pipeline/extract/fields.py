@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from ..config import language
 from ..model.records import Box, Entry, Line, Word
+from ..tolerances import TOL
 
 # config/lang-de.yaml joining: a trailing hyphen followed by a short word is a suspended compound
 # ("Kinder- und Jugend…"); so is one before or after a conjunction.
@@ -221,14 +222,11 @@ DATEISH = re.compile(r"\d|fortlaufend|jährlich|laufend|ständig|regelmäßig", 
 
 
 # Geometry of entry lines, in points unless said otherwise.
-DEFAULT_TAB = 60.0  # pt: where entry text starts right of the block's left edge when no tab stop was learned
-DATE_COLUMN = 3.0  # pt: a line starting at least this far left of the tab stop starts in the date column
-DATE_ALONE_REACH = 0.45  # a date alone on its line ends within this share of the text column's width
 
 
 def entries(lines: list[Line], m: Metrics, left: float) -> list[Entry]:
     """Parse milestone or committee lines into (date, text) entries, joining continuation lines."""
-    tab = m.tab_x if m.tab_x is not None else left + DEFAULT_TAB
+    tab = m.tab_x if m.tab_x is not None else left + TOL.default_tab
     wrap = replace(m, right=m.entry_right) if m.entry_right else m  # an early line end means: new entry
     reader = _EntryReader(m, tab, wrap)
     for ln in lines:
@@ -242,7 +240,7 @@ def _date_and_text(ln: Line, m: Metrics, tab: float) -> tuple[list[Word], list[W
     margin that is no date is all text."""
     dw, tw = _split_date(ln, m)
     if not tw and not (
-        DATEISH.search(" ".join(w.text for w in dw)) and ln.x1 < tab + DATE_ALONE_REACH * (m.right - tab)
+        DATEISH.search(" ".join(w.text for w in dw)) and ln.x1 < tab + TOL.date_alone_reach * (m.right - tab)
     ):
         return [], list(dw)
     return dw, tw
@@ -271,7 +269,7 @@ class _EntryReader:
     def read(self, ln: Line) -> None:
         """Take one line: a date (opening or continuing an entry) and/or text."""
         line: Line | None = ln
-        if ln.x0 < self.tab - DATE_COLUMN:
+        if ln.x0 < self.tab - TOL.date_column:
             line = self._date_column(ln)
         if line is not None:
             self._text(ln, line)

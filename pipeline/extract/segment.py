@@ -12,6 +12,7 @@ import regex as re
 
 from ..config import profile
 from ..model.records import Line
+from ..tolerances import TOL
 from .fields import join_lines, joiner
 
 # The report's wording comes from config/report.yaml (pipeline.config.profile); these names alias it.
@@ -29,15 +30,7 @@ LABELS = list(_P.labels)
 RANK = {name: i for i, (name, _) in enumerate(LABELS)}
 SEARCH_ORDER = LABELS[:1] + LABELS[2:] + LABELS[1:2]  # the order labels are tried in: the generic "extra" shape last
 
-# Sizes: `big` (the theme title size) is THEME_TITLE_SIZE body sizes; the others are ratios or pt.
-THEME_TITLE_SIZE = 1.8  # body sizes: a numbered line at least this large is a theme title
-SMALL_THEME_TITLE_SIZE = 1.25  # body sizes: a theme title this large still counts when its goal N.1 follows
-LIST_TITLE_SIZE = 0.45  # share of `big`: the least size of the Projektliste title that opens the tail
-TITLE_SIZE_TOLERANCE = 0.6  # pt: a project title's wrapped lines differ in size from its number line by less
-# Windows, in lines.
-LABEL_WRAP_LINES = 3  # lines: a label wrapped inside its "(…)" spans at most this many
-BOLD_LOOKBACK_LINES = 40  # lines: how far above a plain steps-shaped line ("Meilensteine:") bold ones are sought
-TITLE_MAX_LINES = 4  # lines: a project's number and title lines span fewer; its since label follows within them
+# `big` below is the theme title size: TOL.theme_title_size body sizes (pipeline/tolerances.py).
 
 
 def status_of(heading: str) -> str | None:
@@ -135,9 +128,9 @@ def _allowed(name: str, after: int) -> bool:
 
 
 def _unwrapped(lines: list[Line], lab: LabelMatch) -> LabelMatch:
-    """The label completed over the lines after it while its "(…)" is open (LABEL_WRAP_LINES lines at most)."""
+    """The label completed over the lines after it while its "(…)" is open (TOL.label_wrap_lines lines at most)."""
     i, label, j = lab.end - 1, lab.label, lab.end
-    while not _balanced(label) and j < len(lines) and j < i + LABEL_WRAP_LINES:
+    while not _balanced(label) and j < len(lines) and j < i + TOL.label_wrap_lines:
         prev = lines[j - 1].words
         label += joiner(prev[-1], lines[j].words[0], before=prev[-2].text if len(prev) > 1 else "") + lines[j].text
         j += 1
@@ -150,7 +143,7 @@ def _steps_in_paragraph(lines: list[Line], i: int, name: str, label: str) -> boo
     return (
         name == "steps"
         and lines[i].bold is False
-        and any(l.bold for l in lines[max(0, i - BOLD_LOOKBACK_LINES) : i])
+        and any(l.bold for l in lines[max(0, i - TOL.bold_lookback_lines) : i])
         and not re.search(r"\(|Datum", label)
     )
 
@@ -202,7 +195,7 @@ def _theme_block(ln: Line, wraps: list[Line], right: float) -> ThemeBlock:
 def segment(lines: list[Line], big: float, right: float) -> Document:
     """Split the body lines into the document tree. `big` is the font size above which a numbered
     line is a theme title (theme title pages print it far larger than any heading)."""
-    end = _first(lines, LIST_TITLE, big * LIST_TITLE_SIZE)  # the tail: project lists, then archive
+    end = _first(lines, LIST_TITLE, big * TOL.list_title_size)  # the tail: project lists, then archive
     tail = lines[end:]
     split = _first(tail, ARCHIVE_TITLE)
     body = lines[:end]
@@ -221,12 +214,12 @@ def segment(lines: list[Line], big: float, right: float) -> Document:
 
 def _theme_lines(body: list[Line], big: float) -> list[int]:
     """Indices of theme title lines: "N. TITLE" set large, and followed by goal N.1 before the next one.
-    `big` is the body size times THEME_TITLE_SIZE; a producer that sets titles smaller still passes at
-    SMALL_THEME_TITLE_SIZE."""
+    `big` is the body size times TOL.theme_title_size; a producer that sets titles smaller still passes at
+    TOL.small_theme_title_size."""
     cands = [
         i
         for i, ln in enumerate(body)
-        if THEME.match(ln.text) and ln.size >= big / THEME_TITLE_SIZE * SMALL_THEME_TITLE_SIZE
+        if THEME.match(ln.text) and ln.size >= big / TOL.theme_title_size * TOL.small_theme_title_size
     ]
     goals = [(i, GOAL.match(ln.text).group(1)) for i, ln in enumerate(body) if GOAL.match(ln.text)]
     out = []
@@ -294,7 +287,7 @@ def _title_continues(lines: list[Line], i: int) -> list[Line]:
     j = i + 1
     while (
         j < len(lines)
-        and j < i + TITLE_MAX_LINES
+        and j < i + TOL.title_max_lines
         and _label(lines, j, -1) is None
         and _is_title_cont(lines[j], lines[i])
     ):
@@ -361,7 +354,7 @@ def _theme_body(th: ThemeBlock, lines: list[Line]) -> list[Line]:
 
 def _since_follows(lines: list[Line], i: int) -> bool:
     """Whether the first label within the next lines after line i is the since label."""
-    for j in range(i + 1, min(i + TITLE_MAX_LINES, len(lines))):
+    for j in range(i + 1, min(i + TOL.title_max_lines, len(lines))):
         lab = _label(lines, j, -1)
         if lab:
             return lab.name == "since"
@@ -370,4 +363,4 @@ def _since_follows(lines: list[Line], i: int) -> bool:
 
 def _is_title_cont(ln: Line, head: Line) -> bool:
     """Whether `ln` continues the title of project line `head`: same weight and size, no project number."""
-    return ln.bold == head.bold and abs(ln.size - head.size) < TITLE_SIZE_TOLERANCE and not PROJECT.match(ln.text)
+    return ln.bold == head.bold and abs(ln.size - head.size) < TOL.title_size_tolerance and not PROJECT.match(ln.text)

@@ -19,6 +19,7 @@ import regex as re
 
 from ..config import load
 from ..model.records import ArchiveRow, Box, Char, Line, ListRow, ProjectList, Word
+from ..tolerances import TOL
 from .fields import join_lines, join_runs
 from .segment import STATUS_WORDS
 
@@ -26,17 +27,6 @@ NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3}$")
 DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
 
 # Tolerances, as fractions of the font size of the text concerned.
-GUTTER = 0.5  # a horizontal gap at least this wide between cell words may separate two columns' text
-EDGE = 0.3  # a word starting this little left of a column's start still belongs to that column
-HEADER_CELL_GAP = 0.9  # an upright header line splits into cells at gaps wider than this
-REACH = 1.5  # a line this far below the table's last line (and twice its usual row gap) is not in the table
-ROW_GAPS = 2.0  # ... where "usual" is the median gap above a row start, times this
-ROT_X = 0.5  # rotated letters whose centres lie this close in x (fraction of their height) form one run
-ROT_WORD_GAP = 0.15  # a vertical gap this wide in a run of rotated letters separates two words
-HEADER_PITCH = 1.5  # a header cell's wrapped lines follow each other at most this far apart
-TITLE_SIZE = 0.5  # a title's wrapped line has its font size to within this (points)
-RUN_PITCH = 1.5  # lines of one cell follow each other at most this far apart (top to top)
-MIN_NAMED = 3  # a header band names at least this many columns
 
 
 # ---------------------------------------------------------------- vocabulary (config/report.yaml, section tables)
@@ -76,7 +66,7 @@ def _cells(words: tuple[Word, ...]) -> list[list[Word]]:
     """Split a header line into cells at gaps wider than a couple of spaces."""
     cells: list[list[Word]] = []
     for w in words:
-        if cells and w.x0 - cells[-1][-1].x1 <= HEADER_CELL_GAP * w.size:
+        if cells and w.x0 - cells[-1][-1].x1 <= TOL.header_cell_gap * w.size:
             cells[-1].append(w)
         else:
             cells.append([w])
@@ -91,7 +81,7 @@ def _rotated_columns(rotated: list[Char]) -> list[list[Char]]:
     """Rotated letters grouped into vertical columns by their centre x."""
     groups: list[list[Char]] = []
     for c in sorted(rotated, key=_centre):
-        if groups and _centre(c) - _centre(groups[-1][-1]) <= ROT_X * max(c.x1 - c.x0, 1.0):
+        if groups and _centre(c) - _centre(groups[-1][-1]) <= TOL.rot_x * max(c.x1 - c.x0, 1.0):
             groups[-1].append(c)
         else:
             groups.append([c])
@@ -104,7 +94,7 @@ def rotated_words(rotated: list[Char]) -> list[Word]:
     for group in _rotated_columns(rotated):
         run: list[Char] = []
         for c in sorted(group, key=lambda c: c.top) + [None]:
-            if run and (c is None or c.top - run[-1].bottom > ROT_WORD_GAP * (c.x1 - c.x0)):
+            if run and (c is None or c.top - run[-1].bottom > TOL.rot_word_gap * (c.x1 - c.x0)):
                 x0, x1 = min(r.x0 for r in run), max(r.x1 for r in run)
                 top, bottom = min(r.top for r in run), max(r.bottom for r in run)
                 down = "".join(r.text for r in run)
@@ -167,7 +157,7 @@ def text_blocks(lines: list[Line], marks: frozenset[str] = frozenset()) -> list[
     spans = sorted((w.x0, w.x1, w.size) for ln in lines for w in ln.words if w.text not in marks)
     out: list[list[float]] = []
     for x0, x1, size in spans:
-        if out and x0 - out[-1][1] < GUTTER * size:
+        if out and x0 - out[-1][1] < TOL.gutter * size:
             out[-1][1] = max(out[-1][1], x1)
         else:
             out.append([x0, x1])
@@ -189,7 +179,7 @@ def column_of(w: Word, cols: list[Column]) -> str:
     """The column a word starts in: the last one whose start lies left of the word."""
     name = cols[0].name
     for c in cols:
-        if w.x0 >= c.x0 - EDGE * w.size:
+        if w.x0 >= c.x0 - TOL.edge * w.size:
             name = c.name
     return name
 
@@ -209,7 +199,7 @@ def header_lines(band: list[Line], rotated_bottom: float) -> int:
     continue the row the last page ended in."""
     n = 0
     for i, ln in enumerate(band):
-        tight = i > 0 and ln.top - band[i - 1].top <= HEADER_PITCH * band[i - 1].size
+        tight = i > 0 and ln.top - band[i - 1].top <= TOL.header_pitch * band[i - 1].size
         if not (i == 0 or ln.bold or tight or ln.top < rotated_bottom or _status_labels(ln)):
             break
         n += 1
@@ -218,7 +208,7 @@ def header_lines(band: list[Line], rotated_bottom: float) -> int:
 
 def _row_top(ln: Line, nxt: Line) -> bool:
     """A plain line set tight above the next: part of the same row, not of the header."""
-    return not ln.bold and nxt.top - ln.top <= RUN_PITCH * nxt.size
+    return not ln.bold and nxt.top - ln.top <= TOL.run_pitch * nxt.size
 
 
 # ---------------------------------------------------------------- one table over its pages
@@ -287,7 +277,7 @@ class Table:
         head = _band_end(lines, first, rot, titled)
         band = lines[:head]
         named = named_columns([w for ln in band for w in ln.words] + rotated_words(rot), self.spec)
-        if len(named) < MIN_NAMED:
+        if len(named) < TOL.min_named:
             return lines  # no header on this page: the table just continues
         self.named = named
         cols = status_columns(rot)
@@ -303,7 +293,7 @@ class Table:
         reach = self._reach(data)
         pieces: list[_Piece] = []
         for i, ln in enumerate(data):
-            if i and ln.top - data[i - 1].bottom > max(reach, REACH * ln.size):
+            if i and ln.top - data[i - 1].bottom > max(reach, TOL.reach * ln.size):
                 self.unplaced += data[i:]  # below the table: a page number, a note; never part of a cell
                 break
             pieces.append(self._split(ln, cols))
@@ -313,7 +303,7 @@ class Table:
         """How far below its previous line a line may start and still be in the table: a multiple of the
         usual gap above a row (rows may be spaced wider than their lines)."""
         gaps = [b.top - a.bottom for a, b in zip(data, data[1:]) if self._opens_row(b)]
-        return ROW_GAPS * median(gaps) if gaps else 0.0
+        return TOL.row_gaps * median(gaps) if gaps else 0.0
 
     def _split(self, ln: Line, cols: list[Column]) -> _Piece:
         """A line's words by column (status marks apart), and whether it opens a row."""
@@ -340,8 +330,8 @@ class Table:
         for i in range(1, len(pieces) - 1):
             above, pc, below = pieces[i - 1], pieces[i], pieces[i + 1]
             tight = (
-                pc.line.top - above.line.top <= RUN_PITCH * pc.line.size
-                and below.line.top - pc.line.top <= RUN_PITCH * pc.line.size
+                pc.line.top - above.line.top <= TOL.run_pitch * pc.line.size
+                and below.line.top - pc.line.top <= TOL.run_pitch * pc.line.size
             )
             if (
                 pc.opens
@@ -416,7 +406,7 @@ def _runs(pieces: list[_Piece]) -> list[list[_Piece]]:
     """Pieces of one column split where more than a line pitch separates them: one run, one cell."""
     runs: list[list[_Piece]] = []
     for pc in pieces:
-        if runs and pc.line.top - runs[-1][-1].line.top <= RUN_PITCH * pc.line.size:
+        if runs and pc.line.top - runs[-1][-1].line.top <= TOL.run_pitch * pc.line.size:
             runs[-1].append(pc)
         else:
             runs.append([pc])
@@ -429,8 +419,8 @@ def _continues_title(title: list[Line], ln: Line) -> bool:
     return (
         ln.page == last.page
         and ln.bold == last.bold
-        and abs(ln.size - last.size) < TITLE_SIZE
-        and 0 < ln.top - last.top <= HEADER_PITCH * last.size
+        and abs(ln.size - last.size) < TOL.title_size
+        and 0 < ln.top - last.top <= TOL.header_pitch * last.size
     )
 
 

@@ -63,12 +63,16 @@ typedef struct {
 #define N_FUNCTIONS 21
 #define PAGEOBJ_TEXT 1
 
-/* the tolerances of pdfium_engine.py, same names and values (what each measures is said there) */
-#define UPRIGHT_ANGLE 0.01
-#define UPRIGHT_SKEW 0.01
-#define SPACE_EM 0.25
-#define HYPHEN_SPACE_SLACK 0.05
-#define LIGATURE_INK_SLACK 0.01
+/* the glyph loops' tolerances: pipeline/tolerances.py is their one source (what each measures is said
+ * there); page_chars receives them with each call and sets them here */
+static struct {
+    double upright_angle, upright_skew, space_em, hyphen_space_slack, ligature_ink_slack;
+} tol;
+#define UPRIGHT_ANGLE tol.upright_angle
+#define UPRIGHT_SKEW tol.upright_skew
+#define SPACE_EM tol.space_em
+#define HYPHEN_SPACE_SLACK tol.hyphen_space_slack
+#define LIGATURE_INK_SLACK tol.ligature_ink_slack
 
 /* pdfium_engine.STANDARD_DESCENT: the standard fonts' descent from Adobe's metrics, as pdfminer takes it */
 static const struct { const char *name; double descent; } STANDARD_DESCENT[] = {
@@ -524,8 +528,9 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
     unsigned long long tp_addr, page_addr;
     double height;
     PyObject *fns, *char_type, *is_bold;
-    if (!PyArg_ParseTuple(args, "KKdO!O!O", &tp_addr, &page_addr, &height, &PyTuple_Type, &fns, &PyType_Type,
-                          &char_type, &is_bold))
+    if (!PyArg_ParseTuple(args, "KKdO!O!O(ddddd)", &tp_addr, &page_addr, &height, &PyTuple_Type, &fns,
+                          &PyType_Type, &char_type, &is_bold, &tol.upright_angle, &tol.upright_skew, &tol.space_em,
+                          &tol.hyphen_space_slack, &tol.ligature_ink_slack))
         return NULL;
     if (!PyCallable_Check(is_bold)) {
         PyErr_SetString(PyExc_TypeError, "is_bold must be callable");
@@ -574,7 +579,7 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"page_chars", page_chars, METH_VARARGS,
-     "page_chars(textpage, page, height, functions, Char, is_bold) -> list[Char]: one page's drawn glyphs."},
+     "page_chars(textpage, page, height, functions, Char, is_bold, tolerances) -> list[Char]: one page's glyphs."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -17,15 +17,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from ..model.records import Char
+from ..tolerances import TOL
 from .fonts import is_bold
 from .lines import RawPage
-
-# Tolerances of the glyph loop (the C port, _glyphs.c, defines the same values under the same names)
-UPRIGHT_ANGLE = 0.01  # radians: a glyph turned less than this from 0 (or 2π) is upright
-UPRIGHT_SKEW = 0.01  # an inkless space's matrix with |b| above this share of a is not upright
-SPACE_EM = 0.25  # a space's width in em where the font gives no advance for it
-HYPHEN_SPACE_SLACK = 0.05  # pt: a text object's bounds this close to a line-end hyphen's edge still hold a space
-LIGATURE_INK_SLACK = 0.01  # pt: a ligature's loose box ending this close past its ink ends at the ink (overhangs)
 
 # Descent (per 1000) of the standard fonts by name, from Adobe's metrics as pdfminer takes them; PDFium
 # measures the substitute it draws a font that is not embedded with (Courier: -248 instead of -194)
@@ -82,11 +76,11 @@ def _space_follows(tp, i: int, obj: int, hyphen_x1: float, bounds: dict) -> bool
             ctypes.cast(obj, raw.FPDF_PAGEOBJECT), ctypes.byref(l), ctypes.byref(b), ctypes.byref(r), ctypes.byref(t)
         )
         bounds[obj] = r.value if ok else -1.0
-    if bounds[obj] >= hyphen_x1 - HYPHEN_SPACE_SLACK:
+    if bounds[obj] >= hyphen_x1 - TOL.hyphen_space_slack:
         return True
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     ok = raw.FPDFText_GetCharBox(tp, i, *(ctypes.byref(v) for v in (left, right, bottom, top)))
-    return bool(ok) and bounds[obj] > right.value + HYPHEN_SPACE_SLACK
+    return bool(ok) and bounds[obj] > right.value + TOL.hyphen_space_slack
 
 
 # Plain-address prototypes of the two calls made for every glyph (no per-call type conversion):
@@ -127,7 +121,7 @@ def _object_facts(tp, i: int, obj: int, buf, val, widths: dict) -> Facts:
     if not raw.FPDFText_GetMatrix(tp, i, ctypes.byref(m)):
         m.a, m.b, m.c, m.d = 1.0, 0.0, 0.0, 1.0
     angle = raw.FPDFText_GetCharAngle(tp, i)
-    upright = abs(angle) < UPRIGHT_ANGLE or abs(angle - 2 * math.pi) < UPRIGHT_ANGLE
+    upright = abs(angle) < TOL.upright_angle or abs(angle - 2 * math.pi) < TOL.upright_angle
     font = raw.FPDFTextObj_GetFont(ctypes.cast(obj, raw.FPDF_PAGEOBJECT))
     return _facts(font, raw.FPDFText_GetFontSize(tp, i), m, upright, buf, val, widths)
 
@@ -171,12 +165,12 @@ def _inkless_spaces(page, height: float, buf, val, widths: dict) -> list[Char]:
             continue
         if l.value != r.value or b.value != t.value or not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
             continue
-        if m.a <= 0 or abs(m.b) > UPRIGHT_SKEW * m.a or not raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(fs)):
+        if m.a <= 0 or abs(m.b) > TOL.upright_skew * m.a or not raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(fs)):
             continue  # not upright: rotated spaces separate nothing
         font, size, _, bold, descent, fheight, xsize, adv_of = _facts(
             raw.FPDFTextObj_GetFont(obj), fs.value, m, True, buf, val, widths
         )
-        sw = _advance(font, 32, xsize, adv_of, val) or SPACE_EM * xsize
+        sw = _advance(font, 32, xsize, adv_of, val) or TOL.space_em * xsize
         bottom = height - m.f - descent
         chars.append(Char(" ", m.e, m.e + sw, bottom - fheight, bottom, size, bold, True))
     return chars
@@ -236,7 +230,7 @@ class _Page:
             _char_origin(self.tpa, i, self.pox, self.poy)
             self.settle(self.obj, self.ox.value, self.oy.value)
         font, size, _, bold, _, height, xsize, adv_of = facts
-        sw = adv_of.get(32) or _advance(font, 32, xsize, adv_of, self.val) or SPACE_EM * xsize
+        sw = adv_of.get(32) or _advance(font, 32, xsize, adv_of, self.val) or TOL.space_em * xsize
         self.chars.append(
             tuple.__new__(Char, (" ", self.x1, self.x1 + sw, self.bottom - height, self.bottom, size, bold, True))
         )
@@ -265,7 +259,7 @@ class _Page:
         chars.append(tuple.__new__(Char, (chr(code), x0, x1, bottom - height, bottom, size, bold, True)))
         self.obj, self.i, self.x1, self.bottom, self.x0, self.y0, self.at = obj, i, x1, bottom, x0, y0, len(chars) - 1
         if hyphen and _space_follows(self.tp, i, obj, x1, self.bounds):
-            sw = _advance(font, 32, xsize, adv_of, self.val) or SPACE_EM * xsize
+            sw = _advance(font, 32, xsize, adv_of, self.val) or TOL.space_em * xsize
             chars.append(Char(" ", x1, x1 + sw, bottom - height, bottom, size, bold, True))
 
     def ligature(self, i: int, code: int) -> bool:
@@ -283,7 +277,7 @@ class _Page:
             self.tp, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)
         )
         self.chars[-1] = self.chars[-1]._replace(text=self.chars[-1].text + chr(code), x1=box.right)
-        self.i, self.x1, self.overhang = i, box.right, box.right <= right.value + LIGATURE_INK_SLACK
+        self.i, self.x1, self.overhang = i, box.right, box.right <= right.value + TOL.ligature_ink_slack
         return True
 
     def settle(self, obj: int, x0: float, y0: float) -> None:
@@ -361,6 +355,15 @@ FUNCTIONS = tuple(
     )
 )
 
+# what the C loop is handed, in the order its page_chars parses them
+GLYPH_TOLERANCES = (
+    TOL.upright_angle,
+    TOL.upright_skew,
+    TOL.space_em,
+    TOL.hyphen_space_slack,
+    TOL.ligature_ink_slack,
+)
+
 
 def page_chars(tp, page, height: float, compiled: bool = True) -> list[Char]:
     """One page's drawn glyphs (text page `tp` of `page`); `compiled=False` forces the pure-Python reference."""
@@ -372,6 +375,7 @@ def page_chars(tp, page, height: float, compiled: bool = True) -> list[Char]:
             FUNCTIONS,
             Char,
             is_bold,
+            GLYPH_TOLERANCES,
         )
     return _page_chars_py(tp, page, height)
 
