@@ -31,6 +31,7 @@ class Tolerances:
     min_pages: int = 3  # a recurring line, or a page-number sequence, is printed on at least this many pages
     place_share: float = 0.5  # … at a place where recurring lines make up at least this share of the lines
     frame_quantile: float = 0.2  # the body frame: where the body starts (ends) on this share of the fullest pages
+    frame_margin: float = 1.0  # pt: a recurring line lies at least this far outside the body frame to be furniture
     # ---------------------------------------------------------------- extract: segment
     theme_title_size: float = 1.8  # × body: a numbered line at least this large is a theme title
     small_theme_title_size: float = 1.25  # × body: a theme title this large still counts when its goal N.1 follows

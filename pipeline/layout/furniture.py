@@ -21,18 +21,7 @@ import regex as re
 
 from ..config import profile
 from ..model.records import Line, PageLayout
-
-
-@dataclass(frozen=True)
-class FurnitureSettings:
-    band: float = 0.15  # share of the page height at the top and at the bottom where furniture may sit
-    position_tol: float = 3.0  # pt: how far one recurring line's distance from its edge may vary
-    min_pages: int = 3  # a recurring line, or a page-number sequence, is printed on at least this many pages
-    place_share: float = 0.5  # … at a place where recurring lines make up at least this share of the lines
-    frame_quantile: float = 0.2  # the body frame: where the body starts (ends) on this share of the fullest pages
-
-
-SETTINGS = FurnitureSettings()
+from ..tolerances import TOL, Tolerances
 
 _N = r"(\d{1,4}|[ivxlc]{1,7}|[IVXLC]{1,7})"  # arabic or roman (front matter), one case
 PAGE_LABELS = [
@@ -98,22 +87,22 @@ class _Edge:
     page: int
 
 
-def _band_lines(page: PageLayout, st: FurnitureSettings) -> list[_Edge]:
+def _band_lines(page: PageLayout, tol: Tolerances) -> list[_Edge]:
     """The lines of a page's two bands, from each edge inwards, as long as they stay in the band."""
     out = []
     by_top = sorted(page.lines, key=lambda l: l.top)
     for l in by_top:
-        if l.top >= st.band * page.height:
+        if l.top >= tol.band * page.height:
             break
         out.append(_Edge(l, "top", l.top, page.number))
     for l in reversed(by_top):
-        if l.bottom <= (1 - st.band) * page.height:
+        if l.bottom <= (1 - tol.band) * page.height:
             break
         out.append(_Edge(l, "bottom", page.height - l.bottom, page.number))
     return out
 
 
-def _recurring(bands: list[list[_Edge]], need: int, st: FurnitureSettings) -> set[int]:
+def _recurring(bands: list[list[_Edge]], need: int, tol: Tolerances) -> set[int]:
     """ids of band lines printed on at least `need` pages at one distance from their edge, with numbers
     that stay the same or follow the page, at a place that mostly holds such lines (a body label that
     often opens a page shares its place with every other first line of a page: it is not furniture;
@@ -124,12 +113,12 @@ def _recurring(bands: list[list[_Edge]], need: int, st: FurnitureSettings) -> se
             groups[(e.edge, norm_key(e.line.text))].append(e)
     found = []
     for hits in groups.values():
-        for cluster in _clusters(sorted(hits, key=lambda e: e.distance), st.position_tol):
+        for cluster in _clusters(sorted(hits, key=lambda e: e.distance), tol.position_tol):
             same = _consistent(cluster)
             if len({e.page for e in same}) >= need:
                 found.append(same)
     recurring = {id(e.line) for c in found for e in c}
-    return {id(e.line) for c in found if _furniture_place(c, recurring, bands, st) for e in c}
+    return {id(e.line) for c in found if _furniture_place(c, recurring, bands, tol) for e in c}
 
 
 def _consistent(cluster: list[_Edge]) -> list[_Edge]:
@@ -147,13 +136,11 @@ def _consistent(cluster: list[_Edge]) -> list[_Edge]:
     return [cluster[i] for i in keep]
 
 
-def _furniture_place(
-    cluster: list[_Edge], recurring: set[int], bands: list[list[_Edge]], st: FurnitureSettings
-) -> bool:
+def _furniture_place(cluster: list[_Edge], recurring: set[int], bands: list[list[_Edge]], tol: Tolerances) -> bool:
     """Do recurring lines make up at least `place_share` of all band lines printed where `cluster` is?"""
-    lo, hi = cluster[0].distance - st.position_tol, cluster[-1].distance + st.position_tol
+    lo, hi = cluster[0].distance - tol.position_tol, cluster[-1].distance + tol.position_tol
     here = [id(e.line) for band in bands for e in band if e.edge == cluster[0].edge and lo <= e.distance <= hi]
-    return sum(1 for i in here if i in recurring) >= st.place_share * len(here)
+    return sum(1 for i in here if i in recurring) >= tol.place_share * len(here)
 
 
 def _clusters(hits: list[_Edge], tol: float) -> list[list[_Edge]]:
@@ -167,14 +154,14 @@ def _clusters(hits: list[_Edge], tol: float) -> list[list[_Edge]]:
     return groups
 
 
-def _label_offsets(pages: list[PageLayout], bands: list[list[_Edge]], st: FurnitureSettings) -> set[int]:
+def _label_offsets(pages: list[PageLayout], bands: list[list[_Edge]], tol: Tolerances) -> set[int]:
     """The offsets (physical page − printed number) that enough band page labels share: one for the
     arabic numbers, maybe another for a roman-numbered front matter."""
     offsets: Counter[int] = Counter()
     for p, band in zip(pages, bands):
         for off in {p.number - n for e in band if (n := page_label_number(e.line.text)) is not None}:
             offsets[off] += 1
-    return {off for off, count in offsets.items() if count >= st.min_pages}
+    return {off for off, count in offsets.items() if count >= tol.min_pages}
 
 
 def _page_furniture(page: PageLayout, band: list[_Edge], recurring, offsets: set[int]) -> set[int]:
@@ -197,17 +184,17 @@ def _is_furniture(page: PageLayout, e: _Edge, recurring, offsets: set[int]) -> b
     return n is not None and page.number - n in offsets
 
 
-def remove_furniture(pages: list[PageLayout], st: FurnitureSettings = SETTINGS) -> None:
+def remove_furniture(pages: list[PageLayout], tol: Tolerances = TOL) -> None:
     """Move each page's furniture lines from `page.lines` into `page.furniture`."""
     if not pages:
         return
-    need = min(st.min_pages, max(2, len(pages)))
-    bands = [_band_lines(p, st) for p in pages]
-    recurring = _recurring(bands, need, st)
+    need = min(tol.min_pages, max(2, len(pages)))
+    bands = [_band_lines(p, tol) for p in pages]
+    recurring = _recurring(bands, need, tol)
     if _all_recurring(pages, recurring):
         return  # a document made only of recurring lines has no body to frame
-    offsets = _label_offsets(pages, bands, st)
-    recurring = _outside_frame(pages, bands, recurring, offsets, st)
+    offsets = _label_offsets(pages, bands, tol)
+    recurring = _outside_frame(pages, bands, recurring, offsets, tol)
     for p, band in zip(pages, bands):
         out = _page_furniture(p, band, recurring, offsets)
         if out:
@@ -216,21 +203,21 @@ def remove_furniture(pages: list[PageLayout], st: FurnitureSettings = SETTINGS) 
 
 
 def _outside_frame(
-    pages: list[PageLayout], bands: list[list[_Edge]], recurring: set[int], offsets: set[int], st: FurnitureSettings
+    pages: list[PageLayout], bands: list[list[_Edge]], recurring: set[int], offsets: set[int], tol: Tolerances
 ) -> set[int]:
     """Recurring lines that lie outside the body's frame: above where the body usually starts, below
     where it usually ends. A label that opens a few pages after some space ("Bemerkung (optional):"
     below the legend) recurs too, but inside the frame."""
-    frame = _frame(pages, bands, recurring, offsets, st)
+    frame = _frame(pages, bands, recurring, offsets, tol)
     return {
         id(e.line)
         for band in bands
         for e in band
-        if id(e.line) in recurring and e.distance < frame[e.edge] - st.position_tol / 3
+        if id(e.line) in recurring and e.distance < frame[e.edge] - tol.frame_margin
     }
 
 
-def _frame(pages, bands, recurring: set[int], offsets: set[int], st: FurnitureSettings) -> dict[str, float]:
+def _frame(pages, bands, recurring: set[int], offsets: set[int], tol: Tolerances) -> dict[str, float]:
     """The body's usual first-line top and last-line bottom, as distances from their page edges: the
     `frame_quantile` of the pages (the fullest ones), lines that look like furniture left aside."""
     first, last = [], []
@@ -246,7 +233,7 @@ def _frame(pages, bands, recurring: set[int], offsets: set[int], st: FurnitureSe
         if body:
             first.append(body[0].top)
             last.append(p.height - max(l.bottom for l in body))
-    pick = lambda xs: sorted(xs)[int(st.frame_quantile * (len(xs) - 1))] if xs else math.inf  # noqa: E731
+    pick = lambda xs: sorted(xs)[int(tol.frame_quantile * (len(xs) - 1))] if xs else math.inf  # noqa: E731
     return {"top": pick(first), "bottom": pick(last)}
 
 
