@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex as re
 from rapidfuzz import fuzz, process
@@ -21,6 +21,8 @@ from ..config import load
 LINK = 0.75  # minimum score to link within the same goal
 LINK_ACROSS = 0.78  # … and across goals
 MARGIN = 0.05  # a runner-up this close makes a link contested
+WEAK = 0.1  # a link scoring less than this above LINK is reported as weak
+PREFILTER = 60  # title similarity (token set, 0-100) below which projects of different goals are not scored
 WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "goal": 0.07, "number": 0.03}
 
 
@@ -143,61 +145,105 @@ def archived(prev: list[Item], archive_rows: list[dict], prev_stand: str) -> dic
     return out
 
 
+class Link(NamedTuple):
+    """A newer project's link to a previous-edition project: its number there, the score and the reasons."""
+
+    prev: str
+    score: float
+    reason: str
+
+
+class Candidate(NamedTuple):
+    """A pair of projects (older, newer number) whose evidence clears the link threshold."""
+
+    score: float
+    prev: str
+    cur: str
+    reason: str
+
+
+class LinkAnomaly(NamedTuple):
+    """A link worth a second look (contested or weak), for the newer project `number`."""
+
+    kind: str
+    severity: str
+    number: str
+    detail: str
+
+
+FORCED = "forced by config/overrides.yaml"
+
+
 def link(prev: list[Item], cur: list[Item], force=frozenset(), forbid=frozenset(), gone: dict | None = None):
-    """Match `cur` items to `prev` items: returns ({cur number: (prev number, score, reason)}, anomalies)."""
-    anomalies = []
-    gone = gone or {}
-    links: dict[str, tuple[str, float, str]] = {}
+    """Match `cur` items to `prev` items: returns ({cur number: Link}, [LinkAnomaly])."""
+    links: dict[str, Link] = {}
     used_prev: set[str] = set()
-    for (fe, fn), (te, tn) in force:
-        if prev and cur and fe == prev[0].edition and te == cur[0].edition:
-            links[tn] = (fn, 1.0, "forced by config/overrides.yaml")
-            used_prev.add(fn)
-    cands = []
+    for f in forced(prev, cur, force):
+        links[f.cur] = Link(f.prev, f.score, f.reason)
+        used_prev.add(f.prev)
+    cands = candidates(prev, cur, forbid, gone or {})
+    by_cur = defaultdict(list)
+    for c in cands:
+        by_cur[c.cur].append(c)
+    anomalies = []
+    for c in cands:  # best first: each newer and each older project takes its best free partner
+        if c.cur in links or c.prev in used_prev:
+            continue
+        links[c.cur] = Link(c.prev, c.score, c.reason)
+        used_prev.add(c.prev)
+        rivals = [r for r in by_cur[c.cur] if r.prev not in used_prev and c.score - r.score < MARGIN]
+        if (anomaly := link_anomaly(c, rivals, prev[0].edition, cur[0].edition)) is not None:
+            anomalies.append(anomaly)
+    return links, anomalies
+
+
+def forced(prev: list[Item], cur: list[Item], force) -> list[Candidate]:
+    """The pairs config/overrides.yaml forces between these two editions, as candidates scoring 1."""
+    if not (prev and cur):
+        return []
+    return [
+        Candidate(1.0, fn, tn, FORCED) for (fe, fn), (te, tn) in force if fe == prev[0].edition and te == cur[0].edition
+    ]
+
+
+def candidates(prev: list[Item], cur: list[Item], forbid, gone: dict) -> list[Candidate]:
+    """Every pair scoring at least its link threshold, best first (ties: newer, then older number)."""
     # full evidence only for pairs in the same goal or with similar titles (a cheap C-speed prefilter)
     sim: Any = (
         process.cdist([b.ntitle for b in cur], [a.ntitle for a in prev], scorer=fuzz.token_set_ratio) if prev else []
     )
+    cands = []
     for bi, b in enumerate(cur):
         for ai, a in enumerate(prev):
-            if a.goal != b.goal and sim[bi][ai] < 60:
+            if a.goal != b.goal and sim[bi][ai] < PREFILTER:
                 continue
             if a.number in gone or ((a.edition, a.number), (b.edition, b.number)) in forbid:
                 continue
             s, why = score(a, b)
-            need = LINK if a.goal == b.goal else LINK_ACROSS
-            if s >= need:
-                cands.append((s, a.number, b.number, why))
-    cands.sort(key=lambda c: (-c[0], c[2], c[1]))
-    best_b = defaultdict(list)
-    for c in cands:
-        best_b[c[2]].append(c)
-    for s, an, bn, why in cands:
-        if bn in links or an in used_prev:
-            continue
-        links[bn] = (an, s, why)
-        used_prev.add(an)
-        rivals = [c for c in best_b[bn] if c[1] != an and c[1] not in used_prev and s - c[0] < MARGIN]
-        if rivals:
-            anomalies.append(
-                (
-                    "contested_link",
-                    "warning",
-                    bn,
-                    f"{cur[0].edition} {bn} linked to {prev[0].edition} {an} ({s:.2f}) but "
-                    f"{rivals[0][1]} scores {rivals[0][0]:.2f}",
-                )
-            )
-        elif s < LINK + 0.1:
-            anomalies.append(
-                (
-                    "weak_link",
-                    "info",
-                    bn,
-                    f"{cur[0].edition} {bn} linked to {prev[0].edition} {an} with low confidence {s:.2f} ({why})",
-                )
-            )
-    return links, anomalies
+            if s >= (LINK if a.goal == b.goal else LINK_ACROSS):
+                cands.append(Candidate(s, a.number, b.number, why))
+    cands.sort(key=lambda c: (-c.score, c.cur, c.prev))
+    return cands
+
+
+def link_anomaly(c: Candidate, rivals: list[Candidate], prev_ed: str, cur_ed: str) -> LinkAnomaly | None:
+    """A contested link (a rival scores within MARGIN) or a weak one (barely above LINK), else None."""
+    if rivals:
+        return LinkAnomaly(
+            "contested_link",
+            "warning",
+            c.cur,
+            f"{cur_ed} {c.cur} linked to {prev_ed} {c.prev} ({c.score:.2f}) but "
+            f"{rivals[0].prev} scores {rivals[0].score:.2f}",
+        )
+    if c.score < LINK + WEAK:
+        return LinkAnomaly(
+            "weak_link",
+            "info",
+            c.cur,
+            f"{cur_ed} {c.cur} linked to {prev_ed} {c.prev} with low confidence {c.score:.2f} ({c.reason})",
+        )
+    return None
 
 
 def reconcile(
