@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import regex as re
@@ -246,6 +246,77 @@ def link_anomaly(c: Candidate, rivals: list[Candidate], prev_ed: str, cur_ed: st
     return None
 
 
+class Identity(NamedTuple):
+    """The project_id a printed project gets, with the link's score (None: first appearance) and reasons."""
+
+    project_id: str
+    score: float | None
+    reason: str
+
+
+class Revival(NamedTuple):
+    """A project that skipped at least one edition, matched again: the evidence and its last item seen."""
+
+    score: float
+    reason: str
+    item: Item
+
+
+def number_order(it: Item) -> list[int]:
+    """Sort key of a project number, part by part as integers."""
+    return [int(x) for x in it.number.split(".") if x.isdigit()]
+
+
+@dataclass
+class Ledger:
+    """What reconcile has decided so far, edition by edition."""
+
+    ids: dict[tuple[str, str], Identity] = field(default_factory=dict)  # (edition, number) → identity
+    taken: set[str] = field(default_factory=set)  # project_ids handed out
+    seen: dict[str, Item] = field(default_factory=dict)  # project_id → last item seen (to revive projects)
+
+    def new_id(self, it: Item) -> str:
+        """A project_id not yet taken: the title's slug, numbered on a clash."""
+        base = slug(it.title)
+        pid, k = base, 2
+        while pid in self.taken:
+            pid, k = f"{base}-{k}", k + 1
+        self.taken.add(pid)
+        return pid
+
+    def missing(self, prev: list[Item]) -> list[Item]:
+        """Projects last seen before the previous edition (`prev`): they may come back."""
+        prev_ed = prev[0].edition
+        in_prev = {self.ids[(prev_ed, p.number)].project_id for p in prev}
+        return [it for pid, it in self.seen.items() if it.edition != prev_ed and pid not in in_prev]
+
+    def record(self, ed: str, cur: list[Item], prev_ed: str, links: dict, revive: dict) -> None:
+        """Give every project of edition `ed` its identity: linked, revived, or new (in number order)."""
+        for b in cur:
+            if b.number in links:
+                an, s, why = links[b.number]
+                ident = Identity(self.ids[(prev_ed, an)].project_id, s, why)
+            elif b.number in revive:
+                s, why, a = revive[b.number]
+                ident = Identity(self.ids[(a.edition, a.number)].project_id, s, f"revived from {a.edition}: {why}")
+            else:
+                ident = Identity(self.new_id(b), None, "first appearance")
+            self.ids[(ed, b.number)] = ident
+            self.seen[ident.project_id] = b
+
+
+def revivals(rest: list[Item], gone: list[Item]) -> dict[str, Revival]:
+    """Unlinked projects (`rest`) that match a project missing from the previous edition: {number: Revival}."""
+    if not gone:
+        return {}
+    out = {}
+    for b in rest:
+        (s, why), a = max(((score(a, b), a) for a in gone), key=lambda x: x[0][0])
+        if s >= LINK_ACROSS:
+            out[b.number] = Revival(s, why, a)
+    return out
+
+
 def reconcile(
     projects: list[dict],
     steps: list[dict],
@@ -258,76 +329,46 @@ def reconcile(
     `archive` are the printed archive rows and `stands` the Stand string per edition; with them, a
     project the newer edition archives is never linked to a newer project."""
     archive, stands = archive or [], stands or {}
-    by_ed = items(projects, steps)
+    by_ed = {ed: sorted(its, key=number_order) for ed, its in items(projects, steps).items()}
     force, forbid = _overrides()
-    ids: dict[tuple[str, str], tuple[str, float | None, str]] = {}
-    taken: set[str] = set()
+    ledger = Ledger()
     anomalies: list[dict] = []
-    seen: dict[str, Item] = {}  # project_id → last item seen (to revive projects that skip an edition)
-
-    def new_id(it: Item) -> str:
-        base = slug(it.title)
-        pid, k = base, 2
-        while pid in taken:
-            pid, k = f"{base}-{k}", k + 1
-        taken.add(pid)
-        return pid
-
-    prev_items: list[Item] = []
+    prev: list[Item] = []
     for ed in editions:
-        cur = sorted(by_ed.get(ed, []), key=lambda i: [int(x) for x in i.number.split(".") if x.isdigit()])
-        gone_now = (
-            archived(prev_items, [r for r in archive if r["edition"] == ed], stands.get(prev_items[0].edition, ""))
-            if prev_items
-            else {}
-        )
-        links, anos = link(prev_items, cur, force, forbid, gone_now) if prev_items else ({}, [])
-        for kind, sev, num, detail in anos:
-            anomalies.append(
-                {"edition": ed, "kind": kind, "severity": sev, "page": None, "project_number": num, "detail": detail}
-            )
-        prev_ed: Any = prev_items[0].edition if prev_items else None
-        # projects missing from the previous edition may come back: try those last seen earlier
-        gone = (
-            [
-                it
-                for pid, it in seen.items()
-                if it.edition != prev_ed and pid not in {ids[(prev_ed, p.number)][0] for p in prev_items}
-            ]
-            if prev_ed
-            else []
-        )
-        revive = {}
-        if gone:
-            rest = [b for b in cur if b.number not in links]
-            for b in rest:
-                best = max(((score(a, b), a) for a in gone), key=lambda x: x[0][0], default=None)
-                if best and best[0][0] >= LINK_ACROSS:
-                    revive[b.number] = best
-        for b in cur:
-            if b.number in links:
-                an, s, why = links[b.number]
-                ids[(ed, b.number)] = (ids[(prev_ed, an)][0], s, why)
-            elif b.number in revive:
-                (s, why), a = revive[b.number]
-                ids[(ed, b.number)] = (ids[(a.edition, a.number)][0], s, f"revived from {a.edition}: {why}")
-            else:
-                ids[(ed, b.number)] = (new_id(b), None, "first appearance")
-            seen[ids[(ed, b.number)][0]] = b
-        prev_items = cur
-    rows = []
-    for ed in editions:
-        for it in sorted(by_ed.get(ed, []), key=lambda i: [int(x) for x in i.number.split(".") if x.isdigit()]):
-            pid, s, why = ids[(ed, it.number)]
-            rows.append(
-                {
-                    "project_id": pid,
-                    "edition": ed,
-                    "project_number": it.number,
-                    "title": it.title,
-                    "status": it.status,
-                    "match_score": s,
-                    "match_reason": why,
-                }
-            )
+        cur = by_ed.get(ed, [])
+        links: dict[str, Link] = {}
+        revive: dict[str, Revival] = {}
+        if prev:
+            gone = archived(prev, [r for r in archive if r["edition"] == ed], stands.get(prev[0].edition, ""))
+            links, found = link(prev, cur, force, forbid, gone)
+            anomalies.extend(anomaly_row(ed, x) for x in found)
+            revive = revivals([b for b in cur if b.number not in links], ledger.missing(prev))
+        ledger.record(ed, cur, prev[0].edition if prev else "", links, revive)
+        prev = cur
+    rows = [identity_row(it, ledger.ids[(ed, it.number)]) for ed in editions for it in by_ed.get(ed, [])]
     return rows, anomalies
+
+
+def anomaly_row(edition: str, x: LinkAnomaly) -> dict:
+    """The anomalies row of a link worth a second look."""
+    return {
+        "edition": edition,
+        "kind": x.kind,
+        "severity": x.severity,
+        "page": None,
+        "project_number": x.number,
+        "detail": x.detail,
+    }
+
+
+def identity_row(it: Item, ident: Identity) -> dict:
+    """The identity row of one printed project."""
+    return {
+        "project_id": ident.project_id,
+        "edition": it.edition,
+        "project_number": it.number,
+        "title": it.title,
+        "status": it.status,
+        "match_score": ident.score,
+        "match_reason": ident.reason,
+    }
