@@ -22,6 +22,11 @@ LINK = 0.75  # minimum score to link within the same goal
 LINK_ACROSS = 0.78  # … and across goals
 MARGIN = 0.05  # a runner-up this close makes a link contested
 WEAK = 0.1  # a link scoring less than this above LINK is reported as weak
+DESCRIPTION_CHARS = 700  # characters at the start of a description that are compared
+COMMON_SINCE = 0.1  # share of an edition's projects above which a shared since value is no evidence
+SUBSET_TITLE = 0.95  # discount on token-set title similarity (one title's words a subset of the other's)
+ARCHIVED_SAME_NUMBER = 60  # title similarity (0-100) an archive row needs with the project under its printed number
+ARCHIVED_BY_TITLE = 85  # … or with the most similar previous project when the number does not fit
 PREFILTER = 60  # title similarity (token set, 0-100) below which projects of different goals are not scored
 WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "goal": 0.07, "number": 0.03}
 
@@ -59,7 +64,7 @@ class Item:
 
     def __post_init__(self):
         self.ntitle, self.nlist = _norm_title(self.title), _norm_title(self.list_title)
-        self.ndesc = self.description[:700]
+        self.ndesc = self.description[:DESCRIPTION_CHARS]
 
 
 def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
@@ -85,7 +90,7 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
                 p["description"] or "",
                 p["since_value"] or "",
                 frozenset(st[(p["edition"], p["project_number"])]),
-                freq[(p["edition"], p["since_value"])] > 0.1 * per_ed[p["edition"]],
+                freq[(p["edition"], p["since_value"])] > COMMON_SINCE * per_ed[p["edition"]],
             )
         )
     return dict(out)
@@ -94,7 +99,7 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
 def score(a: Item, b: Item) -> tuple[float, str]:
     """Weighted evidence that a (older edition) and b (newer) are the same project, with reasons."""
     ev = {}
-    title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * 0.95)
+    title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * SUBSET_TITLE)
     if a.nlist and b.nlist:
         title = max(title, fuzz.token_sort_ratio(a.nlist, b.nlist))
     ev["title"] = title / 100
@@ -132,14 +137,16 @@ def archived(prev: list[Item], archive_rows: list[dict], prev_stand: str) -> dic
         hit = [
             a
             for a in prev
-            if r.get("printed_number") and a.number == r["printed_number"] and fuzz.token_sort_ratio(a.ntitle, rt) >= 60
+            if r.get("printed_number")
+            and a.number == r["printed_number"]
+            and fuzz.token_sort_ratio(a.ntitle, rt) >= ARCHIVED_SAME_NUMBER
         ]
         if not hit:
             scored = sorted(
                 ((max(fuzz.token_sort_ratio(a.ntitle, rt), fuzz.token_sort_ratio(a.nlist, rt)), a) for a in prev),
                 key=lambda x: -x[0],
             )
-            hit = [scored[0][1]] if scored and scored[0][0] >= 85 else []
+            hit = [scored[0][1]] if scored and scored[0][0] >= ARCHIVED_BY_TITLE else []
         for a in hit:
             out[a.number] = r["kind"]
     return out
