@@ -27,33 +27,36 @@ def load(parsed: Path, *names: str) -> dict[str, list[dict]]:
 def diff(parsed: Path, old: str, new: str) -> list[dict]:
     """Changes between two editions (any two, not only consecutive), grouped by kind."""
     t = load(parsed, "identity", "projects", "editions")
-    eds = {r["edition"] for r in t["editions"]}
-    for e in (old, new):
-        if e not in eds:
-            raise UsageError(f"edition {e} not in {parsed} (have: {', '.join(sorted(eds))})")
+    check_editions(parsed, {r["edition"] for r in t["editions"]}, old, new)
     pages = {(p["edition"], p["project_number"]): p["page"] for p in t["projects"]}
     a = {r["project_id"]: r for r in t["identity"] if r["edition"] == old}
     b = {r["project_id"]: r for r in t["identity"] if r["edition"] == new}
-    rows = []
-    for pid in sorted(set(a) | set(b)):
-        ra: Any = a.get(pid)
-        rb: Any = b.get(pid)
-        rows.append(
-            {
-                "kind": classify_change(ra, rb).kind,
-                "project_id": pid,
-                "old_number": ra and ra["project_number"],
-                "new_number": rb and rb["project_number"],
-                "old_status": ra and ra["status"],
-                "new_status": rb and rb["status"],
-                "old_title": ra and ra["title"],
-                "new_title": rb and rb["title"],
-                "old_page": ra and pages.get((old, ra["project_number"])),
-                "new_page": rb and pages.get((new, rb["project_number"])),
-            }
-        )
+    rows = [diff_row(pid, old, a.get(pid), new, b.get(pid), pages) for pid in sorted(set(a) | set(b))]
     rows.sort(key=lambda r: (PRECEDENCE.index(r["kind"]), r["old_number"] or r["new_number"] or ""))
     return rows
+
+
+def check_editions(parsed: Path, have: set[str], *wanted: str) -> None:
+    """A usage error naming the editions there are when one asked for is not in the tables."""
+    for e in wanted:
+        if e not in have:
+            raise UsageError(f"edition {e} not in {parsed} (have: {', '.join(sorted(have))})")
+
+
+def diff_row(pid: str, old: str, ra: Any, new: str, rb: Any, pages: dict) -> dict:
+    """One project's diff row between editions old and new (ra, rb: its identity rows, or None)."""
+    return {
+        "kind": classify_change(ra, rb).kind,
+        "project_id": pid,
+        "old_number": ra and ra["project_number"],
+        "new_number": rb and rb["project_number"],
+        "old_status": ra and ra["status"],
+        "new_status": rb and rb["status"],
+        "old_title": ra and ra["title"],
+        "new_title": rb and rb["title"],
+        "old_page": ra and pages.get((old, ra["project_number"])),
+        "new_page": rb and pages.get((new, rb["project_number"])),
+    }
 
 
 def render(rows: list[dict], fmt: str, text_fn) -> str:
