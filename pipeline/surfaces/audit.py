@@ -95,11 +95,25 @@ def history(parsed: Path, ref: str) -> dict:
     """One project's spells, milestones per edition and committee papers; `ref` is a project_id or a
     number as printed in any edition ("1.1.2.1", or "2024-10:1.1.2.1" to pick the edition)."""
     t = load(parsed, "identity", "status_history", "steps", "committee")
+    pid = project_of(parsed, t["identity"], ref)
+    ident = [r for r in t["identity"] if r["project_id"] == pid]
+    where = {(r["edition"], r["project_number"]) for r in ident}
+    return {
+        "project_id": pid,
+        "editions": ident,
+        "spells": [s for s in t["status_history"] if s["project_id"] == pid],
+        "milestones_added": milestones_added(t["steps"], where),
+        "committee": committee_papers(t["committee"], where),
+    }
+
+
+def project_of(parsed: Path, identity: list[dict], ref: str) -> str:
+    """The one project_id `ref` names (a project_id, a number, or EDITION:NUMBER); else a usage error."""
     if ":" in ref:
         ed, num = ref.split(":", 1)
-        ids = {r["project_id"] for r in t["identity"] if r["edition"] == ed and r["project_number"] == num}
+        ids = {r["project_id"] for r in identity if r["edition"] == ed and r["project_number"] == num}
     else:
-        ids = {r["project_id"] for r in t["identity"] if r["project_id"] == ref or r["project_number"] == ref}
+        ids = {r["project_id"] for r in identity if r["project_id"] == ref or r["project_number"] == ref}
     if not ids:
         raise UsageError(f"no project {ref!r} in {parsed}")
     if len(ids) > 1:
@@ -107,20 +121,27 @@ def history(parsed: Path, ref: str) -> dict:
             f"{ref!r} names {len(ids)} projects in different editions ({', '.join(sorted(ids))}); "
             f"use EDITION:NUMBER or a project_id"
         )
-    pid = ids.pop()
-    ident = [r for r in t["identity"] if r["project_id"] == pid]
-    where = {(r["edition"], r["project_number"]) for r in ident}
+    return ids.pop()
+
+
+def milestones_added(steps: list[dict], where: set[tuple[str, str]]) -> list[dict]:
+    """Each milestone of the project's (edition, number) places, once, with the edition that first showed it."""
     seen, added = set(), []
     for s in sorted(
-        (s for s in t["steps"] if (s["edition"], s["project_number"]) in where and s["block"] == "steps"),
+        (s for s in steps if (s["edition"], s["project_number"]) in where and s["block"] == "steps"),
         key=lambda s: (s["edition"], s["seq"]),
     ):
         k = (s["date_raw"], s["text"])
         if k not in seen:
             seen.add(k)
             added.append({"edition": s["edition"], "date": s["date_raw"], "text": s["text"]})
+    return added
+
+
+def committee_papers(committee: list[dict], where: set[tuple[str, str]]) -> list[dict]:
+    """Each consultation of the project's (edition, number) places, once, with the edition that first showed it."""
     papers: dict[Any, dict] = {}
-    for c in t["committee"]:
+    for c in committee:
         if (c["edition"], c["project_number"]) in where:
             papers.setdefault(
                 (c["date_raw"], c["text"]),
@@ -132,13 +153,7 @@ def history(parsed: Path, ref: str) -> dict:
                     "first_edition": c["edition"],
                 },
             )
-    return {
-        "project_id": pid,
-        "editions": ident,
-        "spells": [s for s in t["status_history"] if s["project_id"] == pid],
-        "milestones_added": added,
-        "committee": list(papers.values()),
-    }
+    return list(papers.values())
 
 
 def history_text(h: dict) -> str:
