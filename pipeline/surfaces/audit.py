@@ -177,45 +177,40 @@ def history_text(h: dict) -> str:
 def audit(parsed: Path) -> dict[str, list[dict]]:
     """The cross-checks an auditor reads: archive, list vs body, since vs transitions, late reports."""
     t = load(parsed, "archive_check", "anomalies", "late_reported", "transitions", "projects")
-    since_vs = []
-    p = {(r["edition"], r["project_number"]): r for r in t["projects"]}
-    for tr in t["transitions"]:
-        if tr["kind"] == "unchanged" and tr["from_number"]:
-            a, b = p.get((tr["from_edition"], tr["from_number"])), p.get((tr["to_edition"], tr["to_number"]))
-            if a and b and a["since_value"] != b["since_value"]:
-                since_vs.append(
-                    {
-                        "project_id": tr["project_id"],
-                        "edition": tr["to_edition"],
-                        "number": tr["to_number"],
-                        "detail": f"status unchanged but since changed {a['since_value']} → {b['since_value']}",
-                    }
-                )
-        if tr["kind"] == "status_change":
-            b = p.get((tr["to_edition"], tr["to_number"]))
-            if b and b["since_value"] == (p.get((tr["from_edition"], tr["from_number"])) or {}).get("since_value"):
-                since_vs.append(
-                    {
-                        "project_id": tr["project_id"],
-                        "edition": tr["to_edition"],
-                        "number": tr["to_number"],
-                        "detail": f"status changed {tr['from_status']} → {tr['to_status']} "
-                        f"but since stayed {b['since_value']}",
-                    }
-                )
-    list_body = [
-        a
-        for a in t["anomalies"]
-        if a["kind"]
-        in ("list_status_mismatch", "list_row_not_in_body", "body_project_not_in_list", "list_row_without_status")
-    ]
     return {
         "archive": [r for r in t["archive_check"] if not r["matched"] or r["detail"]],
-        "list_vs_body": list_body,
-        "since_vs_transitions": since_vs,
+        "list_vs_body": [a for a in t["anomalies"] if a["kind"] in LIST_BODY],
+        "since_vs_transitions": since_vs_transitions(t["transitions"], t["projects"]),
         "late_reported": t["late_reported"],
         **rule_sections(parsed, t["anomalies"]),
     }
+
+
+def since_vs_transitions(transitions: list[dict], projects: list[dict]) -> list[dict]:
+    """Transitions whose since-dates disagree with them: changed while the status is not, or the reverse."""
+    p = {(r["edition"], r["project_number"]): r for r in projects}
+    out = []
+    for tr in transitions:
+        if (detail := since_mismatch(tr, p)) is not None:
+            out.append(
+                {
+                    "project_id": tr["project_id"],
+                    "edition": tr["to_edition"],
+                    "number": tr["to_number"],
+                    "detail": detail,
+                }
+            )
+    return out
+
+
+def since_mismatch(tr: dict, p: dict[tuple[str, str], dict]) -> str | None:
+    """What is wrong with one transition's since-dates (projects `p` by edition and number), or None."""
+    a, b = p.get((tr["from_edition"], tr["from_number"])), p.get((tr["to_edition"], tr["to_number"]))
+    if tr["kind"] == "unchanged" and tr["from_number"] and a and b and a["since_value"] != b["since_value"]:
+        return f"status unchanged but since changed {a['since_value']} → {b['since_value']}"
+    if tr["kind"] == "status_change" and b and b["since_value"] == (a or {}).get("since_value"):
+        return f"status changed {tr['from_status']} → {tr['to_status']} but since stayed {b['since_value']}"
+    return None
 
 
 def rule_sections(parsed: Path, anomalies: list[dict]) -> dict[str, list[dict]]:
