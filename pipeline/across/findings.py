@@ -18,6 +18,8 @@ from ..parse.dates import parse_date
 
 RANK = {status: int(digit) for digit, status in STATUS_BY_DIGIT.items()}  # 1 umgesetzt … 4 Ideenspeicher
 TITLE_MATCH = 85  # rapidfuzz token_set_ratio for an archive row naming a project
+REWRITE_MATCH = 80  # rapidfuzz ratio (0-100) for a newer entry of another date to be an older one rewritten
+EVIDENCE_CHARS = 300  # characters of the printed text a finding keeps as evidence
 
 
 @dataclass
@@ -95,8 +97,8 @@ def finding(
         num,
         pnum,
         detail,
-        norm(text)[:300] if text else None,
-        norm(ptext)[:300] if ptext else None,
+        norm(text)[:EVIDENCE_CHARS] if text else None,
+        norm(ptext)[:EVIDENCE_CHARS] if ptext else None,
     )
     for prefix, b in (("", box), ("previous_", pbox)):
         if b:
@@ -149,7 +151,7 @@ def counterpart(e: Entry, candidates: list[Entry]) -> tuple[Entry, str] | None:
     same_day = [c for c in candidates if date_key(c.date) == d and norm(e.date)]
     if same_day:
         return max(same_day, key=lambda c: fuzz.ratio(norm(c.text), t)), "text"
-    close = [c for c in candidates if fuzz.ratio(norm(c.text), t) >= 80]
+    close = [c for c in candidates if fuzz.ratio(norm(c.text), t) >= REWRITE_MATCH]
     return (close[0], "date and text") if close else None
 
 

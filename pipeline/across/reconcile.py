@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import regex as re
 from rapidfuzz import fuzz, process
@@ -21,6 +21,13 @@ from ..config import load
 LINK = 0.75  # minimum score to link within the same goal
 LINK_ACROSS = 0.78  # … and across goals
 MARGIN = 0.05  # a runner-up this close makes a link contested
+WEAK = 0.1  # a link scoring less than this above LINK is reported as weak
+DESCRIPTION_CHARS = 700  # characters at the start of a description that are compared
+COMMON_SINCE = 0.1  # share of an edition's projects above which a shared since value is no evidence
+SUBSET_TITLE = 0.95  # discount on token-set title similarity (one title's words a subset of the other's)
+ARCHIVED_SAME_NUMBER = 60  # title similarity (0-100) an archive row needs with the project under its printed number
+ARCHIVED_BY_TITLE = 85  # … or with the most similar previous project when the number does not fit
+PREFILTER = 60  # title similarity (token set, 0-100) below which projects of different goals are not scored
 WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "goal": 0.07, "number": 0.03}
 
 
@@ -57,7 +64,7 @@ class Item:
 
     def __post_init__(self):
         self.ntitle, self.nlist = _norm_title(self.title), _norm_title(self.list_title)
-        self.ndesc = self.description[:700]
+        self.ndesc = self.description[:DESCRIPTION_CHARS]
 
 
 def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
@@ -83,7 +90,7 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
                 p["description"] or "",
                 p["since_value"] or "",
                 frozenset(st[(p["edition"], p["project_number"])]),
-                freq[(p["edition"], p["since_value"])] > 0.1 * per_ed[p["edition"]],
+                freq[(p["edition"], p["since_value"])] > COMMON_SINCE * per_ed[p["edition"]],
             )
         )
     return dict(out)
@@ -92,7 +99,7 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
 def score(a: Item, b: Item) -> tuple[float, str]:
     """Weighted evidence that a (older edition) and b (newer) are the same project, with reasons."""
     ev = {}
-    title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * 0.95)
+    title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * SUBSET_TITLE)
     if a.nlist and b.nlist:
         title = max(title, fuzz.token_sort_ratio(a.nlist, b.nlist))
     ev["title"] = title / 100
@@ -130,74 +137,191 @@ def archived(prev: list[Item], archive_rows: list[dict], prev_stand: str) -> dic
         hit = [
             a
             for a in prev
-            if r.get("printed_number") and a.number == r["printed_number"] and fuzz.token_sort_ratio(a.ntitle, rt) >= 60
+            if r.get("printed_number")
+            and a.number == r["printed_number"]
+            and fuzz.token_sort_ratio(a.ntitle, rt) >= ARCHIVED_SAME_NUMBER
         ]
         if not hit:
             scored = sorted(
                 ((max(fuzz.token_sort_ratio(a.ntitle, rt), fuzz.token_sort_ratio(a.nlist, rt)), a) for a in prev),
                 key=lambda x: -x[0],
             )
-            hit = [scored[0][1]] if scored and scored[0][0] >= 85 else []
+            hit = [scored[0][1]] if scored and scored[0][0] >= ARCHIVED_BY_TITLE else []
         for a in hit:
             out[a.number] = r["kind"]
     return out
 
 
+class Link(NamedTuple):
+    """A newer project's link to a previous-edition project: its number there, the score and the reasons."""
+
+    prev: str
+    score: float
+    reason: str
+
+
+class Candidate(NamedTuple):
+    """A pair of projects (older, newer number) whose evidence clears the link threshold."""
+
+    score: float
+    prev: str
+    cur: str
+    reason: str
+
+
+class LinkAnomaly(NamedTuple):
+    """A link worth a second look (contested or weak), for the newer project `number`."""
+
+    kind: str
+    severity: str
+    number: str
+    detail: str
+
+
+FORCED = "forced by config/overrides.yaml"
+
+
 def link(prev: list[Item], cur: list[Item], force=frozenset(), forbid=frozenset(), gone: dict | None = None):
-    """Match `cur` items to `prev` items: returns ({cur number: (prev number, score, reason)}, anomalies)."""
-    anomalies = []
-    gone = gone or {}
-    links: dict[str, tuple[str, float, str]] = {}
+    """Match `cur` items to `prev` items: returns ({cur number: Link}, [LinkAnomaly])."""
+    links: dict[str, Link] = {}
     used_prev: set[str] = set()
-    for (fe, fn), (te, tn) in force:
-        if prev and cur and fe == prev[0].edition and te == cur[0].edition:
-            links[tn] = (fn, 1.0, "forced by config/overrides.yaml")
-            used_prev.add(fn)
-    cands = []
+    for f in forced(prev, cur, force):
+        links[f.cur] = Link(f.prev, f.score, f.reason)
+        used_prev.add(f.prev)
+    cands = candidates(prev, cur, forbid, gone or {})
+    by_cur = defaultdict(list)
+    for c in cands:
+        by_cur[c.cur].append(c)
+    anomalies = []
+    for c in cands:  # best first: each newer and each older project takes its best free partner
+        if c.cur in links or c.prev in used_prev:
+            continue
+        links[c.cur] = Link(c.prev, c.score, c.reason)
+        used_prev.add(c.prev)
+        rivals = [r for r in by_cur[c.cur] if r.prev not in used_prev and c.score - r.score < MARGIN]
+        if (anomaly := link_anomaly(c, rivals, prev[0].edition, cur[0].edition)) is not None:
+            anomalies.append(anomaly)
+    return links, anomalies
+
+
+def forced(prev: list[Item], cur: list[Item], force) -> list[Candidate]:
+    """The pairs config/overrides.yaml forces between these two editions, as candidates scoring 1."""
+    if not (prev and cur):
+        return []
+    return [
+        Candidate(1.0, fn, tn, FORCED) for (fe, fn), (te, tn) in force if fe == prev[0].edition and te == cur[0].edition
+    ]
+
+
+def candidates(prev: list[Item], cur: list[Item], forbid, gone: dict) -> list[Candidate]:
+    """Every pair scoring at least its link threshold, best first (ties: newer, then older number)."""
     # full evidence only for pairs in the same goal or with similar titles (a cheap C-speed prefilter)
     sim: Any = (
         process.cdist([b.ntitle for b in cur], [a.ntitle for a in prev], scorer=fuzz.token_set_ratio) if prev else []
     )
+    cands = []
     for bi, b in enumerate(cur):
         for ai, a in enumerate(prev):
-            if a.goal != b.goal and sim[bi][ai] < 60:
+            if a.goal != b.goal and sim[bi][ai] < PREFILTER:
                 continue
             if a.number in gone or ((a.edition, a.number), (b.edition, b.number)) in forbid:
                 continue
             s, why = score(a, b)
-            need = LINK if a.goal == b.goal else LINK_ACROSS
-            if s >= need:
-                cands.append((s, a.number, b.number, why))
-    cands.sort(key=lambda c: (-c[0], c[2], c[1]))
-    best_b = defaultdict(list)
-    for c in cands:
-        best_b[c[2]].append(c)
-    for s, an, bn, why in cands:
-        if bn in links or an in used_prev:
-            continue
-        links[bn] = (an, s, why)
-        used_prev.add(an)
-        rivals = [c for c in best_b[bn] if c[1] != an and c[1] not in used_prev and s - c[0] < MARGIN]
-        if rivals:
-            anomalies.append(
-                (
-                    "contested_link",
-                    "warning",
-                    bn,
-                    f"{cur[0].edition} {bn} linked to {prev[0].edition} {an} ({s:.2f}) but "
-                    f"{rivals[0][1]} scores {rivals[0][0]:.2f}",
-                )
-            )
-        elif s < LINK + 0.1:
-            anomalies.append(
-                (
-                    "weak_link",
-                    "info",
-                    bn,
-                    f"{cur[0].edition} {bn} linked to {prev[0].edition} {an} with low confidence {s:.2f} ({why})",
-                )
-            )
-    return links, anomalies
+            if s >= (LINK if a.goal == b.goal else LINK_ACROSS):
+                cands.append(Candidate(s, a.number, b.number, why))
+    cands.sort(key=lambda c: (-c.score, c.cur, c.prev))
+    return cands
+
+
+def link_anomaly(c: Candidate, rivals: list[Candidate], prev_ed: str, cur_ed: str) -> LinkAnomaly | None:
+    """A contested link (a rival scores within MARGIN) or a weak one (barely above LINK), else None."""
+    if rivals:
+        return LinkAnomaly(
+            "contested_link",
+            "warning",
+            c.cur,
+            f"{cur_ed} {c.cur} linked to {prev_ed} {c.prev} ({c.score:.2f}) but "
+            f"{rivals[0].prev} scores {rivals[0].score:.2f}",
+        )
+    if c.score < LINK + WEAK:
+        return LinkAnomaly(
+            "weak_link",
+            "info",
+            c.cur,
+            f"{cur_ed} {c.cur} linked to {prev_ed} {c.prev} with low confidence {c.score:.2f} ({c.reason})",
+        )
+    return None
+
+
+class Identity(NamedTuple):
+    """The project_id a printed project gets, with the link's score (None: first appearance) and reasons."""
+
+    project_id: str
+    score: float | None
+    reason: str
+
+
+class Revival(NamedTuple):
+    """A project that skipped at least one edition, matched again: the evidence and its last item seen."""
+
+    score: float
+    reason: str
+    item: Item
+
+
+def number_order(it: Item) -> list[int]:
+    """Sort key of a project number, part by part as integers."""
+    return [int(x) for x in it.number.split(".") if x.isdigit()]
+
+
+@dataclass
+class Ledger:
+    """What reconcile has decided so far, edition by edition."""
+
+    ids: dict[tuple[str, str], Identity] = field(default_factory=dict)  # (edition, number) → identity
+    taken: set[str] = field(default_factory=set)  # project_ids handed out
+    seen: dict[str, Item] = field(default_factory=dict)  # project_id → last item seen (to revive projects)
+
+    def new_id(self, it: Item) -> str:
+        """A project_id not yet taken: the title's slug, numbered on a clash."""
+        base = slug(it.title)
+        pid, k = base, 2
+        while pid in self.taken:
+            pid, k = f"{base}-{k}", k + 1
+        self.taken.add(pid)
+        return pid
+
+    def missing(self, prev: list[Item]) -> list[Item]:
+        """Projects last seen before the previous edition (`prev`): they may come back."""
+        prev_ed = prev[0].edition
+        in_prev = {self.ids[(prev_ed, p.number)].project_id for p in prev}
+        return [it for pid, it in self.seen.items() if it.edition != prev_ed and pid not in in_prev]
+
+    def record(self, ed: str, cur: list[Item], prev_ed: str, links: dict, revive: dict) -> None:
+        """Give every project of edition `ed` its identity: linked, revived, or new (in number order)."""
+        for b in cur:
+            if b.number in links:
+                an, s, why = links[b.number]
+                ident = Identity(self.ids[(prev_ed, an)].project_id, s, why)
+            elif b.number in revive:
+                s, why, a = revive[b.number]
+                ident = Identity(self.ids[(a.edition, a.number)].project_id, s, f"revived from {a.edition}: {why}")
+            else:
+                ident = Identity(self.new_id(b), None, "first appearance")
+            self.ids[(ed, b.number)] = ident
+            self.seen[ident.project_id] = b
+
+
+def revivals(rest: list[Item], gone: list[Item]) -> dict[str, Revival]:
+    """Unlinked projects (`rest`) that match a project missing from the previous edition: {number: Revival}."""
+    if not gone:
+        return {}
+    out = {}
+    for b in rest:
+        (s, why), a = max(((score(a, b), a) for a in gone), key=lambda x: x[0][0])
+        if s >= LINK_ACROSS:
+            out[b.number] = Revival(s, why, a)
+    return out
 
 
 def reconcile(
@@ -212,76 +336,46 @@ def reconcile(
     `archive` are the printed archive rows and `stands` the Stand string per edition; with them, a
     project the newer edition archives is never linked to a newer project."""
     archive, stands = archive or [], stands or {}
-    by_ed = items(projects, steps)
+    by_ed = {ed: sorted(its, key=number_order) for ed, its in items(projects, steps).items()}
     force, forbid = _overrides()
-    ids: dict[tuple[str, str], tuple[str, float | None, str]] = {}
-    taken: set[str] = set()
+    ledger = Ledger()
     anomalies: list[dict] = []
-    seen: dict[str, Item] = {}  # project_id → last item seen (to revive projects that skip an edition)
-
-    def new_id(it: Item) -> str:
-        base = slug(it.title)
-        pid, k = base, 2
-        while pid in taken:
-            pid, k = f"{base}-{k}", k + 1
-        taken.add(pid)
-        return pid
-
-    prev_items: list[Item] = []
+    prev: list[Item] = []
     for ed in editions:
-        cur = sorted(by_ed.get(ed, []), key=lambda i: [int(x) for x in i.number.split(".") if x.isdigit()])
-        gone_now = (
-            archived(prev_items, [r for r in archive if r["edition"] == ed], stands.get(prev_items[0].edition, ""))
-            if prev_items
-            else {}
-        )
-        links, anos = link(prev_items, cur, force, forbid, gone_now) if prev_items else ({}, [])
-        for kind, sev, num, detail in anos:
-            anomalies.append(
-                {"edition": ed, "kind": kind, "severity": sev, "page": None, "project_number": num, "detail": detail}
-            )
-        prev_ed: Any = prev_items[0].edition if prev_items else None
-        # projects missing from the previous edition may come back: try those last seen earlier
-        gone = (
-            [
-                it
-                for pid, it in seen.items()
-                if it.edition != prev_ed and pid not in {ids[(prev_ed, p.number)][0] for p in prev_items}
-            ]
-            if prev_ed
-            else []
-        )
-        revive = {}
-        if gone:
-            rest = [b for b in cur if b.number not in links]
-            for b in rest:
-                best = max(((score(a, b), a) for a in gone), key=lambda x: x[0][0], default=None)
-                if best and best[0][0] >= LINK_ACROSS:
-                    revive[b.number] = best
-        for b in cur:
-            if b.number in links:
-                an, s, why = links[b.number]
-                ids[(ed, b.number)] = (ids[(prev_ed, an)][0], s, why)
-            elif b.number in revive:
-                (s, why), a = revive[b.number]
-                ids[(ed, b.number)] = (ids[(a.edition, a.number)][0], s, f"revived from {a.edition}: {why}")
-            else:
-                ids[(ed, b.number)] = (new_id(b), None, "first appearance")
-            seen[ids[(ed, b.number)][0]] = b
-        prev_items = cur
-    rows = []
-    for ed in editions:
-        for it in sorted(by_ed.get(ed, []), key=lambda i: [int(x) for x in i.number.split(".") if x.isdigit()]):
-            pid, s, why = ids[(ed, it.number)]
-            rows.append(
-                {
-                    "project_id": pid,
-                    "edition": ed,
-                    "project_number": it.number,
-                    "title": it.title,
-                    "status": it.status,
-                    "match_score": s,
-                    "match_reason": why,
-                }
-            )
+        cur = by_ed.get(ed, [])
+        links: dict[str, Link] = {}
+        revive: dict[str, Revival] = {}
+        if prev:
+            gone = archived(prev, [r for r in archive if r["edition"] == ed], stands.get(prev[0].edition, ""))
+            links, found = link(prev, cur, force, forbid, gone)
+            anomalies.extend(anomaly_row(ed, x) for x in found)
+            revive = revivals([b for b in cur if b.number not in links], ledger.missing(prev))
+        ledger.record(ed, cur, prev[0].edition if prev else "", links, revive)
+        prev = cur
+    rows = [identity_row(it, ledger.ids[(ed, it.number)]) for ed in editions for it in by_ed.get(ed, [])]
     return rows, anomalies
+
+
+def anomaly_row(edition: str, x: LinkAnomaly) -> dict:
+    """The anomalies row of a link worth a second look."""
+    return {
+        "edition": edition,
+        "kind": x.kind,
+        "severity": x.severity,
+        "page": None,
+        "project_number": x.number,
+        "detail": x.detail,
+    }
+
+
+def identity_row(it: Item, ident: Identity) -> dict:
+    """The identity row of one printed project."""
+    return {
+        "project_id": ident.project_id,
+        "edition": it.edition,
+        "project_number": it.number,
+        "title": it.title,
+        "status": it.status,
+        "match_score": ident.score,
+        "match_reason": ident.reason,
+    }

@@ -27,33 +27,36 @@ def load(parsed: Path, *names: str) -> dict[str, list[dict]]:
 def diff(parsed: Path, old: str, new: str) -> list[dict]:
     """Changes between two editions (any two, not only consecutive), grouped by kind."""
     t = load(parsed, "identity", "projects", "editions")
-    eds = {r["edition"] for r in t["editions"]}
-    for e in (old, new):
-        if e not in eds:
-            raise UsageError(f"edition {e} not in {parsed} (have: {', '.join(sorted(eds))})")
+    check_editions(parsed, {r["edition"] for r in t["editions"]}, old, new)
     pages = {(p["edition"], p["project_number"]): p["page"] for p in t["projects"]}
     a = {r["project_id"]: r for r in t["identity"] if r["edition"] == old}
     b = {r["project_id"]: r for r in t["identity"] if r["edition"] == new}
-    rows = []
-    for pid in sorted(set(a) | set(b)):
-        ra: Any = a.get(pid)
-        rb: Any = b.get(pid)
-        rows.append(
-            {
-                "kind": classify_change(ra, rb).kind,
-                "project_id": pid,
-                "old_number": ra and ra["project_number"],
-                "new_number": rb and rb["project_number"],
-                "old_status": ra and ra["status"],
-                "new_status": rb and rb["status"],
-                "old_title": ra and ra["title"],
-                "new_title": rb and rb["title"],
-                "old_page": ra and pages.get((old, ra["project_number"])),
-                "new_page": rb and pages.get((new, rb["project_number"])),
-            }
-        )
+    rows = [diff_row(pid, old, a.get(pid), new, b.get(pid), pages) for pid in sorted(set(a) | set(b))]
     rows.sort(key=lambda r: (PRECEDENCE.index(r["kind"]), r["old_number"] or r["new_number"] or ""))
     return rows
+
+
+def check_editions(parsed: Path, have: set[str], *wanted: str) -> None:
+    """A usage error naming the editions there are when one asked for is not in the tables."""
+    for e in wanted:
+        if e not in have:
+            raise UsageError(f"edition {e} not in {parsed} (have: {', '.join(sorted(have))})")
+
+
+def diff_row(pid: str, old: str, ra: Any, new: str, rb: Any, pages: dict) -> dict:
+    """One project's diff row between editions old and new (ra, rb: its identity rows, or None)."""
+    return {
+        "kind": classify_change(ra, rb).kind,
+        "project_id": pid,
+        "old_number": ra and ra["project_number"],
+        "new_number": rb and rb["project_number"],
+        "old_status": ra and ra["status"],
+        "new_status": rb and rb["status"],
+        "old_title": ra and ra["title"],
+        "new_title": rb and rb["title"],
+        "old_page": ra and pages.get((old, ra["project_number"])),
+        "new_page": rb and pages.get((new, rb["project_number"])),
+    }
 
 
 def render(rows: list[dict], fmt: str, text_fn) -> str:
@@ -92,11 +95,25 @@ def history(parsed: Path, ref: str) -> dict:
     """One project's spells, milestones per edition and committee papers; `ref` is a project_id or a
     number as printed in any edition ("1.1.2.1", or "2024-10:1.1.2.1" to pick the edition)."""
     t = load(parsed, "identity", "status_history", "steps", "committee")
+    pid = project_of(parsed, t["identity"], ref)
+    ident = [r for r in t["identity"] if r["project_id"] == pid]
+    where = {(r["edition"], r["project_number"]) for r in ident}
+    return {
+        "project_id": pid,
+        "editions": ident,
+        "spells": [s for s in t["status_history"] if s["project_id"] == pid],
+        "milestones_added": milestones_added(t["steps"], where),
+        "committee": committee_papers(t["committee"], where),
+    }
+
+
+def project_of(parsed: Path, identity: list[dict], ref: str) -> str:
+    """The one project_id `ref` names (a project_id, a number, or EDITION:NUMBER); else a usage error."""
     if ":" in ref:
         ed, num = ref.split(":", 1)
-        ids = {r["project_id"] for r in t["identity"] if r["edition"] == ed and r["project_number"] == num}
+        ids = {r["project_id"] for r in identity if r["edition"] == ed and r["project_number"] == num}
     else:
-        ids = {r["project_id"] for r in t["identity"] if r["project_id"] == ref or r["project_number"] == ref}
+        ids = {r["project_id"] for r in identity if r["project_id"] == ref or r["project_number"] == ref}
     if not ids:
         raise UsageError(f"no project {ref!r} in {parsed}")
     if len(ids) > 1:
@@ -104,20 +121,27 @@ def history(parsed: Path, ref: str) -> dict:
             f"{ref!r} names {len(ids)} projects in different editions ({', '.join(sorted(ids))}); "
             f"use EDITION:NUMBER or a project_id"
         )
-    pid = ids.pop()
-    ident = [r for r in t["identity"] if r["project_id"] == pid]
-    where = {(r["edition"], r["project_number"]) for r in ident}
+    return ids.pop()
+
+
+def milestones_added(steps: list[dict], where: set[tuple[str, str]]) -> list[dict]:
+    """Each milestone of the project's (edition, number) places, once, with the edition that first showed it."""
     seen, added = set(), []
     for s in sorted(
-        (s for s in t["steps"] if (s["edition"], s["project_number"]) in where and s["block"] == "steps"),
+        (s for s in steps if (s["edition"], s["project_number"]) in where and s["block"] == "steps"),
         key=lambda s: (s["edition"], s["seq"]),
     ):
         k = (s["date_raw"], s["text"])
         if k not in seen:
             seen.add(k)
             added.append({"edition": s["edition"], "date": s["date_raw"], "text": s["text"]})
+    return added
+
+
+def committee_papers(committee: list[dict], where: set[tuple[str, str]]) -> list[dict]:
+    """Each consultation of the project's (edition, number) places, once, with the edition that first showed it."""
     papers: dict[Any, dict] = {}
-    for c in t["committee"]:
+    for c in committee:
         if (c["edition"], c["project_number"]) in where:
             papers.setdefault(
                 (c["date_raw"], c["text"]),
@@ -129,13 +153,7 @@ def history(parsed: Path, ref: str) -> dict:
                     "first_edition": c["edition"],
                 },
             )
-    return {
-        "project_id": pid,
-        "editions": ident,
-        "spells": [s for s in t["status_history"] if s["project_id"] == pid],
-        "milestones_added": added,
-        "committee": list(papers.values()),
-    }
+    return list(papers.values())
 
 
 def history_text(h: dict) -> str:
@@ -159,45 +177,40 @@ def history_text(h: dict) -> str:
 def audit(parsed: Path) -> dict[str, list[dict]]:
     """The cross-checks an auditor reads: archive, list vs body, since vs transitions, late reports."""
     t = load(parsed, "archive_check", "anomalies", "late_reported", "transitions", "projects")
-    since_vs = []
-    p = {(r["edition"], r["project_number"]): r for r in t["projects"]}
-    for tr in t["transitions"]:
-        if tr["kind"] == "unchanged" and tr["from_number"]:
-            a, b = p.get((tr["from_edition"], tr["from_number"])), p.get((tr["to_edition"], tr["to_number"]))
-            if a and b and a["since_value"] != b["since_value"]:
-                since_vs.append(
-                    {
-                        "project_id": tr["project_id"],
-                        "edition": tr["to_edition"],
-                        "number": tr["to_number"],
-                        "detail": f"status unchanged but since changed {a['since_value']} → {b['since_value']}",
-                    }
-                )
-        if tr["kind"] == "status_change":
-            b = p.get((tr["to_edition"], tr["to_number"]))
-            if b and b["since_value"] == (p.get((tr["from_edition"], tr["from_number"])) or {}).get("since_value"):
-                since_vs.append(
-                    {
-                        "project_id": tr["project_id"],
-                        "edition": tr["to_edition"],
-                        "number": tr["to_number"],
-                        "detail": f"status changed {tr['from_status']} → {tr['to_status']} "
-                        f"but since stayed {b['since_value']}",
-                    }
-                )
-    list_body = [
-        a
-        for a in t["anomalies"]
-        if a["kind"]
-        in ("list_status_mismatch", "list_row_not_in_body", "body_project_not_in_list", "list_row_without_status")
-    ]
     return {
         "archive": [r for r in t["archive_check"] if not r["matched"] or r["detail"]],
-        "list_vs_body": list_body,
-        "since_vs_transitions": since_vs,
+        "list_vs_body": [a for a in t["anomalies"] if a["kind"] in LIST_BODY],
+        "since_vs_transitions": since_vs_transitions(t["transitions"], t["projects"]),
         "late_reported": t["late_reported"],
         **rule_sections(parsed, t["anomalies"]),
     }
+
+
+def since_vs_transitions(transitions: list[dict], projects: list[dict]) -> list[dict]:
+    """Transitions whose since-dates disagree with them: changed while the status is not, or the reverse."""
+    p = {(r["edition"], r["project_number"]): r for r in projects}
+    out = []
+    for tr in transitions:
+        if (detail := since_mismatch(tr, p)) is not None:
+            out.append(
+                {
+                    "project_id": tr["project_id"],
+                    "edition": tr["to_edition"],
+                    "number": tr["to_number"],
+                    "detail": detail,
+                }
+            )
+    return out
+
+
+def since_mismatch(tr: dict, p: dict[tuple[str, str], dict]) -> str | None:
+    """What is wrong with one transition's since-dates (projects `p` by edition and number), or None."""
+    a, b = p.get((tr["from_edition"], tr["from_number"])), p.get((tr["to_edition"], tr["to_number"]))
+    if tr["kind"] == "unchanged" and tr["from_number"] and a and b and a["since_value"] != b["since_value"]:
+        return f"status unchanged but since changed {a['since_value']} → {b['since_value']}"
+    if tr["kind"] == "status_change" and b and b["since_value"] == (a or {}).get("since_value"):
+        return f"status changed {tr['from_status']} → {tr['to_status']} but since stayed {b['since_value']}"
+    return None
 
 
 def rule_sections(parsed: Path, anomalies: list[dict]) -> dict[str, list[dict]]:
