@@ -17,6 +17,8 @@ class Tolerances:
     sizeless: float = 10.0  # pt: the size assumed for a glyph that reports none
     fake_bold: float = 0.5  # pt: the same glyph again this close in x is overprinting ("fake bold"), kept once
     word_gap: float = 0.12  # × size: an undrawn gap wider than this between two glyphs separates two words
+    min_size: float = 1.0  # pt: a glyph smaller than this (or sizeless) counts as this size for `word_gap`
+    long_line_words: int = 3  # words: a line with more is long enough to tell whether its producer draws spaces
     drawn_line_ends: float = 0.03  # share of long lines: fewer ending in a drawn space → the producer draws none
     run_gap: float = 0.5  # × size: a gap wider than this after a word ends its run (a cell or a column)
     # ---------------------------------------------------------------- layout: the pdfium glyph loops (C and Python)
@@ -61,7 +63,7 @@ class Tolerances:
     right_slack: float = 1.0  # pt: a line ending this close to the column's right edge is full
     hard_break_slack: float = 2.0  # pt: … and for a line that ended early (a hard break) this close
     at_tab: float = 2.5  # pt: a word starting this close to the learned tab stop is at the tab
-    tab_date_gap: float = 0.4  # × size: at the tab stop, a gap this wide ends the date cell
+    tab_date_gap: float = 0.4  # × size: at the tab stop (or past a widened gap) a gap this wide ends the date cell
     date_gap: float = 0.9  # × size: anywhere, a gap this wide ends the date cell
     date_words_max: int = 7  # words: a widened date cell ends within this many words
     widened_gap: float = 2.0  # × the line's usual word space: a gap this wide ends a widened date cell

@@ -41,7 +41,7 @@ def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = Fals
 
 def _char_break(last: Word, nxt: Word, edge: float) -> bool:
     """Was a single over-long word broken between letters ("Gemeindeverwaltunge" + "n")?"""
-    if last.space_after is False and last.x1 + 0.25 * last.size < edge - 0.3:
+    if last.space_after is False and last.x1 + TOL.space_fits * last.size < edge - TOL.edge_slack:
         return True  # a space would have fitted and was drawn nowhere else: no space was there
     tail, head = last.text[-1:], nxt.text[:1]
     if nxt.text.lower().strip(".,;:") in SHORT_WORDS:
@@ -99,7 +99,7 @@ class Metrics:
 
 def learn_metrics(lines: list[Line]) -> Metrics:
     sizes = Counter(round(l.size, 1) for l in lines)
-    body = sizes.most_common(1)[0][0] if sizes else 11.0
+    body = sizes.most_common(1)[0][0] if sizes else TOL.default_body_size
     gaps: Counter[float] = Counter()
     for a, b in zip(lines, lines[1:]):
         if a.page == b.page and round(a.size, 1) == body == round(b.size, 1):
@@ -116,15 +116,15 @@ def _line_pitch(gaps: Counter, body: float) -> float:
     one (a report of many one-line labels has more paragraph gaps than line gaps). Gaps within 0.25 pt
     are one cluster (rounding); its largest member is the pitch."""
     clusters: list[list[float]] = []
-    for d in sorted(g for g in gaps if g >= 0.9 * body):
-        if clusters and d - clusters[-1][-1] <= 0.25:
+    for d in sorted(g for g in gaps if g >= TOL.pitch_floor * body):
+        if clusters and d - clusters[-1][-1] <= TOL.pitch_cluster:
             clusters[-1].append(d)
         else:
             clusters.append([d])
     if not clusters:
-        return 1.2 * body
+        return TOL.default_pitch * body
     weight = [sum(gaps[d] for d in c) for c in clusters]
-    heavy = next(c for c, w in zip(clusters, weight) if w >= 0.25 * max(weight))
+    heavy = next(c for c, w in zip(clusters, weight) if w >= TOL.pitch_weight * max(weight))
     return heavy[-1]
 
 
@@ -139,11 +139,11 @@ def learn_tab_x(blocks: list[list[Line]], left: float) -> float | None:
     xs: Counter[int] = Counter()
     for lines in blocks:
         for ln in lines:
-            if ln.x0 > left + 15:
+            if ln.x0 > left + TOL.tab_indent:
                 xs[round(ln.x0)] += 1
             else:
                 for a, b in zip(ln.words, ln.words[1:]):
-                    if b.x0 - a.x1 > 0.6 * a.size:
+                    if b.x0 - a.x1 > TOL.tab_gap * a.size:
                         xs[round(b.x0)] += 1
                         break
     return float(xs.most_common(1)[0][0]) if xs else None
@@ -152,14 +152,14 @@ def learn_tab_x(blocks: list[list[Line]], left: float) -> float | None:
 def _new_block(prev: Line, ln: Line, m: Metrics) -> bool:
     """Does `ln` start a new paragraph/entry rather than continue `prev`?"""
     if prev.page == ln.page:
-        return ln.top - prev.top > m.pitch + 0.1 * m.body_size
+        return ln.top - prev.top > m.pitch + TOL.paragraph_gap * m.body_size
     # across a page break: a wrapped line ends in a drawn space, a hyphen, or at the right edge
     last = prev.words[-1]
     if last.space_after or last.text.endswith("-"):
         return False
     if last.space_after is False:
-        return prev.x1 + 0.3 * prev.size < m.right - 1
-    return prev.x1 + 0.3 * prev.size + (ln.words[0].x1 - ln.words[0].x0) < m.right - 1
+        return prev.x1 + TOL.next_word_room * prev.size < m.right - TOL.right_slack
+    return prev.x1 + TOL.next_word_room * prev.size + (ln.words[0].x1 - ln.words[0].x0) < m.right - TOL.right_slack
 
 
 def paragraph_lines(lines: list[Line], m: Metrics) -> list[list[Line]]:
@@ -182,7 +182,10 @@ def _hard_break(prev: Line, ln: Line, m: Metrics) -> bool:
     if prev.trailing_space or prev.words[-1].text.endswith("-"):
         return False
     w = ln.words[0]
-    return prev.x1 + 0.3 * prev.size + (w.x1 - w.x0) < m.right - 2 and prev.page == ln.page
+    return (
+        prev.x1 + TOL.next_word_room * prev.size + (w.x1 - w.x0) < m.right - TOL.hard_break_slack
+        and prev.page == ln.page
+    )
 
 
 def _split_date(ln: Line, m: Metrics) -> tuple[list[Word], list[Word]]:
@@ -190,8 +193,8 @@ def _split_date(ln: Line, m: Metrics) -> tuple[list[Word], list[Word]]:
     ws = ln.words
     for i in range(1, len(ws)):
         gap = ws[i].x0 - ws[i - 1].x1
-        at_tab = m.tab_x is not None and abs(ws[i].x0 - m.tab_x) <= 2.5
-        if (at_tab and gap > 0.4 * ws[i].size) or gap > 0.9 * ws[i].size:
+        at_tab = m.tab_x is not None and abs(ws[i].x0 - m.tab_x) <= TOL.at_tab
+        if (at_tab and gap > TOL.tab_date_gap * ws[i].size) or gap > TOL.date_gap * ws[i].size:
             return list(ws[:i]), list(ws[i:])
     cut = _widened_gap(ws)
     return (list(ws[:cut]), list(ws[cut:])) if cut else (list(ws), [])
@@ -201,10 +204,14 @@ def _widened_gap(ws: tuple[Word, ...]) -> int | None:
     """Where a date cell that grew to fit its date ends: the first gap after a date-like prefix that is
     clearly wider than the line's word spaces (HTML flex rows put the text right after a long date)."""
     gaps = [b.x0 - a.x1 for a, b in zip(ws, ws[1:])]
-    for i in range(1, min(len(ws), 7)):
+    for i in range(1, min(len(ws), TOL.date_words_max)):
         gap, others = gaps[i - 1], sorted(gaps[: i - 1] + gaps[i:])
         usual = others[len(others) // 2] if others else 0.0
-        if gap > 0.4 * ws[i].size and gap > 2 * usual and DATEISH.search(" ".join(w.text for w in ws[:i])):
+        if (
+            gap > TOL.tab_date_gap * ws[i].size
+            and gap > TOL.widened_gap * usual
+            and DATEISH.search(" ".join(w.text for w in ws[:i]))
+        ):
             return i
     return None
 

@@ -12,6 +12,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from ..model.records import LIGATURES, Char, Line, PageLayout, Word
+from ..tolerances import TOL
 from .fonts import is_bold
 from .furniture import remove_furniture
 
@@ -109,10 +110,11 @@ def _group_lines(chars: list[Char]) -> list[list[Char]]:
     rows: list[list[Char]] = []
     ref = -1e9
     row: list[Char] = []
+    share, least, sizeless = TOL.baseline, TOL.baseline_min, TOL.sizeless
     for c in sorted(chars, key=_BOTTOM):
         bottom = c[4]
-        tol = 0.3 * (c[5] or 10)
-        if row and bottom - ref <= (tol if tol > 1.0 else 1.0):
+        tol = share * (c[5] or sizeless)
+        if row and bottom - ref <= (tol if tol > least else least):
             row.append(c)
         else:
             row = [c]
@@ -157,9 +159,10 @@ def _words(row: list[Char], has_spaces: bool) -> list[Word]:
             )
         )
 
+    fake_bold, word_gap, min_size = TOL.fake_bold, TOL.word_gap, TOL.min_size
     for c in sorted(row, key=_X0):
         t = c[0]
-        if last is not None and t == last[0] and abs(c[1] - last[1]) < 0.5:
+        if last is not None and t == last[0] and abs(c[1] - last[1]) < fake_bold:
             continue  # fake bold: the same glyph printed twice, slightly offset
         last_x1 = last[2] if last is not None else 0.0
         last = c
@@ -170,7 +173,7 @@ def _words(row: list[Char], has_spaces: bool) -> list[Word]:
         else:
             if part:
                 size = c[5]
-                if c[1] - last_x1 > 0.12 * (size if size > 1.0 else 1.0):
+                if c[1] - last_x1 > word_gap * (size if size > min_size else min_size):
                     emit(False)
                     part = []
             part.append(c)
@@ -201,15 +204,15 @@ def build_pages(raw: Iterable[RawPage]) -> list[PageLayout]:
 def _unknown_line_ends(pages: list[PageLayout]) -> None:
     """Producers that never draw the space a line (or a table cell line) was wrapped at tell us nothing
     by its absence: mark such word ends as unknown (None) instead of "no space"."""
-    ends = [l.trailing_space for p in pages for l in p.lines if len(l.words) > 3]
-    if not ends or sum(1 for e in ends if e) >= 0.03 * len(ends):
+    ends = [l.trailing_space for p in pages for l in p.lines if len(l.words) > TOL.long_line_words]
+    if not ends or sum(1 for e in ends if e) >= TOL.drawn_line_ends * len(ends):
         return
     for p in pages:
         new = []
         for l in p.lines:
             ws = list(l.words)
             for i, w in enumerate(ws):
-                last_of_run = i == len(ws) - 1 or ws[i + 1].x0 - w.x1 > 0.5 * w.size
+                last_of_run = i == len(ws) - 1 or ws[i + 1].x0 - w.x1 > TOL.run_gap * w.size
                 if w.space_after is False and last_of_run:
                     ws[i] = w._replace(space_after=None)
             new.append(Line(l.page, tuple(ws)))
