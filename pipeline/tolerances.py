@@ -84,7 +84,22 @@ class Tolerances:
     min_named: int = 3  # columns: a header band names at least this many
     # ---------------------------------------------------------------- extract: accounting
     warn_share: float = 0.002  # share of body characters: an edition leaving more unassigned warns
-    # ---------------------------------------------------------------- across editions
+    # ---------------------------------------------------------------- across editions: project identities
+    link: float = 0.75  # similarity score (0-1): the least that links two projects within the same goal
+    link_across: float = 0.78  # … and across goals
+    margin: float = 0.05  # a runner-up scoring this close to the best makes a link contested
+    weak: float = 0.1  # a link scoring less than this above `link` is reported as weak
+    prefilter: int = 60  # title similarity (token set, 0-100) below which projects of different goals are not scored
+    description_chars: int = 700  # characters at the start of a description that are compared
+    common_since: float = 0.1  # share of an edition's projects above which a shared since value is no evidence
+    subset_title: float = 0.95  # discount on token-set title similarity (one title's words a subset of the other's)
+    archived_same_number: int = 60  # title similarity (0-100) an archive row needs with the project under its number
+    archived_by_title: int = 85  # … or with the most similar previous project when the number does not fit
+    # ---------------------------------------------------------------- across editions: archive and findings
+    archive_match: int = 80  # the least score (title similarity 0-100 plus the bonus) matching a printed archive row
+    archive_edition_bonus: int = 15  # points added when the rebuilt row left in the edition the printed row dates to
+    title_match: int = 85  # rapidfuzz token_set_ratio at which an archive row names a project
+    rewrite_match: int = 80  # rapidfuzz ratio (0-100) at which a newer entry of another date rewrites an older one
 
 
 TOL = Tolerances()

@@ -15,10 +15,9 @@ from ..extract.rules import REGISTRY, norm, rule, vocab, words_rx
 from ..extract.segment import STATUS_BY_DIGIT
 from ..model.records import ArchiveRow, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
+from ..tolerances import TOL
 
 RANK = {status: int(digit) for digit, status in STATUS_BY_DIGIT.items()}  # 1 umgesetzt … 4 Ideenspeicher
-TITLE_MATCH = 85  # rapidfuzz token_set_ratio for an archive row naming a project
-REWRITE_MATCH = 80  # rapidfuzz ratio (0-100) for a newer entry of another date to be an older one rewritten
 EVIDENCE_CHARS = 300  # characters of the printed text a finding keeps as evidence
 
 
@@ -151,7 +150,7 @@ def counterpart(e: Entry, candidates: list[Entry]) -> tuple[Entry, str] | None:
     same_day = [c for c in candidates if date_key(c.date) == d and norm(e.date)]
     if same_day:
         return max(same_day, key=lambda c: fuzz.ratio(norm(c.text), t)), "text"
-    close = [c for c in candidates if fuzz.ratio(norm(c.text), t) >= REWRITE_MATCH]
+    close = [c for c in candidates if fuzz.ratio(norm(c.text), t) >= TOL.rewrite_match]
     return (close[0], "date and text") if close else None
 
 
@@ -251,7 +250,7 @@ def consultation_dropped(pair: Pair) -> Iterable[Finding]:
 def names(row: ArchiveRow, p: Project, list_title: str) -> bool:
     """Whether an archive row names project `p` (by title, or its list title)."""
     t = norm(row.project).casefold()
-    return any(x and fuzz.token_set_ratio(t, norm(x).casefold()) >= TITLE_MATCH for x in (p.title, list_title))
+    return any(x and fuzz.token_set_ratio(t, norm(x).casefold()) >= TOL.title_match for x in (p.title, list_title))
 
 
 @rule(
@@ -296,7 +295,7 @@ def archive_row_missing(pair: Pair) -> Iterable[Finding]:
     for r in pair.old.archive:
         if not any(
             s.kind == r.kind
-            and fuzz.token_set_ratio(norm(s.project).casefold(), norm(r.project).casefold()) >= TITLE_MATCH
+            and fuzz.token_set_ratio(norm(s.project).casefold(), norm(r.project).casefold()) >= TOL.title_match
             for s in pair.new.archive
         ):
             yield finding(
@@ -323,7 +322,7 @@ def archive_row_changed(pair: Pair) -> Iterable[Finding]:
             s
             for s in pair.new.archive
             if s.kind == r.kind
-            and fuzz.token_set_ratio(norm(s.project).casefold(), norm(r.project).casefold()) >= TITLE_MATCH
+            and fuzz.token_set_ratio(norm(s.project).casefold(), norm(r.project).casefold()) >= TOL.title_match
         ]
         if same:
             s = max(same, key=lambda s: fuzz.ratio(norm(s.project), norm(r.project)))

@@ -10,9 +10,7 @@ from rapidfuzz import fuzz
 
 from ..extract.segment import COMPLETED
 from ..parse.dates import parse_date
-
-ARCHIVE_MATCH = 80  # minimum score (title similarity 0-100 plus the bonus) to match a printed archive row
-ARCHIVE_EDITION_BONUS = 15  # points added when the rebuilt row left in the edition the printed row dates it to
+from ..tolerances import TOL
 
 PRECEDENCE = ["new", "dropped", "completed_archived", "status_change", "renumbered", "retitled", "unchanged"]
 
@@ -223,10 +221,10 @@ def best_rebuilt(r: dict, when: str | None, free: list[dict]) -> dict | None:
         if x["kind"] != r["kind"]:
             continue
         s = fuzz.token_sort_ratio(x["title"].lower(), r["title"].lower())
-        s += ARCHIVE_EDITION_BONUS if x["edition"] == when else 0
+        s += TOL.archive_edition_bonus if x["edition"] == when else 0
         if s > score:
             best, score = x, s
-    return best if score >= ARCHIVE_MATCH else None
+    return best if score >= TOL.archive_match else None
 
 
 def archive_issues(r: dict, when: str | None, best: dict) -> list[str]:

@@ -17,17 +17,8 @@ import regex as re
 from rapidfuzz import fuzz, process
 
 from ..config import load
+from ..tolerances import TOL
 
-LINK = 0.75  # minimum score to link within the same goal
-LINK_ACROSS = 0.78  # … and across goals
-MARGIN = 0.05  # a runner-up this close makes a link contested
-WEAK = 0.1  # a link scoring less than this above LINK is reported as weak
-DESCRIPTION_CHARS = 700  # characters at the start of a description that are compared
-COMMON_SINCE = 0.1  # share of an edition's projects above which a shared since value is no evidence
-SUBSET_TITLE = 0.95  # discount on token-set title similarity (one title's words a subset of the other's)
-ARCHIVED_SAME_NUMBER = 60  # title similarity (0-100) an archive row needs with the project under its printed number
-ARCHIVED_BY_TITLE = 85  # … or with the most similar previous project when the number does not fit
-PREFILTER = 60  # title similarity (token set, 0-100) below which projects of different goals are not scored
 WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "goal": 0.07, "number": 0.03}
 
 
@@ -64,7 +55,7 @@ class Item:
 
     def __post_init__(self):
         self.ntitle, self.nlist = _norm_title(self.title), _norm_title(self.list_title)
-        self.ndesc = self.description[:DESCRIPTION_CHARS]
+        self.ndesc = self.description[: TOL.description_chars]
 
 
 def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
@@ -90,7 +81,7 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
                 p["description"] or "",
                 p["since_value"] or "",
                 frozenset(st[(p["edition"], p["project_number"])]),
-                freq[(p["edition"], p["since_value"])] > COMMON_SINCE * per_ed[p["edition"]],
+                freq[(p["edition"], p["since_value"])] > TOL.common_since * per_ed[p["edition"]],
             )
         )
     return dict(out)
@@ -99,7 +90,7 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
 def score(a: Item, b: Item) -> tuple[float, str]:
     """Weighted evidence that a (older edition) and b (newer) are the same project, with reasons."""
     ev = {}
-    title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * SUBSET_TITLE)
+    title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * TOL.subset_title)
     if a.nlist and b.nlist:
         title = max(title, fuzz.token_sort_ratio(a.nlist, b.nlist))
     ev["title"] = title / 100
@@ -139,14 +130,14 @@ def archived(prev: list[Item], archive_rows: list[dict], prev_stand: str) -> dic
             for a in prev
             if r.get("printed_number")
             and a.number == r["printed_number"]
-            and fuzz.token_sort_ratio(a.ntitle, rt) >= ARCHIVED_SAME_NUMBER
+            and fuzz.token_sort_ratio(a.ntitle, rt) >= TOL.archived_same_number
         ]
         if not hit:
             scored = sorted(
                 ((max(fuzz.token_sort_ratio(a.ntitle, rt), fuzz.token_sort_ratio(a.nlist, rt)), a) for a in prev),
                 key=lambda x: -x[0],
             )
-            hit = [scored[0][1]] if scored and scored[0][0] >= ARCHIVED_BY_TITLE else []
+            hit = [scored[0][1]] if scored and scored[0][0] >= TOL.archived_by_title else []
         for a in hit:
             out[a.number] = r["kind"]
     return out
@@ -198,7 +189,7 @@ def link(prev: list[Item], cur: list[Item], force=frozenset(), forbid=frozenset(
             continue
         links[c.cur] = Link(c.prev, c.score, c.reason)
         used_prev.add(c.prev)
-        rivals = [r for r in by_cur[c.cur] if r.prev not in used_prev and c.score - r.score < MARGIN]
+        rivals = [r for r in by_cur[c.cur] if r.prev not in used_prev and c.score - r.score < TOL.margin]
         if (anomaly := link_anomaly(c, rivals, prev[0].edition, cur[0].edition)) is not None:
             anomalies.append(anomaly)
     return links, anomalies
@@ -222,19 +213,19 @@ def candidates(prev: list[Item], cur: list[Item], forbid, gone: dict) -> list[Ca
     cands = []
     for bi, b in enumerate(cur):
         for ai, a in enumerate(prev):
-            if a.goal != b.goal and sim[bi][ai] < PREFILTER:
+            if a.goal != b.goal and sim[bi][ai] < TOL.prefilter:
                 continue
             if a.number in gone or ((a.edition, a.number), (b.edition, b.number)) in forbid:
                 continue
             s, why = score(a, b)
-            if s >= (LINK if a.goal == b.goal else LINK_ACROSS):
+            if s >= (TOL.link if a.goal == b.goal else TOL.link_across):
                 cands.append(Candidate(s, a.number, b.number, why))
     cands.sort(key=lambda c: (-c.score, c.cur, c.prev))
     return cands
 
 
 def link_anomaly(c: Candidate, rivals: list[Candidate], prev_ed: str, cur_ed: str) -> LinkAnomaly | None:
-    """A contested link (a rival scores within MARGIN) or a weak one (barely above LINK), else None."""
+    """A contested link (a rival scores within TOL.margin) or a weak one (barely above TOL.link), else None."""
     if rivals:
         return LinkAnomaly(
             "contested_link",
@@ -243,7 +234,7 @@ def link_anomaly(c: Candidate, rivals: list[Candidate], prev_ed: str, cur_ed: st
             f"{cur_ed} {c.cur} linked to {prev_ed} {c.prev} ({c.score:.2f}) but "
             f"{rivals[0].prev} scores {rivals[0].score:.2f}",
         )
-    if c.score < LINK + WEAK:
+    if c.score < TOL.link + TOL.weak:
         return LinkAnomaly(
             "weak_link",
             "info",
@@ -319,7 +310,7 @@ def revivals(rest: list[Item], gone: list[Item]) -> dict[str, Revival]:
     out = {}
     for b in rest:
         (s, why), a = max(((score(a, b), a) for a in gone), key=lambda x: x[0][0])
-        if s >= LINK_ACROSS:
+        if s >= TOL.link_across:
             out[b.number] = Revival(s, why, a)
     return out
 
