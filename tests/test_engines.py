@@ -171,3 +171,36 @@ def test_one_bold_rule_in_both_glyph_loops_and_both_engines(tmp_path):
         next(ENGINES["pdfplumber"](str(pdf)))[3],
     ):
         assert {c.text: c.bold for c in chars if c.text.strip()} == want
+
+
+def test_compiled_glyph_loop_takes_its_tolerances_from_the_settings():
+    """The C loop has no tolerances of its own: `pipeline/tolerances.py` hands them in with each call.
+    With an upright angle wider than a full turn, the rotated Projektliste headers come back upright."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+
+    from pipeline.layout import pdfium_engine as pe
+    from pipeline.model.records import Char
+    from pipeline.tolerances import TOL
+
+    assert pe.GLYPH_TOLERANCES == (
+        TOL.upright_angle,
+        TOL.upright_skew,
+        TOL.space_em,
+        TOL.hyphen_space_slack,
+        TOL.ligature_ink_slack,
+    )
+    pdf = pdfium.PdfDocument(str(RAW / "nachhaltigkeitsreport-2025-04.pdf"))
+    try:
+        for page in pdf:
+            tp, h = page.get_textpage(), float(page.get_size()[1])
+            args = (ctypes.cast(tp.raw, ctypes.c_void_p).value, ctypes.cast(page.raw, ctypes.c_void_p).value, h)
+            usual = pe._glyphs.page_chars(*args, pe.FUNCTIONS, Char, pe.is_bold, pe.GLYPH_TOLERANCES)
+            if any(not c.upright for c in usual):
+                turned = pe._glyphs.page_chars(*args, pe.FUNCTIONS, Char, pe.is_bold, (7.0, *pe.GLYPH_TOLERANCES[1:]))
+                assert all(c.upright for c in turned) and len(turned) == len(usual)
+                return
+    finally:
+        pdf.close()
+    raise AssertionError("no page with rotated glyphs in the 2025-04 edition")
