@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import regex as re
 from rapidfuzz import fuzz
@@ -70,16 +71,34 @@ class Finding:
         return asdict(self)
 
 
+class Evidence(NamedTuple):
+    """What a finding points at in one edition: the project number, its box, the printed text."""
+
+    number: str | None
+    box: Box | None
+    text: str | None
+
+
+NO_EVIDENCE = Evidence(None, None, None)
+
+
+class Rewrite(NamedTuple):
+    """The newer entry an older one was rewritten into, and what changed ("date", "text", "date and text")."""
+
+    entry: Entry
+    what: str
+
+
 def finding(
     kind: str,
     pair: Pair | None,
     detail: str,
-    new: tuple[str | None, Box | None, str | None],
-    old: tuple[str | None, Box | None, str | None] = (None, None, None),
+    new: Evidence,
+    old: Evidence = NO_EVIDENCE,
     edition: str | None = None,
     pid: str | None = None,
 ) -> Finding:
-    """A finding of a registered kind: `new`/`old` are (number, box, printed text) in each edition."""
+    """A finding of a registered kind with its evidence in the newer (`new`) and the older (`old`) edition."""
     (num, box, text), (pnum, pbox, ptext) = new, old
     if not edition:
         assert pair is not None  # a finding names its edition, or the pair it was found in
@@ -139,19 +158,19 @@ def unmatched(old: list[Entry], new: list[Entry]) -> tuple[list[Entry], list[Ent
     return rest_old, [e for es in pool.values() for e in es]
 
 
-def counterpart(e: Entry, candidates: list[Entry]) -> tuple[Entry, str] | None:
+def counterpart(e: Entry, candidates: list[Entry]) -> Rewrite | None:
     """The newer entry that `e` was rewritten into: same date with other text, or same text with another
     date, or (failing both) a close text; with what changed."""
     d, t = entry_key(e)
     for c in candidates:
         if loose(c.text) == t:
-            return c, "date"
+            return Rewrite(c, "date")
     t = norm(e.text)
     same_day = [c for c in candidates if date_key(c.date) == d and norm(e.date)]
     if same_day:
-        return max(same_day, key=lambda c: fuzz.ratio(norm(c.text), t)), "text"
+        return Rewrite(max(same_day, key=lambda c: fuzz.ratio(norm(c.text), t)), "text")
     close = [c for c in candidates if fuzz.ratio(norm(c.text), t) >= TOL.rewrite_match]
-    return (close[0], "date and text") if close else None
+    return Rewrite(close[0], "date and text") if close else None
 
 
 def past_entries(pair: Pair, block: str, rewritten: str, dropped: str) -> Iterator[Finding]:
@@ -172,8 +191,8 @@ def past_entries(pair: Pair, block: str, rewritten: str, dropped: str) -> Iterat
                     pair,
                     f"{pair.old.edition} {old_num} printed '{e.date} {e.text}', "
                     f"{pair.new.edition} {new_num} prints '{c.date} {c.text}' ({what} changed)",
-                    (new_num, c.box or b.box, f"{c.date} {c.text}"),
-                    (old_num, e.box or a.box, f"{e.date} {e.text}"),
+                    Evidence(new_num, c.box or b.box, f"{c.date} {c.text}"),
+                    Evidence(old_num, e.box or a.box, f"{e.date} {e.text}"),
                 )
             else:
                 yield finding(
@@ -181,8 +200,8 @@ def past_entries(pair: Pair, block: str, rewritten: str, dropped: str) -> Iterat
                     pair,
                     f"{pair.old.edition} {old_num} printed '{e.date} {e.text}'; "
                     f"{pair.new.edition} {new_num} no longer does",
-                    (new_num, b.box, None),
-                    (old_num, e.box or a.box, f"{e.date} {e.text}"),
+                    Evidence(new_num, b.box, None),
+                    Evidence(old_num, e.box or a.box, f"{e.date} {e.text}"),
                 )
 
 
@@ -271,8 +290,8 @@ def silent_drop(pair: Pair) -> Iterable[Finding]:
                 pair,
                 f"{pair.old.edition} {p.number} '{p.title}' ({p.status}) is gone from "
                 f"{pair.new.edition} without an archive row",
-                (None, None, None),
-                (p.number, p.box, p.title),
+                NO_EVIDENCE,
+                Evidence(p.number, p.box, p.title),
             )
 
 
@@ -302,8 +321,8 @@ def archive_row_missing(pair: Pair) -> Iterable[Finding]:
                 "archive_row_missing",
                 pair,
                 f"archive row '{r.project}' ({r.kind}) of {pair.old.edition} is missing from {pair.new.edition}",
-                (None, None, None),
-                (r.number or None, r.box, " ".join(archive_key(r)[1:])),
+                NO_EVIDENCE,
+                Evidence(r.number or None, r.box, " ".join(archive_key(r)[1:])),
             )
 
 
@@ -330,8 +349,8 @@ def archive_row_changed(pair: Pair) -> Iterable[Finding]:
                 "archive_row_changed",
                 pair,
                 f"archive row '{r.project}' was {' | '.join(archive_key(r)[1:])}, now {' | '.join(archive_key(s)[1:])}",
-                (s.number or None, s.box, " ".join(archive_key(s)[1:])),
-                (r.number or None, r.box, " ".join(archive_key(r)[1:])),
+                Evidence(s.number or None, s.box, " ".join(archive_key(s)[1:])),
+                Evidence(r.number or None, r.box, " ".join(archive_key(r)[1:])),
             )
 
 
@@ -363,8 +382,8 @@ def status_backwards(pair: Pair) -> Iterable[Finding]:
                 "status_backwards",
                 pair,
                 f"{a.status} in {pair.old.edition}, {b.status} in {pair.new.edition}; the remark gives no reason",
-                (new_num, b.box, f"{b.since_label} {b.since_value} {' '.join(b.remark)}"),
-                (old_num, a.box, f"{a.since_label} {a.since_value}"),
+                Evidence(new_num, b.box, f"{b.since_label} {b.since_value} {' '.join(b.remark)}"),
+                Evidence(old_num, a.box, f"{a.since_label} {a.since_value}"),
             )
 
 
@@ -382,8 +401,8 @@ def since_changed(pair: Pair) -> Iterable[Finding]:
                 "since_changed",
                 pair,
                 f"status stays {b.status} but since changed '{norm(a.since_value)}' → '{norm(b.since_value)}'",
-                (new_num, b.box, f"{b.since_label} {b.since_value}"),
-                (old_num, a.box, f"{a.since_label} {a.since_value}"),
+                Evidence(new_num, b.box, f"{b.since_label} {b.since_value}"),
+                Evidence(old_num, a.box, f"{a.since_label} {a.since_value}"),
             )
 
 
@@ -410,8 +429,8 @@ def duplicate_title(ed: Edition, ids: dict[tuple[str, str], str]) -> Iterable[Fi
                 "duplicate_title",
                 None,
                 f"'{p.title}' is printed as {q.number} and as {p.number}",
-                (p.number, p.box, p.title),
-                (q.number, q.box, q.title),
+                Evidence(p.number, p.box, p.title),
+                Evidence(q.number, q.box, q.title),
                 edition=ed.edition,
                 pid=ids.get((ed.edition, p.number)),
             )

@@ -87,7 +87,14 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
     return dict(out)
 
 
-def score(a: Item, b: Item) -> tuple[float, str]:
+class Score(NamedTuple):
+    """How alike two projects of consecutive editions are (0-1), and the evidence it rests on."""
+
+    value: float
+    reason: str
+
+
+def score(a: Item, b: Item) -> Score:
     """Weighted evidence that a (older edition) and b (newer) are the same project, with reasons."""
     ev = {}
     title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * TOL.subset_title)
@@ -107,7 +114,7 @@ def score(a: Item, b: Item) -> tuple[float, str]:
     total = sum(WEIGHTS[k] for k in ev)
     s = sum(WEIGHTS[k] * v for k, v in ev.items()) / total
     reason = ", ".join(f"{k} {v:.2f}" for k, v in ev.items())
-    return round(s, 4), reason
+    return Score(round(s, 4), reason)
 
 
 def _overrides() -> tuple[set, set]:
@@ -309,7 +316,7 @@ def revivals(rest: list[Item], gone: list[Item]) -> dict[str, Revival]:
         return {}
     out = {}
     for b in rest:
-        (s, why), a = max(((score(a, b), a) for a in gone), key=lambda x: x[0][0])
+        (s, why), a = max(((score(a, b), a) for a in gone), key=lambda x: x[0].value)
         if s >= TOL.link_across:
             out[b.number] = Revival(s, why, a)
     return out
