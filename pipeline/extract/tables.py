@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import median
+from typing import NamedTuple
 
 import regex as re
 
@@ -106,18 +107,39 @@ def rotated_words(rotated: list[Char]) -> list[Word]:
     return out
 
 
-def named_columns(words: list[Word], spec: list[tuple[str, re.Pattern]]) -> dict[str, tuple[float, float]]:
-    """(x0, x1) of the first header word naming each column."""
-    out: dict[str, tuple[float, float]] = {}
+class Span(NamedTuple):
+    """The x interval a header word or a block of cell text covers."""
+
+    x0: float
+    x1: float
+
+
+class StatusColumn(NamedTuple):
+    """A status column found in the header: where it lies (centre or left edge, see `StatusHeads`), its status."""
+
+    x: float
+    status: str
+
+
+class StatusHeads(NamedTuple):
+    """A page's status columns and how their x is measured: "center" (rotated headers) or "left" (upright)."""
+
+    anchor: str
+    columns: list[StatusColumn]
+
+
+def named_columns(words: list[Word], spec: list[tuple[str, re.Pattern]]) -> dict[str, Span]:
+    """The span of the first header word naming each column."""
+    out: dict[str, Span] = {}
     for w in words:
         for name, rx in spec:
             if name not in out and rx.fullmatch(w.text):
-                out[name] = (w.x0, w.x1)
+                out[name] = Span(w.x0, w.x1)
                 break
     return out
 
 
-def status_columns(rotated: list[Char]) -> list[tuple[float, str]]:
+def status_columns(rotated: list[Char]) -> list[StatusColumn]:
     """Centre x and status of each rotated status header ("Ideenspeicher", "in Planung", …)."""
     out = []
     for g in _rotated_columns(rotated):
@@ -125,20 +147,20 @@ def status_columns(rotated: list[Char]) -> list[tuple[float, str]]:
         text += "".join(c.text for c in sorted(g, key=lambda c: -c.top)).lower()
         for word, status in STATUS_WORDS:
             if word in text or word[:6] in text:
-                out.append((sum(_centre(c) for c in g) / len(g), status))
+                out.append(StatusColumn(sum(_centre(c) for c in g) / len(g), status))
                 break
     return out
 
 
-def upright_status_columns(lines: list[Line]) -> list[tuple[float, str]]:
+def upright_status_columns(lines: list[Line]) -> list[StatusColumn]:
     """Status columns from upright header labels ("umgesetzt", "in Bearbeitung", …): left edge and status."""
-    out: list[tuple[float, str]] = []
+    out: list[StatusColumn] = []
     for ln in lines:
         for cell in _cells(ln.words):
             text = " ".join(w.text for w in cell).lower()
             for word, status in STATUS_WORDS:
-                if word in text and status not in [s for _, s in out]:
-                    out.append((cell[0].x0, status))
+                if word in text and status not in [c.status for c in out]:
+                    out.append(StatusColumn(cell[0].x0, status))
     return out
 
 
@@ -152,7 +174,7 @@ class Column:
     x1: float  # right end of the header word that named it
 
 
-def text_blocks(lines: list[Line], marks: frozenset[str] = frozenset()) -> list[tuple[float, float]]:
+def text_blocks(lines: list[Line], marks: frozenset[str] = frozenset()) -> list[Span]:
     """x intervals covered by cell text, separated by gutters (gaps no word of any line crosses)."""
     spans = sorted((w.x0, w.x1, w.size) for ln in lines for w in ln.words if w.text not in marks)
     out: list[list[float]] = []
@@ -161,14 +183,14 @@ def text_blocks(lines: list[Line], marks: frozenset[str] = frozenset()) -> list[
             out[-1][1] = max(out[-1][1], x1)
         else:
             out.append([x0, x1])
-    return [(a, b) for a, b in out]
+    return [Span(a, b) for a, b in out]
 
 
-def grid(named: dict[str, tuple[float, float]], blocks: list[tuple[float, float]]) -> list[Column]:
+def grid(named: dict[str, Span], blocks: list[Span]) -> list[Column]:
     """Columns left to right; each starts where its header or the first text block under it starts."""
     cols: list[Column] = []
     floor = -math.inf  # a column never reaches back over the previous column's header
-    for name, (x0, x1) in sorted(named.items(), key=lambda c: c[1][0]):
+    for name, (x0, x1) in sorted(named.items(), key=lambda c: c[1].x0):
         starts = [b0 for b0, b1 in blocks if b0 < x1 and b1 > x0 and b0 >= floor]
         cols.append(Column(name, min([x0] + starts), x1))
         floor = x1
@@ -229,7 +251,7 @@ class _Row:
     lines: list[Line]
     cells: dict[str, list[list[Word]]] = field(default_factory=dict)
     marks: list[Word] = field(default_factory=list)
-    status_cols: tuple[str, list[tuple[float, str]]] = ("center", [])
+    status_cols: StatusHeads = StatusHeads("center", [])
 
     def take(self, ln: Line, parts: dict[str, list[Word]], marks: list[Word]) -> None:
         """Add a line's share to this row, keeping lines and cell lines in printed order."""
@@ -246,8 +268,8 @@ class Table:
 
     def __init__(self, spec, starts_row: Callable[[dict[str, list[Word]]], bool], opens: re.Pattern):
         self.spec, self.starts_row, self.opens = spec, starts_row, opens
-        self.named: dict[str, tuple[float, float]] = {}
-        self.status: tuple[str, list[tuple[float, str]]] = ("center", [])
+        self.named: dict[str, Span] = {}
+        self.status = StatusHeads("center", [])
         self.rows: list[_Row] = []
         self.unplaced: list[Line] = []  # lines on the table's pages that belong to no row (reported, never dropped)
 
@@ -281,7 +303,7 @@ class Table:
             return lines  # no header on this page: the table just continues
         self.named = named
         cols = status_columns(rot)
-        self.status = ("center", cols) if cols else ("left", upright_status_columns(band))
+        self.status = StatusHeads("center", cols) if cols else StatusHeads("left", upright_status_columns(band))
         return lines[head:]
 
     def _opens_row(self, ln: Line) -> bool:
@@ -481,12 +503,12 @@ def parse_project_lists(
 
 def _status(row: _Row) -> str:
     """The status whose column holds the row's mark."""
-    mode, cols = row.status_cols
-    if not row.marks or not cols:
+    heads = row.status_cols
+    if not row.marks or not heads.columns:
         return ""
     m = row.marks[0]
-    x = _centre(m) if mode == "center" else m.x0
-    return min(cols, key=lambda c: abs(c[0] - x))[1]
+    x = _centre(m) if heads.anchor == "center" else m.x0
+    return min(heads.columns, key=lambda c: abs(c.x - x)).status
 
 
 def _list_row(r: _Row, table: Table) -> ListRow:

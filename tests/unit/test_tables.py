@@ -3,6 +3,7 @@
 from pipeline.extract.fields import join_runs
 from pipeline.extract.tables import (
     Column,
+    Span,
     column_of,
     grid,
     named_columns,
@@ -41,15 +42,15 @@ def test_rotated_letters_read_as_words():
 
 
 def test_rotated_header_inside_its_column_starts_where_its_text_starts():
-    named = {"number": (87, 95), "title": (125, 154), "status": (454, 508), "responsible": (685, 758)}
-    cols = grid(named, [(71, 102), (125, 404), (685, 740)])
+    named = {"number": Span(87, 95), "title": Span(125, 154), "status": Span(454, 508), "responsible": Span(685, 758)}
+    cols = grid(named, [Span(71, 102), Span(125, 404), Span(685, 740)])
     assert [(c.name, c.x0) for c in cols] == [("number", 71), ("title", 125), ("status", 454), ("responsible", 685)]
     assert column_of(w("1.1.1.1", 71, 0), cols) == "number"
     assert column_of(w("Gebäude", 270, 0), cols) == "title"
 
 
 def test_a_column_never_reaches_back_over_the_previous_header():
-    cols = grid({"theme": (50, 110), "project": (180, 210)}, [(50, 200)])  # text of both columns touches
+    cols = grid({"theme": Span(50, 110), "project": Span(180, 210)}, [Span(50, 200)])  # text of both columns touches
     assert cols == [Column("theme", 50, 110), Column("project", 180, 210)]
 
 
