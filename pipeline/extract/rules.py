@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import regex as re
 from rapidfuzz import fuzz
@@ -193,14 +194,29 @@ def future_days(text: str, stand: dt.date, plan: re.Pattern, bound: re.Pattern) 
     return out
 
 
-def unplanned_remark(
-    remark: list[str], boxes: list[Box | None], header: re.Pattern
-) -> Iterator[tuple[str, Box | None]]:
+class PrintedText(NamedTuple):
+    """A free text a project prints, its box if known, and where it is printed ("remark", "milestone", …)."""
+
+    text: str
+    box: Box | None
+    where: str
+
+
+class PrintedField(NamedTuple):
+    """A field a quote must close within: its project (None for a list row), which field, text and box."""
+
+    project: Project | None
+    where: str
+    text: str
+    box: Box | None
+
+
+def unplanned_remark(remark: list[str], boxes: list[Box | None], header: re.Pattern) -> Iterator[PrintedText]:
     """Remark paragraphs before any "geplante Meilensteine:" header (what follows is planned by design)."""
     for k, para in enumerate(remark):
         if header.search(para):
             return
-        yield para, boxes[k] if k < len(boxes) else None
+        yield PrintedText(para, boxes[k] if k < len(boxes) else None, "remark")
 
 
 @rule(
@@ -236,9 +252,9 @@ def text_date_after_stand(ed: Edition) -> Iterable[Anomaly]:
     bound = re.compile(words_rx(vocab()["range_words"]).pattern + r"\s*(?:dem|zum)?\s*\n", re.I)
     header = re.compile(vocab()["planned_header_rx"], re.I)
     for p in projects(ed):
-        paras: list[tuple[str, Box | None, str]] = [(t, None, "description") for t in p.description]
-        paras += [(t, b, "remark") for t, b in unplanned_remark(p.remark, p.remark_boxes, header)]
-        paras += [(f"{a} {v}", None, "header") for a, v in p.extra_header]
+        paras = [PrintedText(t, None, "description") for t in p.description]
+        paras += unplanned_remark(p.remark, p.remark_boxes, header)
+        paras += [PrintedText(f"{a} {v}", None, "header") for a, v in p.extra_header]
         for text, box, where in paras:
             for day in future_days(text, stand, plan, bound):
                 yield hit(
@@ -399,16 +415,16 @@ def printed_numbers(ed: Edition) -> set[str]:
     return out
 
 
-def texts_of(p: Project) -> Iterator[tuple[str, Box | None, str]]:
-    """(text, box, where) of every free text a project prints: description, steps, committee, remark."""
+def texts_of(p: Project) -> Iterator[PrintedText]:
+    """Every free text a project prints: description, steps, committee, remark."""
     for t in p.description:
-        yield t, None, "description"
+        yield PrintedText(t, None, "description")
     for e in p.steps:
-        yield e.text, e.box, "milestone"
+        yield PrintedText(e.text, e.box, "milestone")
     for e in p.committee:
-        yield e.text, e.box, "committee"
+        yield PrintedText(e.text, e.box, "committee")
     for k, t in enumerate(p.remark):
-        yield t, p.remark_boxes[k] if k < len(p.remark_boxes) else None, "remark"
+        yield PrintedText(t, p.remark_boxes[k] if k < len(p.remark_boxes) else None, "remark")
 
 
 @rule(
@@ -520,20 +536,20 @@ def imbalance(text: str, cfg: dict | None = None) -> str | None:
     return None
 
 
-def printed_fields(ed: Edition) -> Iterator[tuple[Project | None, str, str, Box | None]]:
-    """(project, where, text, box) of every field a quote must close within."""
+def printed_fields(ed: Edition) -> Iterator[PrintedField]:
+    """Every field a quote must close within, with its project (None for a list row)."""
     for p in projects(ed):
-        yield p, "title", p.title, p.box
+        yield PrintedField(p, "title", p.title, p.box)
         if p.description:
-            yield p, "description", "\n".join(p.description), p.box
+            yield PrintedField(p, "description", "\n".join(p.description), p.box)
         for t, box, where in texts_of(p):
             if where in ("milestone", "committee"):
-                yield p, where, t, box
+                yield PrintedField(p, where, t, box)
         if p.remark:
-            yield p, "remark", "\n".join(p.remark), p.remark_boxes[0] if p.remark_boxes else None
+            yield PrintedField(p, "remark", "\n".join(p.remark), p.remark_boxes[0] if p.remark_boxes else None)
     for pl in ed.project_lists:
         for r in pl.rows:
-            yield None, f"list row {r.number} title", r.title, r.box
+            yield PrintedField(None, f"list row {r.number} title", r.title, r.box)
 
 
 @rule(
