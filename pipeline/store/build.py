@@ -231,7 +231,7 @@ def _run_pool(args: list, n: int, limits: Limits, keep_going: bool, progress) ->
     outcomes = []
     with worker_pool(n, limits) as ex:
         futures = {ex.submit(_work, a): a for a in args}
-        for fut in _progress(as_completed(futures), len(futures), progress):
+        for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
             a = futures[fut]
             try:
                 o = fut.result()
@@ -247,6 +247,7 @@ def _run_pool(args: list, n: int, limits: Limits, keep_going: bool, progress) ->
                     0.0,
                 )
             outcomes.append(o)
+            fault(f"extracted:{i}")  # test hook: the build killed while its workers still run
             if o[2] and not keep_going:
                 for f in futures:  # stop at the first bad file: drop what has not started
                     f.cancel()
