@@ -48,7 +48,7 @@ from .inputs import (
     EXIT_UNREADABLE,
     InputError,
     check_pdf,
-    list_pdfs,
+    usable_pdfs,
 )
 from .workers import Repeat, Timeout, check_limits, repeated_pages, run_limited
 from .workers import pool as worker_pool
@@ -317,6 +317,10 @@ class BuildResult:
     up_to_date: bool = False
     editions_ids: list[str] = field(default_factory=list)
 
+    def messages(self) -> list[str]:
+        """The one-line messages of the files the build could not use."""
+        return [e.message for e in self.errors]
+
 
 @lru_cache(maxsize=1)
 def code_hash() -> str:
@@ -418,54 +422,64 @@ def build(
     t0 = time.perf_counter()
     res = BuildResult()
     limits = limits or load_limits()
-    pdfs, problems = list_pdfs(raw)
-    if problems and (not keep_going or not pdfs):
-        raise problems[0]
+    pdfs, problems = usable_pdfs(raw, keep_going)
     res.errors += [Failure(str(e), e.code) for e in problems]
     out.mkdir(parents=True, exist_ok=True)
     recover(out)
     digests = _hash_all(pdfs, limits)
-    stamp = {"pipeline_version": __version__, "code_hash": code_hash(), "config_hash": config_hash(), "engine": engine}
+    stamp = _stamp(engine)
     old = read_manifest(out)
     all_inputs = {p.name: digests[p] for p in pdfs}
     if not problems and _up_to_date(out, old, stamp, all_inputs):
-        res.up_to_date = True  # nothing changed: no PDF work, no writes
-        res.cached = [str(p) for p in pdfs]
-        res.counts = old.get("counts", {})
-        res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
+        _nothing_to_do(res, old, pdfs)
         res.seconds = time.perf_counter() - t0
         return res
     cache = out / ".cache"
     results, fresh = _editions_for(pdfs, digests, cache, engine, jobs, limits, keep_going, progress, res)
-    editions = _one_per_edition(results, res, keep_going)
-    res.editions = [e for e, _ in editions]
-
-    tables: dict[str, list[dict]] = {k: [] for k in PER_EDITION}
-    for ed, p in editions:
-        for k, rows in edition_rows(ed, digests[p], engine, __version__).items():
-            tables[k].extend(rows)
-    from ..across.crossed import cross_tables
-
-    tables.update(cross_tables(res.editions, tables))
-
+    chosen = _one_per_edition(results, res, keep_going)
+    res.editions = [c.edition for c in chosen]
+    tables = _tables(chosen, digests, engine)
     _to_cache(cache, digests, engine, fresh, pdfs)
     built = {name: table(name, rows) for name, rows in tables.items()}
     res.counts = {k: len(v) for k, v in tables.items()}
-    commit(
-        out,
-        built,
-        manifest={
-            **stamp,
-            "inputs": {p.name: _input_facts(p, digests[p], results[p].edition) for _, p in editions},
-            "all_inputs": all_inputs,
-            "tables": sorted(built),
-            "counts": res.counts,
-            "errors": [e.message for e in res.errors],
-        },
-    )
+    manifest = {**stamp, **_inputs_part(chosen, digests, all_inputs)}
+    commit(out, built, manifest={**manifest, "tables": sorted(built), "counts": res.counts, "errors": res.messages()})
     res.editions_ids = [e.edition for e in res.editions]
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _stamp(engine: str) -> dict:
+    """What the tables were built with; a manifest with another stamp is out of date."""
+    return {"pipeline_version": __version__, "code_hash": code_hash(), "config_hash": config_hash(), "engine": engine}
+
+
+def _nothing_to_do(res: BuildResult, old: dict, pdfs: list[Path]) -> None:
+    """The result of a build with nothing changed (no PDF work, no writes), told from the old manifest."""
+    res.up_to_date = True
+    res.cached = [str(p) for p in pdfs]
+    res.counts = old.get("counts", {})
+    res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
+
+
+def _tables(chosen: list[Chosen], digests: dict, engine: str) -> dict[str, list[dict]]:
+    """Every table's rows: the per-edition tables, then the tables across editions."""
+    from ..across.crossed import cross_tables
+
+    tables: dict[str, list[dict]] = {k: [] for k in PER_EDITION}
+    for ed, p in chosen:
+        for k, rows in edition_rows(ed, digests[p], engine, __version__).items():
+            tables[k].extend(rows)
+    tables.update(cross_tables([c.edition for c in chosen], tables))
+    return tables
+
+
+def _inputs_part(chosen: list[Chosen], digests: dict, all_inputs: dict) -> dict:
+    """The manifest's account of the inputs: each edition's source PDF, and every PDF present by hash."""
+    return {
+        "inputs": {p.name: _input_facts(p, digests[p], ed.edition) for ed, p in chosen},
+        "all_inputs": all_inputs,
+    }
 
 
 def _input_facts(p: Path, digest: str, edition: str) -> dict:
