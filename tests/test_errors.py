@@ -100,7 +100,7 @@ def test_a_bug_inside_extraction_is_not_a_damaged_pdf(monkeypatch):
         build.extract_checked(str(pdf_of("2022-10")), "pdfium")
     conf = str(build.config_dir().resolve())
     monkeypatch.setenv("NHR_CONFIG", conf)  # _work sets it for its worker; restored after the test
-    _, ed, (msg, code), _ = build._work((str(pdf_of("2022-10")), "x.pdf", "pdfium", 1, build.Limits(), conf))
+    _, ed, (msg, code), _ = build._work(build.Job(str(pdf_of("2022-10")), "x.pdf", "pdfium", 1, build.Limits(), conf))
     assert ed is None and code == 1 and "internal error" in msg and "damaged" not in msg
 
 

@@ -4,11 +4,13 @@ import fcntl
 import hashlib
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pikepdf
@@ -187,33 +189,65 @@ def test_lock_blocks_a_second_build(prebuilt):
 
 
 def test_killed_build_leaves_parsed_intact(tmp_path):
+    """A build killed (SIGKILL, by the NHR_FAULT hook) right after its first extraction result, while its
+    worker reads the next file: parsed/ (extraction cache included) is byte-unchanged, no worker outlives
+    the build, and the next build completes."""
     raw = tmp_path / "raw"
     raw.mkdir()
     for e in ("2022-10", "2023-04"):
         shutil.copy(pdf_of(e), raw)
     out = tmp_path / "out"
     assert nhr("build", "--raw", raw, "--out", out)[0] == 0
-    before = snapshot(out)
+    before = tree(out)
     for e in ("2023-10", "2024-04", "2024-10", "2025-04"):
         shutil.copy(pdf_of(e), raw)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.surfaces.cli", "build", "--raw", raw, "--out", out, "--jobs", "1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    time.sleep(3)
-    assert proc.poll() is None, "build finished before it could be killed"
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    after = snapshot(out)
-    assert {k: v for k, v in after.items() if not k.startswith(".")} == {
-        k: v for k, v in before.items() if not k.startswith(".")
-    }
-    import pyarrow.parquet as pq
-
-    assert pq.read_table(out / "projects.parquet").num_rows > 0
+    tag = uuid.uuid4().hex  # inherited by the forkserver and every worker: finds them once orphaned
+    log = tmp_path / "build.log"  # a file, not a pipe: a worker left alive would hold a pipe open
+    with open(log, "wb") as f:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.surfaces.cli", "build", "--raw", raw, "--out", out, "--jobs", "1"],
+            stdout=f,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NHR_FAULT": "extracted:1", "NHR_TEST_TAG": tag},
+        )
+        code = proc.wait()
+    left = outlived(f"NHR_TEST_TAG={tag}".encode())
+    for pid in left:  # ours by the tag: never leave them running
+        os.kill(pid, signal.SIGKILL)
+    assert code == -signal.SIGKILL, (code, log.read_text())
+    assert not left, "workers outlived the build"
+    assert tree(out) == before
     assert nhr("build", "--raw", raw, "--out", out)[0] == 0  # and the next build completes
+    assert tree(out) != before
+
+
+def tree(out: Path) -> dict:
+    """Every file under `out` (the lock aside) by relative path → SHA-256."""
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != ".nhr.lock"
+    }
+
+
+def outlived(tag: bytes, within: float = 10.0) -> set[int]:
+    """The processes whose environment holds `tag` still running `within` seconds from now: each is waited
+    for on a pidfd (readable once it has exited), so a worker dying of PR_SET_PDEATHSIG is not raced."""
+    left = set()
+    deadline = time.monotonic() + within
+    for p in Path("/proc").iterdir():
+        try:
+            if not p.name.isdigit() or tag not in (p / "environ").read_bytes().split(b"\0"):
+                continue
+            fd = os.pidfd_open(int(p.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        try:
+            if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                left.add(int(p.name))
+        finally:
+            os.close(fd)
+    return left
 
 
 def test_damaged_cache_entry_is_extracted_again(built, prebuilt):

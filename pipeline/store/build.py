@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import __version__
 from ..config import Limits, config_dir, config_hash
@@ -47,14 +48,63 @@ from .inputs import (
     EXIT_UNREADABLE,
     InputError,
     check_pdf,
-    list_pdfs,
+    usable_pdfs,
 )
-from .workers import Timeout, check_limits, repeated_pages, run_limited
+from .workers import Repeat, Timeout, check_limits, repeated_pages, run_limited
 from .workers import pool as worker_pool
 
 log = logging.getLogger("nhr")
 PER_EDITION = ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
 MIN_READABLE = 0.8
+
+
+class Failure(NamedTuple):
+    """A file the build could not use: the one-line message (naming the file) and its exit code."""
+
+    message: str
+    code: int
+
+
+class Job(NamedTuple):
+    """One file for a worker process: the private copy to read, the user's name for it, and how to read it."""
+
+    path: str
+    display: str
+    engine: str
+    jobs: int
+    limits: Limits
+    conf: str  # the build's configuration directory, for the worker's $NHR_CONFIG
+
+
+class Outcome(NamedTuple):
+    """One file's extraction as a worker returns it: the user's name for it, its Edition or its Failure, and
+    the seconds it took."""
+
+    file: str
+    edition: Edition | None
+    error: Failure | None
+    seconds: float
+
+
+class Snapshot(NamedTuple):
+    """A PDF's private copy and the SHA-256 of its bytes."""
+
+    copy: Path
+    digest: str
+
+
+class Editions(NamedTuple):
+    """Every PDF's Edition, and the ones extracted in this run (not from the cache)."""
+
+    every: dict[Path, Edition]
+    fresh: dict[Path, Edition]
+
+
+class Chosen(NamedTuple):
+    """The one Edition of an edition id, and the file it was read from."""
+
+    edition: Edition
+    path: Path
 
 
 def sha256(path: Path) -> str:
@@ -65,7 +115,7 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def snapshot(path: Path, digest: str | None, into: Path, limits: Limits) -> tuple[Path, str]:
+def snapshot(path: Path, digest: str | None, into: Path, limits: Limits) -> Snapshot:
     """Read a PDF once into a private copy (same file name) and hash those bytes: what is parsed is what
     is hashed, even when the original is replaced mid-build. With `digest`, the copy must match it."""
     try:
@@ -89,10 +139,10 @@ def snapshot(path: Path, digest: str | None, into: Path, limits: Limits) -> tupl
     into.mkdir(parents=True, exist_ok=True)
     copy = into / path.name
     copy.write_bytes(data)
-    return copy, got
+    return Snapshot(copy, got)
 
 
-def repeated_anomaly(pairs: list[tuple[int, int]], pages: int) -> list[Anomaly]:
+def repeated_anomaly(pairs: list[Repeat], pages: int) -> list[Anomaly]:
     """Pages whose text repeats an earlier page (a faulty merge, or on purpose): an error, not a clean edition."""
     if not pairs:
         return []
@@ -192,72 +242,73 @@ def limit_problem(e: BaseException, limits: Limits | None) -> str:
     return str(e)
 
 
-def _work(args) -> tuple[str, Edition | None, tuple[str, int] | None, float]:
-    """One file in a worker process, under the time limit: (file, edition, (error, code), seconds)."""
-    path, display, engine, jobs, limits, conf = args
-    os.environ["NHR_CONFIG"] = conf  # the build's configuration, not the one the forkserver started with
+def _work(job: Job) -> Outcome:
+    """One file in a worker process, under the time limit."""
+    os.environ["NHR_CONFIG"] = job.conf  # the build's configuration, not the one the forkserver started with
+    display, limits = job.display, job.limits
     t = time.perf_counter()
     try:
-        ed = run_limited(limits.seconds_per_file, extract_checked, path, engine, jobs, limits, display)
-        return display, ed, None, time.perf_counter() - t
+        ed = run_limited(limits.seconds_per_file, extract_checked, job.path, job.engine, job.jobs, limits, display)
+        return Outcome(display, ed, None, time.perf_counter() - t)
     except InputError as e:
-        return display, None, (str(e), e.code), time.perf_counter() - t
+        return Outcome(display, None, Failure(str(e), e.code), time.perf_counter() - t)
     except (LimitError, Timeout) as e:  # the alarm rang outside extraction (validate, page checks)
-        return display, None, (f"{display}: {limit_problem(e, limits)}", EXIT_LIMIT), time.perf_counter() - t
+        failure = Failure(f"{display}: {limit_problem(e, limits)}", EXIT_LIMIT)
+        return Outcome(display, None, failure, time.perf_counter() - t)
     except Exception as e:  # a bug: say so, never blame the file
-        return (
-            display,
-            None,
-            (f"{display}: internal error ({type(e).__name__}: {e})", EXIT_INTERNAL),
-            time.perf_counter() - t,
-        )
+        failure = Failure(f"{display}: internal error ({type(e).__name__}: {e})", EXIT_INTERNAL)
+        return Outcome(display, None, failure, time.perf_counter() - t)
 
 
 def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edition:
     """One PDF read once and extracted in a limited worker process (what `nhr extract` runs)."""
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
-        copy, _ = snapshot(path, None, Path(snap), limits)
-        outcome = _run_pool(
-            [(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()))], 1, limits, False, None
-        )[0]
-    _, ed, err, _ = outcome
+        copy = snapshot(path, None, Path(snap), limits).copy
+        job = Job(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()))
+        outcome = _run_pool([job], 1, limits, False, None)[0]
+    err = outcome.error
     if err:
-        raise InputError(path, err[0].split(": ", 1)[-1] if err[0].startswith(f"{path}: ") else err[0], err[1])
-    return ed
+        prefix = f"{path}: "
+        raise InputError(
+            path, err.message.split(": ", 1)[-1] if err.message.startswith(prefix) else err.message, err.code
+        )
+    assert outcome.edition is not None
+    return outcome.edition
 
 
-def _run_pool(args: list, n: int, limits: Limits, keep_going: bool, progress) -> list:
+def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progress) -> list[Outcome]:
     """Extract in `n` worker processes; a worker that dies is reported as that file's one-line error."""
     outcomes = []
     with worker_pool(n, limits) as ex:
-        futures = {ex.submit(_work, a): a for a in args}
-        for fut in _progress(as_completed(futures), len(futures), progress):
-            a = futures[fut]
+        futures = {ex.submit(_work, job): job for job in jobs}
+        for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
+            job = futures[fut]
             try:
                 o = fut.result()
             except BrokenProcessPool:
-                o = (
-                    a[1],
-                    None,
-                    (
-                        f"{a[1]}: the worker process extracting it died (killed, or over the memory "
-                        f"limit of {limits.memory_mb} MB or the CPU limit: see limits in nhr.yaml)",
-                        EXIT_LIMIT,
-                    ),
-                    0.0,
-                )
+                o = Outcome(job.display, None, _died(job.display, limits), 0.0)
             outcomes.append(o)
-            if o[2] and not keep_going:
+            fault(f"extracted:{i}")  # test hook: the build killed while its workers still run
+            if o.error and not keep_going:
                 for f in futures:  # stop at the first bad file: drop what has not started
                     f.cancel()
                 break
     return outcomes
 
 
+def _died(display: str, limits: Limits) -> Failure:
+    """The Failure of a file whose worker process died under it."""
+    return Failure(
+        f"{display}: the worker process extracting it died (killed, or over the memory "
+        f"limit of {limits.memory_mb} MB or the CPU limit: see limits in nhr.yaml)",
+        EXIT_LIMIT,
+    )
+
+
 @dataclass
 class BuildResult:
     editions: list[Edition] = field(default_factory=list)
-    errors: list[tuple[str, int]] = field(default_factory=list)  # (message, exit code)
+    errors: list[Failure] = field(default_factory=list)
     extracted: list[str] = field(default_factory=list)  # files actually parsed this run
     cached: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -265,6 +316,10 @@ class BuildResult:
     counts: dict = field(default_factory=dict)
     up_to_date: bool = False
     editions_ids: list[str] = field(default_factory=list)
+
+    def messages(self) -> list[str]:
+        """The one-line messages of the files the build could not use."""
+        return [e.message for e in self.errors]
 
 
 @lru_cache(maxsize=1)
@@ -339,18 +394,18 @@ def _hash_all(pdfs: list[Path], limits: Limits) -> dict[Path, str]:
 
 def _extract_todo(
     todo: list[Path], digests: dict, engine: str, jobs: int, limits: Limits, keep_going: bool, progress
-) -> list:
+) -> list[Outcome]:
     """Extract the files not in the cache, each from a private copy of the bytes that were hashed."""
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
-        args = []
+        args: list[Job] = []
         per_file = jobs if len(todo) == 1 else 1  # one file: its pages are split over the jobs
         conf = str(config_dir().resolve())
         # largest files first so the workers finish together
         for i, p in enumerate(sorted(todo, key=lambda p: -p.stat().st_size)):
-            copy, _ = snapshot(p, digests[p], Path(snap) / str(i), limits)
-            args.append((str(copy), str(p), engine, per_file, limits, conf))
+            copy = snapshot(p, digests[p], Path(snap) / str(i), limits).copy
+            args.append(Job(str(copy), str(p), engine, per_file, limits, conf))
         outcomes = _run_pool(args, max(1, min(jobs, len(args))), limits, keep_going, progress)
-    return sorted(outcomes, key=lambda o: o[0])
+    return sorted(outcomes, key=lambda o: o.file)
 
 
 def build(
@@ -367,54 +422,64 @@ def build(
     t0 = time.perf_counter()
     res = BuildResult()
     limits = limits or load_limits()
-    pdfs, problems = list_pdfs(raw)
-    if problems and (not keep_going or not pdfs):
-        raise problems[0]
-    res.errors += [(str(e), e.code) for e in problems]
+    pdfs, problems = usable_pdfs(raw, keep_going)
+    res.errors += [Failure(str(e), e.code) for e in problems]
     out.mkdir(parents=True, exist_ok=True)
     recover(out)
     digests = _hash_all(pdfs, limits)
-    stamp = {"pipeline_version": __version__, "code_hash": code_hash(), "config_hash": config_hash(), "engine": engine}
+    stamp = _stamp(engine)
     old = read_manifest(out)
     all_inputs = {p.name: digests[p] for p in pdfs}
     if not problems and _up_to_date(out, old, stamp, all_inputs):
-        res.up_to_date = True  # nothing changed: no PDF work, no writes
-        res.cached = [str(p) for p in pdfs]
-        res.counts = old.get("counts", {})
-        res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
+        _nothing_to_do(res, old, pdfs)
         res.seconds = time.perf_counter() - t0
         return res
     cache = out / ".cache"
     results, fresh = _editions_for(pdfs, digests, cache, engine, jobs, limits, keep_going, progress, res)
-    editions = _one_per_edition(results, res, keep_going)
-    res.editions = [e for e, _ in editions]
-
-    tables: dict[str, list[dict]] = {k: [] for k in PER_EDITION}
-    for ed, p in editions:
-        for k, rows in edition_rows(ed, digests[p], engine, __version__).items():
-            tables[k].extend(rows)
-    from ..across.crossed import cross_tables
-
-    tables.update(cross_tables(res.editions, tables))
-
+    chosen = _one_per_edition(results, res, keep_going)
+    res.editions = [c.edition for c in chosen]
+    tables = _tables(chosen, digests, engine)
     _to_cache(cache, digests, engine, fresh, pdfs)
     built = {name: table(name, rows) for name, rows in tables.items()}
     res.counts = {k: len(v) for k, v in tables.items()}
-    commit(
-        out,
-        built,
-        manifest={
-            **stamp,
-            "inputs": {p.name: _input_facts(p, digests[p], results[p].edition) for _, p in editions},
-            "all_inputs": all_inputs,
-            "tables": sorted(built),
-            "counts": res.counts,
-            "errors": [e for e, _ in res.errors],
-        },
-    )
+    manifest = {**stamp, **_inputs_part(chosen, digests, all_inputs)}
+    commit(out, built, manifest={**manifest, "tables": sorted(built), "counts": res.counts, "errors": res.messages()})
     res.editions_ids = [e.edition for e in res.editions]
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _stamp(engine: str) -> dict:
+    """What the tables were built with; a manifest with another stamp is out of date."""
+    return {"pipeline_version": __version__, "code_hash": code_hash(), "config_hash": config_hash(), "engine": engine}
+
+
+def _nothing_to_do(res: BuildResult, old: dict, pdfs: list[Path]) -> None:
+    """The result of a build with nothing changed (no PDF work, no writes), told from the old manifest."""
+    res.up_to_date = True
+    res.cached = [str(p) for p in pdfs]
+    res.counts = old.get("counts", {})
+    res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
+
+
+def _tables(chosen: list[Chosen], digests: dict, engine: str) -> dict[str, list[dict]]:
+    """Every table's rows: the per-edition tables, then the tables across editions."""
+    from ..across.crossed import cross_tables
+
+    tables: dict[str, list[dict]] = {k: [] for k in PER_EDITION}
+    for ed, p in chosen:
+        for k, rows in edition_rows(ed, digests[p], engine, __version__).items():
+            tables[k].extend(rows)
+    tables.update(cross_tables([c.edition for c in chosen], tables))
+    return tables
+
+
+def _inputs_part(chosen: list[Chosen], digests: dict, all_inputs: dict) -> dict:
+    """The manifest's account of the inputs: each edition's source PDF, and every PDF present by hash."""
+    return {
+        "inputs": {p.name: _input_facts(p, digests[p], ed.edition) for ed, p in chosen},
+        "all_inputs": all_inputs,
+    }
 
 
 def _input_facts(p: Path, digest: str, edition: str) -> dict:
@@ -432,9 +497,9 @@ def _editions_for(
     keep_going: bool,
     progress,
     res: BuildResult,
-) -> tuple[dict, dict]:
-    """Every PDF's Edition: from an authentic cache entry, else extracted. Returns (all, freshly extracted);
-    bad files raise InputError, or with keep_going are noted in res.errors."""
+) -> Editions:
+    """Every PDF's Edition: from an authentic cache entry, else extracted; bad files raise InputError, or
+    with keep_going are noted in res.errors."""
     todo, loaded = [], {}
     for p in pdfs:
         ed = _from_cache(cache, digests[p], engine)
@@ -446,22 +511,23 @@ def _editions_for(
     fresh: dict[Path, Edition] = {}
     for path, ed, err, secs in _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress) if todo else []:
         if err and not keep_going:
-            raise InputError(path, err[0][len(path) + 2 :], err[1])
+            raise InputError(path, err.message[len(path) + 2 :], err.code)
         if err:
             res.errors.append(err)
             continue
+        assert ed is not None
         fresh[Path(path)] = ed
         res.extracted.append(path)
         log.info("extracted %s in %.1fs", path, secs)
-    return {**fresh, **loaded}, fresh
+    return Editions({**fresh, **loaded}, fresh)
 
 
-def _one_per_edition(results: dict, res: BuildResult, keep_going: bool) -> list:
+def _one_per_edition(results: dict, res: BuildResult, keep_going: bool) -> list[Chosen]:
     """One file per edition: identical duplicates collapse, differing ones are refused."""
     by_edition: dict[str, list[Path]] = {}
     for p in sorted(results):
         by_edition.setdefault(results[p].edition, []).append(p)
-    editions = []
+    editions: list[Chosen] = []
     for ed_id, paths in sorted(by_edition.items()):
         if len(paths) > 1:
             # same edition twice: harmless when the records are the same (a copy, a re-saved file)
@@ -481,9 +547,9 @@ def _one_per_edition(results: dict, res: BuildResult, keep_going: bool) -> list:
                 )
                 if not keep_going:
                     raise DuplicateEditionError(paths[1], msg)
-                res.errors.append((f"{paths[1]}: {msg}", DuplicateEditionError.exit_code))
+                res.errors.append(Failure(f"{paths[1]}: {msg}", DuplicateEditionError.exit_code))
                 continue
-        editions.append((results[paths[0]], paths[0]))
+        editions.append(Chosen(results[paths[0]], paths[0]))
     return editions
 
 

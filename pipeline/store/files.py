@@ -142,7 +142,7 @@ JOURNAL = ".commit.json"
 
 
 def fault(step: str) -> None:
-    """Test hook: `NHR_FAULT=<step>` kills this process (SIGKILL) at that step of the commit."""
+    """Test hook: `NHR_FAULT=<step>` kills this process (SIGKILL) at that step of the build or the commit."""
     if os.environ.get("NHR_FAULT") == step:
         os.kill(os.getpid(), signal.SIGKILL)
 

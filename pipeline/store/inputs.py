@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import NamedTuple
 
 # exit codes and InputError live in pipeline/errors.py; re-exported here for the callers that import them
 from ..errors import (  # noqa: F401
@@ -68,7 +69,14 @@ def check_pdf(path: str | Path) -> int:
         pdf.close()
 
 
-def list_pdfs(raw: Path) -> tuple[list[Path], list[InputError]]:
+class Listing(NamedTuple):
+    """What a raw directory holds: the regular *.pdf files, and a one-line error for every other *.pdf entry."""
+
+    pdfs: list[Path]
+    problems: list[InputError]
+
+
+def list_pdfs(raw: Path) -> Listing:
     """The regular files named *.pdf in `raw`, and a one-line error for each other entry so named (a dangling
     link, a FIFO, a directory): nothing is skipped silently and nothing blocks on opening a FIFO."""
     try:
@@ -94,4 +102,12 @@ def list_pdfs(raw: Path) -> tuple[list[Path], list[InputError]]:
             problems.append(InputError(p, "not a regular file (a FIFO, device or directory)", EXIT_UNREADABLE))
     if not pdfs and not problems:
         raise InputError(raw, "no PDF files found", EXIT_UNREADABLE)
-    return pdfs, problems
+    return Listing(pdfs, problems)
+
+
+def usable_pdfs(raw: Path, keep_going: bool) -> Listing:
+    """list_pdfs, raising its first problem unless keep_going and some PDF is left to build from."""
+    listing = list_pdfs(raw)
+    if listing.problems and (not keep_going or not listing.pdfs):
+        raise listing.problems[0]
+    return listing

@@ -16,6 +16,7 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from typing import NamedTuple
 
 from ..config import Limits
 from ..errors import LimitError
@@ -142,16 +143,23 @@ def prescan(path: str, limits: Limits) -> None:
         pdf.close()
 
 
-def repeated_pages() -> list[tuple[int, int]]:
-    """(earlier page, later page) for every page whose text repeats an earlier one, in the last file checked."""
+class Repeat(NamedTuple):
+    """A page whose text repeats an earlier page's."""
+
+    first: int  # the earlier page
+    again: int  # the page repeating it
+
+
+def repeated_pages() -> list[Repeat]:
+    """Every page whose text repeats an earlier one, in the last file checked."""
     first: dict[str, int] = {}
-    pairs = []
+    pairs: list[Repeat] = []
     for n in sorted(PAGES):
         sig = PAGES[n]
         if sig is None:
             continue
         if sig in first:
-            pairs.append((first[sig], n))
+            pairs.append(Repeat(first[sig], n))
         else:
             first[sig] = n
     return pairs
