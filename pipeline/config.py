@@ -205,7 +205,8 @@ class Status:
 
 @dataclass(frozen=True)
 class Profile:
-    """report.yaml: the report's numbering, titles, statuses, block labels, legend and Stand wording."""
+    """report.yaml: the report's numbering, titles, statuses, block labels (and wording inside the blocks), legend
+    and Stand wording."""
 
     theme: regex.Pattern
     goal: regex.Pattern
@@ -215,6 +216,7 @@ class Profile:
     archive_title: regex.Pattern
     statuses: tuple[Status, ...]
     labels: tuple[tuple[str, regex.Pattern], ...]  # in the order they appear in a project
+    planned: regex.Pattern  # the remark paragraph that opens the planned milestones
     legend: regex.Pattern
     stand: regex.Pattern
     previous: regex.Pattern
@@ -229,6 +231,7 @@ PROFILE_KEYS = {
     "titles": ("list", "archive"),
     "statuses": ("completed", "in_progress", "planned", "idea"),
     "labels": ("since", "extra", "description", "steps", "committee", "remark"),
+    "blocks": ("planned",),
     "legend": ("pattern",),
     "stand": ("current", "previous"),
     "tables": ("titles", "columns", "marks"),
@@ -291,6 +294,7 @@ def profile_from(path: Path, cfg: dict) -> Profile:
         archive_title=_rx(path, "titles.archive", t["archive"]),
         statuses=tuple(statuses),
         labels=tuple((k, _rx(path, f"labels.{k}", v)) for k, v in lab.items()),
+        planned=_rx(path, "blocks.planned", cfg["blocks"]["planned"]),
         legend=_rx(path, "legend.pattern", cfg["legend"]["pattern"]),
         stand=_rx(path, "stand.current", cfg["stand"]["current"]),
         previous=_rx(path, "stand.previous", cfg["stand"]["previous"]),

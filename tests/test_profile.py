@@ -102,6 +102,7 @@ def _shipped() -> dict:
         (lambda c: c["tables"]["columns"]["list"].pop("status"), "missing key 'tables.columns.list.status'"),
         (lambda c: c["tables"]["titles"].update(list="(unclosed"), "tables.titles.list is not a valid regular"),
         (lambda c: c["tables"].update(marks=[]), "tables.marks must be a non-empty list"),
+        (lambda c: c["blocks"].pop("planned"), "missing key 'blocks.planned'"),
     ],
 )
 def test_profile_is_validated_on_load(change, message):
@@ -171,3 +172,25 @@ def test_dates_section_of_language_is_validated_on_load():
     del cfg["dates"]
     with pytest.raises(ConfigError, match=r"^lang-de.yaml: missing key 'dates'"):
         language_from(Path("lang-de.yaml"), cfg)
+
+
+def _config_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the shipped configuration directory with one piece of report.yaml reworded."""
+    conf = tmp_path / "config"
+    shutil.copytree(config_dir(), conf)
+    report = (conf / "report.yaml").read_text(encoding="utf-8")
+    assert report.count(old) == 1, old
+    (conf / "report.yaml").write_text(report.replace(old, new), encoding="utf-8")
+    return conf
+
+
+def test_planned_milestones_wording_comes_from_report_yaml(tmp_path, monkeypatch):
+    from pipeline.model.rows import planned_entries
+
+    remark = ["Zukünftige Schritte:", "01.04.2026 Fertig", "geplante Meilensteine:", "01.10.2026 Abnahme"]
+    assert [e.date for e in planned_entries(remark)] == ["01.10.2026"]
+    conf = _config_with(
+        tmp_path, "geplante?r?\\s+Meilenstein(e)?", "(?:geplante?r?\\s+Meilenstein(e)?|Zukünftige Schritte)"
+    )
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    assert [e.date for e in planned_entries(remark)] == ["01.04.2026", "01.10.2026"]
