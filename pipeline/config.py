@@ -216,6 +216,7 @@ class Profile:
     archive_title: regex.Pattern
     statuses: tuple[Status, ...]
     labels: tuple[tuple[str, regex.Pattern], ...]  # in the order they appear in a project
+    steps_label: regex.Pattern  # what a real steps label names, not a steps-shaped phrase in a paragraph
     planned: regex.Pattern  # the remark paragraph that opens the planned milestones
     legend: regex.Pattern
     stand: regex.Pattern
@@ -231,7 +232,7 @@ PROFILE_KEYS = {
     "titles": ("list", "archive"),
     "statuses": ("completed", "in_progress", "planned", "idea"),
     "labels": ("since", "extra", "description", "steps", "committee", "remark"),
-    "blocks": ("planned",),
+    "blocks": ("steps_label", "planned"),
     "legend": ("pattern",),
     "stand": ("current", "previous"),
     "tables": ("titles", "columns", "marks"),
@@ -294,6 +295,7 @@ def profile_from(path: Path, cfg: dict) -> Profile:
         archive_title=_rx(path, "titles.archive", t["archive"]),
         statuses=tuple(statuses),
         labels=tuple((k, _rx(path, f"labels.{k}", v)) for k, v in lab.items()),
+        steps_label=_rx(path, "blocks.steps_label", cfg["blocks"]["steps_label"]),
         planned=_rx(path, "blocks.planned", cfg["blocks"]["planned"]),
         legend=_rx(path, "legend.pattern", cfg["legend"]["pattern"]),
         stand=_rx(path, "stand.current", cfg["stand"]["current"]),

@@ -194,3 +194,26 @@ def test_planned_milestones_wording_comes_from_report_yaml(tmp_path, monkeypatch
     )
     monkeypatch.setenv("NHR_CONFIG", str(conf))
     assert [e.date for e in planned_entries(remark)] == ["01.04.2026", "01.10.2026"]
+
+
+# a steps-shaped phrase under bold lines, in a fresh interpreter (segment reads the profile at import)
+STEPS_PHRASE = """
+import sys
+sys.path.insert(0, "tests/unit")
+from test_segment import ln, lines
+from pipeline.extract.segment import RANK, _label
+print(_label(lines("Bemerkung:") + [ln("Meilensteine Termine:", 1)], 1, RANK["description"]) is not None)
+"""
+
+
+def _is_label(conf: Path | None) -> bool:
+    env = {k: v for k, v in os.environ.items() if k != "NHR_CONFIG"} | ({"NHR_CONFIG": str(conf)} if conf else {})
+    out = subprocess.run(
+        [sys.executable, "-c", STEPS_PHRASE], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip() == "True"
+
+
+def test_what_a_real_steps_label_names_comes_from_report_yaml(tmp_path):
+    assert not _is_label(None)  # plain "Meilensteine Termine:" below a bold line: a phrase in the text
+    assert _is_label(_config_with(tmp_path, "steps_label: '\\(|Datum'", "steps_label: '\\(|Datum|Termine'"))
