@@ -220,6 +220,7 @@ class Profile:
     planned: regex.Pattern  # the remark paragraph that opens the planned milestones
     legend: regex.Pattern
     stand: regex.Pattern
+    title_tail: regex.Pattern  # the cover title's "– Stand …" tail
     previous: regex.Pattern
 
     def status(self, role: str) -> str:
@@ -234,7 +235,7 @@ PROFILE_KEYS = {
     "labels": ("since", "extra", "description", "steps", "committee", "remark"),
     "blocks": ("steps_label", "planned"),
     "legend": ("pattern",),
-    "stand": ("current", "previous"),
+    "stand": ("current", "title_tail", "previous"),
     "tables": ("titles", "columns", "marks"),
 }
 # the tables section: the titles and each table's columns, by the names pipeline/extract/tables.py reads
@@ -299,6 +300,7 @@ def profile_from(path: Path, cfg: dict) -> Profile:
         planned=_rx(path, "blocks.planned", cfg["blocks"]["planned"]),
         legend=_rx(path, "legend.pattern", cfg["legend"]["pattern"]),
         stand=_rx(path, "stand.current", cfg["stand"]["current"]),
+        title_tail=_rx(path, "stand.title_tail", cfg["stand"]["title_tail"]),
         previous=_rx(path, "stand.previous", cfg["stand"]["previous"]),
     )
 

@@ -103,6 +103,8 @@ def _shipped() -> dict:
         (lambda c: c["tables"]["titles"].update(list="(unclosed"), "tables.titles.list is not a valid regular"),
         (lambda c: c["tables"].update(marks=[]), "tables.marks must be a non-empty list"),
         (lambda c: c["blocks"].pop("planned"), "missing key 'blocks.planned'"),
+        (lambda c: c["blocks"].update(steps_label="(unclosed"), "blocks.steps_label is not a valid regular"),
+        (lambda c: c["stand"].pop("title_tail"), "missing key 'stand.title_tail'"),
     ],
 )
 def test_profile_is_validated_on_load(change, message):
@@ -196,7 +198,15 @@ def test_planned_milestones_wording_comes_from_report_yaml(tmp_path, monkeypatch
     assert [e.date for e in planned_entries(remark)] == ["01.04.2026", "01.10.2026"]
 
 
-# a steps-shaped phrase under bold lines, in a fresh interpreter (segment reads the profile at import)
+def _run(code: str, conf: Path | None) -> str:
+    """`code` run in a fresh interpreter (the stages read the profile at import) under `conf` or the shipped
+    configuration; what it prints."""
+    env = {k: v for k, v in os.environ.items() if k != "NHR_CONFIG"} | ({"NHR_CONFIG": str(conf)} if conf else {})
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+# a steps-shaped phrase in plain text under a bold line: a steps label or not
 STEPS_PHRASE = """
 import sys
 sys.path.insert(0, "tests/unit")
@@ -206,14 +216,21 @@ print(_label(lines("Bemerkung:") + [ln("Meilensteine Termine:", 1)], 1, RANK["de
 """
 
 
-def _is_label(conf: Path | None) -> bool:
-    env = {k: v for k, v in os.environ.items() if k != "NHR_CONFIG"} | ({"NHR_CONFIG": str(conf)} if conf else {})
-    out = subprocess.run(
-        [sys.executable, "-c", STEPS_PHRASE], env=env, cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    return out.stdout.strip() == "True"
-
-
 def test_what_a_real_steps_label_names_comes_from_report_yaml(tmp_path):
-    assert not _is_label(None)  # plain "Meilensteine Termine:" below a bold line: a phrase in the text
-    assert _is_label(_config_with(tmp_path, "steps_label: '\\(|Datum'", "steps_label: '\\(|Datum|Termine'"))
+    assert _run(STEPS_PHRASE, None) == "False"  # plain "Meilensteine Termine:" below a bold line: text
+    conf = _config_with(tmp_path, "steps_label: '\\(|Datum'", "steps_label: '\\(|Datum|Termine'")
+    assert _run(STEPS_PHRASE, conf) == "True"
+
+
+# the report's title from a cover line
+COVER_TITLE = """
+from types import SimpleNamespace as NS
+from pipeline.extract.edition import _title
+print(_title(NS(cover=[NS(text="Nachhaltigkeitsreport – Sachstand: 01.04.2025")])))
+"""
+
+
+def test_the_stand_tail_of_the_cover_title_comes_from_report_yaml(tmp_path):
+    assert _run(COVER_TITLE, None) == "Nachhaltigkeitsreport – Sachstand: 01.04.2025"
+    conf = _config_with(tmp_path, "title_tail: '\\s*[–-]\\s*Stand", "title_tail: '\\s*[–-]\\s*(?:Sach)?[Ss]tand")
+    assert _run(COVER_TITLE, conf) == "Nachhaltigkeitsreport"
