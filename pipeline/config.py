@@ -238,8 +238,9 @@ PROFILE_KEYS = {
     "stand": ("current", "title_tail", "previous"),
     "tables": ("titles", "columns", "marks"),
 }
-# the tables section: the titles and each table's columns, by the names pipeline/extract/tables.py reads
-TABLE_TITLES = ("list", "completed", "dropped", "archive_since")
+# the tables section: the titles and each table's columns, by the names pipeline/extract/tables.py reads (the
+# Projektliste's title is the top-level titles.list, one pattern for the segment and tables stages)
+TABLE_TITLES = ("completed", "dropped", "archive_since")
 TABLE_COLUMNS = {
     "list": ("number", "status", "title", "cooperation", "responsible"),
     "completed": ("theme", "project", "report", "number"),

@@ -100,7 +100,8 @@ def _shipped() -> dict:
         (lambda c: c["statuses"]["idea"].update(digit="1"), "two statuses share a digit"),
         (lambda c: c["tables"].update(markz=[]), "unknown key 'tables.markz'"),
         (lambda c: c["tables"]["columns"]["list"].pop("status"), "missing key 'tables.columns.list.status'"),
-        (lambda c: c["tables"]["titles"].update(list="(unclosed"), "tables.titles.list is not a valid regular"),
+        (lambda c: c["tables"]["titles"].update(dropped="(unclosed"), "tables.titles.dropped is not a valid regular"),
+        (lambda c: c["tables"]["titles"].update(list="^Projektliste"), "unknown key 'tables.titles.list'"),
         (lambda c: c["tables"].update(marks=[]), "tables.marks must be a non-empty list"),
         (lambda c: c["blocks"].pop("planned"), "missing key 'blocks.planned'"),
         (lambda c: c["blocks"].update(steps_label="(unclosed"), "blocks.steps_label is not a valid regular"),
@@ -234,3 +235,26 @@ def test_the_stand_tail_of_the_cover_title_comes_from_report_yaml(tmp_path):
     assert _run(COVER_TITLE, None) == "Nachhaltigkeitsreport – Sachstand: 01.04.2025"
     conf = _config_with(tmp_path, "title_tail: '\\s*[–-]\\s*Stand", "title_tail: '\\s*[–-]\\s*(?:Sach)?[Ss]tand")
     assert _run(COVER_TITLE, conf) == "Nachhaltigkeitsreport"
+
+
+# a Projektliste under another title: the lists the tables stage reads, and the list title the edition keeps
+LIST_TITLE = """
+import json, sys
+from types import SimpleNamespace as NS
+sys.path.insert(0, "tests/unit")
+from test_tables import _list_page, line, w
+from pipeline.extract.edition import _read_tables
+from pipeline.model.records import Edition, Theme
+lines = _list_page()
+lines[0] = line(w("Projektübersicht", 60, 100, size=13, bold=True), w("„Mobilität“", 180, 100, size=13, bold=True))
+ed = Edition("2025-04", "01.04.2025", None, "", "", 1, themes=[Theme(str(n), "") for n in range(1, 10)])
+_read_tables(ed, NS(lists=lines, archive=[], stray=[]), [])
+print(json.dumps([[len(pl.rows), pl.title] for pl in ed.project_lists] + [th.list_title for th in ed.themes]))
+"""
+
+
+def test_the_list_title_is_one_pattern_of_report_yaml(tmp_path):
+    assert json.loads(_run(LIST_TITLE, None)) == [""] * 9  # no Projektliste without its title
+    conf = _config_with(tmp_path, "^Projektliste\\b", "^(?:Projektliste|Projektübersicht)\\b")
+    got = json.loads(_run(LIST_TITLE, conf))
+    assert got[0] == [2, "Projektübersicht „Mobilität“"] and "Mobilität" in got[1:]
