@@ -205,7 +205,8 @@ class Status:
 
 @dataclass(frozen=True)
 class Profile:
-    """report.yaml: the report's numbering, titles, statuses, block labels, legend and Stand wording."""
+    """report.yaml: the report's numbering, titles, statuses, block labels (and wording inside the blocks), legend
+    and Stand wording."""
 
     theme: regex.Pattern
     goal: regex.Pattern
@@ -215,8 +216,11 @@ class Profile:
     archive_title: regex.Pattern
     statuses: tuple[Status, ...]
     labels: tuple[tuple[str, regex.Pattern], ...]  # in the order they appear in a project
+    steps_label: regex.Pattern  # what a real steps label names, not a steps-shaped phrase in a paragraph
+    planned: regex.Pattern  # the remark paragraph that opens the planned milestones
     legend: regex.Pattern
     stand: regex.Pattern
+    title_tail: regex.Pattern  # the cover title's "– Stand …" tail
     previous: regex.Pattern
 
     def status(self, role: str) -> str:
@@ -229,12 +233,14 @@ PROFILE_KEYS = {
     "titles": ("list", "archive"),
     "statuses": ("completed", "in_progress", "planned", "idea"),
     "labels": ("since", "extra", "description", "steps", "committee", "remark"),
+    "blocks": ("steps_label", "planned"),
     "legend": ("pattern",),
-    "stand": ("current", "previous"),
+    "stand": ("current", "title_tail", "previous"),
     "tables": ("titles", "columns", "marks"),
 }
-# the tables section: the titles and each table's columns, by the names pipeline/extract/tables.py reads
-TABLE_TITLES = ("list", "completed", "dropped", "archive_since")
+# the tables section: the titles and each table's columns, by the names pipeline/extract/tables.py reads (the
+# Projektliste's title is the top-level titles.list, one pattern for the segment and tables stages)
+TABLE_TITLES = ("completed", "dropped", "archive_since")
 TABLE_COLUMNS = {
     "list": ("number", "status", "title", "cooperation", "responsible"),
     "completed": ("theme", "project", "report", "number"),
@@ -291,8 +297,11 @@ def profile_from(path: Path, cfg: dict) -> Profile:
         archive_title=_rx(path, "titles.archive", t["archive"]),
         statuses=tuple(statuses),
         labels=tuple((k, _rx(path, f"labels.{k}", v)) for k, v in lab.items()),
+        steps_label=_rx(path, "blocks.steps_label", cfg["blocks"]["steps_label"]),
+        planned=_rx(path, "blocks.planned", cfg["blocks"]["planned"]),
         legend=_rx(path, "legend.pattern", cfg["legend"]["pattern"]),
         stand=_rx(path, "stand.current", cfg["stand"]["current"]),
+        title_tail=_rx(path, "stand.title_tail", cfg["stand"]["title_tail"]),
         previous=_rx(path, "stand.previous", cfg["stand"]["previous"]),
     )
 

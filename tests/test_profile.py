@@ -100,8 +100,12 @@ def _shipped() -> dict:
         (lambda c: c["statuses"]["idea"].update(digit="1"), "two statuses share a digit"),
         (lambda c: c["tables"].update(markz=[]), "unknown key 'tables.markz'"),
         (lambda c: c["tables"]["columns"]["list"].pop("status"), "missing key 'tables.columns.list.status'"),
-        (lambda c: c["tables"]["titles"].update(list="(unclosed"), "tables.titles.list is not a valid regular"),
+        (lambda c: c["tables"]["titles"].update(dropped="(unclosed"), "tables.titles.dropped is not a valid regular"),
+        (lambda c: c["tables"]["titles"].update(list="^Projektliste"), "unknown key 'tables.titles.list'"),
         (lambda c: c["tables"].update(marks=[]), "tables.marks must be a non-empty list"),
+        (lambda c: c["blocks"].pop("planned"), "missing key 'blocks.planned'"),
+        (lambda c: c["blocks"].update(steps_label="(unclosed"), "blocks.steps_label is not a valid regular"),
+        (lambda c: c["stand"].pop("title_tail"), "missing key 'stand.title_tail'"),
     ],
 )
 def test_profile_is_validated_on_load(change, message):
@@ -171,3 +175,86 @@ def test_dates_section_of_language_is_validated_on_load():
     del cfg["dates"]
     with pytest.raises(ConfigError, match=r"^lang-de.yaml: missing key 'dates'"):
         language_from(Path("lang-de.yaml"), cfg)
+
+
+def _config_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the shipped configuration directory with one piece of report.yaml reworded."""
+    conf = tmp_path / "config"
+    shutil.copytree(config_dir(), conf)
+    report = (conf / "report.yaml").read_text(encoding="utf-8")
+    assert report.count(old) == 1, old
+    (conf / "report.yaml").write_text(report.replace(old, new), encoding="utf-8")
+    return conf
+
+
+def test_planned_milestones_wording_comes_from_report_yaml(tmp_path, monkeypatch):
+    from pipeline.model.rows import planned_entries
+
+    remark = ["Zukünftige Schritte:", "01.04.2026 Fertig", "geplante Meilensteine:", "01.10.2026 Abnahme"]
+    assert [e.date for e in planned_entries(remark)] == ["01.10.2026"]
+    conf = _config_with(
+        tmp_path, "geplante?r?\\s+Meilenstein(e)?", "(?:geplante?r?\\s+Meilenstein(e)?|Zukünftige Schritte)"
+    )
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    assert [e.date for e in planned_entries(remark)] == ["01.04.2026", "01.10.2026"]
+
+
+def _run(code: str, conf: Path | None) -> str:
+    """`code` run in a fresh interpreter (the stages read the profile at import) under `conf` or the shipped
+    configuration; what it prints."""
+    env = {k: v for k, v in os.environ.items() if k != "NHR_CONFIG"} | ({"NHR_CONFIG": str(conf)} if conf else {})
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+# a steps-shaped phrase in plain text under a bold line: a steps label or not
+STEPS_PHRASE = """
+import sys
+sys.path.insert(0, "tests/unit")
+from test_segment import ln, lines
+from pipeline.extract.segment import RANK, _label
+print(_label(lines("Bemerkung:") + [ln("Meilensteine Termine:", 1)], 1, RANK["description"]) is not None)
+"""
+
+
+def test_what_a_real_steps_label_names_comes_from_report_yaml(tmp_path):
+    assert _run(STEPS_PHRASE, None) == "False"  # plain "Meilensteine Termine:" below a bold line: text
+    conf = _config_with(tmp_path, "steps_label: '\\(|Datum'", "steps_label: '\\(|Datum|Termine'")
+    assert _run(STEPS_PHRASE, conf) == "True"
+
+
+# the report's title from a cover line
+COVER_TITLE = """
+from types import SimpleNamespace as NS
+from pipeline.extract.edition import _title
+print(_title(NS(cover=[NS(text="Nachhaltigkeitsreport – Sachstand: 01.04.2025")])))
+"""
+
+
+def test_the_stand_tail_of_the_cover_title_comes_from_report_yaml(tmp_path):
+    assert _run(COVER_TITLE, None) == "Nachhaltigkeitsreport – Sachstand: 01.04.2025"
+    conf = _config_with(tmp_path, "title_tail: '\\s*[–-]\\s*Stand", "title_tail: '\\s*[–-]\\s*(?:Sach)?[Ss]tand")
+    assert _run(COVER_TITLE, conf) == "Nachhaltigkeitsreport"
+
+
+# a Projektliste under another title: the lists the tables stage reads, and the list title the edition keeps
+LIST_TITLE = """
+import json, sys
+from types import SimpleNamespace as NS
+sys.path.insert(0, "tests/unit")
+from test_tables import _list_page, line, w
+from pipeline.extract.edition import _read_tables
+from pipeline.model.records import Edition, Theme
+lines = _list_page()
+lines[0] = line(w("Projektübersicht", 60, 100, size=13, bold=True), w("„Mobilität“", 180, 100, size=13, bold=True))
+ed = Edition("2025-04", "01.04.2025", None, "", "", 1, themes=[Theme(str(n), "") for n in range(1, 10)])
+_read_tables(ed, NS(lists=lines, archive=[], stray=[]), [])
+print(json.dumps([[len(pl.rows), pl.title] for pl in ed.project_lists] + [th.list_title for th in ed.themes]))
+"""
+
+
+def test_the_list_title_is_one_pattern_of_report_yaml(tmp_path):
+    assert json.loads(_run(LIST_TITLE, None)) == [""] * 9  # no Projektliste without its title
+    conf = _config_with(tmp_path, "^Projektliste\\b", "^(?:Projektliste|Projektübersicht)\\b")
+    got = json.loads(_run(LIST_TITLE, conf))
+    assert got[0] == [2, "Projektübersicht „Mobilität“"] and "Mobilität" in got[1:]

@@ -24,6 +24,8 @@ from .tables import parse_archive, parse_project_lists
 
 STAND = profile().stand  # config/report.yaml stand.current
 PREVIOUS = profile().previous  # config/report.yaml stand.previous
+TITLE_TAIL = profile().title_tail  # config/report.yaml stand.title_tail: the cover title's "– Stand …"
+LIST_TITLE = profile().list_title  # config/report.yaml titles.list: the "Projektliste" a list's title starts with
 
 
 def edition_id(stand: str) -> str:
@@ -110,9 +112,9 @@ def _stand(doc: Document, lines: list[Line], pages) -> str:
 
 
 def _title(doc: Document) -> str:
-    """The report's title: the first cover line, without its "– Stand …" tail."""
+    """The report's title: the first cover line, without its "– Stand …" tail (TITLE_TAIL)."""
     title = doc.cover[0].text if doc.cover else ""
-    return re.sub(r"\s*[–-]\s*Stand.*$", "", title)
+    return TITLE_TAIL.sub("", title)
 
 
 def _left_margin(lines: list[Line]) -> float:
@@ -161,7 +163,7 @@ def _read_tables(ed: Edition, doc: Document, pages) -> None:
     """The Projektliste and Archiv tables into `ed`, and each theme's list title from its Projektliste."""
     ed.project_lists = parse_project_lists(doc.lists, {p.number: p.rotated for p in pages}, doc.stray)
     ed.archive_since, ed.archive = parse_archive(doc.archive, doc.stray)
-    titles = {pl.theme: re.sub(r"^Projektliste\s*", "", pl.title).strip("„“\"' ") for pl in ed.project_lists}
+    titles = {pl.theme: LIST_TITLE.sub("", pl.title).lstrip().strip("„“\"' ") for pl in ed.project_lists}
     for th in ed.themes:
         th.list_title = titles.get(th.number, "")
 

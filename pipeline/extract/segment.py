@@ -29,6 +29,7 @@ COMPLETED, IN_PROGRESS, PLANNED, IDEA = (_P.status(r) for r in ("completed", "in
 LABELS = list(_P.labels)
 RANK = {name: i for i, (name, _) in enumerate(LABELS)}
 SEARCH_ORDER = LABELS[:1] + LABELS[2:] + LABELS[1:2]  # the order labels are tried in: the generic "extra" shape last
+STEPS_LABEL = _P.steps_label  # what a real steps label names ("(…)", "Datum"): config/report.yaml blocks.steps_label
 
 # `big` below is the theme title size: TOL.theme_title_size body sizes (pipeline/tolerances.py).
 
@@ -139,12 +140,12 @@ def _unwrapped(lines: list[Line], lab: LabelMatch) -> LabelMatch:
 
 def _steps_in_paragraph(lines: list[Line], i: int, name: str, label: str) -> bool:
     """A steps-shaped phrase ("Meilensteine:") inside a paragraph (not bold, bold lines above it) is
-    text, not a label: labels are set apart, and a real steps label names its "(…)" or "Datum"."""
+    text, not a label: labels are set apart, and a real steps label names its "(…)" or "Datum" (STEPS_LABEL)."""
     return (
         name == "steps"
         and lines[i].bold is False
         and any(l.bold for l in lines[max(0, i - TOL.bold_lookback_lines) : i])
-        and not re.search(r"\(|Datum", label)
+        and not STEPS_LABEL.search(label)
     )
 
 

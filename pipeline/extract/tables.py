@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import regex as re
 
-from ..config import load
+from ..config import load, profile
 from ..model.records import ArchiveRow, Box, Char, Line, ListRow, ProjectList, Word
 from ..tolerances import TOL
 from .fields import join_lines, join_runs
@@ -46,12 +46,13 @@ _VOCAB: dict[int, Vocab] = {}
 
 
 def vocab() -> Vocab:
-    """The table vocabulary of the configuration in force (compiled on first use)."""
+    """The table vocabulary of the configuration in force (compiled on first use); the Projektliste's title
+    is the profile's list title (config/report.yaml titles.list)."""
     cfg = load("report.yaml")["tables"]
     v = _VOCAB.get(id(cfg))
     if v is None:
         v = Vocab(
-            {k: re.compile(rx) for k, rx in cfg["titles"].items()},
+            {"list": profile().list_title} | {k: re.compile(rx) for k, rx in cfg["titles"].items()},
             {k: [(name, re.compile(rx)) for name, rx in cols.items()] for k, cols in cfg["columns"].items()},
             frozenset(cfg["marks"]),
         )

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import regex as re
-
+from ..config import profile
 from ..parse.committee import parse_committee
 from ..parse.dates import parse_date
 from .records import Anomaly, Box, CharCounts, Edition, Entry, Goal, ListRow, Project, Section, Theme
-
-PLANNED = re.compile(r"^geplante?r?\s+Meilenstein(e)?\s*:?\s*$", re.I)
 
 
 def _chars(c: CharCounts | None) -> dict:
@@ -43,9 +40,9 @@ def planned_entries(remark: list[str], boxes: list[Box | None] | None = None) ->
     """'geplante Meilensteine:' in a remark, then lines that start with a date: (date, text) entries,
     each with its paragraph's box when `boxes` (parallel to `remark`) is given."""
     out: list[Entry] = []
-    active = False
+    planned, active = profile().planned, False  # config/report.yaml blocks.planned
     for k, para in enumerate(remark):
-        if PLANNED.match(para):
+        if planned.match(para):
             active = True
             continue
         if not active:
