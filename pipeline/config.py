@@ -357,15 +357,51 @@ class DateWords:
 
 
 @dataclass(frozen=True)
+class CommitteeWords:
+    """lang-de.yaml committee: the words of a consultation line, as written (the parser lowercases where it
+    reads without regard to case)."""
+
+    paper_types: tuple[str, ...]
+    plural_endings: tuple[str, ...]
+    body_words: tuple[str, ...]
+    subject_words: tuple[str, ...]
+    listed_subjects: tuple[str, ...]
+    genitive_words: tuple[str, ...]
+    genitive_endings: tuple[str, ...]
+    abbreviations: Mapping[str, str]  # abbreviation → the word it stands for
+    kind_openings: Mapping[str, str]  # word a name opens with → body kind
+    kind_words: Mapping[str, str]  # word a name holds → body kind, in order
+    function_words: tuple[str, ...]
+    agenda_words: tuple[str, ...]
+    agenda_sessions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Language:
     """lang-de.yaml: the German words the stages need apart from the report's own vocabulary."""
 
     short_words: frozenset[str]
     conjunctions: frozenset[str]
     dates: DateWords
+    committee: CommitteeWords
 
 
-LANGUAGE_KEYS = {"joining": ("short_words", "conjunctions")}  # word lists; and the section `dates`
+LANGUAGE_KEYS = {"joining": ("short_words", "conjunctions")}  # word lists; and the sections `dates`, `committee`
+# the committee section: lists of words, and mappings of words to words
+COMMITTEE_LISTS = (
+    "paper_types",
+    "plural_endings",
+    "body_words",
+    "subject_words",
+    "listed_subjects",
+    "genitive_words",
+    "genitive_endings",
+    "function_words",
+    "agenda_words",
+    "agenda_sessions",
+)
+COMMITTEE_MAPS = ("abbreviations", "kind_openings", "kind_words")
+BODY_KINDS = ("Kreistag", "Kreisausschuss", "Ausschuss", "Beirat")  # the body_kind values besides "other"
 PREFIX_QUALIFIERS = ("since", "from", "range", "approx")  # what a word before a date may make of it
 MONTHS = 12
 
@@ -377,14 +413,16 @@ def _words(path: Path, key: str, v, lower: bool = True) -> tuple[str, ...]:
     return tuple(w.lower() if lower else w for w in v)
 
 
-def _word_map(path: Path, key: str, v, known: Callable[[object], bool], what: str) -> dict[str, Any]:
-    """A non-empty mapping of words (returned lowercase) to values that `known` accepts."""
+def _word_map(
+    path: Path, key: str, v, known: Callable[[object], bool], what: str, lower: bool = True
+) -> dict[str, Any]:
+    """A non-empty mapping of words (returned lowercase unless matched as written) to values `known` accepts."""
     if not (isinstance(v, dict) and v and all(isinstance(w, str) and w for w in v)):
         raise ConfigError(f"{path}: {key} must be a non-empty mapping of words to {what}, not {v!r}")
     for w, x in v.items():
         if not known(x):
             raise ConfigError(f"{path}: {key}.{w} must be {what}, not {x!r}")
-    return {w.lower(): x for w, x in v.items()}
+    return {w.lower() if lower else w: x for w, x in v.items()}
 
 
 def _month_number(x: object) -> bool:
@@ -423,9 +461,25 @@ def _date_words(path: Path, cfg: dict) -> DateWords:
     )
 
 
+def _committee_words(path: Path, cfg) -> CommitteeWords:
+    """The `committee` section of lang-de.yaml: exactly the known keys, each a list of words or a mapping."""
+    if not isinstance(cfg, dict):
+        raise ConfigError(f"{path}: 'committee' must be a mapping")
+    _keys(path, "committee.", cfg, (*COMMITTEE_LISTS, *COMMITTEE_MAPS))
+    lists = {k: _words(path, f"committee.{k}", cfg[k], lower=False) for k in COMMITTEE_LISTS}
+    kind = (lambda x: x in BODY_KINDS), f"one of {', '.join(BODY_KINDS)}"
+    word = (lambda x: isinstance(x, str) and bool(x)), "a word"
+    maps = {
+        k: MappingProxyType(dict(_word_map(path, f"committee.{k}", cfg[k], *check, lower=False)))
+        for k, check in (("abbreviations", word), ("kind_openings", kind), ("kind_words", kind))
+    }
+    words: dict[str, Any] = {**lists, **maps}
+    return CommitteeWords(**words)
+
+
 def language_from(path: Path, cfg: dict) -> Language:
     """Validate lang-de.yaml; an unknown or missing key is a one-line ConfigError."""
-    _keys(path, "", cfg, (*LANGUAGE_KEYS, "dates"))
+    _keys(path, "", cfg, (*LANGUAGE_KEYS, "dates", "committee"))
     if not isinstance(cfg["dates"], dict):
         raise ConfigError(f"{path}: 'dates' must be a mapping")
     _check_dates(path, cfg["dates"])
@@ -440,6 +494,7 @@ def language_from(path: Path, cfg: dict) -> Language:
         short_words=frozenset(j["short_words"]),
         conjunctions=frozenset(j["conjunctions"]),
         dates=_date_words(path, cfg["dates"]),
+        committee=_committee_words(path, cfg["committee"]),
     )
 
 

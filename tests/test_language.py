@@ -1,5 +1,6 @@
-"""The language's words (config/lang-de.yaml) are data: a month spelling added to a copied configuration alone
-is read by the date parser, and the word sections are validated on load (one line naming file and key)."""
+"""The language's words (config/lang-de.yaml) are data: a month spelling or a paper type added to a copied
+configuration alone is read by the parsers, and the word sections are validated on load (one line naming file
+and key)."""
 
 import json
 import os
@@ -19,6 +20,11 @@ PARSE = """
 import json, sys
 from pipeline.parse.dates import parse_date
 print(json.dumps(parse_date(sys.argv[1]).to_json()))
+"""
+COMMITTEE = """
+import json, sys
+from pipeline.parse.committee import parse_committee
+print(json.dumps(parse_committee(sys.argv[1]).to_json()))
 """
 
 
@@ -42,8 +48,8 @@ def _run(args: list[str], conf: Path | None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], env=env, cwd=ROOT, capture_output=True, text=True)
 
 
-def _parse(text: str, conf: Path | None) -> dict:
-    out = _run(["-c", PARSE, text], conf)
+def _parse(text: str, conf: Path | None, program: str = PARSE) -> dict:
+    out = _run(["-c", program, text], conf)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -69,9 +75,23 @@ def test_a_qualifier_added_to_the_config_alone_is_read(tmp_path):
     assert _parse("etwa 2026", conf)["qualifier"] == "approx"
 
 
+def test_a_paper_type_added_to_the_config_alone_is_read(tmp_path):
+    line = "Kreistag, Stellungnahme 012/2024"
+    assert _parse(line, None, COMMITTEE)["paper_type"] == ""
+    conf = _copy(tmp_path, lambda t: t.replace("  paper_types: [", "  paper_types: [Stellungnahme, "))
+    got = _parse(line, conf, COMMITTEE)
+    assert (got["body"], got["paper_type"], got["paper_reference"]) == ("Kreistag", "Stellungnahme", "012/2024")
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
+        (lambda c: c["committee"].update(paper_typse=[]), "unknown key 'committee.paper_typse'"),
+        (lambda c: c["committee"].pop("function_words"), "missing key 'committee.function_words'"),
+        (lambda c: c.pop("committee"), "missing key 'committee'"),
+        (lambda c: c["committee"]["kind_words"].update(Rat="Rat"), "committee.kind_words.Rat must be one of"),
+        (lambda c: c["committee"].update(body_words="Kreistag"), "committee.body_words must be a non-empty list"),
+        (lambda c: c["committee"]["abbreviations"].update({"o.": 0}), "committee.abbreviations.o. must be a word"),
         (lambda c: c["dates"].update(monhts=c["dates"].pop("months")), "unknown key 'dates.monhts'"),
         (lambda c: c["dates"].pop("qualifiers"), "missing key 'dates.qualifiers'"),
         (lambda c: c["dates"]["months"].pop(), "dates.months must name 12 months, not 11"),
@@ -84,7 +104,7 @@ def test_a_qualifier_added_to_the_config_alone_is_read(tmp_path):
         (lambda c: c["dates"].update(season_variants=["Herb"]), "dates.season_variants must be a non-empty mapping"),
     ],
 )
-def test_date_words_are_validated_on_load(change, message):
+def test_date_and_committee_words_are_validated_on_load(change, message):
     cfg = _shipped()
     change(cfg)
     with pytest.raises(ConfigError) as e:
