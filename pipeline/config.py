@@ -8,9 +8,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import regex
 import yaml
@@ -105,13 +108,17 @@ DATE_SECTIONS = {
 }
 
 
+# the word keys of the `dates` section, read into DateWords (a list, or a mapping of words to a value)
+AS_WRITTEN = ("range_words", "list_words")  # matched as written (case matters); all other date words: without case
+DATE_WORD_LISTS = ("ongoing", "recurring", "quarter_words", "half_words", "week_words", "range_words", "list_words")
+DATE_WORDS = ("months", "month_variants", "season_variants", "qualifiers", *DATE_WORD_LISTS)
 SPAN_KEYS = ("start", "end", "next_year_end")  # next_year_end: the period ends in the following year (Winter)
 
 
 def _check_dates(path: Path, cfg: dict) -> None:
     """The `dates` section of lang-de.yaml: exactly the known period words, each with a start and an end
     (MM-DD, or a day of the month for month_parts)."""
-    _keys(path, "dates.", cfg, tuple(DATE_SECTIONS))
+    _keys(path, "dates.", cfg, (*DATE_WORDS, *DATE_SECTIONS))
     for section, keys in DATE_SECTIONS.items():
         sub = cfg[section]
         if not isinstance(sub, dict):
@@ -340,19 +347,148 @@ def _profile(path: Path) -> Profile:
 
 
 @dataclass(frozen=True)
+class DateWords:
+    """lang-de.yaml dates: the words of the date forms, lowercase where they are matched without regard to case."""
+
+    months: tuple[str, ...]  # January first
+    month_variants: Mapping[str, int]  # other spelling (no final dot) → month number
+    season_words: Mapping[str, str]  # each spelling of a season (no final dot) → its key in dates.seasons
+    ongoing: tuple[str, ...]
+    recurring: tuple[str, ...]
+    qualifiers: Mapping[str, str]  # word before a date → since, from, range or approx
+    quarter_words: tuple[str, ...]  # a final dot: optional in the text
+    half_words: tuple[str, ...]  # a final dot: optional in the text
+    week_words: tuple[str, ...]
+    range_words: tuple[str, ...]  # as written: matched with case
+    list_words: tuple[str, ...]  # as written: matched with case
+    year_parts: tuple[str, ...]  # the keys of dates.year_parts
+    month_parts: tuple[str, ...]  # the keys of dates.month_parts
+
+
+@dataclass(frozen=True)
+class CommitteeWords:
+    """lang-de.yaml committee: the words of a consultation line, as written (the parser lowercases where it
+    reads without regard to case)."""
+
+    paper_types: tuple[str, ...]
+    plural_endings: tuple[str, ...]
+    body_words: tuple[str, ...]
+    subject_words: tuple[str, ...]
+    listed_subjects: tuple[str, ...]
+    genitive_words: tuple[str, ...]
+    genitive_endings: tuple[str, ...]
+    abbreviations: Mapping[str, str]  # abbreviation → the word it stands for
+    kind_openings: Mapping[str, str]  # word a name opens with → body kind
+    kind_words: Mapping[str, str]  # word a name holds → body kind, in order
+    function_words: tuple[str, ...]
+    agenda_words: tuple[str, ...]
+    agenda_sessions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Language:
     """lang-de.yaml: the German words the stages need apart from the report's own vocabulary."""
 
     short_words: frozenset[str]
     conjunctions: frozenset[str]
+    dates: DateWords
+    committee: CommitteeWords
 
 
-LANGUAGE_KEYS = {"joining": ("short_words", "conjunctions")}  # word lists; and the section `dates`
+LANGUAGE_KEYS = {"joining": ("short_words", "conjunctions")}  # word lists; and the sections `dates`, `committee`
+# the committee section: lists of words, and mappings of words to words
+COMMITTEE_LISTS = (
+    "paper_types",
+    "plural_endings",
+    "body_words",
+    "subject_words",
+    "listed_subjects",
+    "genitive_words",
+    "genitive_endings",
+    "function_words",
+    "agenda_words",
+    "agenda_sessions",
+)
+COMMITTEE_MAPS = ("abbreviations", "kind_openings", "kind_words")
+BODY_KINDS = ("Kreistag", "Kreisausschuss", "Ausschuss", "Beirat")  # the body_kind values besides "other"
+PREFIX_QUALIFIERS = ("since", "from", "range", "approx")  # what a word before a date may make of it
+MONTHS = 12
+
+
+def _words(path: Path, key: str, v, lower: bool = True) -> tuple[str, ...]:
+    """A non-empty list of non-empty strings, lowercase unless they are matched as written."""
+    if not (isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)):
+        raise ConfigError(f"{path}: {key} must be a non-empty list of words, not {v!r}")
+    return tuple(w.lower() if lower else w for w in v)
+
+
+def _word_map(
+    path: Path, key: str, v, known: Callable[[object], bool], what: str, lower: bool = True
+) -> dict[str, Any]:
+    """A non-empty mapping of words (returned lowercase unless matched as written) to values `known` accepts."""
+    if not (isinstance(v, dict) and v and all(isinstance(w, str) and w for w in v)):
+        raise ConfigError(f"{path}: {key} must be a non-empty mapping of words to {what}, not {v!r}")
+    for w, x in v.items():
+        if not known(x):
+            raise ConfigError(f"{path}: {key}.{w} must be {what}, not {x!r}")
+    return {w.lower() if lower else w: x for w, x in v.items()}
+
+
+def _month_number(x: object) -> bool:
+    """1 … 12 (a whole number, not a truth value)."""
+    return isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= MONTHS
+
+
+def _date_words(path: Path, cfg: dict) -> DateWords:
+    """The word keys of the `dates` section (already checked for unknown and missing keys) as DateWords."""
+    months = _words(path, "dates.months", cfg["months"])
+    if len(months) != MONTHS:
+        raise ConfigError(f"{path}: dates.months must name {MONTHS} months, not {len(months)}")
+    seasons = tuple(cfg["seasons"])
+    month_variants = _word_map(path, "dates.month_variants", cfg["month_variants"], _month_number, "a month's number")
+    season_variants = _word_map(
+        path, "dates.season_variants", cfg["season_variants"], lambda x: x in seasons, f"one of {', '.join(seasons)}"
+    )
+    qualifiers = _word_map(
+        path,
+        "dates.qualifiers",
+        cfg["qualifiers"],
+        lambda x: x in PREFIX_QUALIFIERS,
+        f"one of {', '.join(PREFIX_QUALIFIERS)}",
+    )
+    lists = {k: _words(path, f"dates.{k}", cfg[k], lower=k not in AS_WRITTEN) for k in DATE_WORD_LISTS}
+    return DateWords(
+        months=months,
+        month_variants=MappingProxyType({w.rstrip("."): n for w, n in month_variants.items()}),
+        season_words=MappingProxyType(
+            {s.lower(): s for s in seasons} | {w.rstrip("."): s for w, s in season_variants.items()}
+        ),
+        qualifiers=MappingProxyType(qualifiers),
+        year_parts=tuple(cfg["year_parts"]),
+        month_parts=tuple(cfg["month_parts"]),
+        **lists,
+    )
+
+
+def _committee_words(path: Path, cfg) -> CommitteeWords:
+    """The `committee` section of lang-de.yaml: exactly the known keys, each a list of words or a mapping."""
+    if not isinstance(cfg, dict):
+        raise ConfigError(f"{path}: 'committee' must be a mapping")
+    _keys(path, "committee.", cfg, (*COMMITTEE_LISTS, *COMMITTEE_MAPS))
+    lists = {k: _words(path, f"committee.{k}", cfg[k], lower=False) for k in COMMITTEE_LISTS}
+    kind = (lambda x: x in BODY_KINDS), f"one of {', '.join(BODY_KINDS)}"
+    word = (lambda x: isinstance(x, str) and bool(x)), "a word"
+    maps = {
+        k: MappingProxyType(dict(_word_map(path, f"committee.{k}", cfg[k], *check, lower=False)))
+        for k, check in (("abbreviations", word), ("kind_openings", kind), ("kind_words", kind))
+    }
+    words: dict[str, Any] = {**lists, **maps}
+    return CommitteeWords(**words)
 
 
 def language_from(path: Path, cfg: dict) -> Language:
     """Validate lang-de.yaml; an unknown or missing key is a one-line ConfigError."""
-    _keys(path, "", cfg, (*LANGUAGE_KEYS, "dates"))
+    _keys(path, "", cfg, (*LANGUAGE_KEYS, "dates", "committee"))
     if not isinstance(cfg["dates"], dict):
         raise ConfigError(f"{path}: 'dates' must be a mapping")
     _check_dates(path, cfg["dates"])
@@ -361,11 +497,14 @@ def language_from(path: Path, cfg: dict) -> Language:
             raise ConfigError(f"{path}: {sec!r} must be a mapping")
         _keys(path, f"{sec}.", cfg[sec], known)
         for k in known:
-            v = cfg[sec][k]
-            if not (isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)):
-                raise ConfigError(f"{path}: {sec}.{k} must be a non-empty list of words, not {v!r}")
+            _words(path, f"{sec}.{k}", cfg[sec][k])
     j = cfg["joining"]
-    return Language(short_words=frozenset(j["short_words"]), conjunctions=frozenset(j["conjunctions"]))
+    return Language(
+        short_words=frozenset(j["short_words"]),
+        conjunctions=frozenset(j["conjunctions"]),
+        dates=_date_words(path, cfg["dates"]),
+        committee=_committee_words(path, cfg["committee"]),
+    )
 
 
 def language() -> Language:

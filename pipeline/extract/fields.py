@@ -9,12 +9,14 @@ from dataclasses import dataclass, field, replace
 
 from ..config import language
 from ..model.records import Box, Entry, Line, Word
+from ..parse.words import alternation
 from ..tolerances import TOL
 
 # config/lang-de.yaml joining: a trailing hyphen followed by a short word is a suspended compound
 # ("Kinder- und Jugend…"); so is one before or after a conjunction.
 SHORT_WORDS = language().short_words
 CONJUNCTIONS = language().conjunctions
+DATE_WORDS = language().dates
 
 
 def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = False, before: str = "") -> str:
@@ -220,12 +222,15 @@ def _date_goes_on(date: str, more: str) -> bool:
     """Is `more` the rest of a date cell that wrapped ("01.09.2023 –" + "29.02.2024")?"""
     from ..parse.dates import parse_date
 
-    if re.search(r"(–|-|\bund|\bbis|/|,)$", date):
+    if DATE_GOES_ON.search(date):
         return True
     return not parse_date(date).understood and parse_date(f"{date} {more}").understood
 
 
-DATEISH = re.compile(r"\d|fortlaufend|jährlich|laufend|ständig|regelmäßig", re.I)
+# config/lang-de.yaml dates: a date cell holds a digit or a word that names a schedule ("fortlaufend", "jährlich")
+DATEISH = re.compile(r"\d|" + alternation(DATE_WORDS.ongoing + DATE_WORDS.recurring), re.I)
+# a date cell that ends in a dash, slash, comma or a list or range word goes on in the next line ("… und")
+DATE_GOES_ON = re.compile(rf"(–|-|\b(?:{alternation(DATE_WORDS.list_words + DATE_WORDS.range_words)})|/|,)$")
 
 
 # Geometry of entry lines, in points unless said otherwise.

@@ -12,31 +12,30 @@ from typing import NamedTuple
 
 import regex as re
 
-PAPER_TYPES = [  # longest first: the first that matches wins
-    "Beschlussvorlage",
-    "Informationsvorlage",
-    "Mitteilungsvorlage",
-    "Berichtsvorlage",
-    "Verwaltungsvorlage",
-    "Sachstandsbericht",
-    "mündlicher Bericht",
-    "mündliche Information",
-    "Präsentation",
-    "Anfrage",
-    "Antrag",
-    "Beschluss",
-    "Bericht",
-    "Information",
-    "Vorlage",
-    "Vortrag",
-    "Vorstellung",
-]
-TYPE_RX = re.compile(r"(?<!\p{L})(" + "|".join(re.escape(t) for t in PAPER_TYPES) + r")(?:en|e)?(?!\p{L})", re.I)
+from ..config import language
+from .words import alternation
+
+# config/lang-de.yaml committee: the words of a consultation line
+WORDS = language().committee
+PAPER_TYPES = WORDS.paper_types
+TYPE_RX = re.compile(
+    rf"(?<!\p{{L}})({alternation(PAPER_TYPES)})(?:{alternation(WORDS.plural_endings)})?(?!\p{{L}})", re.I
+)
 CANONICAL = {t.lower(): t for t in PAPER_TYPES}
 REFERENCE = re.compile(r"(?<![\d/])(\d{1,4}/\d{4}(?:-\d{1,2})?)(?![\d/])")
-AGENDA = re.compile(r"(?<!\p{L})(TOP\s*(?:[ÖN]\s?)?\d+(?:\.\d+)*|[ÖN]\s?\d+(?:\.\d+)*)(?![\p{L}\d])")
-BODY_PHRASE = re.compile(r"(?i)(\p{L}*(?:kreistag|ausschuss|beirat|konferenz|kommission)\p{L}*(?:\s+für\s+[^,;]+)?)")
-FUNCTION_WORDS = r"(?:im|in|des|der|dem|den|zur|zum|an|den|die|das)"
+TOP = alternation(WORDS.agenda_words)  # "TOP"
+SESSION = alternation(WORDS.agenda_sessions)  # "Ö", "N"
+AGENDA = re.compile(
+    rf"(?<!\p{{L}})((?:{TOP})\s*(?:(?:{SESSION})\s?)?\d+(?:\.\d+)*|(?:{SESSION})\s?\d+(?:\.\d+)*)(?![\p{{L}}\d])"
+)
+BODY_PHRASE = re.compile(
+    rf"(?i)(\p{{L}}*(?:{alternation(WORDS.body_words)})\p{{L}}*(?:\s+(?:{alternation(WORDS.subject_words)})\s+[^,;]+)?)"
+)
+GENITIVE = re.compile(
+    rf"^(\p{{L}}*(?:{alternation(WORDS.genitive_words)}))(?:{alternation(WORDS.genitive_endings)})\b", re.I
+)
+ABBREVIATIONS = [(re.compile(rf"\b{re.escape(a)}\s"), f"{w} ") for a, w in WORDS.abbreviations.items()]
+FUNCTION_WORDS = rf"(?:{alternation(WORDS.function_words)})"
 SEPARATOR = re.compile(r"(?<!-),\s|\s[–—-]\s|/(?=\p{Lu})")
 
 
@@ -56,23 +55,22 @@ class Consultation:
 
 def normalise_body(body: str) -> str:
     b = re.sub(r"\s+", " ", body).strip(" ,;:–-")
-    b = re.sub(r"^(\p{L}*(?:ausschuss|kreistag|beirat))(?:es|s)\b", r"\1", b, flags=re.I)  # genitive
+    b = GENITIVE.sub(r"\1", b)  # "Kreisausschusses" → "Kreisausschuss"
     b = b[:1].upper() + b[1:]
-    b = re.sub(r"\bf\.\s", "für ", b)
-    b = re.sub(r"\bu\.\s", "und ", b)
+    for rx, word in ABBREVIATIONS:
+        b = rx.sub(lambda _, w=word: w, b)  # the word as it is: no group references
     return b
 
 
 def body_kind(name: str) -> str:
+    """The kind of a committee by its name: the word it opens with, else one it holds (lang-de.yaml)."""
     low = name.lower()
-    if low.startswith("kreistag"):
-        return "Kreistag"
-    if low.startswith("kreisausschuss"):
-        return "Kreisausschuss"
-    if "beirat" in low:
-        return "Beirat"
-    if "ausschuss" in low:
-        return "Ausschuss"
+    for word, kind in WORDS.kind_openings.items():
+        if low.startswith(word.lower()):
+            return kind
+    for word, kind in WORDS.kind_words.items():
+        if word.lower() in low:
+            return kind
     return "other"
 
 
@@ -125,7 +123,7 @@ def _is_name_item(seg: str) -> bool:
     return not (TYPE_RX.search(seg) or REFERENCE.search(seg) or AGENDA.search(seg))
 
 
-def _extend_ausschuss_fuer(body: str, after: str) -> str:
+def _extend_listed_subject(body: str, after: str) -> str:
     """ "Ausschuss für Bildung, Integration, Schule u. Sport, Allgemeine Informationen …": the name
     goes on over short capitalised list items."""
     for seg in re.split(r"(?<!-),\s", after.lstrip(", "))[:4]:
@@ -138,8 +136,8 @@ def _extend_ausschuss_fuer(body: str, after: str) -> str:
 def _body(s: str, cut: int) -> str:
     """The committee as printed: the body phrase of the text before `cut`, else the first in the line."""
     body = s[:cut].strip(TRIM)
-    if body.startswith("Ausschuss für"):
-        body = _extend_ausschuss_fuer(body, s[cut:])
+    if body.startswith(WORDS.listed_subjects):
+        body = _extend_listed_subject(body, s[cut:])
     if m := BODY_PHRASE.search(body):
         return body[m.start() :].strip(TRIM)
     m = BODY_PHRASE.search(s)
@@ -154,9 +152,9 @@ def _rest(s: str, parts: tuple[str, ...]) -> str:
             rest = rest.replace(part, " ", 1)
     rest = re.sub(r"^[\s,;:–—/-]+|[\s,;:–—/-]+$", "", re.sub(r"\s*([,;])(\s*[,;])+", r"\1", rest))
     rest = re.sub(r"\s+", " ", rest).strip(" ,;–-")
-    return re.sub(rf"^(?:{FUNCTION_WORDS}\s+)+|(?:\s+{FUNCTION_WORDS})+$|^{FUNCTION_WORDS}$|^TOP$", "", rest).strip(
-        " ,;–-"
-    )
+    return re.sub(
+        rf"^(?:{FUNCTION_WORDS}\s+)+|(?:\s+{FUNCTION_WORDS})+$|^{FUNCTION_WORDS}$|^(?:{TOP})$", "", rest
+    ).strip(" ,;–-")
 
 
 def _group(m: re.Match | None, n: int) -> str:

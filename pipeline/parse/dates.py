@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 import regex as re
 
-from ..config import load
+from ..config import language, load
+from .words import alternation
 
 PRECISIONS = ["day", "week", "month", "quarter", "half_year", "season", "year", "multi_year", "unknown"]
 QUALIFIERS = ["none", "since", "from", "ongoing", "recurring", "range", "list", "approx"]
@@ -28,32 +29,13 @@ def _coarseness(precision: str) -> int:
     return _COARSE[precision]
 
 
-MONTH_NAMES = [
-    "januar",
-    "februar",
-    "märz",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "dezember",
-]
-MONTH_ODD = {"jänner": 1, "mrz": 3, "maerz": 3}
-SEASON_WORDS = {
-    "frühjahr": "Frühjahr",
-    "frühj": "Frühjahr",
-    "frühling": "Frühjahr",
-    "sommer": "Sommer",
-    "herbst": "Herbst",
-    "herb": "Herbst",
-    "winter": "Winter",
-}
-ONGOING = re.compile(r"^(fortlaufend|laufend|ständig|dauerhaft|kontinuierlich)$", re.I)
-RECURRING = re.compile(r"^(\d+\s*x\s*)?(jährlich|halbjährlich|monatlich|wöchentlich|quartalsweise|regelmäßig)$", re.I)
+# config/lang-de.yaml dates: the words of the date forms (lowercase where matched without regard to case)
+WORDS = language().dates
+MONTH_NAMES = WORDS.months
+MONTH_ODD = WORDS.month_variants
+SEASON_WORDS = WORDS.season_words
+ONGOING = re.compile(rf"^({alternation(WORDS.ongoing)})$", re.I)
+RECURRING = re.compile(rf"^(\d+\s*x\s*)?({alternation(WORDS.recurring)})$", re.I)
 
 
 @dataclass(frozen=True)
@@ -105,6 +87,9 @@ def _month_no(word: str) -> int | None:
 
 
 Y = r"(\d{4}|\d{2})"
+QUARTER = alternation(WORDS.quarter_words, optional_dot=True)  # "Qu.", "Quartal"
+HALF = alternation(WORDS.half_words, optional_dot=True)  # "Hj.", "Halbjahr"
+WEEK = alternation(WORDS.week_words)  # "KW"
 SINGLE = [
     # 24.09.2024, 1.4.24
     (re.compile(rf"^(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?{Y}$"), "day"),
@@ -116,18 +101,18 @@ SINGLE = [
     (re.compile(r"^([A-Za-zÄÖÜäöü]{3,9})\.?\s*(\d{4})$"), "monthname"),
     # 1. April 2025, 01. Okt. 2024
     (re.compile(r"^(\d{1,2})\.?\s*([A-Za-zÄÖÜäöü]{3,9})\.?\s*(\d{4})$"), "daymonthname"),
-    # 3. Qu. 2022, 4. Quartal 2023, Q1 2024, Q1/2024
-    (re.compile(r"^(?:([1-4])\.?\s*(?:Qu\.?|Quartal|Q\.?)|Q\s?([1-4]))\s*/?\s*(\d{4})$", re.I), "quarter"),
+    # 3. Qu. 2022, 4. Quartal 2023, Q1 2024, Q1/2024 ("Q1", "H2": the international notation)
+    (re.compile(rf"^(?:([1-4])\.?\s*(?:{QUARTER})|Q\s?([1-4]))\s*/?\s*(\d{{4}})$", re.I), "quarter"),
     # 2. Hj. 2023, 2.Hj. 2024, 1. Halbjahr 2023, H2 2024
-    (re.compile(r"^(?:([12])\.?\s*(?:Hj\.?|Halbjahr|HJ)|H\s?([12]))\s*/?\s*(\d{4})$", re.I), "half"),
+    (re.compile(rf"^(?:([12])\.?\s*(?:{HALF})|H\s?([12]))\s*/?\s*(\d{{4}})$", re.I), "half"),
     # KW 12/2025, KW12 2025, 12. KW 2025
-    (re.compile(r"^(?:KW\s?(\d{1,2})|(\d{1,2})\.?\s*KW)\s*[/.]?\s*(\d{4})$", re.I), "week"),
+    (re.compile(rf"^(?:(?:{WEEK})\s?(\d{{1,2}})|(\d{{1,2}})\.?\s*(?:{WEEK}))\s*[/.]?\s*(\d{{4}})$", re.I), "week"),
     # Herbst 2023, Frühj. 2022, Herb. 2022
     (re.compile(r"^([A-Za-zÄÖÜäöü]+)\.?\s*(\d{4})$"), "season"),
     # Anfang 2026, Mitte 2020, Ende 2025
-    (re.compile(r"^(Anfang|Mitte|Ende)\s+(\d{4})$", re.I), "yearpart"),
+    (re.compile(rf"^({alternation(WORDS.year_parts)})\s+(\d{{4}})$", re.I), "yearpart"),
     # Ende Juni 2025, Anfang Okt. 2024
-    (re.compile(r"^(Anfang|Mitte|Ende)\s+([A-Za-zÄÖÜäöü]{3,9})\.?\s*(\d{4})$", re.I), "monthpart"),
+    (re.compile(rf"^({alternation(WORDS.month_parts)})\s+([A-Za-zÄÖÜäöü]{{3,9}})\.?\s*(\d{{4}})$", re.I), "monthpart"),
     # 2022
     (re.compile(r"^(\d{4})$"), "year"),
     # 2023/24, 2020/21, 2025/2026
@@ -287,8 +272,9 @@ def _dateparser_fallback(s: str):
     return a, b, "month", "none"
 
 
-SEP_RANGE = re.compile(r"\s*(?:–|—|-|bis)\s*")
-SEP_LIST = re.compile(r"\s*(?:\bund\b|/\s(?=\d)|(?<=\d{4})/(?=\d{1,2}\.)|;|,)\s*")
+RANGE_WORD = alternation(WORDS.range_words)  # "bis"; matched as written
+SEP_RANGE = re.compile(rf"\s*(?:–|—|-|{RANGE_WORD})\s*")
+SEP_LIST = re.compile(rf"\s*(?:\b(?:{alternation(WORDS.list_words)})\b|/\s(?=\d)|(?<=\d{{4}})/(?=\d{{1,2}}\.)|;|,)\s*")
 
 
 def _compact_range(s: str):
@@ -298,7 +284,7 @@ def _compact_range(s: str):
         a, b = _single(f"{m[1]}.{m[3]}.{m[4]}"), _single(f"{m[2]}.{m[3]}.{m[4]}")
     elif m := re.fullmatch(r"(\d{1,2}\.\d{1,2})\.?\s*[-–]\s*(\d{1,2}\.\d{1,2})\.(\d{4})", s):
         a, b = _single(f"{m[1]}.{m[3]}"), _single(f"{m[2]}.{m[3]}")
-    elif m := re.fullmatch(r"(\p{L}+\.?)\s*(?:/|[-–]|bis)\s*(\p{L}+\.?)\s+(\d{4})", s):
+    elif m := re.fullmatch(rf"(\p{{L}}+\.?)\s*(?:/|[-–]|{RANGE_WORD})\s*(\p{{L}}+\.?)\s+(\d{{4}})", s):
         a, b = _single(f"{m[1]} {m[3]}"), _single(f"{m[2]} {m[3]}")
     else:
         return None
@@ -319,8 +305,8 @@ def _drop_trailing_note(s: str) -> str:
 
 
 UNDATED = [(ONGOING, "ongoing"), (RECURRING, "recurring")]  # word-only forms: a qualifier, no dates
-QUALIFIER_PREFIX = re.compile(r"^(seit|ab|von|bis|ca\.|circa|voraussichtlich|vsl\.)\s+(.*)$", re.I)
-QUALIFIER_OF = {"seit": "since", "ab": "from", "von": "from", "bis": "range"}  # any other prefix: approx
+QUALIFIER_PREFIX = re.compile(rf"^({alternation(WORDS.qualifiers)})\s+(.*)$", re.I)
+QUALIFIER_OF = WORDS.qualifiers  # a prefix that matched but is no key (another case folding): approx
 
 
 class _Span(NamedTuple):
