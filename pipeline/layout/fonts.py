@@ -6,8 +6,8 @@ import re
 from functools import cache
 
 # A bold weight's name ("Calibri-Bold", "Arial,BoldItalic", "Helvetica-Black", "MyriadPro-Semibold"), or
-# the ",B" style suffix of TrueType names ("Foo,B"); matched anywhere, case ignored
-BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|,b$")
+# the ",B" and ",BI" style suffixes of TrueType names ("Foo,B", "Foo,BI"); matched anywhere, case ignored
+BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|,bi?$")
 
 
 @cache

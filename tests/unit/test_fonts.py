@@ -5,8 +5,8 @@ import pytest
 from pipeline.layout.fonts import is_bold
 
 BOLD = ["Arial,Bold", "ABCDEF+Calibri-Bold", "Foo,B", "foo,b", "Foo-BoldItalic", "Helvetica-Black", "Semibold"]
-BOLD += ["MyriadPro-Semibold", "Roboto-Heavy", "OpenSans-DemiBold", "arial,bolditalic"]
-PLAIN = ["Times-Roman", "ABCDEF+Calibri", "Foo,Italic", "Helvetica-Oblique", "Bodoni", ""]
+BOLD += ["MyriadPro-Semibold", "Roboto-Heavy", "OpenSans-DemiBold", "arial,bolditalic", "Foo,BI"]
+PLAIN = ["Times-Roman", "ABCDEF+Calibri", "Foo,Italic", "Foo,I", "Helvetica-Oblique", "Bodoni", ""]
 
 
 @pytest.mark.parametrize("name", BOLD)
