@@ -489,28 +489,41 @@ def sql(query: str, parsed: Path, fmt: str, unsafe: bool):
     from ..store.warehouse import query as run_query
 
     ready(parsed)
-    cols, rows = run_query(parsed, query, unsafe)  # TablesMissing: exit 3; DuckDB's errors: UsageError, exit 2
-    if fmt == "json":
-        echo(safe_json(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1, default=str)))
-    elif fmt == "csv":
-        import csv
-        import io
+    answer = run_query(parsed, query, unsafe)  # TablesMissing: exit 3; DuckDB's errors: UsageError, exit 2
+    PRINTERS[fmt](answer.columns, answer.rows)
 
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow([cell(c) for c in cols])
-        w.writerows([[cell(v) for v in r] for r in rows])
-        echo(buf.getvalue(), nl=False)
-    else:
-        cells = [[clean("" if v is None else str(v)).replace("\n", " ").replace("\t", " ") for v in r] for r in rows]
-        cols = [clean(c) for c in cols]
-        widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
-        line = lambda vals: "  ".join(v[:60].ljust(w) for v, w in zip(vals, widths))
-        echo(line(cols))
-        echo("  ".join("-" * w for w in widths))
-        for r in cells:
-            echo(line(r))
-        echo(f"({len(rows)} rows)")
+
+def _print_json(cols: list[str], rows: list[tuple]) -> None:
+    """A query's rows as a JSON list of objects."""
+    echo(safe_json(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1, default=str)))
+
+
+def _print_csv(cols: list[str], rows: list[tuple]) -> None:
+    """A query's rows as CSV, every cell safe for a spreadsheet."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([cell(c) for c in cols])
+    w.writerows([[cell(v) for v in r] for r in rows])
+    echo(buf.getvalue(), nl=False)
+
+
+def _print_table(cols: list[str], rows: list[tuple]) -> None:
+    """A query's rows as an aligned text table (cells on one line, cut at 60 characters), then the row count."""
+    cells = [[clean("" if v is None else str(v)).replace("\n", " ").replace("\t", " ") for v in r] for r in rows]
+    cols = [clean(c) for c in cols]
+    widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
+    line = lambda vals: "  ".join(v[:60].ljust(w) for v, w in zip(vals, widths))
+    echo(line(cols))
+    echo("  ".join("-" * w for w in widths))
+    for r in cells:
+        echo(line(r))
+    echo(f"({len(rows)} rows)")
+
+
+PRINTERS = {"json": _print_json, "csv": _print_csv, "table": _print_table}
 
 
 if __name__ == "__main__":
