@@ -8,6 +8,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -205,40 +206,50 @@ def build(
     engine = default_engine(engine)  # validates the configuration before the stages load their profile
     from ..store.build import build as run
     from ..store.files import build_lock, env_error, is_env
-    from ..store.inputs import list_pdfs
+    from ..store.inputs import usable_pdfs
 
     jobs = min(jobs or cores(), cores())
-    bar = {}
-
-    def progress(done: int, total: int):
-        if quiet or as_json or not sys.stderr.isatty():
-            return
-        if "bar" not in bar:
-            bar["bar"] = click.progressbar(length=total, label="extracting PDFs", file=sys.stderr)
-            bar["bar"].__enter__()
-        bar["bar"].update(1)
-        if done == total:
-            bar["bar"].__exit__(None, None, None)
-
     try:
-        pdfs, problems = list_pdfs(raw)  # bad input: fail before --out or its lock exists
-        if problems and (not keep_going or not pdfs):
-            raise problems[0]
+        usable_pdfs(raw, keep_going)  # bad input: fail before --out or its lock exists
         with build_lock(out, wait):
-            res = run(raw, out, jobs, engine, keep_going, progress)
+            res = run(raw, out, jobs, engine, keep_going, BuildProgress(not (quiet or as_json)))
     except OSError as e:
         if not is_env(e):
             raise
         raise env_error(e, out) from e
     sev = _severities(out, res, strict)
     _summary(res, out, sev, quiet, as_json)
+    _finish(res, out, sev, strict)
+
+
+class BuildProgress:
+    """The build's `progress(done, total)`: a bar on stderr, drawn only when `shown` and stderr is a terminal."""
+
+    def __init__(self, shown: bool):
+        self.shown = shown
+        self.bar: Any = None  # click's bar, entered at the first file
+
+    def __call__(self, done: int, total: int) -> None:
+        """One more file extracted."""
+        if not self.shown or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="extracting PDFs", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+        if done == total:
+            self.bar.__exit__(None, None, None)
+
+
+def _finish(res, out: Path, sev: dict, strict: bool) -> None:
+    """The build's warnings and errors on stderr, then its exit: the worst error's code, or --strict's."""
     warnings = _unassigned_warnings(out)
     for w in warnings:
         click.echo(f"nhr: warning: {one_line(w)}", err=True)
-    for m, _ in res.errors:
+    for m in res.messages():
         click.echo(f"nhr: error: {one_line(m)}", err=True)
     if res.errors:
-        sys.exit(max(c for _, c in res.errors))
+        sys.exit(max(e.code for e in res.errors))
     if strict and sev.get("error"):
         raise StrictError(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)")
     if strict and warnings:
@@ -267,7 +278,7 @@ def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
         "rows": res.counts,
         "anomalies_by_severity": sev,
         "seconds": round(res.seconds, 2),
-        "errors": [m for m, _ in res.errors],
+        "errors": res.messages(),
         "notes": res.notes,
     }
     if as_json:
