@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
@@ -127,27 +128,48 @@ def pdf_path(name: str, raw: Path | None, recorded: dict[str, Path]) -> Path:
     return DEFAULT_RAW / name
 
 
+class BuiltPdf(NamedTuple):
+    """An edition's PDF: where it is now, and the SHA-256 of the bytes its tables were built from."""
+
+    path: Path
+    sha256: str
+
+
 def build_report(parsed: Path, raw: Path | None, old: str, new: str) -> str:
     """The audit page between editions `old` and `new`; PDFs under `raw`, else where the build read them."""
-    from .. import __version__
-
     rows = [r for r in diff(parsed, old, new) if r["kind"] != "unchanged"]
     t = load(parsed, "projects", "editions", "anomalies")
-    recorded = recorded_paths(parsed)
-    files = {e["edition"]: (pdf_path(e["source_file"], raw, recorded), e["sha256"]) for e in t["editions"]}
+    pdfs = built_pdfs(parsed, raw, t["editions"])
     tops = {(p["edition"], p["project_number"]): p["top"] for p in t["projects"]}
-    docs = {}
-    for e in (old, new):
-        docs[e] = open_built_pdf(files[e][0], e, files[e][1])
+    docs = {e: open_built_pdf(pdfs[e].path, e, pdfs[e].sha256) for e in (old, new)}
     try:
-        for r in rows:
-            for side, ed in (("old", old), ("new", new)):
-                num, page = r[f"{side}_number"], r[f"{side}_page"]
-                r[f"{side}_img"] = _crop(docs[ed], page, tops[(ed, num)]) if num and page else None
+        _crop_changes(rows, docs, tops, old, new)
         findings = pair_findings(parsed, old, new, docs)
     finally:
         for d in docs.values():
             d.close()
+    anomalies = [a for a in t["anomalies"] if a["edition"] in (old, new)]
+    return _render(parsed, old, new, rows, findings, anomalies)
+
+
+def built_pdfs(parsed: Path, raw: Path | None, editions: list[dict]) -> dict[str, BuiltPdf]:
+    """Every edition's PDF (see pdf_path) with the hash its tables record."""
+    recorded = recorded_paths(parsed)
+    return {e["edition"]: BuiltPdf(pdf_path(e["source_file"], raw, recorded), e["sha256"]) for e in editions}
+
+
+def _crop_changes(rows: list[dict], docs: dict, tops: dict, old: str, new: str) -> None:
+    """Each change's evidence (`old_img`, `new_img`): the strip where the project starts in each edition."""
+    for r in rows:
+        for side, ed in (("old", old), ("new", new)):
+            num, page = r[f"{side}_number"], r[f"{side}_page"]
+            r[f"{side}_img"] = _crop(docs[ed], page, tops[(ed, num)]) if num and page else None
+
+
+def _render(parsed: Path, old: str, new: str, rows: list[dict], findings: list[dict], anomalies: list[dict]) -> str:
+    """The page's HTML: the changes with a count by kind, the findings and the anomalies."""
+    from .. import __version__
+
     kinds = sorted({r["kind"] for r in rows})
     counts = ", ".join(f"{sum(1 for r in rows if r['kind'] == k)} {k}" for k in kinds) or "keine Änderungen"
     env = jinja2.Environment(autoescape=True)
@@ -160,7 +182,7 @@ def build_report(parsed: Path, raw: Path | None, old: str, new: str) -> str:
         version=__version__,
         parsed=str(parsed),  # the template autoescapes: escaping here too printed "&amp;amp;"
         findings=findings,
-        anomalies=[a for a in t["anomalies"] if a["edition"] in (old, new)],
+        anomalies=anomalies,
     )
 
 
