@@ -18,6 +18,7 @@ from ..extract.accounting import unassigned_warning
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+SQL_CELL_CHARS = 60  # characters: where a cell of `nhr sql`'s text table is cut
 
 
 def clean(text: str) -> str:
@@ -522,11 +523,11 @@ def _print_csv(cols: list[str], rows: list[tuple]) -> None:
 
 
 def _print_table(cols: list[str], rows: list[tuple]) -> None:
-    """A query's rows as an aligned text table (cells on one line, cut at 60 characters), then the row count."""
+    """A query's rows as an aligned text table (cells on one line, cut at SQL_CELL_CHARS), then the row count."""
     cells = [[clean("" if v is None else str(v)).replace("\n", " ").replace("\t", " ") for v in r] for r in rows]
     cols = [clean(c) for c in cols]
-    widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
-    line = lambda vals: "  ".join(v[:60].ljust(w) for v, w in zip(vals, widths))
+    widths = [min(SQL_CELL_CHARS, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
+    line = lambda vals: "  ".join(v[:SQL_CELL_CHARS].ljust(w) for v, w in zip(vals, widths))
     echo(line(cols))
     echo("  ".join("-" * w for w in widths))
     for r in cells:

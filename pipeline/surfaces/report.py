@@ -71,13 +71,21 @@ h1{font-size:1.4em} table{border-collapse:collapse;width:100%} td,th{border-top:
 """
 
 
-def _crop(doc, page_no: int, top: float, height: float = 110.0, scale: float = 1.5) -> str:
+CROP_ABOVE = 6  # pt: how far above the top of the first line an evidence crop starts
+CROP_HEIGHT = 110.0  # pt: a change's crop, tall enough for a project's number, title and since line
+FINDING_CROP_HEIGHT = 60  # pt: a finding's crop, the line or two of its printed evidence
+CROP_MARGIN = 40  # pt: cut off the left and the right edge of the page in a crop
+CROP_SCALE = 1.5  # pixels per pt of a rendered crop
+HASH_SHOWN = 12  # hex digits of a SHA-256 shown in a message
+
+
+def _crop(doc, page_no: int, top: float, height: float = CROP_HEIGHT, scale: float = CROP_SCALE) -> str:
     """PNG (base64) of the strip of a page where a project starts: its number, title and since line."""
     page = doc[page_no - 1]
     w, h = page.get_size()
-    t = max(0.0, top - 6)
+    t = max(0.0, top - CROP_ABOVE)
     b = min(h, t + height)
-    img = page.render(scale=scale, crop=(40, h - b, 40, t)).to_pil()
+    img = page.render(scale=scale, crop=(CROP_MARGIN, h - b, CROP_MARGIN, t)).to_pil()
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     page.close()
@@ -100,8 +108,8 @@ def open_built_pdf(path: Path, edition: str, digest: str):
     got = hashlib.sha256(data).hexdigest()
     if got != digest:
         raise PdfMismatch(
-            f"{path}: not the PDF edition {edition} was built from (SHA-256 {got[:12]}…, "
-            f"tables built from {str(digest)[:12]}…); pass the right --raw or rebuild"
+            f"{path}: not the PDF edition {edition} was built from (SHA-256 {got[:HASH_SHOWN]}…, "
+            f"tables built from {str(digest)[:HASH_SHOWN]}…); pass the right --raw or rebuild"
         )
     return pdfium.PdfDocument(data)
 
@@ -215,4 +223,6 @@ def _between(f: dict, old: str, new: str) -> bool:
 
 def _finding_crop(docs: dict, edition: str, page: int | None, top: float | None) -> str | None:
     """The strip where a finding's evidence is printed, when that edition's PDF is at hand."""
-    return _crop(docs[edition], page, top, 60) if edition in docs and page and top is not None else None
+    if edition not in docs or not page or top is None:
+        return None
+    return _crop(docs[edition], page, top, FINDING_CROP_HEIGHT)
