@@ -27,6 +27,7 @@ from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
 from .cache import seal, unseal
 from .files import (
+    READ_CHUNK,
     commit_files,
     env_error,
     fault,
@@ -55,7 +56,10 @@ from .workers import pool as worker_pool
 
 log = logging.getLogger("nhr")
 PER_EDITION = ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
-MIN_READABLE = 0.8
+MIN_READABLE = 0.8  # share of an edition's projects that must be readable, else it is refused as drifted
+ENGINE_DETAIL_CHARS = 120  # characters of a PDF engine's own message kept in the one-line error
+CODE_HASH_DIGITS = 12  # hex digits of the pipeline's source hash in a cache key
+CACHE_KEY_DIGITS = 24  # hex digits of a PDF's SHA-256 in its cache key
 
 
 class Failure(NamedTuple):
@@ -110,7 +114,7 @@ class Chosen(NamedTuple):
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
+        for chunk in iter(lambda: f.read(READ_CHUNK), b""):
             h.update(chunk)
     return h.hexdigest()
 
@@ -196,7 +200,9 @@ def extract_checked(
     except Exception as e:  # the engines failing inside a damaged stream; anything else is a bug of ours
         if not from_engine(e):
             raise
-        raise InputError(name, f"damaged PDF content ({type(e).__name__}: {str(e)[:120]})", EXIT_UNREADABLE) from e
+        raise InputError(
+            name, f"damaged PDF content ({type(e).__name__}: {str(e)[:ENGINE_DETAIL_CHARS]})", EXIT_UNREADABLE
+        ) from e
     if limits is not None:
         ed.anomalies.extend(repeated_anomaly(repeated_pages(), n))
     validate(ed, name)
@@ -330,11 +336,11 @@ def code_hash() -> str:
     root = Path(__file__).resolve().parent.parent
     for f in sorted([*root.rglob("*.py"), *root.rglob("*.c")]):
         h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()[:12]
+    return h.hexdigest()[:CODE_HASH_DIGITS]
 
 
 def _cache_key(digest: str, engine: str) -> str:
-    return f"{digest[:24]}-{engine}-{__version__}-{code_hash()}-{config_hash()}"
+    return f"{digest[:CACHE_KEY_DIGITS]}-{engine}-{__version__}-{code_hash()}-{config_hash()}"
 
 
 def _cache_file(cache: Path, digest: str, engine: str) -> Path:

@@ -30,6 +30,9 @@ ENV_ERRNOS = {
     errno.EISDIR: "is a directory",
     errno.EMFILE: "too many open files",
 }
+READ_CHUNK = 1 << 20  # bytes read at a time when hashing a file
+FSYNC_THREADS = 16  # files flushed at once, at most
+LOCK_RETRY = 0.05  # s between tries of a lock another build holds
 
 
 def env_error(e: OSError, path) -> EnvError:
@@ -71,7 +74,7 @@ def fsync_all(paths) -> None:
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=min(16, len(paths))) as ex:
+    with ThreadPoolExecutor(max_workers=min(FSYNC_THREADS, len(paths))) as ex:
         list(ex.map(sync, paths))
 
 
@@ -130,7 +133,7 @@ def build_lock(out: Path, wait: bool = False, timeout: float | None = None):
                     raise LockedError(
                         f"{out}: another nhr build is writing this directory; try again when it ends"
                     ) from None
-                time.sleep(0.05)
+                time.sleep(LOCK_RETRY)
         yield
     finally:
         os.close(fd)
@@ -139,6 +142,7 @@ def build_lock(out: Path, wait: bool = False, timeout: float | None = None):
 # ---------------------------------------------------------------- the commit journal
 
 JOURNAL = ".commit.json"
+READER_LOCK_WAIT = 10  # s a reader waits for the lock to roll an interrupted commit forward
 
 
 def fault(step: str) -> None:
@@ -152,7 +156,7 @@ def file_facts(path: Path) -> dict:
     h = hashlib.sha256()
     n = 0
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
+        for chunk in iter(lambda: f.read(READ_CHUNK), b""):
             h.update(chunk)
             n += len(chunk)
     return {"sha256": h.hexdigest(), "bytes": n}
@@ -243,7 +247,7 @@ def ready(parsed: Path) -> None:
     if not (parsed / JOURNAL).exists():
         return
     try:
-        with build_lock(parsed, timeout=10):
+        with build_lock(parsed, timeout=READER_LOCK_WAIT):
             recover(parsed)
     except LockedError as e:
         raise EnvError(f"{parsed}: a build is committing; try again in a moment") from e

@@ -23,6 +23,10 @@ from ..errors import (  # noqa: F401
     InputError,
 )
 
+HEADER_BYTES = 1024  # bytes at the start of a file where the %PDF- header must appear
+SAMPLE_PAGES = 12  # first pages whose text layer is sampled
+MIN_SAMPLE_CHARS = 20  # characters in the sampled pages below which the file has no text layer (scanned)
+
 
 def check_pdf(path: str | Path) -> int:
     """Open the file with pdfium and sample its text layer; returns the page count or raises InputError."""
@@ -36,7 +40,7 @@ def check_pdf(path: str | Path) -> int:
     if size == 0:
         raise InputError(p, "empty file (0 bytes)", EXIT_UNREADABLE)
     with open(p, "rb") as f:
-        head = f.read(1024)
+        head = f.read(HEADER_BYTES)
     if b"%PDF-" not in head:
         raise InputError(p, "not a PDF (no %PDF- header)", EXIT_UNREADABLE)
     try:
@@ -54,11 +58,11 @@ def check_pdf(path: str | Path) -> int:
         if n == 0:
             raise InputError(p, "PDF has no pages", EXIT_UNREADABLE)
         chars = 0
-        for i in range(min(n, 12)):
+        for i in range(min(n, SAMPLE_PAGES)):
             tp = pdf[i].get_textpage()
             chars += tp.count_chars()
             tp.close()
-        if chars < 20:
+        if chars < MIN_SAMPLE_CHARS:
             raise InputError(p, "no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf", EXIT_NO_TEXT)
         return n
     except InputError:

@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import TablesMissing, UsageError
 
@@ -100,8 +101,15 @@ def _first_line(e: Exception) -> str:
     return (str(e).splitlines() or [type(e).__name__])[0]
 
 
-def query(parsed: Path, sql: str, unsafe: bool = False):
-    """Run SQL against the tables of `parsed` (sandboxed unless `unsafe`); returns (columns, rows).
+class Answer(NamedTuple):
+    """A query's result: the column names and the rows (tuples, in column order)."""
+
+    columns: list[str]
+    rows: list[tuple]
+
+
+def query(parsed: Path, sql: str, unsafe: bool = False) -> Answer:
+    """Run SQL against the tables of `parsed` (sandboxed unless `unsafe`).
     DuckDB's own errors (parser, binder, a refused file access, a damaged table) are a UsageError."""
     import duckdb
 
@@ -112,8 +120,8 @@ def query(parsed: Path, sql: str, unsafe: bool = False):
     try:
         cur = con.execute(sql)
         if cur.description is None:
-            return [], []
-        return [d[0] for d in cur.description], cur.fetchall()
+            return Answer([], [])
+        return Answer([d[0] for d in cur.description], cur.fetchall())
     except duckdb.Error as e:
         raise UsageError(f"query failed: {_first_line(e)}") from e
     finally:

@@ -23,6 +23,10 @@ from ..errors import LimitError
 
 PRELOAD = ["pipeline.store.build", "pipeline.layout.lines", "pipeline.layout.pdfium_engine", "pdfplumber"]
 PR_SET_PDEATHSIG = 1
+WATCH_EVERY = 0.25  # s between the watchdog's checks that the build process still runs
+WATCHDOG_EXIT = 70  # a worker's exit status when its build has gone (EX_SOFTWARE)
+CPU_SLACK = 5  # s of CPU time past the per-file limit before RLIMIT_CPU ends what the alarm could not
+MIN_SIGNATURE_CHARS = 200  # non-space characters a page needs before its text can count as a repeat
 
 
 class Timeout(BaseException):
@@ -79,8 +83,8 @@ def _alive(pid: int) -> bool:
 
 def _watch(parent: int) -> None:
     while _alive(parent):
-        time.sleep(0.25)
-    os._exit(70)
+        time.sleep(WATCH_EVERY)
+    os._exit(WATCHDOG_EXIT)
 
 
 def _on_alarm(signum, frame):
@@ -93,7 +97,7 @@ def run_limited(seconds: int, fn, *args):
     old = signal.signal(signal.SIGALRM, _on_alarm)
     cpu = resource.getrlimit(resource.RLIMIT_CPU)
     used = resource.getrusage(resource.RUSAGE_SELF)
-    soft = int(used.ru_utime + used.ru_stime) + seconds + 5
+    soft = int(used.ru_utime + used.ru_stime) + seconds + CPU_SLACK
     resource.setrlimit(resource.RLIMIT_CPU, (soft if cpu[1] == resource.RLIM_INFINITY else min(soft, cpu[1]), cpu[1]))
     signal.alarm(seconds)
     try:
@@ -110,7 +114,7 @@ PAGES: dict[int, str | None] = {}  # page number → text signature, of the file
 def _signature(text: str) -> str | None:
     """A page's text fingerprint; None for pages with too little text to call a repeat (blank, dividers)."""
     t = "".join(text.split())
-    return hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() if len(t) >= 200 else None
+    return hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() if len(t) >= MIN_SIGNATURE_CHARS else None
 
 
 def check_limits(path: str, pages: int, engine: str, limits: Limits, jobs: int = 1) -> None:

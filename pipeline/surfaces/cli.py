@@ -8,6 +8,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,6 +18,7 @@ from ..extract.accounting import unassigned_warning
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+SQL_CELL_CHARS = 60  # characters: where a cell of `nhr sql`'s text table is cut
 
 
 def clean(text: str) -> str:
@@ -205,40 +207,50 @@ def build(
     engine = default_engine(engine)  # validates the configuration before the stages load their profile
     from ..store.build import build as run
     from ..store.files import build_lock, env_error, is_env
-    from ..store.inputs import list_pdfs
+    from ..store.inputs import usable_pdfs
 
     jobs = min(jobs or cores(), cores())
-    bar = {}
-
-    def progress(done: int, total: int):
-        if quiet or as_json or not sys.stderr.isatty():
-            return
-        if "bar" not in bar:
-            bar["bar"] = click.progressbar(length=total, label="extracting PDFs", file=sys.stderr)
-            bar["bar"].__enter__()
-        bar["bar"].update(1)
-        if done == total:
-            bar["bar"].__exit__(None, None, None)
-
     try:
-        pdfs, problems = list_pdfs(raw)  # bad input: fail before --out or its lock exists
-        if problems and (not keep_going or not pdfs):
-            raise problems[0]
+        usable_pdfs(raw, keep_going)  # bad input: fail before --out or its lock exists
         with build_lock(out, wait):
-            res = run(raw, out, jobs, engine, keep_going, progress)
+            res = run(raw, out, jobs, engine, keep_going, BuildProgress(not (quiet or as_json)))
     except OSError as e:
         if not is_env(e):
             raise
         raise env_error(e, out) from e
     sev = _severities(out, res, strict)
     _summary(res, out, sev, quiet, as_json)
+    _finish(res, out, sev, strict)
+
+
+class BuildProgress:
+    """The build's `progress(done, total)`: a bar on stderr, drawn only when `shown` and stderr is a terminal."""
+
+    def __init__(self, shown: bool):
+        self.shown = shown
+        self.bar: Any = None  # click's bar, entered at the first file
+
+    def __call__(self, done: int, total: int) -> None:
+        """One more file extracted."""
+        if not self.shown or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="extracting PDFs", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+        if done == total:
+            self.bar.__exit__(None, None, None)
+
+
+def _finish(res, out: Path, sev: dict, strict: bool) -> None:
+    """The build's warnings and errors on stderr, then its exit: the worst error's code, or --strict's."""
     warnings = _unassigned_warnings(out)
     for w in warnings:
         click.echo(f"nhr: warning: {one_line(w)}", err=True)
-    for m, _ in res.errors:
+    for m in res.messages():
         click.echo(f"nhr: error: {one_line(m)}", err=True)
     if res.errors:
-        sys.exit(max(c for _, c in res.errors))
+        sys.exit(max(e.code for e in res.errors))
     if strict and sev.get("error"):
         raise StrictError(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)")
     if strict and warnings:
@@ -267,7 +279,7 @@ def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
         "rows": res.counts,
         "anomalies_by_severity": sev,
         "seconds": round(res.seconds, 2),
-        "errors": [m for m, _ in res.errors],
+        "errors": res.messages(),
         "notes": res.notes,
     }
     if as_json:
@@ -489,28 +501,41 @@ def sql(query: str, parsed: Path, fmt: str, unsafe: bool):
     from ..store.warehouse import query as run_query
 
     ready(parsed)
-    cols, rows = run_query(parsed, query, unsafe)  # TablesMissing: exit 3; DuckDB's errors: UsageError, exit 2
-    if fmt == "json":
-        echo(safe_json(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1, default=str)))
-    elif fmt == "csv":
-        import csv
-        import io
+    answer = run_query(parsed, query, unsafe)  # TablesMissing: exit 3; DuckDB's errors: UsageError, exit 2
+    PRINTERS[fmt](answer.columns, answer.rows)
 
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow([cell(c) for c in cols])
-        w.writerows([[cell(v) for v in r] for r in rows])
-        echo(buf.getvalue(), nl=False)
-    else:
-        cells = [[clean("" if v is None else str(v)).replace("\n", " ").replace("\t", " ") for v in r] for r in rows]
-        cols = [clean(c) for c in cols]
-        widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
-        line = lambda vals: "  ".join(v[:60].ljust(w) for v, w in zip(vals, widths))
-        echo(line(cols))
-        echo("  ".join("-" * w for w in widths))
-        for r in cells:
-            echo(line(r))
-        echo(f"({len(rows)} rows)")
+
+def _print_json(cols: list[str], rows: list[tuple]) -> None:
+    """A query's rows as a JSON list of objects."""
+    echo(safe_json(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False, indent=1, default=str)))
+
+
+def _print_csv(cols: list[str], rows: list[tuple]) -> None:
+    """A query's rows as CSV, every cell safe for a spreadsheet."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([cell(c) for c in cols])
+    w.writerows([[cell(v) for v in r] for r in rows])
+    echo(buf.getvalue(), nl=False)
+
+
+def _print_table(cols: list[str], rows: list[tuple]) -> None:
+    """A query's rows as an aligned text table (cells on one line, cut at SQL_CELL_CHARS), then the row count."""
+    cells = [[clean("" if v is None else str(v)).replace("\n", " ").replace("\t", " ") for v in r] for r in rows]
+    cols = [clean(c) for c in cols]
+    widths = [min(SQL_CELL_CHARS, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
+    line = lambda vals: "  ".join(v[:SQL_CELL_CHARS].ljust(w) for v, w in zip(vals, widths))
+    echo(line(cols))
+    echo("  ".join("-" * w for w in widths))
+    for r in cells:
+        echo(line(r))
+    echo(f"({len(rows)} rows)")
+
+
+PRINTERS = {"json": _print_json, "csv": _print_csv, "table": _print_table}
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
@@ -70,13 +71,21 @@ h1{font-size:1.4em} table{border-collapse:collapse;width:100%} td,th{border-top:
 """
 
 
-def _crop(doc, page_no: int, top: float, height: float = 110.0, scale: float = 1.5) -> str:
+CROP_ABOVE = 6  # pt: how far above the top of the first line an evidence crop starts
+CROP_HEIGHT = 110.0  # pt: a change's crop, tall enough for a project's number, title and since line
+FINDING_CROP_HEIGHT = 60  # pt: a finding's crop, the line or two of its printed evidence
+CROP_MARGIN = 40  # pt: cut off the left and the right edge of the page in a crop
+CROP_SCALE = 1.5  # pixels per pt of a rendered crop
+HASH_SHOWN = 12  # hex digits of a SHA-256 shown in a message
+
+
+def _crop(doc, page_no: int, top: float, height: float = CROP_HEIGHT, scale: float = CROP_SCALE) -> str:
     """PNG (base64) of the strip of a page where a project starts: its number, title and since line."""
     page = doc[page_no - 1]
     w, h = page.get_size()
-    t = max(0.0, top - 6)
+    t = max(0.0, top - CROP_ABOVE)
     b = min(h, t + height)
-    img = page.render(scale=scale, crop=(40, h - b, 40, t)).to_pil()
+    img = page.render(scale=scale, crop=(CROP_MARGIN, h - b, CROP_MARGIN, t)).to_pil()
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     page.close()
@@ -99,8 +108,8 @@ def open_built_pdf(path: Path, edition: str, digest: str):
     got = hashlib.sha256(data).hexdigest()
     if got != digest:
         raise PdfMismatch(
-            f"{path}: not the PDF edition {edition} was built from (SHA-256 {got[:12]}…, "
-            f"tables built from {str(digest)[:12]}…); pass the right --raw or rebuild"
+            f"{path}: not the PDF edition {edition} was built from (SHA-256 {got[:HASH_SHOWN]}…, "
+            f"tables built from {str(digest)[:HASH_SHOWN]}…); pass the right --raw or rebuild"
         )
     return pdfium.PdfDocument(data)
 
@@ -127,27 +136,48 @@ def pdf_path(name: str, raw: Path | None, recorded: dict[str, Path]) -> Path:
     return DEFAULT_RAW / name
 
 
+class BuiltPdf(NamedTuple):
+    """An edition's PDF: where it is now, and the SHA-256 of the bytes its tables were built from."""
+
+    path: Path
+    sha256: str
+
+
 def build_report(parsed: Path, raw: Path | None, old: str, new: str) -> str:
     """The audit page between editions `old` and `new`; PDFs under `raw`, else where the build read them."""
-    from .. import __version__
-
     rows = [r for r in diff(parsed, old, new) if r["kind"] != "unchanged"]
     t = load(parsed, "projects", "editions", "anomalies")
-    recorded = recorded_paths(parsed)
-    files = {e["edition"]: (pdf_path(e["source_file"], raw, recorded), e["sha256"]) for e in t["editions"]}
+    pdfs = built_pdfs(parsed, raw, t["editions"])
     tops = {(p["edition"], p["project_number"]): p["top"] for p in t["projects"]}
-    docs = {}
-    for e in (old, new):
-        docs[e] = open_built_pdf(files[e][0], e, files[e][1])
+    docs = {e: open_built_pdf(pdfs[e].path, e, pdfs[e].sha256) for e in (old, new)}
     try:
-        for r in rows:
-            for side, ed in (("old", old), ("new", new)):
-                num, page = r[f"{side}_number"], r[f"{side}_page"]
-                r[f"{side}_img"] = _crop(docs[ed], page, tops[(ed, num)]) if num and page else None
+        _crop_changes(rows, docs, tops, old, new)
         findings = pair_findings(parsed, old, new, docs)
     finally:
         for d in docs.values():
             d.close()
+    anomalies = [a for a in t["anomalies"] if a["edition"] in (old, new)]
+    return _render(parsed, old, new, rows, findings, anomalies)
+
+
+def built_pdfs(parsed: Path, raw: Path | None, editions: list[dict]) -> dict[str, BuiltPdf]:
+    """Every edition's PDF (see pdf_path) with the hash its tables record."""
+    recorded = recorded_paths(parsed)
+    return {e["edition"]: BuiltPdf(pdf_path(e["source_file"], raw, recorded), e["sha256"]) for e in editions}
+
+
+def _crop_changes(rows: list[dict], docs: dict, tops: dict, old: str, new: str) -> None:
+    """Each change's evidence (`old_img`, `new_img`): the strip where the project starts in each edition."""
+    for r in rows:
+        for side, ed in (("old", old), ("new", new)):
+            num, page = r[f"{side}_number"], r[f"{side}_page"]
+            r[f"{side}_img"] = _crop(docs[ed], page, tops[(ed, num)]) if num and page else None
+
+
+def _render(parsed: Path, old: str, new: str, rows: list[dict], findings: list[dict], anomalies: list[dict]) -> str:
+    """The page's HTML: the changes with a count by kind, the findings and the anomalies."""
+    from .. import __version__
+
     kinds = sorted({r["kind"] for r in rows})
     counts = ", ".join(f"{sum(1 for r in rows if r['kind'] == k)} {k}" for k in kinds) or "keine Änderungen"
     env = jinja2.Environment(autoescape=True)
@@ -160,7 +190,7 @@ def build_report(parsed: Path, raw: Path | None, old: str, new: str) -> str:
         version=__version__,
         parsed=str(parsed),  # the template autoescapes: escaping here too printed "&amp;amp;"
         findings=findings,
-        anomalies=[a for a in t["anomalies"] if a["edition"] in (old, new)],
+        anomalies=anomalies,
     )
 
 
@@ -193,4 +223,6 @@ def _between(f: dict, old: str, new: str) -> bool:
 
 def _finding_crop(docs: dict, edition: str, page: int | None, top: float | None) -> str | None:
     """The strip where a finding's evidence is printed, when that edition's PDF is at hand."""
-    return _crop(docs[edition], page, top, 60) if edition in docs and page and top is not None else None
+    if edition not in docs or not page or top is None:
+        return None
+    return _crop(docs[edition], page, top, FINDING_CROP_HEIGHT)
