@@ -37,6 +37,33 @@ def test_audit_page_escapes_the_parsed_path_once(monkeypatch, tmp_path):
     assert f"from {str(tmp_path)}/a&amp;b&lt;c&gt;</p>" in page and "&amp;amp;" not in page
 
 
+def test_audit_page_closes_the_first_pdf_when_the_second_fails_to_open(monkeypatch, tmp_path):
+    from pipeline.errors import InputError
+    from pipeline.surfaces import report
+
+    opened: list = []
+
+    class Doc(_Doc):
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    def open_pdf(path, edition, sha):
+        if edition == "b":
+            raise InputError(path, "not the PDF the build read")
+        opened.append(Doc())
+        return opened[-1]
+
+    tables = {"projects": [], "editions": [{"edition": e, "source_file": "x.pdf", "sha256": "0"} for e in "ab"]}
+    monkeypatch.setattr(report, "diff", lambda *a: [])
+    monkeypatch.setattr(report, "load", lambda *a: {**tables, "anomalies": []})
+    monkeypatch.setattr(report, "open_built_pdf", open_pdf)
+    with pytest.raises(InputError):
+        report.build_report(tmp_path, tmp_path, "a", "b")
+    assert len(opened) == 1 and opened[0].closed
+
+
 def _build_with_unreadable_anomalies(monkeypatch, tmp_path, *options):
     """`nhr build` whose (faked) build leaves an anomalies.parquet that cannot be read."""
     from click.testing import CliRunner

@@ -149,8 +149,10 @@ def build_report(parsed: Path, raw: Path | None, old: str, new: str) -> str:
     t = load(parsed, "projects", "editions", "anomalies")
     pdfs = built_pdfs(parsed, raw, t["editions"])
     tops = {(p["edition"], p["project_number"]): p["top"] for p in t["projects"]}
-    docs = {e: open_built_pdf(pdfs[e].path, e, pdfs[e].sha256) for e in (old, new)}
+    docs: dict = {}
     try:
+        for e in (old, new):  # one at a time: a second PDF that fails to open still closes the first
+            docs[e] = open_built_pdf(pdfs[e].path, e, pdfs[e].sha256)
         _crop_changes(rows, docs, tops, old, new)
         findings = pair_findings(parsed, old, new, docs)
     finally:
