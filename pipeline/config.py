@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from functools import cache
@@ -143,10 +144,21 @@ def _check_span(path: Path, key: str, span, day_of_month: bool) -> None:
 
 
 def _check_overrides(path: Path, cfg: dict) -> None:
+    """Each entry a from/to pair; a project forced onto two others, or a pair both forced and forbidden,
+    would leave one override silently unused: refused."""
     for key in ("force", "forbid"):
         for d in cfg.get(key) or []:
             if not (isinstance(d, dict) and all(isinstance(d.get(s), str) and ":" in d[s] for s in ("from", "to"))):
                 raise ConfigError(f"{path}: each '{key}' entry needs from/to as EDITION:NUMBER, not {d!r}")
+    forced = [(d["from"], d["to"]) for d in cfg.get("force") or []]
+    for end, name in ((0, "from"), (1, "to")):
+        seen = Counter(pair[end] for pair in forced)
+        twice = sorted(k for k, n in seen.items() if n > 1)
+        if twice:
+            raise ConfigError(f"{path}: 'force' names {name} {twice[0]} in more than one entry")
+    both = set(forced) & {(d["from"], d["to"]) for d in cfg.get("forbid") or []}
+    if both:
+        raise ConfigError(f"{path}: {' -> '.join(sorted(both)[0])} is both forced and forbidden")
 
 
 def _check_nhr(path: Path, cfg: dict) -> None:
