@@ -151,14 +151,19 @@ def _check_overrides(path: Path, cfg: dict) -> None:
             if not (isinstance(d, dict) and all(isinstance(d.get(s), str) and ":" in d[s] for s in ("from", "to"))):
                 raise ConfigError(f"{path}: each '{key}' entry needs from/to as EDITION:NUMBER, not {d!r}")
     forced = [(d["from"], d["to"]) for d in cfg.get("force") or []]
+    _check_forced_once(path, forced)
+    both = set(forced) & {(d["from"], d["to"]) for d in cfg.get("forbid") or []}
+    if both:
+        raise ConfigError(f"{path}: {' -> '.join(sorted(both)[0])} is both forced and forbidden")
+
+
+def _check_forced_once(path: Path, forced: list[tuple[str, str]]) -> None:
+    """A project is forced onto at most one other, from either side."""
     for end, name in ((0, "from"), (1, "to")):
         seen = Counter(pair[end] for pair in forced)
         twice = sorted(k for k, n in seen.items() if n > 1)
         if twice:
             raise ConfigError(f"{path}: 'force' names {name} {twice[0]} in more than one entry")
-    both = set(forced) & {(d["from"], d["to"]) for d in cfg.get("forbid") or []}
-    if both:
-        raise ConfigError(f"{path}: {' -> '.join(sorted(both)[0])} is both forced and forbidden")
 
 
 def _check_nhr(path: Path, cfg: dict) -> None:
