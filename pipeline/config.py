@@ -238,6 +238,7 @@ class Profile:
     project: regex.Pattern
     list_title: regex.Pattern
     archive_title: regex.Pattern
+    project_lead: regex.Pattern  # a title's lead word left out when titles are compared across editions
     statuses: tuple[Status, ...]
     labels: tuple[tuple[str, regex.Pattern], ...]  # in the order they appear in a project
     steps_label: regex.Pattern  # what a real steps label names, not a steps-shaped phrase in a paragraph
@@ -254,7 +255,7 @@ class Profile:
 
 PROFILE_KEYS = {
     "numbering": ("theme", "goal", "section", "project"),
-    "titles": ("list", "archive"),
+    "titles": ("list", "archive", "project_lead"),
     "statuses": ("completed", "in_progress", "planned", "idea"),
     "labels": ("since", "extra", "description", "steps", "committee", "remark"),
     "blocks": ("steps_label", "planned"),
@@ -319,6 +320,7 @@ def profile_from(path: Path, cfg: dict) -> Profile:
         project=_rx(path, "numbering.project", n["project"]),
         list_title=_rx(path, "titles.list", t["list"]),
         archive_title=_rx(path, "titles.archive", t["archive"]),
+        project_lead=_rx(path, "titles.project_lead", t["project_lead"]),
         statuses=tuple(statuses),
         labels=tuple((k, _rx(path, f"labels.{k}", v)) for k, v in lab.items()),
         steps_label=_rx(path, "blocks.steps_label", cfg["blocks"]["steps_label"]),

@@ -106,6 +106,7 @@ def _shipped() -> dict:
         (lambda c: c["blocks"].pop("planned"), "missing key 'blocks.planned'"),
         (lambda c: c["blocks"].update(steps_label="(unclosed"), "blocks.steps_label is not a valid regular"),
         (lambda c: c["stand"].pop("title_tail"), "missing key 'stand.title_tail'"),
+        (lambda c: c["titles"].pop("project_lead"), "missing key 'titles.project_lead'"),
     ],
 )
 def test_profile_is_validated_on_load(change, message):
@@ -258,3 +259,17 @@ def test_the_list_title_is_one_pattern_of_report_yaml(tmp_path):
     conf = _config_with(tmp_path, "^Projektliste\\b", "^(?:Projektliste|Projektübersicht)\\b")
     got = json.loads(_run(LIST_TITLE, conf))
     assert got[0] == [2, "Projektübersicht „Mobilität“"] and "Mobilität" in got[1:]
+
+
+def test_the_title_lead_left_out_across_editions_comes_from_the_profile(monkeypatch, tmp_path):
+    """Titles compared across editions leave out the lead word of titles.project_lead, and only that."""
+    from pipeline.across import reconcile
+
+    conf = tmp_path / "config"
+    shutil.copytree(config_dir(), conf)
+    text = (conf / "report.yaml").read_text(encoding="utf-8")
+    (conf / "report.yaml").write_text(text.replace("'(?i)^projekt\\s+'", "'(?i)^vorhaben\\s+'"), encoding="utf-8")
+    assert reconcile._norm_title("Projekt „Klimaschutz“") == "klimaschutz"
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    assert reconcile._norm_title("Vorhaben Klimaschutz") == "klimaschutz"
+    assert reconcile._norm_title("Projekt Klimaschutz") == "projekt klimaschutz"

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import regex as re
 from rapidfuzz import fuzz, process
 
-from ..config import load
+from ..config import load, profile
 from ..tolerances import TOL
 
 WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "goal": 0.07, "number": 0.03}
@@ -32,12 +32,11 @@ def slug(text: str, n: int = 48) -> str:
 
 
 _PUNCT = re.compile(r"[„“\"'()]")
-_LEAD = re.compile(r"^projekt\s+")
 
 
 def _norm_title(t: str) -> str:
     t = _PUNCT.sub(" ", t or "").lower()
-    return " ".join(_LEAD.sub("", t.strip()).split())
+    return " ".join(profile().project_lead.sub("", t.strip()).split())
 
 
 @dataclass
