@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-radon = pytest.importorskip("radon.complexity", reason="radon is a dev dependency (pip install -e '.[dev]')")
+radon = pytest.importorskip("radon.complexity", reason="radon is a test dependency (pip install -e '.[test]')")
 
 PACKAGE = Path(__file__).resolve().parents[2] / "pipeline"
 LIMIT = 15
