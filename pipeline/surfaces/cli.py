@@ -339,9 +339,9 @@ def date_cmd(texts, as_json: bool):
     Example:
       nhr date "3. Qu. 2022" "seit 09/2024" "2023/24"
     """
+    configured()  # before the parser loads its words from lang-de.yaml
     from ..parse.dates import parse_date
 
-    configured()
     res = [parse_date(t) for t in texts]
     if as_json:
         echo(safe_json(json.dumps([r.to_json() for r in res], ensure_ascii=False, indent=1)))
