@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 import yaml
@@ -52,14 +52,28 @@ def _repository() -> Path | None:
     return root / "config" if (root / "pyproject.toml").is_file() and (root / "config" / MARKER).is_file() else None
 
 
-def config_dir() -> Path:
+class ConfigSource(NamedTuple):
+    """The configuration directory in use and why it was chosen (what `nhr build` reports)."""
+
+    path: Path
+    origin: str  # "$NHR_CONFIG", "./config", "the repository's config/" or "shipped with nhr"
+
+
+def config_source() -> ConfigSource:
+    """The configuration directory by the lookup order of this module's docstring, with its origin."""
     env = os.environ.get("NHR_CONFIG")
     if env:
-        return Path(env)
+        return ConfigSource(Path(env), "$NHR_CONFIG")
     here = Path("config")
     if (here / MARKER).is_file():
-        return here
-    return _repository() or _packaged()
+        return ConfigSource(here, "./config")
+    repo = _repository()
+    return ConfigSource(repo, "the repository's config/") if repo else ConfigSource(_packaged(), "shipped with nhr")
+
+
+def config_dir() -> Path:
+    """The configuration directory in use."""
+    return config_source().path
 
 
 def load(name: str) -> dict:

@@ -270,8 +270,12 @@ def _unassigned_warnings(out: Path) -> list[str]:
 
 
 def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
-    """The build's summary table (or JSON) on stdout."""
+    """The build's summary table (or JSON) on stdout, with the configuration directory it used."""
+    from ..config import config_source
+
+    conf = config_source()
     summary = {
+        "config": {"path": str(conf.path.resolve()), "origin": conf.origin},
         "editions": res.editions_ids,
         "up_to_date": res.up_to_date,
         "extracted": len(res.extracted),
@@ -297,6 +301,7 @@ def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
     for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
         echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
     echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
+    echo(f"  configuration: {conf.path.resolve()} ({conf.origin})")
     for n in res.notes:
         echo(f"  note: {one_line(n)}")
 
