@@ -17,6 +17,7 @@ from ..config import config_dir, load
 from ..errors import ConfigError
 from ..model.records import Anomaly, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
+from ..parse.words import alternation
 from .segment import COMPLETED, IDEA, IN_PROGRESS, PLANNED, STATUS_BY_DIGIT
 
 SEVERITIES = ("info", "warning", "error")
@@ -118,7 +119,7 @@ def vocab() -> dict:
 
 def words_rx(words: list[str]) -> re.Pattern:
     """A case-insensitive whole-word pattern for a vocabulary list."""
-    return re.compile(r"(?<![\p{L}\d])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\p{L}\d])", re.I)
+    return re.compile(r"(?<![\p{L}\d])(?:" + alternation(words) + r")(?![\p{L}\d])", re.I)
 
 
 # ---------------------------------------------------------------- helpers shared by the rules
