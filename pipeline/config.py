@@ -362,8 +362,7 @@ def _check_tables(path: Path, cfg: dict) -> None:
         _keys(path, f"tables.columns.{table}.", columns[table], names)
         for k, v in columns[table].items():
             _rx(path, f"tables.columns.{table}.{k}", v)
-    if not (isinstance(marks, list) and marks and all(isinstance(m, str) and m for m in marks)):
-        raise ConfigError(f"{path}: tables.marks must be a non-empty list of strings, not {marks!r}")
+    _words(path, "tables.marks", marks, lower=False)
 
 
 def profile() -> Profile:
