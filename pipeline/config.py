@@ -423,11 +423,19 @@ class Language:
 
     short_words: frozenset[str]
     conjunctions: frozenset[str]
+    adjective_suffixes: tuple[str, ...]  # lowercase: a word ending so may be a whole adjective ("politisch")
+    adjective_endings: tuple[str, ...]  # lowercase: how an adjective ends ("strukturell", "technisch")
+    inflections: tuple[str, ...]  # lowercase: the endings an adjective may carry after that ("technischen")
+    dictionary: str  # the pyphen language of the hyphenation dictionary
     dates: DateWords
     committee: CommitteeWords
 
 
-LANGUAGE_KEYS = {"joining": ("short_words", "conjunctions")}  # word lists; and the sections `dates`, `committee`
+# word lists; and the sections `dates`, `committee`
+LANGUAGE_KEYS = {
+    "joining": ("short_words", "conjunctions", "adjective_suffixes", "adjective_endings", "inflections"),
+}
+LANGUAGE_NAMES = {"joining": ("dictionary",)}  # one name each (checked by what reads it)
 # the committee section: lists of words, and mappings of words to words
 COMMITTEE_LISTS = (
     "paper_types",
@@ -527,16 +535,29 @@ def language_from(path: Path, cfg: dict) -> Language:
     for sec, known in LANGUAGE_KEYS.items():
         if not isinstance(cfg[sec], dict):
             raise ConfigError(f"{path}: {sec!r} must be a mapping")
-        _keys(path, f"{sec}.", cfg[sec], known)
+        _keys(path, f"{sec}.", cfg[sec], known + LANGUAGE_NAMES.get(sec, ()))
         for k in known:
             _words(path, f"{sec}.{k}", cfg[sec][k])
     j = cfg["joining"]
     return Language(
         short_words=frozenset(j["short_words"]),
         conjunctions=frozenset(j["conjunctions"]),
+        adjective_suffixes=_words(path, "joining.adjective_suffixes", j["adjective_suffixes"]),
+        adjective_endings=_words(path, "joining.adjective_endings", j["adjective_endings"]),
+        inflections=_words(path, "joining.inflections", j["inflections"]),
+        dictionary=_dictionary(path, j["dictionary"]),
         dates=_date_words(path, cfg["dates"]),
         committee=_committee_words(path, cfg["committee"]),
     )
+
+
+def _dictionary(path: Path, name) -> str:
+    """joining.dictionary: a language the hyphenation package (pyphen) ships patterns for."""
+    import pyphen
+
+    if not (isinstance(name, str) and name in pyphen.LANGUAGES):
+        raise ConfigError(f"{path}: joining.dictionary must name a pyphen hyphenation language (de_DE), not {name!r}")
+    return name
 
 
 def language() -> Language:

@@ -70,6 +70,8 @@ class Tolerances:
     default_tab: float = 60.0  # pt: where entry text starts right of the block's left edge when no tab stop was learned
     date_column: float = 3.0  # pt: a line starting at least this far left of the tab stop starts in the date column
     date_alone_reach: float = 0.45  # share of the text column's width: a date alone on its line ends within it
+    hyphenating_share: float = 0.03  # share of an edition's lines: more ending in a hyphen before a lower-case word
+    # mean a producer that hyphenates (its line-end hyphens are weighed, else all are kept as printed)
     # ---------------------------------------------------------------- extract: printed tables
     gutter: float = 0.5  # × size: a gap at least this wide between cell words may separate two columns' text
     edge: float = 0.3  # × size: a word starting this little left of a column's start still belongs to it

@@ -307,6 +307,12 @@ describe("unparsed_date", "warning", "A printed date string is not understood (k
 describe("contested_link", "warning", "Reconciliation: another project of the older edition scores almost as well.")
 describe("weak_link", "info", "Reconciliation: a link across editions has low confidence.")
 describe(
+    "hyphen_undecided",
+    "info",
+    "Extraction doubt: a line-end hyphen of a hyphenating producer that neither the edition's own text nor the "
+    "hyphenation dictionary tells inserted or part of the word; kept as printed.",
+)
+describe(
     "archive_mismatch",
     "warning",
     "The latest printed archive and the archive rebuilt from the editions "

@@ -17,7 +17,7 @@ from ..layout.lines import paused_gc, read_layout
 from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
 from ..parse.dates import parse_date
 from ..tolerances import TOL
-from . import fields
+from . import fields, hyphens
 from .accounting import account
 from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
 from .tables import parse_archive, parse_project_lists
@@ -83,6 +83,14 @@ def assemble(pages, source: str) -> Edition:
     lines = [l for p in pages for l in p.lines]
     if not lines:
         raise ExtractError("no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf")
+    with hyphens.reading(lines) as hyphenation:
+        ed = _assemble(pages, lines, source)
+    ed.anomalies += list(hyphenation.doubts.values())
+    return ed
+
+
+def _assemble(pages, lines: list[Line], source: str) -> Edition:
+    """`assemble` with the edition's hyphenation evidence in place."""
     metrics = fields.learn_metrics(lines)
     doc = segment(lines, TOL.theme_title_size * metrics.body_size, metrics.right)
     stand = _stand(doc, lines, pages)

@@ -11,6 +11,8 @@ from ..config import language
 from ..model.records import Box, Entry, Line, Word
 from ..parse.words import alternation
 from ..tolerances import TOL
+from . import hyphens
+from .hyphens import HYPHENS, SOFT
 
 # config/lang-de.yaml joining: a trailing hyphen followed by a short word is a suspended compound
 # ("Kinder- und Jugend…"); so is one before or after a conjunction.
@@ -28,7 +30,7 @@ def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = Fals
     """
     if last.space_after:
         return " "  # the producer drew the space the line was wrapped at
-    if last.text.endswith("-"):
+    if last.text.endswith(HYPHENS):
         if len(last.text) == 1:  # "und -" + "anpassung": the hyphen opens the next word; else a dash
             if before in CONJUNCTIONS:  # "Vorlagenart und -" + "Nr.)": a suspended compound
                 return ""
@@ -67,25 +69,32 @@ def _broken_word(last: Word, nxt: Word, edge: float) -> bool:
     return (tail.islower() and head.islower()) or (head.isdigit() and (tail.isdigit() or tail in ".,"))
 
 
-def join_runs(runs: Sequence[Sequence[Word]], edge: float | None = None, cell: bool = False) -> str:
+def join_runs(
+    runs: Sequence[Sequence[Word]], edge: float | None = None, cell: bool = False, pages: Sequence[int] = ()
+) -> str:
     """Re-join wrapped runs of words (text lines, or the lines of a table cell) into one text, `joiner`
     deciding what goes between two runs. `edge` is the right edge of the column; in a table `cell` a
-    single word filling the cell to its edge may run straight on into the next line (`_broken_word`)."""
+    single word filling the cell to its edge may run straight on into the next line (`_broken_word`).
+    A line-end hyphen the producer inserted goes (`hyphens`); `pages` (of each run, if known) place doubts."""
     out = ""
     prev: Sequence[Word] | None = None
-    for ws in runs:
+    for k, ws in enumerate(runs):
         if prev is not None:
             single = len(prev) == 1
             if not (cell and single and edge is not None and _broken_word(prev[-1], ws[0], edge)):
-                out += joiner(prev[-1], ws[0], edge, single, prev[-2].text if len(prev) > 1 else "")
+                sep = joiner(prev[-1], ws[0], edge, single, prev[-2].text if len(prev) > 1 else "")
+                page = pages[k - 1] if len(pages) >= k else None
+                if not sep and hyphens.broken(prev[-1]) and hyphens.current().removes(prev[-1], ws[0], page):
+                    out = out[:-1]  # the inserted hyphen
+                out += sep
         out += " ".join([w.text for w in ws])
         prev = ws
-    return out
+    return out.replace(SOFT, "")
 
 
 def join_lines(lines: list[Line], edge: float | None = None) -> str:
     """The text of wrapped lines re-joined (`join_runs` over their words)."""
-    return join_runs([ln.words for ln in lines], edge)
+    return join_runs([ln.words for ln in lines], edge, pages=[ln.page for ln in lines])
 
 
 @dataclass(frozen=True)
@@ -157,7 +166,7 @@ def _new_block(prev: Line, ln: Line, m: Metrics) -> bool:
         return ln.top - prev.top > m.pitch + TOL.paragraph_gap * m.body_size
     # across a page break: a wrapped line ends in a drawn space, a hyphen, or at the right edge
     last = prev.words[-1]
-    if last.space_after or last.text.endswith("-"):
+    if last.space_after or last.text.endswith(HYPHENS):
         return False
     if last.space_after is False:
         return prev.x1 + TOL.next_word_room * prev.size < m.right - TOL.right_slack
@@ -181,7 +190,7 @@ def paragraphs(lines: list[Line], m: Metrics) -> list[str]:
 
 def _hard_break(prev: Line, ln: Line, m: Metrics) -> bool:
     """A line that ended early although the next word would have fitted is a real line break."""
-    if prev.trailing_space or prev.words[-1].text.endswith("-"):
+    if prev.trailing_space or prev.words[-1].text.endswith(HYPHENS):
         return False
     w = ln.words[0]
     return (

@@ -382,7 +382,8 @@ class Table:
 
     def text(self, row: _Row, name: str) -> str:
         """A cell's text, its wrapped lines re-joined."""
-        return join_runs(row.cells.get(name, []), self.edge(name), cell=True)
+        page = [row.lines[0].page] * len(row.cells.get(name, [])) if row.lines else []
+        return join_runs(row.cells.get(name, []), self.edge(name), cell=True, pages=page)
 
 
 _MARKS = "\0marks"  # the status marks, filed like one more column
