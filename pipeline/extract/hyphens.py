@@ -163,7 +163,7 @@ class Hyphenation:
     def _doubt(self, last: Word, nxt: Word, page: int | None) -> None:
         """Record an undecided break (once, however often its lines are joined)."""
         box = None if page is None else Box(page, *(round(v, 2) for v in (last.x0, last.top, last.x1, last.bottom)))
-        key = (page, box)
+        key = (page, last.x0, last.top, last.text)
         self.doubts.setdefault(
             key,
             Anomaly(
