@@ -8,6 +8,7 @@ headers. The extractor must read these as well as the corpus' LibreOffice render
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -44,6 +45,8 @@ class Style:
     list_widths: float = 1.0  # Projektliste column widths, scaled (< 1: more multi-line cells)
     marks_middle: bool = False  # the status "x" set at a multi-line row's vertical middle, on its own line
     cells_middle: bool = False  # every table cell centred vertically in its row (HTML's default), marks too
+    hyphenate: str = ""  # break words at the German dictionary's syllable breaks (pyphen), the break marked in the
+    # text layer with this: "-" (a plain hyphen, as most producers) or "\u00ad" (a soft hyphen; its glyph a hyphen)
 
 
 LIGATURE_GLYPHS = (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("ff", "\ufb00"), ("fi", "\ufb01"), ("fl", "\ufb02"))
@@ -57,6 +60,14 @@ def register_ttf(name: str) -> None:
     from reportlab.pdfbase.ttfonts import TTFont
 
     pdfmetrics.registerFont(TTFont(name, str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"{name}.ttf")))
+
+
+@cache
+def hyphenator():
+    """The German hyphenation dictionary (pyphen ships LibreOffice's de_DE patterns)."""
+    import pyphen
+
+    return pyphen.Pyphen(lang="de_DE")
 
 
 class LigatureCanvas(canvas.Canvas):
@@ -159,6 +170,10 @@ class Typesetter:
                     lines.append(cur + [head])
                     cur = [word[len(head) :]]
                     continue
+            if self.st.hyphenate and (cut := self._syllable_cut(cur, word, font, size, width)):
+                lines.append(cur + [cut[0]])
+                cur = [cut[1]]
+                continue
             if cur:
                 lines.append(cur)
             cur = [word]
@@ -172,6 +187,19 @@ class Typesetter:
         if cur:
             lines.append(cur)
         return lines
+
+    def _syllable_cut(self, cur: list[str], word: str, font: str, size: float, width: float):
+        """The longest head of `word` broken at a syllable break (with the style's hyphen mark) that still
+        fits the line after `cur`, and the rest; None when no break fits. Only words of letters are broken."""
+        core = word.strip(".,;:!?()„“\"'")
+        if not core.isalpha():
+            return None
+        at = word.index(core)
+        for pos in sorted(hyphenator().positions(core), reverse=True):
+            head = word[: at + pos] + self.st.hyphenate
+            if stringWidth(" ".join(cur + [head]), font, size) <= width:
+                return head, word[at + pos :]
+        return None
 
     def line(self, x: float, words: list[str], font: str, size: float, width: float, last: bool):
         c = self.c

@@ -82,11 +82,11 @@ def join_runs(
         if prev is not None:
             single = len(prev) == 1
             if not (cell and single and edge is not None and _broken_word(prev[-1], ws[0], edge)):
-                sep = joiner(prev[-1], ws[0], edge, single, prev[-2].text if len(prev) > 1 else "")
                 page = pages[k - 1] if len(pages) >= k else None
-                if not sep and hyphens.broken(prev[-1]) and hyphens.current().removes(prev[-1], ws[0], page):
-                    out = out[:-1]  # the inserted hyphen
-                out += sep
+                if hyphens.broken(prev[-1]) and hyphens.current().removes(prev[-1], ws[0], page):
+                    out = out[:-1]  # the hyphen the producer inserted ("umge-" + "setzt", "so-" + "wie")
+                else:
+                    out += joiner(prev[-1], ws[0], edge, single, prev[-2].text if len(prev) > 1 else "")
         out += " ".join([w.text for w in ws])
         prev = ws
     return out.replace(SOFT, "")

@@ -1,0 +1,75 @@
+"""A hyphenating producer: gold editions re-typeset with words broken at the German dictionary's syllable
+breaks (tests/render.py Style.hyphenate), the break marked by a plain hyphen or by a soft hyphen (U+00AD) in
+the text layer. Read with both engines, each must meet the gold bar (a space after a line-final "-" or "/"
+aside, as score_edition.py --ignore-breaks): the inserted hyphens removed, the words' own hyphens kept."""
+
+import re
+
+import pytest
+from conftest import first_difference, gold
+from render import Style, render
+from score_edition import score
+
+from pipeline.extract import hyphens
+from pipeline.layout.lines import read_layout
+from pipeline.model.export import to_gold
+from pipeline.store.build import extract_checked
+
+RENDERINGS = {
+    "2023-10-plain-hyphens": ("2023-10", Style(hyphenate="-")),
+    "2024-04-soft-hyphens": ("2024-04", Style(font="DejaVuSans", bold="DejaVuSans-Bold", hyphenate="\u00ad")),
+}
+ENGINES = ("pdfplumber", "pdfium")
+BROKEN_LINES = 200  # lines ending in an inserted hyphen before a lower-case word: the rendering hyphenates
+
+
+def ignore_breaks(x):
+    """A model with whitespace collapsed and a space after "-" or "/" dropped (score_edition.py --ignore-breaks)."""
+    if isinstance(x, dict):
+        return {k: ignore_breaks(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [ignore_breaks(v) for v in x]
+    return re.sub(r"([-/]) ", r"\1", re.sub(r"\s+", " ", x).strip()) if isinstance(x, str) else x
+
+
+@pytest.fixture(scope="session", params=list(RENDERINGS))
+def hyphenated(request, tmp_path_factory):
+    """(gold, pdf, {engine: Edition}) of one hyphenated rendering."""
+    edition, style = RENDERINGS[request.param]
+    g = gold(edition)
+    pdf = tmp_path_factory.mktemp("hyphenated") / f"{request.param}.pdf"
+    render(g, str(pdf), style)
+    return g, pdf, {e: extract_checked(str(pdf), engine=e) for e in ENGINES}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_hyphenated_rendering_meets_the_gold_bar(hyphenated, engine):
+    g, _, read = hyphenated
+    ok, lines = score(ignore_breaks(g), ignore_breaks(to_gold(read[engine])), verbose=True)
+    print("\n".join(lines))
+    assert ok, lines[-1]
+
+
+def test_engines_agree_on_hyphenated_renderings(hyphenated):
+    _, _, read = hyphenated
+    assert first_difference(*(to_gold(read[e]) for e in ENGINES)) is None
+
+
+def test_the_rendering_hyphenates(hyphenated):
+    """The renderings break words in most paragraphs (so the bar above is a test of de-hyphenation), and the
+    soft one puts U+00AD in the text layer (pdfplumber reads it; PDFium gives its line-end hyphen mark)."""
+    _, pdf, _ = hyphenated
+    lines = [ln for p in read_layout(str(pdf), "pdfplumber") for ln in p.lines]
+    ends = [a.words[-1].text for a, b in zip(lines, lines[1:]) if hyphens.broken(a.words[-1]) and b.text[:1].islower()]
+    assert len(ends) > BROKEN_LINES and hyphens.hyphenating(lines)
+    soft = sum(t.endswith(hyphens.SOFT) for t in ends)
+    assert (soft > BROKEN_LINES) == ("soft" in pdf.name)
+
+
+def test_undecided_breaks_are_info_doubts_with_page_and_box(hyphenated):
+    _, _, read = hyphenated
+    for ed in read.values():
+        doubts = [a for a in ed.anomalies if a.kind == "hyphen_undecided"]
+        assert all(a.severity == "info" and a.box is not None and a.page == a.box.page for a in doubts)
+        # only what is no word to look up stays undecided (a web address broken at its hyphen), never a word
+        assert all(not hyphens.core(a.evidence.replace("- ", "")).isalpha() for a in doubts), doubts
