@@ -86,6 +86,8 @@ def assemble(pages, source: str) -> Edition:
     with hyphens.reading(lines) as hyphenation:
         ed = _assemble(pages, lines, source)
     ed.anomalies += list(hyphenation.doubts.values())
+    ed.words = sorted(hyphenation.vocab)
+    ed.hyphen_breaks = list(hyphenation.breaks.values())
     return ed
 
 

@@ -11,6 +11,7 @@ printed: they are the author's own ("weiterzu-" + "entwickeln" typed by hand in 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,10 +23,12 @@ from typing import NamedTuple
 import regex as re
 
 from ..config import language
-from ..model.records import Anomaly, Box, Line, Word
+from ..model.records import Anomaly, Box, Edition, HyphenBreak, Line, Word
 from ..tolerances import TOL
 
 SOFT = "\u00ad"
+WEAK = ("adjectives", "dictionary", "undecided")  # evidence a build weighs again with its other editions' words
+EVIDENCE = ("words", "hyphen_breaks")  # the Edition's fields that hold hyphen evidence, not text
 HYPHENS = ("-", SOFT)
 LEADING = "„“\"'‚‘«»(["  # punctuation that may open a word
 TRAILING = ".,;:!?)]“”\"'‘’»«"  # … or close it
@@ -148,6 +151,7 @@ class Hyphenation:
     vocab: Counter[str]
     active: bool  # the producer hyphenates: weigh each break (else only soft hyphens go)
     doubts: dict[tuple, Anomaly] = field(default_factory=dict)
+    breaks: dict[tuple, HyphenBreak] = field(default_factory=dict)  # decided by weak evidence (WEAK)
 
     def removes(self, last: Word, nxt: Word, page: int | None) -> bool:
         """Does the hyphen ending `last` go when the line is joined to the one starting with `nxt`?"""
@@ -156,6 +160,10 @@ class Hyphenation:
         if not self.active:
             return False
         d = decide(last.text, nxt.text, self.vocab)
+        if d.evidence in WEAK:
+            printed = f"{last.text} {nxt.text}"
+            key = (page, last.x0, last.top, last.text)
+            self.breaks[key] = HyphenBreak(core(last.text[:-1]), core(nxt.text), d.keep, d.evidence, printed)
         if d.keep is None:
             self._doubt(last, nxt, page)
         return d.keep is False
@@ -197,3 +205,95 @@ def reading(lines: Sequence[Line]) -> Iterator[Hyphenation]:
         yield h
     finally:
         _CURRENT.reset(token)
+
+
+# ---------------------------------------------------------------- a build: the words of its other editions
+
+
+def across(editions: list[Edition]) -> list[Edition]:
+    """The editions of a build, each with the line-end hyphens its own text left to weak evidence (WEAK) weighed
+    again by the words the other editions print whole; an edition whose text changes is a new copy (the
+    Edition read from its PDF, and cached, stays as read)."""
+    counts = Counter(w for ed in editions for w in set(ed.words))
+    return [_resolved(ed, counts) for ed in editions]
+
+
+def _resolved(ed: Edition, counts: Counter[str]) -> Edition:
+    """`ed` with its weak breaks settled by the other editions' words (`counts` holds every edition's). A word
+    is rewritten only where each of its printings in the text came from such a break (none from a firm one)."""
+    own = set(ed.words)
+    changes: dict[str, str] = {}
+    made: Counter[str] = Counter()  # how many weak breaks made each changed form
+    settled: dict[str, str] = {}  # the printed break → the form its text holds (unchanged or to change)
+    for b in ed.hyphen_breaks:
+        joined, hyphened = b.head + b.tail, f"{b.head}-{b.tail}"
+        if counts[_key(joined)] > (_key(joined) in own):
+            keep = False
+        elif counts[_key(hyphened)] > (_key(hyphened) in own):
+            keep = True
+        else:
+            continue
+        held = joined if b.keep is False else hyphened
+        settled[b.printed] = held
+        if keep != (b.keep is not False):  # the text holds the other form
+            changes[held], made[held] = (hyphened if keep else joined), made[held] + 1
+    if changes:
+        found = Counter(m for t in _texts(ed) for m in _substitution(changes).pattern.findall(t))
+        changes = {w: v for w, v in changes.items() if found[w] == made[w]}
+    settled = {p for p, held in settled.items() if held in changes or not (made[held])}
+    if not settled:
+        return ed
+    out = _substituted(ed, _substitution(changes).sub) if changes else dataclasses.replace(ed)
+    out.anomalies = [a for a in out.anomalies if not (a.kind == "hyphen_undecided" and a.evidence in settled)]
+    return out
+
+
+class _Rewrite(NamedTuple):
+    """Changed words rewritten where they stand whole in a text (`pattern` finds them, `sub` rewrites)."""
+
+    pattern: re.Pattern
+    changes: dict[str, str]
+
+    def sub(self, text: str) -> str:
+        return self.pattern.sub(lambda m: self.changes[m.group(0)], text)
+
+
+def _substitution(changes: dict[str, str]) -> _Rewrite:
+    """The rewrite of each changed word where it stands whole (not inside a longer word or compound)."""
+    alt = "|".join(re.escape(w) for w in sorted(changes, key=len, reverse=True))
+    return _Rewrite(re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])"), changes)
+
+
+def _texts(obj) -> Iterator[str]:
+    """Every text of a record tree (the hyphen evidence itself aside)."""
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, (list, tuple)):
+        for x in obj:
+            yield from _texts(x)
+    elif isinstance(obj, dict):
+        for x in obj.values():
+            yield from _texts(x)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            if f.name not in EVIDENCE:
+                yield from _texts(getattr(obj, f.name))
+
+
+def _substituted(obj, sub):
+    """A copy of a record tree with `sub` applied to every text in it (the hyphen evidence itself left as is)."""
+    if isinstance(obj, str):
+        return sub(obj)
+    if isinstance(obj, list):
+        return [_substituted(x, sub) for x in obj]
+    if isinstance(obj, tuple):
+        return tuple(_substituted(x, sub) for x in obj)
+    if isinstance(obj, dict):
+        return {k: _substituted(v, sub) for k, v in obj.items()}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        kept = ("words", "hyphen_breaks")
+        return dataclasses.replace(
+            obj,
+            **{f.name: _substituted(getattr(obj, f.name), sub) for f in dataclasses.fields(obj) if f.name not in kept},
+        )
+    return obj

@@ -231,6 +231,18 @@ class CharCounts:
     unassigned: int
 
 
+@dataclass(frozen=True)
+class HyphenBreak:
+    """A line-end hyphen of a hyphenating producer that the edition's own text did not decide firmly (decided by
+    word forms or the dictionary, or undecided): a build weighs it again with the words of its other editions."""
+
+    head: str  # the broken word without its hyphen and the punctuation before it ("Pflegeein")
+    tail: str  # the continuation without the punctuation after it ("richtungen")
+    keep: bool | None  # the edition's decision: kept, removed, or undecided (kept as printed)
+    evidence: str  # adjectives | dictionary | undecided
+    printed: str  # the two words as printed ("Pflegeein- richtungen"), the evidence of its doubt if undecided
+
+
 @dataclass
 class Edition:
     edition: str
@@ -246,6 +258,8 @@ class Edition:
     archive: list[ArchiveRow] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
     chars: CharCounts | None = None  # where the printed characters ended up
+    words: list[str] = field(default_factory=list)  # the words printed whole (a build's hyphen evidence)
+    hyphen_breaks: list[HyphenBreak] = field(default_factory=list)  # line-end hyphens the build weighs again
 
     def projects(self):
         """Yield (theme, goal, section, project) in printed order."""

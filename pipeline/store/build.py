@@ -22,6 +22,7 @@ from .. import __version__
 from ..config import Limits, config_dir, config_hash
 from ..config import limits as load_limits
 from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError
+from ..extract import hyphens
 from ..extract.edition import extract
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
@@ -443,6 +444,8 @@ def build(
     cache = out / ".cache"
     results, fresh = _editions_for(pdfs, digests, cache, engine, jobs, limits, keep_going, progress, res)
     chosen = _one_per_edition(results, res, keep_going)
+    # line-end hyphens an edition's own text left open, weighed with the words of the build's other editions
+    chosen = [Chosen(ed, c.path) for ed, c in zip(hyphens.across([c.edition for c in chosen]), chosen)]
     res.editions = [c.edition for c in chosen]
     tables = _tables(chosen, digests, engine)
     _to_cache(cache, digests, engine, fresh, pdfs)

@@ -121,3 +121,51 @@ def test_hyphen_words_are_validated_on_load():
     del cfg["joining"]["adjective_suffixes"]
     with pytest.raises(ConfigError, match=r"^lang-de.yaml: missing key 'joining.adjective_suffixes'"):
         language_from(Path("lang-de.yaml"), cfg)
+
+
+# ---------------------------------------------------------------- a build: the words of its other editions
+
+
+def _edition(edition, description, words, breaks=(), doubts=()):
+    from builders import one_project_edition
+
+    from pipeline.model.records import Anomaly, Project
+
+    ed = one_project_edition(Project("1.1.2.1", "Titel", "in Bearbeitung", description=[description]))
+    ed.edition, ed.words, ed.hyphen_breaks = edition, sorted(words), list(breaks)
+    ed.anomalies = [Anomaly("hyphen_undecided", "info", 4, "…", None, None, d) for d in doubts]
+    return ed
+
+
+def _description(ed):
+    return next(ed.projects())[3].description[0]
+
+
+def test_build_settles_weak_breaks_with_the_other_editions_words():
+    from pipeline.model.records import HyphenBreak
+
+    removed = HyphenBreak("Radvor", "rangrouten", False, "dictionary", "Radvor- rangrouten")
+    kept = HyphenBreak("Pflegee", "inrichtungen", None, "undecided", "Pflegee- inrichtungen")
+    a = _edition(
+        "2025-04",
+        "Radvorrangrouten und Pflegee-inrichtungen (Pflegee-inrichtungenliste)",
+        {"und"},
+        [removed, kept],
+        ["Pflegee- inrichtungen"],
+    )
+    b = _edition("2024-10", "x", {"radvor-rangrouten", "pflegeeinrichtungen"})
+    a2, b2 = hyphens.across([a, b])
+    # the other edition prints "Radvor-rangrouten" whole: the hyphen was the word's; "Pflegeeinrichtungen" whole:
+    # the undecided hyphen goes, and its doubt with it; a longer word holding it is another word
+    assert _description(a2) == "Radvor-rangrouten und Pflegeeinrichtungen (Pflegee-inrichtungenliste)"
+    assert not a2.anomalies and b2 is b
+    assert _description(a) == "Radvorrangrouten und Pflegee-inrichtungen (Pflegee-inrichtungenliste)"  # as read
+
+
+def test_build_leaves_breaks_no_other_edition_prints_and_firm_ones():
+    from pipeline.model.records import HyphenBreak
+
+    weak = HyphenBreak("Pflegee", "inrichtungen", None, "undecided", "Pflegee- inrichtungen")
+    a = _edition("2025-04", "Pflegee-inrichtungen", {"pflegeeinrichtungen"}, [weak], ["Pflegee- inrichtungen"])
+    b = _edition("2024-10", "x", {"und"})
+    assert hyphens.across([a, b])[0] is a  # its own words were weighed when it was read: no new evidence
