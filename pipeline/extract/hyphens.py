@@ -218,34 +218,47 @@ def across(editions: list[Edition]) -> list[Edition]:
     return [_resolved(ed, counts) for ed in editions]
 
 
+def _others_say(b: HyphenBreak, counts: Counter[str], own: set[str]) -> bool | None:
+    """What the other editions print whole: the joined word (False: the hyphen goes), the hyphenated one
+    (True: it stays), or neither (None)."""
+    for form, keep in ((b.head + b.tail, False), (f"{b.head}-{b.tail}", True)):
+        if counts[_key(form)] > (_key(form) in own):
+            return keep
+    return None
+
+
 def _resolved(ed: Edition, counts: Counter[str]) -> Edition:
-    """`ed` with its weak breaks settled by the other editions' words (`counts` holds every edition's). A word
-    is rewritten only where each of its printings in the text came from such a break (none from a firm one)."""
+    """`ed` with its weak breaks settled by the other editions' words (`counts` holds every edition's)."""
     own = set(ed.words)
-    changes: dict[str, str] = {}
-    made: Counter[str] = Counter()  # how many weak breaks made each changed form
-    settled: dict[str, str] = {}  # the printed break → the form its text holds (unchanged or to change)
+    held: dict[str, str] = {}  # a printed break → the form the text holds for it
+    wanted: dict[str, str] = {}  # a form the text holds → the form the other editions print
+    made: Counter[str] = Counter()  # how many weak breaks made each form to change
     for b in ed.hyphen_breaks:
-        joined, hyphened = b.head + b.tail, f"{b.head}-{b.tail}"
-        if counts[_key(joined)] > (_key(joined) in own):
-            keep = False
-        elif counts[_key(hyphened)] > (_key(hyphened) in own):
-            keep = True
-        else:
+        keep = _others_say(b, counts, own)
+        if keep is None:
             continue
-        held = joined if b.keep is False else hyphened
-        settled[b.printed] = held
-        if keep != (b.keep is not False):  # the text holds the other form
-            changes[held], made[held] = (hyphened if keep else joined), made[held] + 1
-    if changes:
-        found = Counter(m for t in _texts(ed) for m in _substitution(changes).pattern.findall(t))
-        changes = {w: v for w, v in changes.items() if found[w] == made[w]}
-    settled = {p for p, held in settled.items() if held in changes or not (made[held])}
+        joined, hyphened = b.head + b.tail, f"{b.head}-{b.tail}"
+        form = joined if b.keep is False else hyphened
+        held[b.printed] = form
+        if keep != (b.keep is not False):
+            wanted[form] = hyphened if keep else joined
+            made[form] += 1
+    changes = _only_from_breaks(ed, wanted, made)
+    settled = {p for p, form in held.items() if form in changes or not made[form]}
     if not settled:
         return ed
     out = _substituted(ed, _substitution(changes).sub) if changes else dataclasses.replace(ed)
     out.anomalies = [a for a in out.anomalies if not (a.kind == "hyphen_undecided" and a.evidence in settled)]
     return out
+
+
+def _only_from_breaks(ed: Edition, wanted: dict[str, str], made: Counter[str]) -> dict[str, str]:
+    """The changes of `wanted` whose every printing in the text came from a weak break (none from a firm one:
+    a soft hyphen, or the word printed whole)."""
+    if not wanted:
+        return {}
+    found = Counter(m for t in _texts(ed) for m in _substitution(wanted).pattern.findall(t))
+    return {w: v for w, v in wanted.items() if found[w] == made[w]}
 
 
 class _Rewrite(NamedTuple):
