@@ -354,3 +354,12 @@ def test_anomalies_carry_box_and_evidence(editions):
         for a in ed.anomalies:
             if a.kind in CORPUS and a.kind not in ("goal_label_without_digit",):
                 assert a.box and a.box.page == a.page and a.evidence, (ed.edition, a)
+
+
+def test_corpus_hyphens_are_read_as_printed(editions):
+    """The county's editions do not hyphenate (their few line-end hyphens are the author's, and the gold keeps
+    them): no break is weighed, none doubted (hyphen_undecided fires on hyphenating renderings,
+    tests/test_hyphenation.py)."""
+    assert not [a for ed in editions.values() for a in ed.anomalies if a.kind == "hyphen_undecided"]
+    assert not [b for ed in editions.values() for b in ed.hyphen_breaks]
+    assert all(len(ed.words) > 1000 for ed in editions.values())  # the words a build weighs other editions' by
