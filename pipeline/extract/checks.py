@@ -303,6 +303,12 @@ def no_project_lists(ed: Edition) -> Iterable[Anomaly]:
         yield anomaly("no_project_lists", None, "no Projektliste table found")
 
 
+describe(
+    "furniture_reads_as_body",
+    "warning",
+    "Extraction doubt: a line set aside as page furniture (it recurs at one place on many pages) reads like the "
+    "body: it opens with a date or announces what follows (ends in ':'); its text is in no record.",
+)
 describe("unparsed_date", "warning", "A printed date string is not understood (kept as date_raw, precision unknown).")
 describe("contested_link", "warning", "Reconciliation: another project of the older edition scores almost as well.")
 describe("weak_link", "info", "Reconciliation: a link across editions has low confidence.")

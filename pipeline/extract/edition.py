@@ -98,8 +98,25 @@ def assemble(pages, source: str) -> Edition:
     ed.anomalies = check_edition(ed)
     unlabelled = [ln for pb in _project_blocks(doc) for ln in pb.unlabelled]
     ed.chars, found = account(pages, doc.stray, unlabelled, ed)
-    ed.anomalies += found + stand_anomalies(stand, previous)
+    ed.anomalies += found + stand_anomalies(stand, previous) + furniture_doubts(pages)
     return ed
+
+
+def furniture_doubts(pages) -> list[Anomaly]:
+    """One doubt per line set aside as furniture that reads like the body (PageLayout.doubtful)."""
+    from .checks import anomaly
+
+    return [
+        anomaly(
+            "furniture_reads_as_body",
+            ln.page,
+            f"'{ln.text[:80]}' is set aside as page furniture but reads like the body",
+            box=Box.of([ln]),
+            evidence=ln.text,
+        )
+        for p in pages
+        for ln in p.doubtful
+    ]
 
 
 def _stand(doc: Document, lines: list[Line], pages) -> str:
