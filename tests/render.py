@@ -298,7 +298,7 @@ class Typesetter:
                 self.c.drawString(x + 3, hy - (i + down) * size * 1.2, part)
         bottom = hy - 2 * size * 1.2
         if status_cols and st.heads_bottom:  # one line of upright heads, level with the names' last line
-            self.c.setFont(st.font, 6)
+            self.c.setFont(st.font, 5)
             for j, s in enumerate(st.status_heads or status_cols):
                 self.c.drawString(xs[2] + 4 + j * st.status_pitch, hy - size * 1.2, s)
         elif status_cols:

@@ -309,6 +309,12 @@ describe(
     "Extraction doubt: a line set aside as page furniture (it recurs at one place on many pages) reads like the "
     "body: it opens with a date or announces what follows (ends in ':'); its text is in no record.",
 )
+describe(
+    "status_head_ambiguous",
+    "warning",
+    "Extraction doubt: a Projektliste status column's head abbreviates more than one status of "
+    "config/report.yaml; the column is not read (its marks give no status).",
+)
 describe("unparsed_date", "warning", "A printed date string is not understood (kept as date_raw, precision unknown).")
 describe("contested_link", "warning", "Reconciliation: another project of the older edition scores almost as well.")
 describe("weak_link", "info", "Reconciliation: a link across editions has low confidence.")
