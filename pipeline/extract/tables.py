@@ -196,14 +196,16 @@ def status_columns(rotated: list[Char], refused: list[Refused] | None = None, pa
         text = "".join(c.text for c in sorted(g, key=lambda c: c.top)).lower()
         text += "".join(c.text for c in sorted(g, key=lambda c: -c.top)).lower()
         status = next((st for word, st in STATUS_WORDS if word in text or word[:6] in text), None)
-        status = status or _by_abbreviation(_rotated_phrases(g), Box(page, *_extent(g)), refused)
-        if status:
+        if status is None:
+            status = _by_abbreviation(_rotated_phrases(g), Box(page, *_extent(g)), refused)
+        if status is not None:
             out.append(StatusColumn(sum(_centre(c) for c in g) / len(g), status))
     return out
 
 
 def _by_abbreviation(phrases: tuple[str, ...], box: Box, refused: list[Refused] | None) -> str | None:
-    """The one status a head abbreviates (in one of its readings), else None; an ambiguous head is refused."""
+    """The one status a head abbreviates (in one of its readings); "" for an ambiguous head, refused (its
+    column stays, so that its marks give no status rather than a neighbour's); None for no abbreviation."""
     for phrase in phrases:
         found = abbreviated_statuses(phrase)
         if len(found) == 1:
@@ -211,7 +213,7 @@ def _by_abbreviation(phrases: tuple[str, ...], box: Box, refused: list[Refused] 
         if len(found) > 1:
             if refused is not None:
                 refused.append(Refused(box.page, box, phrase, found))
-            return None
+            return ""
     return None
 
 
@@ -226,11 +228,28 @@ def upright_status_columns(lines: list[Line], refused: list[Refused] | None = No
     out: list[StatusColumn] = []
     for ln in lines:
         for cell in _cells(ln.words):
-            text = " ".join(w.text for w in cell)
-            found = [st for word, st in STATUS_WORDS if word in text.lower()]
-            if not found and (st := _by_abbreviation((text,), Box(ln.page, *_extent(cell)), refused)):
-                found = [st]
-            out += [StatusColumn(cell[0].x0, st) for st in found if st not in [c.status for c in out]]
+            text = " ".join(w.text for w in cell).lower()
+            heads = [StatusColumn(cell[0].x0, st) for word, st in STATUS_WORDS if word in text]
+            heads = heads or _abbreviated_heads(ln.page, list(cell), refused)
+            out += [h for h in heads if not h.status or h.status not in [c.status for c in out]]
+    return out
+
+
+def _abbreviated_heads(page: int, words: list[Word], refused: list[Refused] | None) -> list[StatusColumn]:
+    """The status heads among a cell's words, abbreviated and set close ("in Bearb. in Plan."): from each
+    word on, the longest run of words that abbreviates a status (or is refused as ambiguous) is one head."""
+    longest = max(len(f) for _, f in status_forms())
+    out, i = [], 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            run = words[i : i + n]
+            st = _by_abbreviation((" ".join(w.text for w in run),), Box(page, *_extent(run)), refused)
+            if st is not None:
+                out.append(StatusColumn(run[0].x0, st))
+                i += n
+                break
+        else:
+            i += 1
     return out
 
 
