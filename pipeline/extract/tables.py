@@ -236,20 +236,25 @@ def upright_status_columns(lines: list[Line], refused: list[Refused] | None = No
 
 
 def _abbreviated_heads(page: int, words: list[Word], refused: list[Refused] | None) -> list[StatusColumn]:
-    """The status heads among a cell's words, abbreviated and set close ("in Bearb. in Plan."): from each
-    word on, the longest run of words that abbreviates a status (or is refused as ambiguous) is one head."""
+    """The status heads of a cell of abbreviated heads, set close ("in Bearb. in Plan."): from its first
+    word on, the longest run of words that abbreviates a status (or is refused as ambiguous) is one head. A
+    cell with any other word holds no status heads ("Arbeit u. Bildung" names no "umgesetzt")."""
     longest = max(len(f) for _, f in status_forms())
-    out, i = [], 0
+    out: list[StatusColumn] = []
+    mine: list[Refused] = []
+    i = 0
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
             run = words[i : i + n]
-            st = _by_abbreviation((" ".join(w.text for w in run),), Box(page, *_extent(run)), refused)
+            st = _by_abbreviation((" ".join(w.text for w in run),), Box(page, *_extent(run)), mine)
             if st is not None:
                 out.append(StatusColumn(run[0].x0, st))
                 i += n
                 break
         else:
-            i += 1
+            return []
+    if refused is not None:
+        refused += mine
     return out
 
 

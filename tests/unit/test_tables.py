@@ -267,6 +267,8 @@ def test_heads_set_close_together_are_split_into_the_statuses_they_abbreviate():
     assert [(c.x, c.status) for c in upright_status_columns([cell2])] == [(250, "in Bearbeitung"), (272, "in Planung")]
     assert [c.status for c in upright_status_columns([cell])] == ["umgesetzt", "in Bearbeitung"]
     assert [c.status for c in upright_status_columns([cell3])] == ["in Bearbeitung"]
+    title = line(w("Arbeit", 60, 0), w("u.", 95, 0), w("Bildung", 108, 0))  # "u." is no head in a title
+    assert upright_status_columns([title]) == []
 
 
 AMBIGUOUS = [("in Planung", ("in", "Planung")), ("in Prüfung", ("in", "Prüfung")), ("umgesetzt", ("umgesetzt",))]
