@@ -306,14 +306,14 @@ def no_project_lists(ed: Edition) -> Iterable[Anomaly]:
 describe(
     "furniture_reads_as_body",
     "warning",
-    "Extraction doubt: a line set aside as page furniture (it recurs at one place on many pages) reads like the "
-    "body: it opens with a date or announces what follows (ends in ':'); its text is in no record.",
+    "Extraction doubt: a line set aside as page furniture reads like the body (opens with a date, ends in ':', "
+    "or is a heading printed nowhere else).",
 )
 describe(
     "status_head_ambiguous",
     "warning",
-    "Extraction doubt: a Projektliste status column's head abbreviates more than one status of "
-    "config/report.yaml; the column is not read (its marks give no status).",
+    "Extraction doubt: a Projektliste status head abbreviates more than one status of report.yaml; its column "
+    "gives no status.",
 )
 describe("unparsed_date", "warning", "A printed date string is not understood (kept as date_raw, precision unknown).")
 describe("contested_link", "warning", "Reconciliation: another project of the older edition scores almost as well.")
