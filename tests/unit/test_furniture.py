@@ -187,3 +187,17 @@ def test_what_a_line_reads_as():
             "Stand: 01.04.2025",
         )
     ] == ["label", "label", "label", "heading", "heading", "entry", "announce", None, None, None, None]
+
+
+def test_doubtful_furniture_becomes_an_extraction_doubt_with_page_and_box():
+    from pipeline.extract.edition import furniture_doubts
+
+    pages = report(extra={k: [line(k, "01.04.2025 Fortschreibung", 30)] for k in range(1, 13)})
+    assert furniture_doubts(pages) == []  # nothing set aside yet
+    remove_furniture(pages)
+    found = furniture_doubts(pages)
+    assert [(a.kind, a.severity, a.page, a.box.top) for a in found[:2]] == [
+        ("furniture_reads_as_body", "warning", 1, 30),
+        ("furniture_reads_as_body", "warning", 2, 30),
+    ]
+    assert len(found) == 12 and found[0].evidence == "01.04.2025 Fortschreibung"

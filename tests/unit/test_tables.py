@@ -340,3 +340,14 @@ def test_abbreviated_rotated_heads_give_the_status_and_an_ambiguous_one_is_refus
     got = parse_project_lists(hdr + rows, rot, [], refused)[0].rows
     assert [r.status for r in got] == ["umgesetzt", ""]  # no neighbour's status for the refused column's mark
     assert [(r.text, r.statuses) for r in refused] == [("ge.", ["geplant", "gestoppt"])]
+
+
+def test_a_refused_head_becomes_an_extraction_doubt_with_page_and_box(monkeypatch):
+    from pipeline.extract.edition import status_head_ambiguous
+
+    monkeypatch.setattr(tables, "status_forms", lambda: AMBIGUOUS)
+    refused: list = []
+    parse_project_lists(_abbreviated_list(["umg.", "in P.", "in Pl."], (254, 280, 306)), {}, [], refused)
+    a = status_head_ambiguous(refused[0])
+    assert (a.kind, a.severity, a.page, a.box.x0, a.evidence) == ("status_head_ambiguous", "warning", 1, 276, "in P.")
+    assert "'in Planung' or 'in Prüfung'" in a.detail
