@@ -47,6 +47,12 @@ class Style:
     cells_middle: bool = False  # every table cell centred vertically in its row (HTML's default), marks too
     hyphenate: str = ""  # break words at the German dictionary's syllable breaks (pyphen), the break marked in the
     # text layer with this: "-" (a plain hyphen, as most producers) or "\u00ad" (a soft hyphen; its glyph a hyphen)
+    chapter_header: bool = False  # the running header names the theme ("1. KLIMA/ENERGIE/UMWELT"), not the report
+    label_break: int = 0  # every n-th steps or committee label starts a new page (a "page break before" style)
+    label_leading: float = 0.0  # line height of a block label (0: the body's); tighter: it sits higher on a page
+    status_heads: tuple[str, ...] = ()  # what heads the status columns (default: the status names)
+    heads_bottom: bool = False  # column names set at the foot of the header row, level with upright status heads
+    status_pitch: float = 16  # pt between the Projektliste's status columns
 
 
 LIGATURE_GLYPHS = (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("ff", "\ufb00"), ("fi", "\ufb01"), ("fl", "\ufb02"))
@@ -98,6 +104,8 @@ class Typesetter:
         self.w, self.h = A4
         self.page = 1
         self.legend = False
+        self.chapter = ""  # the running header's text while a theme is set (Style.chapter_header)
+        self.labels = 0  # steps and committee labels set so far (Style.label_break)
         self.y = self.h - st.top
 
     # ------------------------------------------------------------ pages
@@ -108,7 +116,7 @@ class Typesetter:
         self.c.setFont(st.font, 9)
         label = st.page_label.format(n=self.page, total=self.total)
         if st.running_header:
-            self.c.drawString(st.left, self.h - 28, "Nachhaltigkeitsreport Kreis Soest")
+            self.c.drawString(st.left, self.h - 28, self.chapter or "Nachhaltigkeitsreport Kreis Soest")
             self.c.drawRightString(self.w - st.right, self.h - 28, label)
         elif st.footer_legend and self.legend:
             self.c.setFont(st.font, 7)
@@ -214,16 +222,17 @@ class Typesetter:
         else:
             c.drawString(x, self.y, " ".join(words))
 
-    def para(self, text: str, bold=False, size=None, x=None, width=None, indent_rest=0.0):
+    def para(self, text: str, bold=False, size=None, x=None, width=None, indent_rest=0.0, leading=0.0):
         st = self.st
         size = size or st.size
+        leading = leading or st.leading
         font = st.bold if bold else st.font
         x = st.left if x is None else x
         width = (self.w - st.right - x) if width is None else width
         lines = self.wrap(text, font, size, width - indent_rest) or [[]]
         for i, ws in enumerate(lines):
-            self.need(size * st.leading)
-            self.y -= size * st.leading
+            self.need(size * leading)
+            self.y -= size * leading
             xx = x + (indent_rest if i else 0)
             self.line(xx, ws, font, size, width - (indent_rest if i else 0), i == len(lines) - 1)
 
@@ -296,9 +305,9 @@ class Typesetter:
                         self.c.drawString(xs[j] + 3, self.y - shift, " ".join(cell[i]))
                 middle = (st.marks_middle or st.cells_middle) and n > 1
                 if i == 0 and marks and marks[k] is not None and not middle:
-                    self.c.drawString(xs[2] + 8 + marks[k] * 16, self.y, "x")
+                    self.c.drawString(xs[2] + 8 + marks[k] * st.status_pitch, self.y, "x")
             if (st.marks_middle or st.cells_middle) and n > 1 and marks and marks[k] is not None:
-                self.c.drawString(xs[2] + 8 + marks[k] * 16, y0 - size * 1.25 * (n + 1) / 2, "x")
+                self.c.drawString(xs[2] + 8 + marks[k] * st.status_pitch, y0 - size * 1.25 * (n + 1) / 2, "x")
             self.y -= 5
             if st.table_rules:
                 self.c.line(st.left, self.y, xs[-1], self.y)
@@ -311,11 +320,17 @@ class Typesetter:
         self.c.setFont(st.bold, size)
         hy = self.y - size * 1.3
         for (name, _), x in zip(cols, xs):
-            for i, part in enumerate(name.split("\n")):
-                self.c.drawString(x + 3, hy - i * size * 1.2, part)
+            parts = name.split("\n")
+            down = 2 - len(parts) if st.heads_bottom and not (status_cols and x == xs[2]) else 0
+            for i, part in enumerate(parts):
+                self.c.drawString(x + 3, hy - (i + down) * size * 1.2, part)
         bottom = hy - 2 * size * 1.2
-        if status_cols:
-            self._status_headers(xs[2], bottom, status_cols)
+        if status_cols and st.heads_bottom:  # one line of upright heads, level with the names' last line
+            self.c.setFont(st.font, 5)
+            for j, s in enumerate(st.status_heads or status_cols):
+                self.c.drawString(xs[2] + 4 + j * st.status_pitch, hy - size * 1.2, s)
+        elif status_cols:
+            self._status_headers(xs[2], bottom, list(st.status_heads or status_cols))
             bottom -= 55
         self.y = bottom
         if st.table_rules:
@@ -325,7 +340,7 @@ class Typesetter:
     def _status_headers(self, sx, bottom, status_cols):
         st = self.st
         for j, s in enumerate(status_cols):
-            cx = sx + 6 + j * 16
+            cx = sx + 6 + j * st.status_pitch
             if st.rotated_headers:
                 self.c.saveState()
                 self.c.translate(cx + 4, bottom - 50)
@@ -411,6 +426,8 @@ def _cover_and_intro(t: Typesetter, gold: dict) -> None:
 
 def _theme(t: Typesetter, th: dict) -> None:
     t.new_page()
+    if t.st.chapter_header:
+        t.chapter = f"{th['number']}. {th['title']}"
     t.y -= 150
     t.para(f"{th['number']}. {th['title']}", bold=True, size=24)
     t.new_page()
@@ -447,7 +464,10 @@ def _project(t: Typesetter, p: dict) -> None:
     for label, items in (("steps_label", "steps"), ("committee_label", "committee")):
         if p[label]:
             t.gap(0.8)
-            t.para(p[label], bold=True)
+            t.labels += 1
+            if t.st.label_break and t.labels % t.st.label_break == 0:
+                t.new_page()
+            t.para(p[label], bold=True, leading=t.st.label_leading)
             t.entries(p[items])
     t.gap(0.8)
     t.para(p["remark_label"], bold=True)
@@ -461,7 +481,7 @@ def _lists(t: Typesetter, gold: dict) -> None:
     cols = [
         ("Nr.", 42),
         ("Projekt\nTextteil", 150),
-        ("Projektstatus", 70),
+        ("Projektstatus", 70 + 4 * (st.status_pitch - 16)),
         ("Zusammenarbeit mit\nKommunen", 110),
         ("Verantwortlichkeit\nAbteilung/Sachgebiet", 95),
     ]
@@ -470,6 +490,7 @@ def _lists(t: Typesetter, gold: dict) -> None:
     cols = [(name, w * (st.list_widths if i != 2 else 1.0)) for i, (name, w) in enumerate(cols)]
     for pl in gold["project_lists"]:
         t.new_page()
+        t.chapter = ""
         t.orient(st.list_landscape)
         t.para(pl["title"], bold=True, size=13)
         t.gap(1)

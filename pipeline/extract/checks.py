@@ -303,6 +303,18 @@ def no_project_lists(ed: Edition) -> Iterable[Anomaly]:
         yield anomaly("no_project_lists", None, "no Projektliste table found")
 
 
+describe(
+    "furniture_reads_as_body",
+    "warning",
+    "Extraction doubt: a line set aside as page furniture reads like the body (opens with a date, ends in ':', "
+    "or is a heading printed nowhere else).",
+)
+describe(
+    "status_head_ambiguous",
+    "warning",
+    "Extraction doubt: a Projektliste status head abbreviates more than one status of report.yaml; its column "
+    "gives no status.",
+)
 describe("unparsed_date", "warning", "A printed date string is not understood (kept as date_raw, precision unknown).")
 describe("contested_link", "warning", "Reconciliation: another project of the older edition scores almost as well.")
 describe("weak_link", "info", "Reconciliation: a link across editions has low confidence.")

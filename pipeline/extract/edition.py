@@ -20,7 +20,7 @@ from ..tolerances import TOL
 from . import fields, hyphens
 from .accounting import account
 from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
-from .tables import parse_archive, parse_project_lists
+from .tables import Refused, parse_archive, parse_project_lists
 
 STAND = profile().stand  # config/report.yaml stand.current
 PREVIOUS = profile().previous  # config/report.yaml stand.previous
@@ -102,14 +102,42 @@ def _assemble(pages, lines: list[Line], source: str) -> Edition:
     left = _left_margin(lines)
     entry_metrics = _entry_metrics(doc, metrics, left)
     ed.themes = [_theme(tb, entry_metrics, left) for tb in doc.themes]
-    _read_tables(ed, doc, pages)
+    refused = _read_tables(ed, doc, pages)
     from .checks import check_edition
 
     ed.anomalies = check_edition(ed)
     unlabelled = [ln for pb in _project_blocks(doc) for ln in pb.unlabelled]
     ed.chars, found = account(pages, doc.stray, unlabelled, ed)
-    ed.anomalies += found + stand_anomalies(stand, previous)
+    ed.anomalies += found + stand_anomalies(stand, previous) + furniture_doubts(pages)
+    ed.anomalies += [status_head_ambiguous(r) for r in refused]
     return ed
+
+
+def status_head_ambiguous(r: Refused) -> Anomaly:
+    """The doubt for a Projektliste status head refused as ambiguous."""
+    from .checks import anomaly
+
+    named = " or ".join(f"'{st}'" for st in r.statuses)
+    return anomaly(
+        "status_head_ambiguous", r.page, f"status head '{r.text}' may name {named}", box=r.box, evidence=r.text
+    )
+
+
+def furniture_doubts(pages) -> list[Anomaly]:
+    """One doubt per line set aside as furniture that reads like the body (PageLayout.doubtful)."""
+    from .checks import anomaly
+
+    return [
+        anomaly(
+            "furniture_reads_as_body",
+            ln.page,
+            f"'{ln.text[:80]}' is set aside as page furniture but reads like the body",
+            box=Box.of([ln]),
+            evidence=ln.text,
+        )
+        for p in pages
+        for ln in p.doubtful
+    ]
 
 
 def _stand(doc: Document, lines: list[Line], pages) -> str:
@@ -169,13 +197,16 @@ def _goal(gb: GoalBlock, m: fields.Metrics, left: float) -> Goal:
     return goal
 
 
-def _read_tables(ed: Edition, doc: Document, pages) -> None:
-    """The Projektliste and Archiv tables into `ed`, and each theme's list title from its Projektliste."""
-    ed.project_lists = parse_project_lists(doc.lists, {p.number: p.rotated for p in pages}, doc.stray)
+def _read_tables(ed: Edition, doc: Document, pages) -> list[Refused]:
+    """The Projektliste and Archiv tables into `ed`, and each theme's list title from its Projektliste;
+    returns the status heads refused as ambiguous."""
+    refused: list[Refused] = []
+    ed.project_lists = parse_project_lists(doc.lists, {p.number: p.rotated for p in pages}, doc.stray, refused)
     ed.archive_since, ed.archive = parse_archive(doc.archive, doc.stray)
     titles = {pl.theme: LIST_TITLE.sub("", pl.title).lstrip().strip("„“\"' ") for pl in ed.project_lists}
     for th in ed.themes:
         th.list_title = titles.get(th.number, "")
+    return refused
 
 
 def _project(pb: ProjectBlock, status: str, m: fields.Metrics, left: float) -> Project:

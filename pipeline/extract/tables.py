@@ -90,22 +90,70 @@ def _rotated_columns(rotated: list[Char]) -> list[list[Char]]:
     return groups
 
 
+def _rotated_runs(group: list[Char]) -> list[list[Char]]:
+    """One vertical column of rotated letters split into words at vertical gaps, top to bottom."""
+    runs: list[list[Char]] = []
+    for c in sorted(group, key=lambda c: c.top):
+        if runs and c.top - runs[-1][-1].bottom <= TOL.rot_word_gap * (c.x1 - c.x0):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
 def rotated_words(rotated: list[Char]) -> list[Word]:
     """Runs of rotated letters as words (text read bottom-up and top-down: both are offered)."""
     out: list[Word] = []
     for group in _rotated_columns(rotated):
-        run: list[Char] = []
-        for c in sorted(group, key=lambda c: c.top) + [None]:
-            if run and (c is None or c.top - run[-1].bottom > TOL.rot_word_gap * (c.x1 - c.x0)):
-                x0, x1 = min(r.x0 for r in run), max(r.x1 for r in run)
-                top, bottom = min(r.top for r in run), max(r.bottom for r in run)
-                down = "".join(r.text for r in run)
-                for text in (down[::-1], down):
-                    out.append(Word(text, x0, x1, top, bottom, run[0].size, run[0].bold, None))
-                run = []
-            if c is not None:
-                run.append(c)
+        for run in _rotated_runs(group):
+            x0, x1 = min(r.x0 for r in run), max(r.x1 for r in run)
+            top, bottom = min(r.top for r in run), max(r.bottom for r in run)
+            down = "".join(r.text for r in run)
+            for text in (down[::-1], down):
+                out.append(Word(text, x0, x1, top, bottom, run[0].size, run[0].bold, None))
     return out
+
+
+def _rotated_phrases(group: list[Char]) -> tuple[str, str]:
+    """A column of rotated letters as a phrase, words apart: read bottom-up and read top-down."""
+    down = ["".join(c.text for c in run) for run in _rotated_runs(group)]
+    return " ".join(w[::-1] for w in reversed(down)), " ".join(down)
+
+
+# ---------------------------------------------------------------- status heads by abbreviation
+
+
+def status_forms() -> list[tuple[str, tuple[str, ...]]]:
+    """(status, words) of every way config/report.yaml names a status: its name ("in Bearbeitung") and its
+    heading word ("bearbeitung")."""
+    return [(st.name, tuple(f.split())) for st in profile().statuses for f in dict.fromkeys((st.name, st.word))]
+
+
+def _abbreviates(head: list[str], form: tuple[str, ...]) -> bool:
+    """Every word of the head is the form's word at its place, or a prefix of it ending in "." (one at least)."""
+    if len(head) != len(form) or not any(h.endswith(".") for h in head):
+        return False
+    for h, f in zip(head, form):
+        stem = h[:-1] if h.endswith(".") else None
+        if not (h.lower() == f.lower() or (stem and len(stem) < len(f) and f.lower().startswith(stem.lower()))):
+            return False
+    return True
+
+
+def abbreviated_statuses(head: str, forms: list[tuple[str, tuple[str, ...]]] | None = None) -> list[str]:
+    """The statuses a table head names by abbreviation ("in Bearb." → ["in Bearbeitung"]); more than one:
+    the head is ambiguous (refused by the callers, never guessed); none: it is no abbreviation of a status."""
+    found = [name for name, words in (forms or status_forms()) if _abbreviates(head.split(), words)]
+    return list(dict.fromkeys(found))
+
+
+class Refused(NamedTuple):
+    """A status head that abbreviates more than one status: where it is printed and what it may name."""
+
+    page: int
+    box: Box
+    text: str
+    statuses: list[str]
 
 
 class Span(NamedTuple):
@@ -140,28 +188,73 @@ def named_columns(words: list[Word], spec: list[tuple[str, re.Pattern]]) -> dict
     return out
 
 
-def status_columns(rotated: list[Char]) -> list[StatusColumn]:
-    """Centre x and status of each rotated status header ("Ideenspeicher", "in Planung", …)."""
+def status_columns(rotated: list[Char], refused: list[Refused] | None = None, page: int = 0) -> list[StatusColumn]:
+    """Centre x and status of each rotated status header ("Ideenspeicher", "in Planung", "in Plan.", …);
+    heads (on `page`) that abbreviate more than one status are appended to `refused`."""
     out = []
     for g in _rotated_columns(rotated):
         text = "".join(c.text for c in sorted(g, key=lambda c: c.top)).lower()
         text += "".join(c.text for c in sorted(g, key=lambda c: -c.top)).lower()
-        for word, status in STATUS_WORDS:
-            if word in text or word[:6] in text:
-                out.append(StatusColumn(sum(_centre(c) for c in g) / len(g), status))
-                break
+        status = next((st for word, st in STATUS_WORDS if word in text or word[:6] in text), None)
+        if status is None:
+            status = _by_abbreviation(_rotated_phrases(g), Box(page, *_extent(g)), refused)
+        if status is not None:
+            out.append(StatusColumn(sum(_centre(c) for c in g) / len(g), status))
     return out
 
 
-def upright_status_columns(lines: list[Line]) -> list[StatusColumn]:
-    """Status columns from upright header labels ("umgesetzt", "in Bearbeitung", …): left edge and status."""
+def _by_abbreviation(phrases: tuple[str, ...], box: Box, refused: list[Refused] | None) -> str | None:
+    """The one status a head abbreviates (in one of its readings); "" for an ambiguous head, refused (its
+    column stays, so that its marks give no status rather than a neighbour's); None for no abbreviation."""
+    for phrase in phrases:
+        found = abbreviated_statuses(phrase)
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            if refused is not None:
+                refused.append(Refused(box.page, box, phrase, found))
+            return ""
+    return None
+
+
+def _extent(items: list[Char] | list[Word]) -> tuple[float, float, float, float]:
+    """x0, top, x1, bottom of some glyphs or words."""
+    return min(i.x0 for i in items), min(i.top for i in items), max(i.x1 for i in items), max(i.bottom for i in items)
+
+
+def upright_status_columns(lines: list[Line], refused: list[Refused] | None = None) -> list[StatusColumn]:
+    """Status columns from upright header labels ("umgesetzt", "in Bearbeitung", "in Bearb.", …): left edge
+    and status; heads that abbreviate more than one status are appended to `refused`."""
     out: list[StatusColumn] = []
     for ln in lines:
         for cell in _cells(ln.words):
             text = " ".join(w.text for w in cell).lower()
-            for word, status in STATUS_WORDS:
-                if word in text and status not in [c.status for c in out]:
-                    out.append(StatusColumn(cell[0].x0, status))
+            heads = [StatusColumn(cell[0].x0, st) for word, st in STATUS_WORDS if word in text]
+            heads = heads or _abbreviated_heads(ln.page, list(cell), refused)
+            out += [h for h in heads if not h.status or h.status not in [c.status for c in out]]
+    return out
+
+
+def _abbreviated_heads(page: int, words: list[Word], refused: list[Refused] | None) -> list[StatusColumn]:
+    """The status heads of a cell of abbreviated heads, set close ("in Bearb. in Plan."): from its first
+    word on, the longest run of words that abbreviates a status (or is refused as ambiguous) is one head. A
+    cell with any other word holds no status heads ("Arbeit u. Bildung" names no "umgesetzt")."""
+    longest = max(len(f) for _, f in status_forms())
+    out: list[StatusColumn] = []
+    mine: list[Refused] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            run = words[i : i + n]
+            st = _by_abbreviation((" ".join(w.text for w in run),), Box(page, *_extent(run)), mine)
+            if st is not None:
+                out.append(StatusColumn(run[0].x0, st))
+                i += n
+                break
+        else:
+            return []
+    if refused is not None:
+        refused += mine
     return out
 
 
@@ -273,6 +366,7 @@ class Table:
         self.status = StatusHeads("center", [])
         self.rows: list[_Row] = []
         self.unplaced: list[Line] = []  # lines on the table's pages that belong to no row (reported, never dropped)
+        self.refused: list[Refused] = []  # status heads that abbreviate more than one status (reported)
 
     def edge(self, name: str) -> float:
         """Right edge of a column's text: the furthest any of its words reaches."""
@@ -303,8 +397,11 @@ class Table:
         if len(named) < TOL.min_named:
             return lines  # no header on this page: the table just continues
         self.named = named
-        cols = status_columns(rot)
-        self.status = StatusHeads("center", cols) if cols else StatusHeads("left", upright_status_columns(band))
+        page = lines[0].page if lines else 0
+        cols = status_columns(rot, self.refused, page)
+        self.status = (
+            StatusHeads("center", cols) if cols else StatusHeads("left", upright_status_columns(band, self.refused))
+        )
         return lines[head:]
 
     def _opens_row(self, ln: Line) -> bool:
@@ -485,9 +582,13 @@ def _in_column(name: str, rx: re.Pattern) -> Callable[[dict[str, list[Word]]], b
 
 
 def parse_project_lists(
-    lines: list[Line], rotated_by_page: dict[int, list[Char]], unplaced: list[Line] | None = None
+    lines: list[Line],
+    rotated_by_page: dict[int, list[Char]],
+    unplaced: list[Line] | None = None,
+    refused: list[Refused] | None = None,
 ) -> list[ProjectList]:
-    """Every 'Projektliste „…“' table with its rows; lines in no row are appended to `unplaced`."""
+    """Every 'Projektliste „…“' table with its rows; lines in no row are appended to `unplaced`, status heads
+    refused as ambiguous to `refused`."""
     spec = vocab().columns["list"]
     new = lambda: Table(spec, _in_column("number", NUMBER), NUMBER)
     lists: list[ProjectList] = []
@@ -500,6 +601,8 @@ def parse_project_lists(
         lists.append(pl)
         if unplaced is not None:
             unplaced += table.unplaced
+        if refused is not None:
+            refused += table.refused
     return lists
 
 

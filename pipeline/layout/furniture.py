@@ -7,6 +7,12 @@ body line there, and is one of:
 - a *page label* ("7", "Seite 7", "Seite 7 von 90", "7 / 90", "- 7 -") whose number follows the page
   sequence (printed number = physical page − one offset shared by the document);
 - the *status legend* (the four status names in order), which is furniture wherever it is printed.
+A recurring line that reads as the report's body (config/report.yaml) is furniture only where the report's
+structure says it is a repeat: a block label never is (labels open blocks; one may open many pages at one
+height); a numbered heading only when one heading, number included, recurs (a theme named at every page's
+top: the body prints each heading once). Furniture that reads like the body is kept in `PageLayout.doubtful`
+too (an extraction doubt of the edition stage): a dated entry, a line that announces what follows (ends in
+":"), a heading the body does not print besides.
 The lines are kept in `PageLayout.furniture`, nothing is dropped.
 """
 
@@ -39,6 +45,57 @@ _SPACE = re.compile(r"\s+")
 def _legend() -> re.Pattern:
     """config/report.yaml legend.pattern; read on first use (the CLI imports this module before it validates)."""
     return profile().legend
+
+
+@cache
+def _headings() -> tuple[re.Pattern, ...]:
+    """config/report.yaml numbering: the theme, goal, section and project headings (number, title)."""
+    p = profile()
+    return (p.theme, p.goal, p.section, p.project)
+
+
+@cache
+def _labels() -> tuple[re.Pattern, ...]:
+    """config/report.yaml labels: the block labels (not the generic "Label: value" shape of `extra`)."""
+    return tuple(rx for name, rx in profile().labels if name != "extra")
+
+
+DOUBTFUL = ("entry", "announce")  # what a line set aside as furniture may read as, in doubt
+_ANNOUNCES = re.compile(r"^\p{Lu}.{2,100}:$")
+
+
+def heading_number(text: str) -> str | None:
+    """The number of a numbered heading with its title ("1. KLIMA" → "1", "1.2.3 umgesetzt" → "1.2.3"), or None."""
+    t = _SPACE.sub(" ", text.strip())
+    for rx in _headings():
+        if (m := rx.match(t)) and m.re.groups > 1 and m.group(2):
+            return m.group(1)
+    return None
+
+
+def reads_as(text: str) -> str | None:
+    """What a line reads as in the report's body: "label" (a block label), "heading" (numbered, with its
+    title), "entry" (opens with a date, text after it), "announce" (ends in ":", like a label of unknown
+    wording); None for anything else."""
+    t = _SPACE.sub(" ", text.strip())
+    if any(rx.match(t) for rx in _labels()):
+        return "label"
+    if heading_number(t) is not None:
+        return "heading"
+    if _opens_with_date(t):
+        return "entry"
+    return "announce" if _ANNOUNCES.match(t) else None
+
+
+def _opens_with_date(text: str) -> bool:
+    """A line that opens with a date the report's date grammar reads (one or two words) and goes on."""
+    from ..parse.dates import parse_date  # reads config/lang-de.yaml on import
+
+    words = text.split()
+    return any(
+        len(words) > k and any(ch.isdigit() for ch in words[k - 1]) and parse_date(" ".join(words[:k])).start
+        for k in (1, 2)
+    )
 
 
 def norm_key(text: str) -> str:
@@ -115,10 +172,22 @@ def _recurring(bands: list[list[_Edge]], need: int, tol: Tolerances) -> set[int]
     for hits in groups.values():
         for cluster in _clusters(sorted(hits, key=lambda e: e.distance), tol.position_tol):
             same = _consistent(cluster)
-            if len({e.page for e in same}) >= need:
+            if len({e.page for e in same}) >= need and _may_repeat(same):
                 found.append(same)
     recurring = {id(e.line) for c in found for e in c}
     return {id(e.line) for c in found if _furniture_place(c, recurring, bands, tol) for e in c}
+
+
+def _may_repeat(cluster: list[_Edge]) -> bool:
+    """Can the report's structure print this line on every page of the cluster? Not a block label (labels
+    open blocks, any page may start with one); a heading only as one heading, one number on every page (the
+    body prints each heading once: headings that differ are body)."""
+    kind = reads_as(cluster[0].line.text)
+    if kind == "label":
+        return False
+    if kind != "heading":
+        return True
+    return len({heading_number(e.line.text) for e in cluster}) == 1
 
 
 def _consistent(cluster: list[_Edge]) -> list[_Edge]:
@@ -200,6 +269,23 @@ def remove_furniture(pages: list[PageLayout], tol: Tolerances = TOL) -> None:
         if out:
             p.furniture.extend(l for l in p.lines if id(l) in out)
             p.lines = [l for l in p.lines if id(l) not in out]
+    _mark_doubtful(pages)
+
+
+def _mark_doubtful(pages: list[PageLayout]) -> None:
+    """Keep in `PageLayout.doubtful` the furniture lines that read like the body: a dated entry, a line that
+    announces what follows, a heading the body does not print (set aside, it would be lost)."""
+    body = {n for p in pages for l in p.lines if (n := heading_number(l.text)) is not None}
+    for p in pages:
+        p.doubtful = [l for l in p.furniture if _reads_like_body(l.text, body)]
+
+
+def _reads_like_body(text: str, body: set[str]) -> bool:
+    """A furniture line in doubt; `body`: the heading numbers the body prints."""
+    kind = reads_as(text)
+    if kind == "heading":
+        return heading_number(text) not in body
+    return kind in DOUBTFUL and not is_legend(text)
 
 
 def _outside_frame(

@@ -95,6 +95,7 @@ class PageLayout:
     lines: list[Line]
     rotated: list[Char] = field(default_factory=list)
     furniture: list[Line] = field(default_factory=list)
+    doubtful: list[Line] = field(default_factory=list)  # furniture lines that read like the body (in doubt)
 
 
 @dataclass

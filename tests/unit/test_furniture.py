@@ -1,6 +1,6 @@
 """Page furniture on hand-built pages: decided per page, robust to body lines that look like furniture."""
 
-from pipeline.layout.furniture import is_legend, page_label_number, remove_furniture
+from pipeline.layout.furniture import is_legend, page_label_number, reads_as, remove_furniture
 from pipeline.model.records import Line, PageLayout, Word
 
 H, W = 842.0, 595.0
@@ -122,3 +122,82 @@ def test_a_label_set_apart_below_the_legend_is_body():
         pages[k - 1].lines[0] = line(k, "Bemerkung (optional):", 95)
     remove_furniture(pages)
     assert texts(pages, "lines").count("Bemerkung (optional):") == 4
+
+
+HEAD = "Nachhaltigkeitsreport Kreis Soest"
+COMMITTEE = "Beratung/Information in politischen Gremien (Datum/Gremium/Vorlagenart und -Nr.)"
+
+
+def test_a_block_label_opening_pages_at_one_height_is_body():
+    """A label opens four pages a little above where text starts (a label style with a tighter line): it
+    recurs alone at its place and lies outside the body's usual frame, yet a block label is never furniture;
+    the running header above it still is."""
+    pages = report(extra={k: [line(k, HEAD, 30)] for k in range(1, 13)})
+    for k in (2, 5, 8, 11):
+        pages[k - 1].lines[0] = line(k, COMMITTEE, 72)
+    remove_furniture(pages)
+    assert texts(pages, "lines").count(COMMITTEE) == 4 and texts(pages).count(HEAD) == 12
+    assert not any(p.doubtful for p in pages)
+
+
+def test_a_theme_named_atop_every_page_is_furniture_but_sections_in_page_sequence_are_body():
+    """A running header that repeats one heading (its theme, printed in the body as well) is furniture; section
+    headings whose goal number happens to follow the page, at one height on three pages, are headings."""
+    theme = "1. KLIMA/ENERGIE/UMWELT"
+    pages = report(extra={k: [line(k, theme, 30)] for k in range(1, 13)})
+    pages[0].lines.append(line(1, theme, 300, size=24))  # the theme's own heading
+    for k in (3, 4, 5):
+        pages[k - 1].lines[0] = line(k, f"1.{k - 2}.1 umgesetzt", 72)
+    remove_furniture(pages)
+    assert texts(pages).count(theme) == 12 and texts(pages, "lines").count(theme) == 1
+    sections = [t for t in texts(pages, "lines") if t.endswith("umgesetzt")]
+    assert sections == ["1.1.1 umgesetzt", "1.2.1 umgesetzt", "1.3.1 umgesetzt"]
+    assert not any(p.doubtful for p in pages)
+
+
+def test_furniture_that_reads_like_the_body_is_in_doubt():
+    """Set aside, but in doubt: a recurring line that opens with a date, one that announces what follows, a
+    heading the body does not print besides."""
+    extra = {k: [line(k, "01.04.2025 Fortschreibung", 30), line(k, "Projekte des Kreises:", 45)] for k in range(1, 13)}
+    extra[1].append(line(1, "2. GESELLSCHAFT", 60))
+    pages = report(extra=extra)
+    for p in pages[1:]:
+        p.lines.append(line(p.number, "2. GESELLSCHAFT", 60))
+    remove_furniture(pages)
+    doubtful = [ln.text for p in pages for ln in p.doubtful]
+    assert doubtful.count("01.04.2025 Fortschreibung") == 12 and doubtful.count("Projekte des Kreises:") == 12
+    assert doubtful.count("2. GESELLSCHAFT") == 12
+    assert "Seite" not in " ".join(doubtful) and not any(d.isdigit() for d in doubtful)  # page labels: no doubt
+
+
+def test_what_a_line_reads_as():
+    assert [
+        reads_as(t)
+        for t in (
+            COMMITTEE,
+            "Erfolgte Planungsschritte (Datum des Abschlusses):",
+            "Bemerkung (optional):",
+            "1.2.3.4 Radwegekonzept",
+            "1. KLIMA/ENERGIE/UMWELT",
+            "März 2024 Beschluss im Kreistag",
+            "Ziele des Kreises:",
+            HEAD,
+            "Seite 7",
+            "7.",
+            "Stand: 01.04.2025",
+        )
+    ] == ["label", "label", "label", "heading", "heading", "entry", "announce", None, None, None, None]
+
+
+def test_doubtful_furniture_becomes_an_extraction_doubt_with_page_and_box():
+    from pipeline.extract.edition import furniture_doubts
+
+    pages = report(extra={k: [line(k, "01.04.2025 Fortschreibung", 30)] for k in range(1, 13)})
+    assert furniture_doubts(pages) == []  # nothing set aside yet
+    remove_furniture(pages)
+    found = furniture_doubts(pages)
+    assert [(a.kind, a.severity, a.page, a.box.top) for a in found[:2]] == [
+        ("furniture_reads_as_body", "warning", 1, 30),
+        ("furniture_reads_as_body", "warning", 2, 30),
+    ]
+    assert len(found) == 12 and found[0].evidence == "01.04.2025 Fortschreibung"

@@ -1,9 +1,11 @@
 """Column and row logic of the tables stage on hand-built words and lines (no PDF)."""
 
+from pipeline.extract import tables
 from pipeline.extract.fields import join_runs
 from pipeline.extract.tables import (
     Column,
     Span,
+    abbreviated_statuses,
     column_of,
     grid,
     named_columns,
@@ -11,6 +13,7 @@ from pipeline.extract.tables import (
     parse_project_lists,
     rotated_words,
     text_blocks,
+    upright_status_columns,
     vocab,
 )
 from pipeline.model.records import Char, Line, Word
@@ -236,3 +239,115 @@ def test_cells_centred_in_their_rows_go_to_the_row_they_are_centred_on():
         ("5.1.2.1", "Energie-beratung", "umgesetzt", "Anröchte, Ense, Soest", "80.02"),
         ("5.1.2.2", "Bulli", "in Bearbeitung", "", "80.01"),
     ]
+
+
+def test_status_heads_abbreviated_by_prefixes_ending_in_a_dot():
+    got = {h: abbreviated_statuses(h) for h in ("umg.", "in Bearb.", "in Plan.", "Ideensp.", "Bearb.", "i. P.")}
+    assert got == {
+        "umg.": ["umgesetzt"],
+        "in Bearb.": ["in Bearbeitung"],
+        "in Plan.": ["in Planung"],
+        "Ideensp.": ["Ideenspeicher"],
+        "Bearb.": ["in Bearbeitung"],  # the status's heading word (config/report.yaml statuses.*.word)
+        "i. P.": ["in Planung"],
+    }
+    # not abbreviations of a status: a full name (read as such elsewhere), a column name, a word that is no
+    # prefix, a head with a word too many, a "prefix" as long as the word
+    for head in ("in Bearbeitung", "Nr.", "umgs.", "in Plan. x.", "Planung."):
+        assert abbreviated_statuses(head) == [], head
+
+
+def test_heads_set_close_together_are_split_into_the_statuses_they_abbreviate():
+    """One cell of words ("in Bearb. in Plan."): from each word on, the longest run that abbreviates a status."""
+    cell = line(w("umg.", 250, 0, size=5), w("in", 270, 0, size=5), w("Bearb.", 276, 0, size=5))
+    cell2 = line(
+        w("in", 250, 0, size=5), w("Bearb.", 256, 0, size=5), w("in", 272, 0, size=5), w("Plan.", 278, 0, size=5)
+    )
+    cell3 = line(w("i.", 250, 0, size=5), w("B.", 256, 0, size=5))  # "i. B.", not "i." (Ideenspeicher) and "B."
+    assert [(c.x, c.status) for c in upright_status_columns([cell2])] == [(250, "in Bearbeitung"), (272, "in Planung")]
+    assert [c.status for c in upright_status_columns([cell])] == ["umgesetzt", "in Bearbeitung"]
+    assert [c.status for c in upright_status_columns([cell3])] == ["in Bearbeitung"]
+    title = line(w("Arbeit", 60, 0), w("u.", 95, 0), w("Bildung", 108, 0))  # "u." is no head in a title
+    assert upright_status_columns([title]) == []
+
+
+AMBIGUOUS = [("in Planung", ("in", "Planung")), ("in Prüfung", ("in", "Prüfung")), ("umgesetzt", ("umgesetzt",))]
+
+
+def test_an_abbreviation_of_two_statuses_is_ambiguous():
+    assert abbreviated_statuses("in P.", AMBIGUOUS) == ["in Planung", "in Prüfung"]
+    assert abbreviated_statuses("in Pl.", AMBIGUOUS) == ["in Planung"]
+
+
+def _abbreviated_list(heads: list[str], marks=(254, 280, 332), top: float = 100.0) -> list[Line]:
+    """A Projektliste whose column names sit at the foot of a two-line header row, the status columns headed
+    by abbreviations on that last line, level with "Nr." (bottom-aligned headings)."""
+    b = dict(bold=True)
+    cols = [w("Nr.", 60, top + 37, **b), w("Textteil", 110, top + 37, **b)]
+    cols += [w(t, 250 + 26 * j + 6 * k, top + 37, size=5) for j, h in enumerate(heads) for k, t in enumerate(h.split())]
+    cols += [w("Kommunen", 380, top + 37, **b), w("Sachgebiet", 460, top + 37, **b)]
+    return [
+        line(w("Projektliste", 60, top, size=13, bold=True), w("„Mobilität“", 150, top, size=13, bold=True)),
+        line(
+            w("Projekt", 110, top + 25, **b),
+            w("Projektstatus", 250, top + 25, **b),
+            w("Zusammenarbeit", 380, top + 25, **b),
+            w("Verantwortlichkeit", 460, top + 25, **b),
+        ),
+        line(*sorted(cols, key=lambda x: x.x0)),
+        line(w("5.1.2.1", 60, top + 60), w("Bus", 110, top + 60), w("x", marks[0], top + 60), w("80", 460, top + 60)),
+        line(w("5.1.2.2", 60, top + 72), w("Rad", 110, top + 72), w("x", marks[1], top + 72), w("80", 460, top + 72)),
+        line(w("5.1.2.3", 60, top + 84), w("Weg", 110, top + 84), w("x", marks[2], top + 84), w("80", 460, top + 84)),
+    ]
+
+
+def test_abbreviated_upright_heads_under_bottom_aligned_headings_give_the_status():
+    refused: list = []
+    rows = parse_project_lists(_abbreviated_list(["umg.", "in Bearb.", "in Plan.", "Ideensp."]), {}, [], refused)
+    assert [(r.number, r.status) for r in rows[0].rows] == [
+        ("5.1.2.1", "umgesetzt"),
+        ("5.1.2.2", "in Bearbeitung"),
+        ("5.1.2.3", "Ideenspeicher"),
+    ]
+    assert refused == []
+
+
+def test_an_ambiguous_head_is_refused_with_its_page_and_box(monkeypatch):
+    monkeypatch.setattr(tables, "status_forms", lambda: AMBIGUOUS)
+    refused: list = []
+    rows = parse_project_lists(_abbreviated_list(["umg.", "in P.", "in Pl."], (254, 280, 306)), {}, [], refused)
+    assert [(r.text, r.statuses, r.page) for r in refused] == [("in P.", ["in Planung", "in Prüfung"], 1)]
+    assert refused[0].box.x0 == 276 and refused[0].box.top == 137  # where "in P." is printed
+    # no status guessed for the refused column; the others are read
+    assert [r.status for r in rows[0].rows] == ["umgesetzt", "", "in Planung"]
+
+
+def test_abbreviated_rotated_heads_give_the_status_and_an_ambiguous_one_is_refused(monkeypatch):
+    lines = _list_page()
+    hdr, rows = (
+        lines[:2],
+        [
+            line(w("5.1.2.1", 60, 170), w("Bus", 110, 170), w("x", 259, 170), w("80", 450, 170)),
+            line(w("5.1.2.2", 60, 182), w("Rad", 110, 182), w("x", 275, 182), w("80", 450, 182)),
+        ],
+    )
+    rot = {1: rotated("umg.", 256, 150) + rotated("Bearb.", 272, 150)}
+    assert [r.status for r in parse_project_lists(hdr + rows, rot)[0].rows] == ["umgesetzt", "in Bearbeitung"]
+    forms = [(name, (name,)) for name in ("umgesetzt", "geplant", "gestoppt")]
+    monkeypatch.setattr(tables, "status_forms", lambda: forms)
+    refused: list = []
+    rot = {1: rotated("umg.", 256, 150) + rotated("ge.", 272, 150)}
+    got = parse_project_lists(hdr + rows, rot, [], refused)[0].rows
+    assert [r.status for r in got] == ["umgesetzt", ""]  # no neighbour's status for the refused column's mark
+    assert [(r.text, r.statuses) for r in refused] == [("ge.", ["geplant", "gestoppt"])]
+
+
+def test_a_refused_head_becomes_an_extraction_doubt_with_page_and_box(monkeypatch):
+    from pipeline.extract.edition import status_head_ambiguous
+
+    monkeypatch.setattr(tables, "status_forms", lambda: AMBIGUOUS)
+    refused: list = []
+    parse_project_lists(_abbreviated_list(["umg.", "in P.", "in Pl."], (254, 280, 306)), {}, [], refused)
+    a = status_head_ambiguous(refused[0])
+    assert (a.kind, a.severity, a.page, a.box.x0, a.evidence) == ("status_head_ambiguous", "warning", 1, 276, "in P.")
+    assert "'in Planung' or 'in Prüfung'" in a.detail
