@@ -219,18 +219,24 @@ def _widened_gap(ws: tuple[Word, ...]) -> int | None:
 
 
 def _date_goes_on(date: str, more: str) -> bool:
-    """Is `more` the rest of a date cell that wrapped ("01.09.2023 –" + "29.02.2024")?"""
+    """Is `more` the rest of a date cell that wrapped ("01.09.2023 –" + "29.02.2024", "16.06.2024" + "und",
+    "seit" + "Sommer" + "2024")? The cell so far ends or `more` begins with a joining word or sign; or the
+    cell so far is no date the reader knows and `more` completes it, or is none on its own either."""
     from ..parse.dates import parse_date
 
-    if DATE_GOES_ON.search(date):
+    if DATE_GOES_ON.search(date) or DATE_GOES_ON_FROM.search(more):
         return True
-    return not parse_date(date).understood and parse_date(f"{date} {more}").understood
+    if parse_date(date).understood:
+        return False
+    return parse_date(f"{date} {more}").understood or not parse_date(more).understood
 
 
 # config/lang-de.yaml dates: a date cell holds a digit or a word that names a schedule ("fortlaufend", "jährlich")
 DATEISH = re.compile(r"\d|" + alternation(DATE_WORDS.ongoing + DATE_WORDS.recurring), re.I)
 # a date cell that ends in a dash, slash, comma or a list or range word goes on in the next line ("… und")
 DATE_GOES_ON = re.compile(rf"(–|-|\b(?:{alternation(DATE_WORDS.list_words + DATE_WORDS.range_words)})|/|,)$")
+# … and the rest of a wrapped date cell may begin with that dash, slash or word ("–" + "29.02.2024")
+DATE_GOES_ON_FROM = re.compile(rf"^(–|-|/|(?:{alternation(DATE_WORDS.list_words + DATE_WORDS.range_words)})\b)")
 
 
 # Geometry of entry lines, in points unless said otherwise.
@@ -289,15 +295,17 @@ class _EntryReader:
 
     def _date_column(self, ln: Line) -> Line | None:
         """A line starting in the date column: its text line, or None when its date was taken (with any text)."""
-        dw, tw = _date_and_text(ln, self.m, self.tab)
-        if not dw:
-            return Line(ln.page, tuple(tw))
+        dw, tw = _split_date(ln, self.m)
         more = " ".join(w.text for w in dw)
-        if self._date_goes_on(ln, more):
+        if dw[-1].x1 < self.tab - TOL.date_column and self._date_goes_on(ln, more):
             self.date = f"{self.date} {more}"  # a date wrapped inside its table cell
             if tw:
                 self.lines.append(Line(ln.page, tuple(tw)))
             return None
+        dw, tw = _date_and_text(ln, self.m, self.tab)
+        if not dw:
+            return Line(ln.page, tuple(tw))
+        more = " ".join(w.text for w in dw)
         self.flush()
         self.date = more
         self.waiting = not tw
@@ -307,9 +315,11 @@ class _EntryReader:
     def _date_goes_on(self, ln: Line, more: str) -> bool:
         """Does the date `more` on `ln` continue the date of the entry being read?"""
         prev = self.prev
-        return (
-            bool(self.date) and prev is not None and not _new_block(prev, ln, self.m) and _date_goes_on(self.date, more)
-        )
+        if not self.date or prev is None:
+            return False
+        if prev.page == ln.page and _new_block(prev, ln, self.m):
+            return False
+        return _date_goes_on(self.date, more)  # across a page break: the cell's content alone decides
 
     def _text(self, ln: Line, line: Line) -> None:
         """File a text line (`line`, the text part of `ln`): into the entry being read, or as a new entry."""
