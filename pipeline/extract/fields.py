@@ -97,6 +97,7 @@ class Metrics:
     tab_x: float | None  # x where entry text starts (tab stop / second table column)
     right: float  # right edge of the body text column
     entry_right: float | None = None  # right edge of entry text (a table column may end before `right`)
+    entry_pitch: float | None = None  # baseline distance of an entry's (a table cell's) wrapped lines
 
 
 def learn_metrics(lines: list[Line]) -> Metrics:
@@ -113,10 +114,23 @@ def learn_metrics(lines: list[Line]) -> Metrics:
     return Metrics(pitch, body, None, right)
 
 
-def _line_pitch(gaps: Counter, body: float) -> float:
+def block_pitch(blocks: list[list[Line]], body: float, weight: float = TOL.pitch_weight) -> float | None:
+    """The distance of wrapped lines inside these blocks (`_line_pitch` of the gaps between their
+    consecutive lines on one page), or None when no two of their lines follow each other."""
+    gaps: Counter[float] = Counter()
+    for lines in blocks:
+        for a, b in zip(lines, lines[1:]):
+            d = round(b.top - a.top, 1)
+            if a.page == b.page and 0 < d < 3 * body:
+                gaps[d] += 1
+    return _line_pitch(gaps, body, weight) if gaps else None
+
+
+def _line_pitch(gaps: Counter, body: float, weight: float = TOL.pitch_weight) -> float:
     """The distance of wrapped lines: the smallest frequent gap between body lines, not the commonest
     one (a report of many one-line labels has more paragraph gaps than line gaps). Gaps within 0.25 pt
-    are one cluster (rounding); its largest member is the pitch."""
+    are one cluster (rounding); its largest member is the pitch; a cluster is frequent when it weighs
+    at least `weight` of the heaviest."""
     clusters: list[list[float]] = []
     for d in sorted(g for g in gaps if g >= TOL.pitch_floor * body):
         if clusters and d - clusters[-1][-1] <= TOL.pitch_cluster:
@@ -125,8 +139,8 @@ def _line_pitch(gaps: Counter, body: float) -> float:
             clusters.append([d])
     if not clusters:
         return TOL.default_pitch * body
-    weight = [sum(gaps[d] for d in c) for c in clusters]
-    heavy = next(c for c, w in zip(clusters, weight) if w >= TOL.pitch_weight * max(weight))
+    weights = [sum(gaps[d] for d in c) for c in clusters]
+    heavy = next(c for c, w in zip(clusters, weights) if w >= weight * max(weights))
     return heavy[-1]
 
 
@@ -245,6 +259,7 @@ DATE_GOES_ON_FROM = re.compile(rf"^(–|-|/|(?:{alternation(DATE_WORDS.list_word
 def entries(lines: list[Line], m: Metrics, left: float) -> list[Entry]:
     """Parse milestone or committee lines into (date, text) entries, joining continuation lines."""
     tab = m.tab_x if m.tab_x is not None else left + TOL.default_tab
+    m = replace(m, pitch=m.entry_pitch) if m.entry_pitch else m  # a table's cells may be set tighter or looser
     wrap = replace(m, right=m.entry_right) if m.entry_right else m  # an early line end means: new entry
     reader = _EntryReader(m, tab, wrap)
     for ln in lines:
