@@ -56,7 +56,6 @@ class Tolerances:
     pitch_cluster: float = 0.25  # pt: line gaps this close together are one gap (rounding)
     default_pitch: float = 1.2  # × body: the line pitch assumed when no two body lines follow each other
     pitch_weight: float = 0.25  # share of the heaviest gap cluster: the smallest cluster this heavy is the pitch
-    entry_pitch_weight: float = 0.1  # … in entry blocks, where one-line rows make the row gap the heaviest
     tab_indent: float = 15.0  # pt: a line starting this far right of the block's left edge is indented text
     tab_gap: float = 0.6  # × size: a gap this wide inside a line jumps to the tab stop
     paragraph_gap: float = 0.1  # × body: lines further apart than the pitch plus this start a new paragraph

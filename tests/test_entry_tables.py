@@ -33,8 +33,8 @@ TIGHT = Style(
 RENDERINGS = {  # name → (edition, style, runs of undated rows: every n-th project with three steps, 0: none)
     "grid-2023-04": ("2023-04", GRID, 0),
     "grid-2025-04": ("2025-04", GRID, 0),
-    "tight-2024-04": ("2024-04", TIGHT, 3),
-    "tight-2024-10": ("2024-10", TIGHT, 3),
+    "tight-2024-04": ("2024-04", TIGHT, 5),
+    "tight-2024-10": ("2024-10", TIGHT, 5),
 }
 ENGINES = ("pdfplumber", "pdfium")
 

@@ -145,14 +145,14 @@ def _entry_metrics(doc: Document, m: fields.Metrics, left: float) -> fields.Metr
     """The metrics with the pitch (lines of one entry, or one table cell), tab stop and right edge of the
     (date, text) entries, learned from the steps and committee blocks of all projects."""
     entry_blocks = _blocks(doc, ("steps", "committee"))
-    return fields.Metrics(
+    em = fields.Metrics(
         m.pitch,
         m.body_size,
         fields.learn_tab_x(entry_blocks, left),
         m.right,
         fields.learn_entry_right(entry_blocks, m.right),
-        fields.block_pitch(entry_blocks, m.body_size, TOL.entry_pitch_weight),
     )
+    return replace(em, entry_pitch=fields.learn_entry_pitch(entry_blocks, em))
 
 
 def _theme(tb: ThemeBlock, m: fields.Metrics, left: float) -> Theme:

@@ -150,6 +150,21 @@ def learn_entry_right(blocks: list[list[Line]], right: float) -> float | None:
     return min(max(ends), right) if ends else None
 
 
+def learn_entry_pitch(blocks: list[list[Line]], m: Metrics) -> float | None:
+    """The distance of an entry's wrapped lines (a table cell's, which may be set tighter or looser than the
+    prose): measured only where a line goes on in the text column after a line that did not end early, so
+    the gaps between rows never count; None without such a pair."""
+    tab = m.tab_x if m.tab_x is not None else m.right
+    wrap = replace(m, right=m.entry_right) if m.entry_right else m
+    pairs = [
+        [a, b]
+        for lines in blocks
+        for a, b in zip(lines, lines[1:])
+        if b.x0 >= tab - TOL.date_column and not _hard_break(a, b, wrap)
+    ]
+    return block_pitch(pairs, m.body_size)
+
+
 def learn_tab_x(blocks: list[list[Line]], left: float) -> float | None:
     """The x where entry text starts: the commonest start of indented lines in entry blocks."""
     xs: Counter[int] = Counter()

@@ -1,6 +1,6 @@
 """Line joining rules with the report's real line breaks."""
 
-from pipeline.extract.fields import Metrics, block_pitch, entries, joiner
+from pipeline.extract.fields import Metrics, block_pitch, entries, joiner, learn_entry_pitch
 from pipeline.model.records import Line, Word
 
 
@@ -152,10 +152,13 @@ def test_undated_rows_of_a_tight_table_part_at_the_row_gap():
     assert read(*lines, m=prose)[0] == ("", f"{LONG} {LONG} Vergabe")  # with the prose's pitch two rows merged
 
 
-def test_block_pitch_is_the_smallest_frequent_gap_of_the_blocks():
-    """One-line rows outnumber wrapped lines: with a low weight the cells' pitch still wins."""
-    rows_ = [row(100 + 13.5 * i, (TAB, "Zeile")) for i in range(9)]
-    wrapped = [row(300, (TAB, "a")), row(311.5, (TAB, "b"))]
-    assert block_pitch([rows_, wrapped], SIZE, 0.1) == 11.5
-    assert block_pitch([rows_, wrapped], SIZE, 0.25) == 13.5
-    assert block_pitch([[row(100, (TAB, "allein"))]], SIZE) is None
+def test_entry_pitch_is_measured_on_wrapped_lines_only():
+    """Nine one-line rows 13.5 pt apart, one row wrapped at 11.5 pt: only the wrap is a cell's pitch; the gaps
+    before a dated line or after a line that ended early are rows."""
+    undated = [row(100 + 13.5 * i, (TAB, "Zeile")) for i in range(9)]
+    dated = [row(300 + 13.5 * i, (LEFT, f"{2020 + i}"), (TAB, "Zeile")) for i in range(5)]
+    wrapped = [row(400, (TAB, LONG)), row(411.5, (TAB, "Fachbehörden"))]
+    m = Metrics(pitch=15.0, body_size=SIZE, tab_x=TAB, right=RIGHT)
+    assert learn_entry_pitch([undated, dated, wrapped], m) == 11.5
+    assert learn_entry_pitch([undated, dated], m) is None
+    assert block_pitch([undated, wrapped], SIZE) == 13.5  # all gaps alike: the rows' gap outweighs the wrap
