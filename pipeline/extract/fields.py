@@ -327,7 +327,7 @@ class _EntryReader:
         """A line starting in the date column: its text line, or None when its date was taken (with any text)."""
         dw, tw = _split_date(ln, self.m)
         more = " ".join(w.text for w in dw)
-        if dw[-1].x1 < self.tab - TOL.date_column and self._date_goes_on(ln, more):
+        if dw[-1].x1 < self.tab - TOL.date_column and self._date_goes_on(ln, more, tw):
             self.date = f"{self.date} {more}"  # a date wrapped inside its table cell
             if tw:
                 self.lines.append(Line(ln.page, tuple(tw)))
@@ -342,12 +342,16 @@ class _EntryReader:
         self.lines = [Line(ln.page, tuple(tw))] if tw else []
         return None
 
-    def _date_goes_on(self, ln: Line, more: str) -> bool:
-        """Does the date `more` on `ln` continue the date of the entry being read?"""
+    def _date_goes_on(self, ln: Line, more: str, text: list[Word]) -> bool:
+        """Does the date `more` on `ln` (beside `text`) continue the date of the entry being read? Not when a
+        row gap lies between, nor when the row's text ended on the line before and `ln` brings new text: a
+        row's cells all start at its top."""
         prev = self.prev
         if not self.date or prev is None:
             return False
         if prev.page == ln.page and _new_block(prev, ln, self.m):
+            return False
+        if text and self.lines and _hard_break(self.lines[-1], Line(ln.page, tuple(text)), self.wrap):
             return False
         return _date_goes_on(self.date, more)  # across a page break: the cell's content alone decides
 

@@ -122,6 +122,12 @@ def test_a_date_cell_goes_on_with_a_dash_or_joining_word():
     ]
 
 
+def test_a_dash_in_the_date_column_of_a_new_row_is_its_date():
+    """ "–" below a date continues the cell only while the row's text goes on; after text that ended, a row."""
+    got = read(row(100, (LEFT, "2023"), (TAB, "Ausschreibung")), row(112, (LEFT, "–"), (TAB, "Vergabe")))
+    assert got == [("2023", "Ausschreibung"), ("–", "Vergabe")]
+
+
 def test_a_complete_date_below_a_complete_one_opens_a_new_row():
     got = read(row(100, (LEFT, "2023"), (TAB, "Start")), row(112, (LEFT, "2024"), (TAB, "Ende")))
     assert got == [("2023", "Start"), ("2024", "Ende")]
