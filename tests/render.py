@@ -53,6 +53,10 @@ class Style:
     status_heads: tuple[str, ...] = ()  # what heads the status columns (default: the status names)
     heads_bottom: bool = False  # column names set at the foot of the header row, level with upright status heads
     status_pitch: float = 16  # pt between the Projektliste's status columns
+    entry_cells: bool = False  # milestones and consultations as a borderless date | text grid: every wrapped line
+    # of a cell drawn as its own line, a date too wide for its cell wrapped inside it
+    cell_leading: float = 0.0  # × size: the line pitch inside such a cell (0: the body's `leading`)
+    row_gap: float = 3.0  # pt: added between two rows of such a grid (a cell's padding)
 
 
 LIGATURE_GLYPHS = (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("ff", "\ufb00"), ("fi", "\ufb01"), ("fl", "\ufb02"))
@@ -257,6 +261,9 @@ class Typesetter:
                 self.c.line(tx - 4, top - 2, tx - 4, self.y - 4)
                 self.y -= 4
                 continue
+            if st.entry_cells:
+                self._cells(date, text)
+                continue
             self.gap(0.25)
             if date and stringWidth(date, st.font, st.size) > st.tab - 6:
                 self.para(date)  # too wide for the date column: alone on its line
@@ -269,6 +276,23 @@ class Typesetter:
                     self.c.setFont(st.font, st.size)
                     self.c.drawString(x, self.y, date)
                 self.line(tx, ws, st.font, st.size, self.w - st.right - tx, i == len(lines) - 1)
+
+    def _cells(self, date: str, text: str):
+        """One row of a borderless date | text grid: each cell wrapped to its width, line by line."""
+        st = self.st
+        x, tx = st.left, st.left + st.tab
+        pitch = st.size * (st.cell_leading or st.leading)
+        dl = self.wrap(date, st.font, st.size, st.tab - 6) if date else []
+        tl = self.wrap(text, st.font, st.size, self.w - st.right - tx) or [[]]
+        self.y -= st.row_gap
+        for i in range(max(len(dl), len(tl))):
+            if self.y - pitch < st.bottom:
+                self.new_page()
+            self.y -= pitch
+            if i < len(dl):
+                self.line(x, dl[i], st.font, st.size, st.tab - 6, True)
+            if i < len(tl):
+                self.line(tx, tl[i], st.font, st.size, self.w - st.right - tx, i == len(tl) - 1)
 
     # ------------------------------------------------------------ tables
     def table(

@@ -209,6 +209,15 @@ def test_duplicate_milestone():
     assert numbers(edition(a, b, c), "duplicate_milestone") == ["1.1.2.2"]
 
 
+def test_entry_without_text():
+    """ "seit Sommer" / "2024" read as two rows leaves a year without text; a dated entry with text is quiet."""
+    split = project(steps=[Entry("seit Sommer", "Einsatz der App"), Entry("2024", "")], committee=[Entry("", "")])
+    whole = project(index=2, steps=[Entry("seit Sommer 2024", "Einsatz der App")])
+    assert kinds(edition(split, whole), "entry_without_text") == [
+        ("1.1.2.1", "project 1.1.2.1 milestone '2024' has no text after 'seit Sommer'")
+    ]
+
+
 def test_diverging_copy():
     text = "Beschluss des Klimaschutzkonzeptes 2.0, inkl. Teilbericht klimaneutraler Konzern Kreis Soest 2030"
     a = project(steps=[Entry("21.03.2024", text)])
@@ -329,6 +338,7 @@ CORPUS = {  # kind → {(edition, project number)}: each is an error printed in 
         ("2025-04", "4.1.4.1"),
     },
     "odd_list_cell": {("2025-04", "1.3.2.4")},
+    "entry_without_text": set(),
     "diverging_copy": {(e, "1.1.3.1") for e in ("2024-04", "2024-10", "2025-04")},
     "archive_theme_unknown": {("2024-04", None), ("2024-10", None), ("2025-04", None)},
     "step_after_stand": {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import replace
 
 import regex as re
 
@@ -98,6 +99,7 @@ def _assemble(pages, lines: list[Line], source: str) -> Edition:
     stand = _stand(doc, lines, pages)
     previous = find_previous(lines)
     ed = Edition(edition_id(stand), stand, previous, _title(doc), source, len(pages))
+    metrics = _prose_metrics(doc, metrics)
     ed.intro = _intro(doc.intro, metrics)
     left = _left_margin(lines)
     entry_metrics = _entry_metrics(doc, metrics, left)
@@ -165,19 +167,30 @@ def _project_blocks(doc: Document) -> list[ProjectBlock]:
     return [p for th in doc.themes for g in th.goals for s in g.sections for p in s.projects]
 
 
+def _blocks(doc: Document, names: tuple[str, ...]) -> list[list[Line]]:
+    """The lines of every project's blocks of these kinds, a list a block."""
+    return [b.lines for p in _project_blocks(doc) for name, b in p.blocks.items() if name in names]
+
+
+def _prose_metrics(doc: Document, m: fields.Metrics) -> fields.Metrics:
+    """The metrics with the pitch of the projects' running text (descriptions and remarks): a report's
+    tables of milestones may set their lines tighter or looser than its paragraphs."""
+    pitch = fields.block_pitch(_blocks(doc, ("description", "remark")), m.body_size)
+    return replace(m, pitch=pitch) if pitch else m
+
+
 def _entry_metrics(doc: Document, m: fields.Metrics, left: float) -> fields.Metrics:
-    """The metrics with the tab stop and right edge of the (date, text) entries, learned from the
-    steps and committee blocks of all projects."""
-    entry_blocks = [
-        b.lines for p in _project_blocks(doc) for name, b in p.blocks.items() if name in ("steps", "committee")
-    ]
-    return fields.Metrics(
+    """The metrics with the pitch (lines of one entry, or one table cell), tab stop and right edge of the
+    (date, text) entries, learned from the steps and committee blocks of all projects."""
+    entry_blocks = _blocks(doc, ("steps", "committee"))
+    em = fields.Metrics(
         m.pitch,
         m.body_size,
         fields.learn_tab_x(entry_blocks, left),
         m.right,
         fields.learn_entry_right(entry_blocks, m.right),
     )
+    return replace(em, entry_pitch=fields.learn_entry_pitch(entry_blocks, em))
 
 
 def _theme(tb: ThemeBlock, m: fields.Metrics, left: float) -> Theme:

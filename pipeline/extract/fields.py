@@ -106,6 +106,7 @@ class Metrics:
     tab_x: float | None  # x where entry text starts (tab stop / second table column)
     right: float  # right edge of the body text column
     entry_right: float | None = None  # right edge of entry text (a table column may end before `right`)
+    entry_pitch: float | None = None  # baseline distance of an entry's (a table cell's) wrapped lines
 
 
 def learn_metrics(lines: list[Line]) -> Metrics:
@@ -122,10 +123,23 @@ def learn_metrics(lines: list[Line]) -> Metrics:
     return Metrics(pitch, body, None, right)
 
 
-def _line_pitch(gaps: Counter, body: float) -> float:
+def block_pitch(blocks: list[list[Line]], body: float, weight: float = TOL.pitch_weight) -> float | None:
+    """The distance of wrapped lines inside these blocks (`_line_pitch` of the gaps between their
+    consecutive lines on one page), or None when no two of their lines follow each other."""
+    gaps: Counter[float] = Counter()
+    for lines in blocks:
+        for a, b in zip(lines, lines[1:]):
+            d = round(b.top - a.top, 1)
+            if a.page == b.page and 0 < d < 3 * body:
+                gaps[d] += 1
+    return _line_pitch(gaps, body, weight) if gaps else None
+
+
+def _line_pitch(gaps: Counter, body: float, weight: float = TOL.pitch_weight) -> float:
     """The distance of wrapped lines: the smallest frequent gap between body lines, not the commonest
     one (a report of many one-line labels has more paragraph gaps than line gaps). Gaps within 0.25 pt
-    are one cluster (rounding); its largest member is the pitch."""
+    are one cluster (rounding); its largest member is the pitch; a cluster is frequent when it weighs
+    at least `weight` of the heaviest."""
     clusters: list[list[float]] = []
     for d in sorted(g for g in gaps if g >= TOL.pitch_floor * body):
         if clusters and d - clusters[-1][-1] <= TOL.pitch_cluster:
@@ -134,8 +148,8 @@ def _line_pitch(gaps: Counter, body: float) -> float:
             clusters.append([d])
     if not clusters:
         return TOL.default_pitch * body
-    weight = [sum(gaps[d] for d in c) for c in clusters]
-    heavy = next(c for c, w in zip(clusters, weight) if w >= TOL.pitch_weight * max(weight))
+    weights = [sum(gaps[d] for d in c) for c in clusters]
+    heavy = next(c for c, w in zip(clusters, weights) if w >= weight * max(weights))
     return heavy[-1]
 
 
@@ -143,6 +157,21 @@ def learn_entry_right(blocks: list[list[Line]], right: float) -> float | None:
     """Where entry text wraps: the furthest right an entry line reaches (never past the body's edge)."""
     ends = [ln.x1 for lines in blocks for ln in lines]
     return min(max(ends), right) if ends else None
+
+
+def learn_entry_pitch(blocks: list[list[Line]], m: Metrics) -> float | None:
+    """The distance of an entry's wrapped lines (a table cell's, which may be set tighter or looser than the
+    prose): measured only where a line goes on in the text column after a line that did not end early, so
+    the gaps between rows never count; None without such a pair."""
+    tab = m.tab_x if m.tab_x is not None else m.right
+    wrap = replace(m, right=m.entry_right) if m.entry_right else m
+    pairs = [
+        [a, b]
+        for lines in blocks
+        for a, b in zip(lines, lines[1:])
+        if b.x0 >= tab - TOL.date_column and not _hard_break(a, b, wrap)
+    ]
+    return block_pitch(pairs, m.body_size)
 
 
 def learn_tab_x(blocks: list[list[Line]], left: float) -> float | None:
@@ -228,18 +257,24 @@ def _widened_gap(ws: tuple[Word, ...]) -> int | None:
 
 
 def _date_goes_on(date: str, more: str) -> bool:
-    """Is `more` the rest of a date cell that wrapped ("01.09.2023 –" + "29.02.2024")?"""
+    """Is `more` the rest of a date cell that wrapped ("01.09.2023 –" + "29.02.2024", "16.06.2024" + "und",
+    "seit" + "Sommer" + "2024")? The cell so far ends or `more` begins with a joining word or sign; or the
+    cell so far is no date the reader knows and `more` completes it, or is none on its own either."""
     from ..parse.dates import parse_date
 
-    if DATE_GOES_ON.search(date):
+    if DATE_GOES_ON.search(date) or DATE_GOES_ON_FROM.search(more):
         return True
-    return not parse_date(date).understood and parse_date(f"{date} {more}").understood
+    if parse_date(date).understood:
+        return False
+    return parse_date(f"{date} {more}").understood or not parse_date(more).understood
 
 
 # config/lang-de.yaml dates: a date cell holds a digit or a word that names a schedule ("fortlaufend", "jährlich")
 DATEISH = re.compile(r"\d|" + alternation(DATE_WORDS.ongoing + DATE_WORDS.recurring), re.I)
 # a date cell that ends in a dash, slash, comma or a list or range word goes on in the next line ("… und")
 DATE_GOES_ON = re.compile(rf"(–|-|\b(?:{alternation(DATE_WORDS.list_words + DATE_WORDS.range_words)})|/|,)$")
+# … and the rest of a wrapped date cell may begin with that dash, slash or word ("–" + "29.02.2024")
+DATE_GOES_ON_FROM = re.compile(rf"^(–|-|/|(?:{alternation(DATE_WORDS.list_words + DATE_WORDS.range_words)})\b)")
 
 
 # Geometry of entry lines, in points unless said otherwise.
@@ -248,6 +283,7 @@ DATE_GOES_ON = re.compile(rf"(–|-|\b(?:{alternation(DATE_WORDS.list_words + DA
 def entries(lines: list[Line], m: Metrics, left: float) -> list[Entry]:
     """Parse milestone or committee lines into (date, text) entries, joining continuation lines."""
     tab = m.tab_x if m.tab_x is not None else left + TOL.default_tab
+    m = replace(m, pitch=m.entry_pitch) if m.entry_pitch else m  # a table's cells may be set tighter or looser
     wrap = replace(m, right=m.entry_right) if m.entry_right else m  # an early line end means: new entry
     reader = _EntryReader(m, tab, wrap)
     for ln in lines:
@@ -298,27 +334,35 @@ class _EntryReader:
 
     def _date_column(self, ln: Line) -> Line | None:
         """A line starting in the date column: its text line, or None when its date was taken (with any text)."""
-        dw, tw = _date_and_text(ln, self.m, self.tab)
-        if not dw:
-            return Line(ln.page, tuple(tw))
+        dw, tw = _split_date(ln, self.m)
         more = " ".join(w.text for w in dw)
-        if self._date_goes_on(ln, more):
+        if dw[-1].x1 < self.tab - TOL.date_column and self._date_goes_on(ln, more, tw):
             self.date = f"{self.date} {more}"  # a date wrapped inside its table cell
             if tw:
                 self.lines.append(Line(ln.page, tuple(tw)))
             return None
+        dw, tw = _date_and_text(ln, self.m, self.tab)
+        if not dw:
+            return Line(ln.page, tuple(tw))
+        more = " ".join(w.text for w in dw)
         self.flush()
         self.date = more
         self.waiting = not tw
         self.lines = [Line(ln.page, tuple(tw))] if tw else []
         return None
 
-    def _date_goes_on(self, ln: Line, more: str) -> bool:
-        """Does the date `more` on `ln` continue the date of the entry being read?"""
+    def _date_goes_on(self, ln: Line, more: str, text: list[Word]) -> bool:
+        """Does the date `more` on `ln` (beside `text`) continue the date of the entry being read? Not when a
+        row gap lies between, nor when the row's text ended on the line before and `ln` brings new text: a
+        row's cells all start at its top."""
         prev = self.prev
-        return (
-            bool(self.date) and prev is not None and not _new_block(prev, ln, self.m) and _date_goes_on(self.date, more)
-        )
+        if not self.date or prev is None:
+            return False
+        if prev.page == ln.page and _new_block(prev, ln, self.m):
+            return False
+        if text and self.lines and _hard_break(self.lines[-1], Line(ln.page, tuple(text)), self.wrap):
+            return False
+        return _date_goes_on(self.date, more)  # across a page break: the cell's content alone decides
 
     def _text(self, ln: Line, line: Line) -> None:
         """File a text line (`line`, the text part of `ln`): into the entry being read, or as a new entry."""

@@ -449,6 +449,30 @@ def dangling_reference(ed: Edition) -> Iterable[Anomaly]:
                     )
 
 
+# ---------------------------------------------------------------- how entry tables were read
+
+
+@rule(
+    "entry_without_text",
+    "warning",
+    "A dated milestone or consultation without text: nhr likely read the rest of a wrapped date cell "
+    "(a year, a range's end) as a row of its own.",
+)
+def entry_without_text(ed: Edition) -> Iterable[Anomaly]:
+    for p in projects(ed):
+        for what, block in (("milestone", p.steps), ("consultation", p.committee)):
+            for before, e in zip([None, *block], block):
+                if norm(e.date) and not norm(e.text):
+                    after = f" after '{norm(before.date)}'" if before is not None else ""
+                    yield hit(
+                        "entry_without_text",
+                        f"project {p.number} {what} '{norm(e.date)}' has no text{after}",
+                        p,
+                        e.box,
+                        e.date,
+                    )
+
+
 # ---------------------------------------------------------------- copy and paste
 
 
