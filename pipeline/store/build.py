@@ -287,19 +287,31 @@ def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progres
     outcomes = []
     with worker_pool(n, limits) as ex:
         futures = {ex.submit(_work, job): job for job in jobs}
-        for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
-            job = futures[fut]
-            try:
-                o = fut.result()
-            except BrokenProcessPool:
-                o = Outcome(job.display, None, _died(job.display, limits), 0.0)
-            outcomes.append(o)
-            fault(f"extracted:{i}")  # test hook: the build killed while its workers still run
-            if o.error and not keep_going:
-                for f in futures:  # stop at the first bad file: drop what has not started
-                    f.cancel()
-                break
+        try:
+            for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
+                job = futures[fut]
+                try:
+                    o = fut.result()
+                except BrokenProcessPool:
+                    o = Outcome(job.display, None, _died(job.display, limits), 0.0)
+                outcomes.append(o)
+                fault(f"extracted:{i}")  # test hook: the build killed while its workers still run
+                if o.error and not keep_going:
+                    for f in futures:  # stop at the first bad file: drop what has not started
+                        f.cancel()
+                    break
+        except KeyboardInterrupt:  # Ctrl-C: end the workers now, not after the file each one reads
+            _stop(ex)
+            raise
     return outcomes
+
+
+def _stop(ex) -> None:
+    """Kill a pool's worker processes and drop its queued files (the build was interrupted)."""
+    for proc in list((getattr(ex, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError):
+            proc.kill()
+    ex.shutdown(wait=False, cancel_futures=True)
 
 
 def _died(display: str, limits: Limits) -> Failure:
@@ -560,7 +572,9 @@ def _one_per_edition(results: dict, res: BuildResult, keep_going: bool) -> list[
 
 
 def _progress(it, total, progress):
-    """Pass items through, telling `progress(done, total)` after each (the CLI draws a bar)."""
+    """Pass items through, telling `progress(done, total)` before the first (done 0) and after each."""
+    if progress is not None:
+        progress(0, total)
     for done, x in enumerate(it, 1):
         if progress is not None:
             progress(done, total)

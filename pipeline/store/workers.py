@@ -42,7 +42,9 @@ def pool(n: int, limits: Limits) -> ProcessPoolExecutor:
 
 
 def _init(parent: int, limits: Limits) -> None:
-    """Worker start: die with the build, then cap memory (CPU is capped per file, in run_limited)."""
+    """Worker start: die with the build, leave Ctrl-C to it (it kills its workers), then cap memory (CPU is
+    capped per file, in run_limited)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with(parent)
     mem = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
