@@ -41,7 +41,7 @@ class BuildProgress:
         self.done, self.total = done, total
         self.phase = "extracting"
         if done == 0:
-            self._plain(f"nhr build: extracting {total} PDF{'s' if total != 1 else ''} (the others from the cache)")
+            self._plain(f"nhr build: extracting {total} PDF{'s' if total != 1 else ''}")
         else:
             self._plain(f"nhr build: extracted {done}/{total} ({self._secs()})")
         if done and done == total:
