@@ -258,17 +258,22 @@ def archive_row(r: dict, t: dict, new: str) -> dict | None:
 
 def late_item(r: dict, crops: Crops, identity: list[dict]) -> dict:
     """A late report: the newer edition's since value, and the older edition still showing the old status."""
-    before = next(
-        (i for i in identity if i["project_id"] == r["project_id"] and i["edition"] == r["previous_edition"]), None
+    number = next(
+        (
+            i["project_number"]
+            for i in identity
+            if i["project_id"] == r["project_id"] and i["edition"] == r["previous_edition"]
+        ),
+        None,
     )
     shots = [
-        crops.project(r["previous_edition"], before and before["project_number"], True, r["previous_edition"]),
+        crops.project(r["previous_edition"], number, True, r["previous_edition"]),
         crops.project(r["edition"], r["project_number"], True, r["edition"]),
     ]
     return {
         **r,
         "label": kind_label("late_reported"),
-        "old_number": before and before["project_number"],
+        "old_number": number,
         "crops": [c for c in shots if c],
     }
 
