@@ -286,8 +286,9 @@ def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progres
     """Extract in `n` worker processes; a worker that dies is reported as that file's one-line error."""
     outcomes = []
     with worker_pool(n, limits) as ex:
-        futures = {ex.submit(_work, job): job for job in jobs}
         try:
+            with _sigint_held():  # a worker half started when Ctrl-C came would outlive the build, complaining
+                futures = {ex.submit(_work, job): job for job in jobs}
             for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
                 job = futures[fut]
                 try:
@@ -306,11 +307,38 @@ def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progres
     return outcomes
 
 
+@contextlib.contextmanager
+def _sigint_held():
+    """Ctrl-C held back while worker processes start: it is raised (KeyboardInterrupt) once they have, so
+    none is left half started (only in the main thread, where Python handles signals)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if came:
+        raise KeyboardInterrupt
+
+
+STOP_WAIT = 1.0  # s to wait for a killed worker process to be gone
+
+
 def _stop(ex) -> None:
-    """Kill a pool's worker processes and drop its queued files (the build was interrupted)."""
-    for proc in list((getattr(ex, "_processes", None) or {}).values()):
+    """Kill a pool's worker processes, wait until they are gone, drop its queued files (the build was
+    interrupted)."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    for proc in procs:
         with contextlib.suppress(OSError):
             proc.kill()
+    for proc in procs:
+        proc.join(STOP_WAIT)
     ex.shutdown(wait=False, cancel_futures=True)
 
 

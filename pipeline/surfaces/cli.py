@@ -1,4 +1,4 @@
-"""nhr — the command line. Exit codes: see README ("Exit codes")."""
+"""nhr — the command line. Exit codes: docs/reference.md ("Exit codes")."""
 
 from __future__ import annotations
 
@@ -333,6 +333,9 @@ def _unassigned_warnings(out: Path) -> list[str]:
     return [w for r in rows if (w := unassigned_warning(r["source_file"], r["chars_body"], r["chars_unassigned"]))]
 
 
+NEWS_FIELDS = ["edition", "previous", "new_anomalies", "carried_anomalies", "findings", "late_reported", "doubts"]
+
+
 def _summary(res, out: Path, sev: dict, quiet: bool, fmt: str, items: list[dict]) -> None:
     """The build's summary (text, csv of the changed editions, or JSON) on stdout, with the configuration
     directory it used."""
@@ -359,7 +362,7 @@ def _summary(res, out: Path, sev: dict, quiet: bool, fmt: str, items: list[dict]
         echo(safe_json(json.dumps(summary, ensure_ascii=False, indent=1)))
         return
     if fmt == "csv":
-        print_csv(items)
+        print_csv(items, NEWS_FIELDS)
         return
     if quiet:
         return
@@ -380,14 +383,14 @@ def _summary(res, out: Path, sev: dict, quiet: bool, fmt: str, items: list[dict]
         echo(f"  note: {one_line(n)}")
 
 
-def print_csv(rows: list[dict]) -> None:
-    """Records as CSV (header from the first), every cell safe for a spreadsheet."""
+def print_csv(rows: list[dict], fields: list[str] | None = None) -> None:
+    """Records as CSV (header: `fields`, else the first record's keys), every cell safe for a spreadsheet."""
     import csv
     import io
 
     buf = io.StringIO()
-    if rows:
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    if rows or fields:
+        w = csv.DictWriter(buf, fieldnames=fields or list(rows[0]))
         w.writeheader()
         w.writerows([{k: cell(v) for k, v in r.items()} for r in rows])
     echo(buf.getvalue(), nl=False)
