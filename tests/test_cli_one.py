@@ -228,13 +228,10 @@ def test_build_progress_as_plain_lines_when_piped(tmp_path):
         text=True,
         timeout=120,
     )
-    lines = r.stderr.splitlines()
+    lines = [ln for ln in r.stderr.splitlines() if " still " not in ln]  # a line every few seconds in between
     assert r.returncode == 0 and "\r" not in r.stderr and "\033" not in r.stderr
-    assert lines[:3] == [
-        f"nhr build: 1 PDFs in {raw}/, 1 worker, engine pdfium",
-        "nhr build: extracting 1 PDF",
-        lines[2],
-    ] and lines[2].startswith("nhr build: extracted 1/1 (")
+    assert lines[:2] == [f"nhr build: 1 PDFs in {raw}/, 1 worker, engine pdfium", "nhr build: extracting 1 PDF"]
+    assert lines[2].startswith("nhr build: extracted 1/1 (63 pages, ")  # each page counted as a worker reads it
     assert r.stdout.startswith("built 1 editions")
 
 

@@ -51,7 +51,7 @@ from .inputs import (
     check_pdf,
     usable_pdfs,
 )
-from .workers import Repeat, Timeout, check_limits, repeated_pages, run_limited
+from .workers import Repeat, Timeout, check_limits, page_pipe, repeated_pages, run_limited
 from .workers import pool as worker_pool
 
 log = logging.getLogger("nhr")
@@ -285,7 +285,9 @@ def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edit
 def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progress) -> list[Outcome]:
     """Extract in `n` worker processes; a worker that dies is reported as that file's one-line error."""
     outcomes = []
-    with worker_pool(n, limits) as ex:
+    on_page = getattr(progress, "page", None)  # the CLI's progress also counts pages
+    reader, writer = page_pipe() if on_page else (None, None)
+    with _pages_told(reader, on_page), worker_pool(n, limits, writer) as ex:
         try:
             with _sigint_held():  # a worker half started when Ctrl-C came would outlive the build, complaining
                 futures = {ex.submit(_work, job): job for job in jobs}
@@ -305,6 +307,36 @@ def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progres
             _stop(ex)
             raise
     return outcomes
+
+
+@contextlib.contextmanager
+def _pages_told(reader, on_page):
+    """While the pool runs, a thread tells `on_page()` of each page a worker sends on the pipe `reader`."""
+    import threading
+
+    if reader is None:
+        yield
+        return
+    done = threading.Event()
+
+    def drain():
+        with contextlib.suppress(OSError, EOFError):
+            while not done.is_set():
+                if reader.poll(PAGE_POLL):
+                    reader.recv_bytes()
+                    on_page()
+
+    t = threading.Thread(target=drain, daemon=True, name="nhr-pages")
+    t.start()
+    try:
+        yield
+    finally:
+        done.set()
+        t.join(STOP_WAIT)
+        reader.close()
+
+
+PAGE_POLL = 0.2  # s the page-progress thread waits for a message before it checks whether the pool is done
 
 
 @contextlib.contextmanager

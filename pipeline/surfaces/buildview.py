@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 TICK = 0.5  # s between redraws of the progress line on a terminal
-PLAIN_EVERY = 10.0  # s between "still extracting" lines when stderr is not a terminal
+PLAIN_EVERY = 3.0  # s between "still extracting" lines when stderr is not a terminal
 
 
 class BuildProgress:
@@ -23,7 +23,7 @@ class BuildProgress:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.t0 = time.monotonic()
         self.phase = "reading the PDFs"
-        self.done = self.total = 0
+        self.done = self.total = self.pages = 0
         self.last_plain = self.t0
         self.stopped = threading.Event()
         self.thread: threading.Thread | None = None
@@ -43,9 +43,13 @@ class BuildProgress:
         if done == 0:
             self._plain(f"nhr build: extracting {total} PDF{'s' if total != 1 else ''}")
         else:
-            self._plain(f"nhr build: extracted {done}/{total} ({self._secs()})")
+            self._plain(f"nhr build: extracted {done}/{total} ({self.pages} pages, {self._secs()})")
         if done and done == total:
             self.phase = "writing the tables"
+
+    def page(self) -> None:
+        """A worker read one more page (the ticker shows the count)."""
+        self.pages += 1
 
     def stop(self) -> None:
         """The build ended (or failed): clear the terminal line."""
@@ -60,11 +64,11 @@ class BuildProgress:
 
     def _tick(self) -> None:
         while not self.stopped.wait(TICK):
+            count = f" {self.done}/{self.total} PDFs, {self.pages} pages read" if self.total else ""
             if self.tty:
-                count = f" {self.done}/{self.total} PDFs" if self.total else ""
                 self._write(f"\r\033[K… {self.phase}{count} · {self._secs()}")
             elif time.monotonic() - self.last_plain >= PLAIN_EVERY:
-                self._plain(f"nhr build: still {self.phase} ({self._secs()})")
+                self._plain(f"nhr build: still {self.phase}{count} ({self._secs()})")
 
     def _plain(self, line: str) -> None:
         """A line of its own (on a terminal: over the redrawn one)."""
