@@ -111,6 +111,11 @@ def next_command(items: list[dict]) -> str:
     return f"nhr report {last['previous']} {last['edition']} -o report.html"
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """'1 finding', '3 findings'."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def news_lines(items: list[dict]) -> list[str]:
     """One line per new or changed edition, then the next command."""
     out = []
@@ -118,8 +123,9 @@ def news_lines(items: list[dict]) -> list[str]:
         doubts = f", {n['doubts']} doubts" if n.get("doubts") is not None else ""
         since = f" since {n['previous']}" if n["previous"] else ""
         out.append(
-            f"  {n['edition']}: {n['new_anomalies']} new anomalies{since} ({n['carried_anomalies']} carried over)"
-            f"{doubts}, {n['findings']} findings, {n['late_reported']} late reports"
+            f"  {n['edition']}: {counted(n['new_anomalies'], 'new anomaly', 'new anomalies')}{since} "
+            f"({n['carried_anomalies']} carried over){doubts}, {counted(n['findings'], 'finding')}, "
+            f"{counted(n['late_reported'], 'late report')}"
         )
     out.append(f"  next: {next_command(items)}")
     return out

@@ -333,6 +333,7 @@ def _unassigned_warnings(out: Path) -> list[str]:
     return [w for r in rows if (w := unassigned_warning(r["source_file"], r["chars_body"], r["chars_unassigned"]))]
 
 
+PER_EDITION_COUNTS = ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies")
 NEWS_FIELDS = ["edition", "previous", "new_anomalies", "carried_anomalies", "findings", "late_reported", "doubts"]
 
 
@@ -375,7 +376,7 @@ def _summary(res, out: Path, sev: dict, quiet: bool, fmt: str, items: list[dict]
         )
     for line in news_lines(items):
         echo(line)
-    for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
+    for k in (*PER_EDITION_COUNTS, "audit_findings", "late_reported"):
         echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
     echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
     echo(f"  configuration: {conf.path.resolve()} ({conf.origin})")
