@@ -109,8 +109,10 @@ def test_audit_of_all_editions_folds_an_anomaly_printed_in_several(built):
     rows = [ln.split(" (also ")[0] for ln in text.splitlines() if ln.startswith("  2")]
     assert len(rows) == len(set(rows)), "a row printed twice"
     rows = json.loads(run("audit", "--parsed", built[1], "--format", "json")[1])["within_editions"]
-    quotes = rows["section_number_mismatch"]
-    assert len(quotes) == 2 and all(r["editions"] == ["2023-10", "2024-10", "2025-04"] for r in quotes)
+    quotes = rows["section_number_mismatch"]  # 2.7.3 and 2.7.4: two anomalies, each in three editions
+    assert len(quotes) == 2 and all(r["editions"] == ["2024-04", "2024-10", "2025-04"] for r in quotes)
+    stale = rows["stale_label_date"]  # its detail names each edition's Stand: still one anomaly
+    assert len(stale) == 1 and stale[0]["editions"] == ["2022-10", "2023-04", "2023-10", "2024-10", "2025-04"]
 
 
 def test_audit_fail_on(built):

@@ -32,7 +32,7 @@ def commands() -> list[str]:
 
 def expected_exit(line: str) -> int:
     """The exit code the README announces in the command's comment ("# exits 10"), else 0."""
-    full = next(ln for ln in README.splitlines() if ln.strip().startswith(line))
+    full = next(ln for ln in README.splitlines() if line in ln)
     m = re.search(r"# exits (\d+)", full)
     return int(m.group(1)) if m else 0
 

@@ -327,14 +327,16 @@ def between(f: dict, old: str, new: str) -> bool:
     return old <= f["previous_edition"] and f["edition"] <= new
 
 
-NUMBER = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{1,2}(?:\.\d{1,3})?(?![\d.])")
+STAND = re.compile(r"Stand \d{2}\.\d{2}\.\d{4}")  # the edition's own Stand, named in some details
+NUMBER = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3}(?![\d.])")  # a project number
 
 
 def same_anomaly(x: dict, pids: dict[tuple[str, str], str]) -> tuple:
     """What makes two editions' anomalies the same one: kind, project (by project_id, so a renumbered project
-    keeps its anomaly) and the detail with project numbers left out."""
+    keeps its anomaly) and the detail without project numbers and the edition's Stand (section and goal numbers
+    stay)."""
     pid = pids.get((x["edition"], x["project_number"] or ""), x["project_number"])
-    return x["kind"], pid, NUMBER.sub("#", x["detail"] or "")
+    return x["kind"], pid, STAND.sub("Stand #", NUMBER.sub("#", x["detail"] or ""))
 
 
 def project_ids(identity: list[dict]) -> dict[tuple[str, str], str]:
