@@ -11,6 +11,7 @@ import struct
 import tempfile
 import time
 import zlib
+from collections.abc import Iterator
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -310,7 +311,7 @@ def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progres
 
 
 @contextlib.contextmanager
-def _pages_told(reader, on_page):
+def _pages_told(reader, on_page) -> Iterator[None]:
     """While the pool runs, a thread tells `on_page()` of each page a worker sends on the pipe `reader`."""
     import threading
 
@@ -319,7 +320,7 @@ def _pages_told(reader, on_page):
         return
     done = threading.Event()
 
-    def drain():
+    def drain() -> None:
         with contextlib.suppress(OSError, EOFError):
             while not done.is_set():
                 if reader.poll(PAGE_POLL):
@@ -340,7 +341,7 @@ PAGE_POLL = 0.2  # s the page-progress thread waits for a message before it chec
 
 
 @contextlib.contextmanager
-def _sigint_held():
+def _sigint_held() -> Iterator[None]:
     """Ctrl-C held back while worker processes start: it is raised (KeyboardInterrupt) once they have, so
     none is left half started (only in the main thread, where Python handles signals)."""
     import signal
