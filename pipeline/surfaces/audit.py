@@ -226,6 +226,13 @@ def committee_papers(committee: list[dict], where: set[tuple[str, str]]) -> list
     return list(papers.values())
 
 
+def left_text(a: dict) -> str:
+    """An Archiv row of a project as one line: where, what, and the date the row gives."""
+    when = f"reported {a['report']}" if a.get("report") else f"last mentioned {a.get('last_mention') or '—'}"
+    number = f"number {a['printed_number']}, " if a.get("printed_number") else ""
+    return f"{a['edition']} Archiv p.{a['page']}: {a['kind']} '{a['title']}' ({number}{when})"
+
+
 def history_text(h: dict) -> str:
     """One project's history as text: only the sections that have something to say."""
     out = [f"project {h['project_id']}"]
@@ -235,11 +242,7 @@ def history_text(h: dict) -> str:
             f"{s['status']:<15} {s['valid_from']} → {s['valid_to'] or 'current'}  (seit: {s['reported_since']})"
             for s in h["spells"]
         ],
-        "how it left": [
-            f"{a['edition']} Archiv p.{a['page']}: {a['kind']} '{a['title']}' "
-            f"(number {a['printed_number'] or '—'}, reported {a['report'] or a['reported_edition']})"
-            for a in h["left"]
-        ],
+        "how it left": [left_text(a) for a in h["left"]],
         "milestones (edition first shown)": [
             f"{m['edition']}  {m['date']:<14} {m['text']}" for m in h["milestones_added"]
         ],
