@@ -11,7 +11,6 @@ import struct
 import tempfile
 import time
 import zlib
-from collections.abc import Iterator
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -52,6 +51,7 @@ from .inputs import (
     check_pdf,
     usable_pdfs,
 )
+from .stopping import pages_told, sigint_held, stop
 from .workers import Repeat, Timeout, check_limits, page_pipe, repeated_pages, run_limited
 from .workers import pool as worker_pool
 
@@ -288,9 +288,9 @@ def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progres
     outcomes = []
     on_page = getattr(progress, "page", None)  # the CLI's progress also counts pages
     reader, writer = page_pipe() if on_page else (None, None)
-    with _pages_told(reader, on_page), worker_pool(n, limits, writer) as ex:
+    with pages_told(reader, on_page), worker_pool(n, limits, writer) as ex:
         try:
-            with _sigint_held():  # a worker half started when Ctrl-C came would outlive the build, complaining
+            with sigint_held():  # a worker half started when Ctrl-C came would outlive the build, complaining
                 futures = {ex.submit(_work, job): job for job in jobs}
             for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
                 job = futures[fut]
@@ -305,74 +305,9 @@ def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progres
                         f.cancel()
                     break
         except KeyboardInterrupt:  # Ctrl-C: end the workers now, not after the file each one reads
-            _stop(ex)
+            stop(ex)
             raise
     return outcomes
-
-
-@contextlib.contextmanager
-def _pages_told(reader, on_page) -> Iterator[None]:
-    """While the pool runs, a thread tells `on_page()` of each page a worker sends on the pipe `reader`."""
-    import threading
-
-    if reader is None:
-        yield
-        return
-    done = threading.Event()
-
-    def drain() -> None:
-        with contextlib.suppress(OSError, EOFError):
-            while not done.is_set():
-                if reader.poll(PAGE_POLL):
-                    reader.recv_bytes()
-                    on_page()
-
-    t = threading.Thread(target=drain, daemon=True, name="nhr-pages")
-    t.start()
-    try:
-        yield
-    finally:
-        done.set()
-        t.join(STOP_WAIT)
-        reader.close()
-
-
-PAGE_POLL = 0.2  # s the page-progress thread waits for a message before it checks whether the pool is done
-
-
-@contextlib.contextmanager
-def _sigint_held() -> Iterator[None]:
-    """Ctrl-C held back while worker processes start: it is raised (KeyboardInterrupt) once they have, so
-    none is left half started (only in the main thread, where Python handles signals)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    came: list[int] = []
-    old = signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
-    if came:
-        raise KeyboardInterrupt
-
-
-STOP_WAIT = 1.0  # s to wait for a killed worker process to be gone
-
-
-def _stop(ex) -> None:
-    """Kill a pool's worker processes, wait until they are gone, drop its queued files (the build was
-    interrupted)."""
-    procs = list((getattr(ex, "_processes", None) or {}).values())
-    for proc in procs:
-        with contextlib.suppress(OSError):
-            proc.kill()
-    for proc in procs:
-        proc.join(STOP_WAIT)
-    ex.shutdown(wait=False, cancel_futures=True)
 
 
 def _died(display: str, limits: Limits) -> Failure:
