@@ -501,9 +501,6 @@ def editions(parsed: Path, fmt: str):
     print_records(_read(editions_list, parsed), fmt, editions_text)
 
 
-PAIR_HELP = "OLD and NEW are edition ids (2024-10) or latest / previous; the older comes first."
-
-
 @main.command()
 @click.argument("old", default="previous")
 @click.argument("new", default="latest")
