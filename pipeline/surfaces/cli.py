@@ -285,7 +285,6 @@ def _build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, wait:
     """Run the build with progress on stderr: (BuildResult, anomalies by severity, what each changed edition
     brings)."""
     engine = default_engine(engine)  # validates the configuration before the stages load their profile
-    from ..store.files import build_lock, env_error, is_env
     from ..store.inputs import usable_pdfs
     from .buildview import BuildProgress, news
 
@@ -295,10 +294,13 @@ def _build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, wait:
         pdfs, _ = usable_pdfs(raw, keep_going)  # bad input: fail before --out or its lock exists
         progress.start(f"{len(pdfs)} PDFs in {raw}/, {jobs} worker{'s' if jobs != 1 else ''}, engine {engine}")
         from ..store.build import build as run  # the extractors take a second to import: said after the first line
+        from ..store.files import build_lock
 
         with build_lock(out, wait):
             res = run(raw, out, jobs, engine, keep_going, progress)
     except OSError as e:
+        from ..store.files import env_error, is_env
+
         if not is_env(e):
             raise
         raise env_error(e, out) from e
