@@ -226,22 +226,19 @@ def build_report(parsed: Path, raw: Path | None, old: str, new: str) -> str:
 
 
 def change_item(r: dict, crops: Crops, t: dict, old: str, new: str) -> dict:
-    """One change with its crops: where the project stands in each edition (the since value outlined for a
-    status change), and for a project that left, its Archiv row in the newer edition."""
+    """One change with its crops side by side, the older edition left: where the project stands in each edition
+    (the since value outlined for a status change); for a project that left, its Archiv row in the newer
+    edition takes the right; a side where the project is not printed says so."""
     since = r["kind"] == "status_change"
-    shots = [
-        crops.project(old, r["old_number"], since, old),
-        crops.project(new, r["new_number"], since, new),
-    ]
+    left = crops.project(old, r["old_number"], since, old) or {"caption": f"{old}: nicht enthalten", "img": None}
+    right = crops.project(new, r["new_number"], since, new)
+    missing_archive = False
     if r["kind"] in ("completed_archived", "dropped"):
         row = archive_row(r, t, new)
-        shots.append(crops.box(new, row, "", f"Archiv {new}") if row else None)
-    return {
-        **r,
-        "label": kind_label(r["kind"]),
-        "crops": [c for c in shots if c],
-        "missing_archive": r["kind"] == "completed_archived" and len([c for c in shots if c]) < 2,
-    }
+        right = crops.box(new, row, "", f"Archiv {new}") if row else None
+        missing_archive = right is None
+    right = right or {"caption": f"{new}: nicht enthalten", "img": None}
+    return {**r, "label": kind_label(r["kind"]), "crops": [left, right], "missing_archive": missing_archive}
 
 
 def archive_row(r: dict, t: dict, new: str) -> dict | None:
@@ -357,7 +354,7 @@ h1{font-size:1.45em;margin:.8em 0 .2em} h2{font-size:1.2em;margin:1.6em 0 .4em;b
 .sev-warning .kind,.sev-error .kind{background:#fde8c8}
 .crops{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.8em;margin-top:.5em}
 @media (max-width:800px){.crops{grid-template-columns:minmax(0,1fr)}}
-figure{margin:0;min-width:0} figcaption{font-size:.9em;color:#444;font-weight:600}
+figure{margin:0;min-width:0} .absent{border:1px dashed #bbb;color:#999;text-align:center;padding:1.5em 0} figcaption{font-size:.9em;color:#444;font-weight:600}
 img.evidence{display:block;width:100%;height:auto;border:1px solid #bbb;cursor:zoom-in}
 .evidence-text{font-size:.9em;background:#f6f6f6;padding:.3em .5em;white-space:pre-wrap}
 details{margin:.8em 0} summary{cursor:pointer;font-weight:600}
@@ -388,7 +385,7 @@ Belege sind Ausschnitte der beiden PDF-Ausgaben, das betroffene Feld rot umrande
 <span>{{ r.new_title or r.old_title }}</span>
 {% if r.old_title and r.new_title and r.old_title != r.new_title %}<span class="muted">vorher: {{ r.old_title }}</span>{% endif %}</header>
 {% if r.missing_archive %}<p><b>Kein Archiveintrag in {{ new }} gefunden.</b></p>{% endif %}
-<div class="crops">{% for c in r.crops %}<figure><figcaption>{{ c.caption }}</figcaption><img class="evidence" alt="{{ c.caption }}" src="data:image/png;base64,{{ c.img }}"></figure>{% endfor %}</div>
+<div class="crops">{% for c in r.crops %}<figure><figcaption>{{ c.caption }}</figcaption>{% if c.img %}<img class="evidence" alt="{{ c.caption }}" src="data:image/png;base64,{{ c.img }}">{% else %}<div class="absent">—</div>{% endif %}</figure>{% endfor %}</div>
 </section>{% endfor %}
 
 <h2 id="verspaetet">Verspätet gemeldete Statuswechsel ({{ late|length }})</h2>
