@@ -156,7 +156,6 @@ def archive_rows(pid: str, check: list[dict], printed: list[dict]) -> list[dict]
     return out
 
 
-FUZZY_MIN = 80  # rapidfuzz partial_ratio (0-100) a title needs to match words given instead of a project
 FUZZY_LISTED = 10  # candidates named in the message when words match several projects
 
 
@@ -187,11 +186,13 @@ def by_title(identity: list[dict], words: str) -> set[str]:
     """The projects whose title (in any edition) contains `words`, or else matches them fuzzily."""
     from rapidfuzz import fuzz
 
+    from ..tolerances import TOL
+
     w = words.casefold()
     exact = {r["project_id"] for r in identity if w in r["title"].casefold()}
     if exact:
         return exact
-    return {r["project_id"] for r in identity if fuzz.partial_ratio(w, r["title"].casefold()) >= FUZZY_MIN}
+    return {r["project_id"] for r in identity if fuzz.partial_ratio(w, r["title"].casefold()) >= TOL.title_search}
 
 
 def milestones_added(steps: list[dict], where: set[tuple[str, str]]) -> list[dict]:
