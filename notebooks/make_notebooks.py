@@ -35,8 +35,9 @@ themes = sorted(t["projects"].theme.unique(), key=int)
 fig, axes = plt.subplots(1, len(themes), figsize=(3 * len(themes), 3.5), sharey=True)
 for ax, th in zip(axes, themes):
     counts.loc[th].plot.bar(stacked=True, ax=ax, legend=False, width=0.8)
-    ax.set_title(f"Thema {th}"); ax.set_xlabel("")
-axes[0].set_ylabel("Projekte"); axes[-1].legend(STATUSES, fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
+    ax.set_title(f"Thema {th}"); ax.set_xlabel("Ausgabe")
+axes[0].set_ylabel("Projekte")
+axes[-1].legend(STATUSES, title="Status", fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
 plt.tight_layout(); plt.show()""",
     ),
     ("md", "## Status flow between the two latest editions (alluvial)"),
@@ -70,16 +71,23 @@ for k in right:
     ax.text(1.02, rpos[k] + rt.get(k, 0) / 2, f"{k} ({rt.get(k, 0)})", ha="left", va="center")
 ax.set_title(f"Status {old} → {new}"); ax.axis("off"); ax.invert_yaxis(); plt.show()""",
     ),
-    ("md", "## Milestones per quarter (dated to a day, month or quarter)"),
+    (
+        "md",
+        "## Milestones per quarter (dated to a day, month or quarter)\n\nCompleted means dated on or before the "
+        "edition's Stand: a milestone dated later is a plan, not an achievement, and is left out.",
+    ),
     (
         "code",
         """st = t["steps"].query("block == 'steps'").copy()
 st = st[st.date_precision.astype(str).isin(["day", "week", "month", "quarter"]) & st.date_start.notna()]
 st = st[st.edition == editions[-1]]  # each milestone once: the latest edition lists them all
-q = pd.to_datetime(st.date_start).dt.to_period("Q").value_counts().sort_index()
+stand = pd.Timestamp(t["editions"].set_index("edition").loc[editions[-1], "stand"])
+done = st[pd.to_datetime(st.date_end) <= stand]  # completed: the whole date on or before the Stand
+q = pd.to_datetime(done.date_start).dt.to_period("Q").value_counts().sort_index()
 q.index = q.index.astype(str)
-q.plot.bar(figsize=(10, 3), title=f"Abgeschlossene Meilensteine je Quartal (Ausgabe {editions[-1]})")
-plt.ylabel("Meilensteine"); plt.tight_layout(); plt.show()""",
+ax = q.plot.bar(figsize=(10, 3), title=f"Abgeschlossene Meilensteine je Quartal (Ausgabe {editions[-1]}, "
+                f"Stand {stand:%d.%m.%Y}; {len(st) - len(done)} später datierte ausgelassen)")
+ax.set_xlabel("Quartal"); ax.set_ylabel("Meilensteine"); plt.tight_layout(); plt.show()""",
     ),
     ("md", "## Committee papers per body over time"),
     (
@@ -89,8 +97,9 @@ cm = cm.drop_duplicates(["date_raw", "text"])  # a consultation is repeated in e
 cm["year"] = pd.to_datetime(cm.date_start).dt.year
 top = cm.body_name.value_counts().head(6).index
 by = cm[cm.body_name.isin(top)].groupby(["year", "body_name"]).size().unstack(fill_value=0)
-by.plot.bar(stacked=True, figsize=(9, 3.5), title="Beratungen je Gremium und Jahr")
-plt.legend(fontsize=7, bbox_to_anchor=(1, 1)); plt.tight_layout(); plt.show()""",
+ax = by.plot.bar(stacked=True, figsize=(9, 3.5), title="Beratungen je Gremium und Jahr")
+ax.set_xlabel("Jahr"); ax.set_ylabel("Beratungen")
+plt.legend(title="Gremium", fontsize=7, bbox_to_anchor=(1, 1)); plt.tight_layout(); plt.show()""",
     ),
 ]
 

@@ -34,7 +34,7 @@ FOLDED = {"dates.yaml": "lang-de.yaml (section 'dates')", "tables.yaml": "report
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource bounds for one PDF (README "Limits"); generous for a 100-page report."""
+    """Resource bounds for one PDF (docs/reference.md "Limits"); generous for a 100-page report."""
 
     pages_per_file: int = 2000
     glyphs_per_page: int = 200_000

@@ -1,4 +1,4 @@
-"""One error hierarchy: every failure nhr reports to a user is an NhrError carrying its exit code (README
+"""One error hierarchy: every failure nhr reports to a user is an NhrError carrying its exit code (docs/reference.md
 "Exit codes"); `cli.main` maps it once to one line. Any other exception is a bug: exit 1."""
 
 from __future__ import annotations

@@ -102,6 +102,8 @@ class Tolerances:
     archive_edition_bonus: int = 15  # points added when the rebuilt row left in the edition the printed row dates to
     title_match: int = 85  # rapidfuzz token_set_ratio at which an archive row names a project
     rewrite_match: int = 80  # rapidfuzz ratio (0-100) at which a newer entry of another date rewrites an older one
+    # ---------------------------------------------------------------- surfaces: `nhr history WORDS`
+    title_search: int = 80  # rapidfuzz partial_ratio (0-100) a title needs to match the words given for a project
 
 
 TOL = Tolerances()

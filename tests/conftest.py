@@ -19,6 +19,12 @@ DATA = Path(__file__).resolve().parent / "data"
 EDITIONS = ["2022-10", "2023-04", "2023-10", "2024-04", "2024-10", "2025-04"]
 
 
+def without_progress(text: str) -> str:
+    """A command's stderr without `nhr build`'s progress lines (they go to stderr, as plain lines when it is
+    not a terminal; the error is still exactly one line)."""
+    return "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("nhr build: "))
+
+
 def pdf_of(edition: str) -> Path:
     return RAW / f"nachhaltigkeitsreport-{edition}.pdf"
 

@@ -28,13 +28,25 @@ def test_audit_page_escapes_the_parsed_path_once(monkeypatch, tmp_path):
     from pipeline.surfaces import report
 
     parsed = tmp_path / "a&b<c>"
-    tables = {"projects": [], "editions": [{"edition": e, "source_file": "x.pdf", "sha256": "0"} for e in "ab"]}
-    monkeypatch.setattr(report, "diff", lambda *a: [])
-    monkeypatch.setattr(report, "load", lambda *a: {**tables, "anomalies": []})
+    _fake_tables(monkeypatch, report)
     monkeypatch.setattr(report, "open_built_pdf", lambda *a: _Doc())
-    monkeypatch.setattr(report, "pair_findings", lambda *a: [])
     page = report.build_report(parsed, tmp_path, "a", "b")
-    assert f"from {str(tmp_path)}/a&amp;b&lt;c&gt;</p>" in page and "&amp;amp;" not in page
+    assert f"aus {str(tmp_path)}/a&amp;b&lt;c&gt; ·" in page and "&amp;amp;" not in page
+
+
+def _fake_tables(monkeypatch, report):
+    """The audit page's inputs for two editions 'a' and 'b' with nothing in them."""
+    tables = {
+        "projects": [],
+        "identity": [],
+        "archive_check": [],
+        "archive_printed": [],
+        "editions": [{"edition": e, "source_file": "x.pdf", "sha256": "0", "stand": None} for e in "ab"],
+    }
+    empty = ("archive", "list_vs_body", "since_vs_transitions", "late_reported", "between_editions", "within_editions")
+    monkeypatch.setattr(report, "diff", lambda *a: [])
+    monkeypatch.setattr(report, "load", lambda *a: tables)
+    monkeypatch.setattr(report, "audit", lambda *a: {k: [] for k in empty})
 
 
 def test_audit_page_closes_the_first_pdf_when_the_second_fails_to_open(monkeypatch, tmp_path):
@@ -55,9 +67,7 @@ def test_audit_page_closes_the_first_pdf_when_the_second_fails_to_open(monkeypat
         opened.append(Doc())
         return opened[-1]
 
-    tables = {"projects": [], "editions": [{"edition": e, "source_file": "x.pdf", "sha256": "0"} for e in "ab"]}
-    monkeypatch.setattr(report, "diff", lambda *a: [])
-    monkeypatch.setattr(report, "load", lambda *a: {**tables, "anomalies": []})
+    _fake_tables(monkeypatch, report)
     monkeypatch.setattr(report, "open_built_pdf", open_pdf)
     with pytest.raises(InputError):
         report.build_report(tmp_path, tmp_path, "a", "b")

@@ -22,7 +22,7 @@ import pikepdf
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, gold, pdf_of
+from conftest import ROOT, gold, pdf_of, without_progress
 
 from pipeline.store import inputs
 from pipeline.surfaces.cli import main
@@ -39,12 +39,12 @@ def nhr(*args, env=None, cwd=None, timeout=300):
         env={**os.environ, **(env or {})},
         timeout=timeout,
     )
-    return r.returncode, r.stdout, r.stderr
+    return r.returncode, r.stdout, without_progress(r.stderr)
 
 
 def run(*args, **kw):
     r = CliRunner().invoke(main, [str(a) for a in args], **kw)
-    return r.exit_code, r.output
+    return r.exit_code, without_progress(r.output)
 
 
 def one_line_error(err: str) -> str:

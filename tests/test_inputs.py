@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import RAW, pdf_of
+from conftest import RAW, pdf_of, without_progress
 
 from pipeline.store import inputs
 
@@ -24,7 +24,7 @@ def nhr(*args, cwd=None):
     r = subprocess.run(
         [sys.executable, "-m", "pipeline.surfaces.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd
     )
-    return r.returncode, r.stdout, r.stderr
+    return r.returncode, r.stdout, without_progress(r.stderr)
 
 
 def snapshot(out: Path) -> dict:

@@ -52,7 +52,8 @@ from .inputs import (
     check_pdf,
     usable_pdfs,
 )
-from .workers import Repeat, Timeout, check_limits, repeated_pages, run_limited
+from .stopping import pages_told, sigint_held, stop
+from .workers import Repeat, Timeout, check_limits, page_pipe, repeated_pages, run_limited
 from .workers import pool as worker_pool
 
 log = logging.getLogger("nhr")
@@ -286,20 +287,27 @@ def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edit
 def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progress) -> list[Outcome]:
     """Extract in `n` worker processes; a worker that dies is reported as that file's one-line error."""
     outcomes = []
-    with worker_pool(n, limits) as ex:
-        futures = {ex.submit(_work, job): job for job in jobs}
-        for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
-            job = futures[fut]
-            try:
-                o = fut.result()
-            except BrokenProcessPool:
-                o = Outcome(job.display, None, _died(job.display, limits), 0.0)
-            outcomes.append(o)
-            fault(f"extracted:{i}")  # test hook: the build killed while its workers still run
-            if o.error and not keep_going:
-                for f in futures:  # stop at the first bad file: drop what has not started
-                    f.cancel()
-                break
+    on_page = getattr(progress, "page", None)  # the CLI's progress also counts pages
+    reader, writer = page_pipe() if on_page else (None, None)
+    with pages_told(reader, on_page), worker_pool(n, limits, writer) as ex:
+        try:
+            with sigint_held():  # a worker half started when Ctrl-C came would outlive the build, complaining
+                futures = {ex.submit(_work, job): job for job in jobs}
+            for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
+                job = futures[fut]
+                try:
+                    o = fut.result()
+                except BrokenProcessPool:
+                    o = Outcome(job.display, None, _died(job.display, limits), 0.0)
+                outcomes.append(o)
+                fault(f"extracted:{i}")  # test hook: the build killed while its workers still run
+                if o.error and not keep_going:
+                    for f in futures:  # stop at the first bad file: drop what has not started
+                        f.cancel()
+                    break
+        except KeyboardInterrupt:  # Ctrl-C: end the workers now, not after the file each one reads
+            stop(ex)
+            raise
     return outcomes
 
 
@@ -563,7 +571,9 @@ def _one_per_edition(results: dict, res: BuildResult, keep_going: bool) -> list[
 
 
 def _progress(it, total, progress):
-    """Pass items through, telling `progress(done, total)` after each (the CLI draws a bar)."""
+    """Pass items through, telling `progress(done, total)` before the first (done 0) and after each."""
+    if progress is not None:
+        progress(0, total)
     for done, x in enumerate(it, 1):
         if progress is not None:
             progress(done, total)

@@ -33,16 +33,30 @@ class Timeout(BaseException):
     """The per-file alarm rang (a BaseException, so no `except Exception` in a PDF library swallows it)."""
 
 
-def pool(n: int, limits: Limits) -> ProcessPoolExecutor:
-    """A pool of `n` fresh worker processes, each bound to this process's life and to `limits`."""
+def pool(n: int, limits: Limits, pages=None) -> ProcessPoolExecutor:
+    """A pool of `n` fresh worker processes, each bound to this process's life and to `limits`; with
+    `pages` (the writing end of page_pipe) each worker sends a message on it per page read."""
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     # (not max_tasks_per_child=1: on Python 3.11 a pool shut down early then hangs; limits are per task)
-    return ProcessPoolExecutor(n, mp_context=ctx, initializer=_init, initargs=(os.getpid(), limits))
+    return ProcessPoolExecutor(n, mp_context=ctx, initializer=_init, initargs=(os.getpid(), limits, pages))
 
 
-def _init(parent: int, limits: Limits) -> None:
-    """Worker start: die with the build, then cap memory (CPU is capped per file, in run_limited)."""
+def page_pipe():
+    """(reader, writer): a pipe the workers of `pool` tell each page they read on (a small message is one
+    atomic write, so a worker killed mid-way can never leave a lock held or half a message)."""
+    return mp.get_context("forkserver").Pipe(duplex=False)
+
+
+PAGE_QUEUE: list = []  # in a worker: the pipe end to tell each page read on, when the build listens
+
+
+def _init(parent: int, limits: Limits, pages=None) -> None:
+    """Worker start: die with the build, leave Ctrl-C to it (it kills its workers), then cap memory (CPU is
+    capped per file, in run_limited)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if pages is not None:
+        PAGE_QUEUE[:] = [pages]
     die_with(parent)
     mem = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
@@ -188,6 +202,8 @@ def guard_engines(limits: Limits) -> None:
             for number, width, height, chars in _fn(path, first, last):
                 _check_glyphs(number, len(chars), limits)
                 PAGES[number] = _signature("".join([c.text for c in chars]))
+                for q in PAGE_QUEUE:  # the build's progress: one more page read
+                    q.send_bytes(b"p")
                 yield number, width, height, chars
 
         guarded.nhr_guarded = True  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""nhr — the command line. Exit codes: see README ("Exit codes")."""
+"""nhr — the command line. Exit codes: docs/reference.md ("Exit codes")."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from .. import __version__
-from ..errors import EXIT_INTERNAL, EXIT_NOT_UNDERSTOOD, NhrError, StrictError
+from ..errors import EXIT_INTERNAL, EXIT_NOT_UNDERSTOOD, EXIT_STRICT, NhrError, StrictError, UsageError
 from ..extract.accounting import unassigned_warning
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
-SQL_CELL_CHARS = 60  # characters: where a cell of `nhr sql`'s text table is cut
+SQL_CELL_CHARS = 60  # characters: where a cell of `nhr sql`'s text table is cut (--width changes it)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), the shell's convention
+EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), as `cat` would end
+FORMATS = ("text", "csv", "json")
 
 
 def clean(text: str) -> str:
@@ -74,8 +76,32 @@ class Nhr(click.Group):
             raise
         except NhrError as e:
             fail(str(e), e.exit_code)
+        except BrokenPipeError:
+            pipe_closed()
+        except KeyboardInterrupt:
+            fail("interrupted (Ctrl-C); nothing was changed", EXIT_INTERRUPTED)
         except Exception as e:
+            if broken_pipe(e):
+                pipe_closed()
             bug(e, bool(ctx.params.get("verbose")))
+
+
+def broken_pipe(e: BaseException) -> bool:
+    """An error that says the reader of stdout went away (`nhr sql … | head -1`)."""
+    import errno
+
+    return isinstance(e, OSError) and e.errno == errno.EPIPE
+
+
+def pipe_closed():
+    """The reader of stdout went away: end quietly with 141 (stdout pointed at /dev/null so the interpreter's
+    final flush cannot complain)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (a test runner's buffer)
+        pass
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 def bug(e: Exception, verbose: bool):
@@ -89,18 +115,38 @@ def bug(e: Exception, verbose: bool):
 
 
 @click.group(cls=Nhr, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="nhr")
+@click.version_option(__version__, "-V", "--version", prog_name="nhr")
 @click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr; show the traceback of an internal error.")
 def main(verbose: bool):
     """nhr: turn the Nachhaltigkeitsreport PDF editions into audited Parquet tables.
 
+    Every command that prints records takes --format text|csv|json. Editions are named by id (2024-10)
+    or as latest / previous. Shell completion: eval "$(_NHR_COMPLETE=bash_source nhr)".
+
     \b
     Example:
       nhr build                      # raw_pdfs/*.pdf → parsed/*.parquet
-      nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json
+      nhr editions                   # what was built
+      nhr report previous latest     # the audit page of the two newest editions
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # damaged streams: we report per file, not per object
+
+
+def format_option(default: str = "text", names: tuple[str, ...] = FORMATS):
+    """--format: how a command prints its records (text for people, csv and json for machines)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(names),
+        default=default,
+        show_default=True,
+        help="text for people; csv (cells safe for a spreadsheet) or json for machines.",
+    )
+
+
+FORMAT = format_option()
+JSON_ALIAS = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 
 
 ENGINES = ("pdfplumber", "pdfium")
@@ -133,10 +179,10 @@ def cores() -> int:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "summary"]),
+    type=click.Choice(["json", "text", "csv", "summary"]),
     default="json",
     show_default=True,
-    help="json: the edition in the corpus gold format; summary: counts.",
+    help="json: the edition in the corpus gold format; text (or summary): counts; csv: one row per project.",
 )
 @engine_option
 def extract(pdf: str, fmt: str, engine: str):
@@ -156,6 +202,10 @@ def extract(pdf: str, fmt: str, engine: str):
         click.echo(f"nhr: warning: {one_line(w)}", err=True)
     if fmt == "json":
         echo(safe_json(json.dumps(to_gold(ed), ensure_ascii=False, indent=1)))
+    elif fmt == "csv":
+        from ..model.rows import edition_rows
+
+        print_csv(edition_rows(ed)["projects"])
     else:
         n = sum(1 for _ in ed.projects())
         echo(
@@ -194,52 +244,69 @@ def extract(pdf: str, fmt: str, engine: str):
 @click.option("--strict", is_flag=True, help="Fail (exit 10) when any error-level anomaly is found.")
 @click.option("--wait", is_flag=True, help="Wait for another build on the same --out instead of exiting.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@format_option()
+@JSON_ALIAS
 def build(
-    raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, strict: bool, wait: bool, quiet: bool, as_json: bool
+    raw: Path,
+    out: Path,
+    jobs: int,
+    engine: str,
+    keep_going: bool,
+    strict: bool,
+    wait: bool,
+    quiet: bool,
+    fmt: str,
+    as_json: bool,
 ):
     """Extract every PDF in --raw and write all tables to --out (atomically, incrementally).
+
+    Progress goes to stderr from the start; the summary names each new or changed edition with its new
+    anomalies, findings and late reports, and the command to run next. Ctrl-C stops at once (exit 130)
+    and leaves --out as it was. --format json (or --json) prints JSON on stdout, also when the build fails.
 
     \b
     Example:
       nhr build --raw raw_pdfs --out parsed --jobs 2
     """
-    engine = default_engine(engine)  # validates the configuration before the stages load their profile
-    from ..store.build import build as run
-    from ..store.files import build_lock, env_error, is_env
-    from ..store.inputs import usable_pdfs
-
-    jobs = min(jobs or cores(), cores())
+    fmt = "json" if as_json else fmt
     try:
-        usable_pdfs(raw, keep_going)  # bad input: fail before --out or its lock exists
-        with build_lock(out, wait):
-            res = run(raw, out, jobs, engine, keep_going, BuildProgress(not (quiet or as_json)))
-    except OSError as e:
-        if not is_env(e):
-            raise
-        raise env_error(e, out) from e
-    sev = _severities(out, res, strict)
-    _summary(res, out, sev, quiet, as_json)
+        res, sev, items = _build(raw, out, jobs, engine, keep_going, wait, strict, quiet or fmt != "text")
+    except NhrError as e:
+        if fmt == "json":  # a machine reading stdout gets JSON either way
+            echo(json.dumps({"ok": False, "error": one_line(str(e)), "exit_code": e.exit_code}, ensure_ascii=False))
+        raise
+    except KeyboardInterrupt:
+        fail(f"interrupted (Ctrl-C); {out}/ keeps the tables of the last complete build", EXIT_INTERRUPTED)
+    _summary(res, out, sev, quiet, fmt, items)
     _finish(res, out, sev, strict)
 
 
-class BuildProgress:
-    """The build's `progress(done, total)`: a bar on stderr, drawn only when `shown` and stderr is a terminal."""
+def _build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, wait: bool, strict: bool, silent: bool):
+    """Run the build with progress on stderr: (BuildResult, anomalies by severity, what each changed edition
+    brings)."""
+    engine = default_engine(engine)  # validates the configuration before the stages load their profile
+    from ..store.inputs import usable_pdfs
+    from .buildview import BuildProgress, news
 
-    def __init__(self, shown: bool):
-        self.shown = shown
-        self.bar: Any = None  # click's bar, entered at the first file
+    jobs = min(jobs or cores(), cores())
+    progress = BuildProgress(not silent)
+    try:
+        pdfs, _ = usable_pdfs(raw, keep_going)  # bad input: fail before --out or its lock exists
+        progress.start(f"{len(pdfs)} PDFs in {raw}/, {jobs} worker{'s' if jobs != 1 else ''}, engine {engine}")
+        from ..store.build import build as run  # the extractors take a second to import: said after the first line
+        from ..store.files import build_lock
 
-    def __call__(self, done: int, total: int) -> None:
-        """One more file extracted."""
-        if not self.shown or not sys.stderr.isatty():
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="extracting PDFs", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(1)
-        if done == total:
-            self.bar.__exit__(None, None, None)
+        with build_lock(out, wait):
+            res = run(raw, out, jobs, engine, keep_going, progress)
+    except OSError as e:
+        from ..store.files import env_error, is_env
+
+        if not is_env(e):
+            raise
+        raise env_error(e, out) from e
+    finally:
+        progress.stop()
+    return res, _severities(out, res, strict), news(out, res)
 
 
 def _finish(res, out: Path, sev: dict, strict: bool) -> None:
@@ -269,14 +336,23 @@ def _unassigned_warnings(out: Path) -> list[str]:
     return [w for r in rows if (w := unassigned_warning(r["source_file"], r["chars_body"], r["chars_unassigned"]))]
 
 
-def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
-    """The build's summary table (or JSON) on stdout, with the configuration directory it used."""
+PER_EDITION_COUNTS = ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies")
+NEWS_FIELDS = ["edition", "previous", "new_anomalies", "carried_anomalies", "findings", "late_reported", "doubts"]
+
+
+def _summary(res, out: Path, sev: dict, quiet: bool, fmt: str, items: list[dict]) -> None:
+    """The build's summary (text, csv of the changed editions, or JSON) on stdout, with the configuration
+    directory it used."""
     from ..config import config_source
+    from .buildview import news_lines, next_command
 
     conf = config_source()
     summary = {
+        "ok": not res.errors,
         "config": {"path": str(conf.path.resolve()), "origin": conf.origin},
         "editions": res.editions_ids,
+        "changed_editions": items,
+        "next": next_command(items),
         "up_to_date": res.up_to_date,
         "extracted": len(res.extracted),
         "from_cache": len(res.cached),
@@ -286,8 +362,11 @@ def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
         "errors": res.messages(),
         "notes": res.notes,
     }
-    if as_json:
+    if fmt == "json":
         echo(safe_json(json.dumps(summary, ensure_ascii=False, indent=1)))
+        return
+    if fmt == "csv":
+        print_csv(items, NEWS_FIELDS)
         return
     if quiet:
         return
@@ -298,12 +377,27 @@ def _summary(res, out: Path, sev: dict, quiet: bool, as_json: bool) -> None:
             f"built {len(res.editions_ids)} editions into {out}/ in {res.seconds:.1f}s "
             f"({len(res.extracted)} PDFs parsed, {len(res.cached)} from cache)"
         )
-    for k in ("editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"):
+    for line in news_lines(items):
+        echo(line)
+    for k in (*PER_EDITION_COUNTS, "audit_findings", "late_reported"):
         echo(f"  {k:<16} {res.counts.get(k, 0):>6}")
     echo("  anomalies by severity: " + (", ".join(f"{k} {v}" for k, v in sorted(sev.items())) or "none"))
     echo(f"  configuration: {conf.path.resolve()} ({conf.origin})")
     for n in res.notes:
         echo(f"  note: {one_line(n)}")
+
+
+def print_csv(rows: list[dict], fields: list[str] | None = None) -> None:
+    """Records as CSV (header: `fields`, else the first record's keys), every cell safe for a spreadsheet."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    if rows or fields:
+        w = csv.DictWriter(buf, fieldnames=fields or list(rows[0]))
+        w.writeheader()
+        w.writerows([{k: cell(v) for k, v in r.items()} for r in rows])
+    echo(buf.getvalue(), nl=False)
 
 
 def _anomaly_rows(out: Path) -> list[str]:
@@ -336,9 +430,11 @@ def _severities(out: Path, res, strict: bool) -> dict:
 
 @main.command("date")
 @click.argument("texts", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-def date_cmd(texts, as_json: bool):
-    """Parse report date strings and print interval, precision and qualifier.
+@FORMAT
+@JSON_ALIAS
+def date_cmd(texts, fmt: str, as_json: bool):
+    """Parse report date strings and print interval, precision and qualifier (exit 1 when one is not
+    understood).
 
     \b
     Example:
@@ -348,11 +444,14 @@ def date_cmd(texts, as_json: bool):
     from ..parse.dates import parse_date
 
     res = [parse_date(t) for t in texts]
-    if as_json:
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
         echo(safe_json(json.dumps([r.to_json() for r in res], ensure_ascii=False, indent=1)))
-        return
-    for r in res:
-        echo(f"{r.raw!r:32} {str(r.start or '-'):10} … {str(r.end or '-'):10}  {r.precision:<10} {r.qualifier}")
+    elif fmt == "csv":
+        print_csv([r.to_json() for r in res])
+    else:
+        for r in res:
+            echo(f"{r.raw!r:32} {str(r.start or '-'):10} … {str(r.end or '-'):10}  {r.precision:<10} {r.qualifier}")
     if any(not r.understood for r in res):
         sys.exit(EXIT_NOT_UNDERSTOOD)
 
@@ -364,7 +463,6 @@ PARSED = click.option(
     show_default=True,
     help="Directory with the tables written by 'nhr build'.",
 )
-FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
 
 
 def ready(parsed: Path) -> None:
@@ -380,73 +478,132 @@ def _read(fn, parsed: Path, *a):
     return fn(parsed, *a)
 
 
+def print_records(rows: list[dict], fmt: str, text_fn) -> None:
+    """Records in the chosen format: text by `text_fn`, csv safe for a spreadsheet, json."""
+    if fmt == "json":
+        echo(safe_json(json.dumps(rows, ensure_ascii=False, indent=1, default=str)))
+    elif fmt == "csv":
+        print_csv(rows)
+    else:
+        echo(text_fn(rows))
+
+
 @main.command()
-@click.argument("old")
-@click.argument("new")
+@PARSED
+@FORMAT
+def editions(parsed: Path, fmt: str):
+    """The editions in the tables: Stand, file, pages, engine, anomalies, doubts and when they were built.
+
+    \b
+    Example:
+      nhr editions
+      nhr editions --format json
+    """
+    from .audit import editions_list, editions_text
+
+    print_records(_read(editions_list, parsed), fmt, editions_text)
+
+
+@main.command()
+@click.argument("old", default="previous")
+@click.argument("new", default="latest")
 @PARSED
 @FORMAT
 def diff(old: str, new: str, parsed: Path, fmt: str):
     """What changed between two editions, grouped by kind, with numbers old → new and pages.
 
+    OLD and NEW are edition ids (2024-10) or latest / previous; the older comes first (a reversed pair
+    is refused, exit 2). Without them: previous latest.
+
     \b
     Example:
       nhr diff 2024-10 2025-04
-      nhr diff 2024-10 2025-04 --format csv > changes.csv
+      nhr diff previous latest --format csv > changes.csv
     """
     from . import audit
 
-    rows = _read(audit.diff, parsed, old, new)
-    if fmt == "csv":
-        rows = [{k: cell(v) for k, v in r.items()} for r in rows]
-    text = audit.render(rows, fmt, audit.diff_text)
-    echo(safe_json(text) if fmt == "json" else text)
+    print_records(_read(audit.diff, parsed, old, new), fmt, audit.diff_text)
 
 
 @main.command("history")
 @click.argument("project")
 @PARSED
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-def history_cmd(project: str, parsed: Path, as_json: bool):
-    """One project's status spells, milestones added per edition and committee papers.
+@FORMAT
+@JSON_ALIAS
+def history_cmd(project: str, parsed: Path, fmt: str, as_json: bool):
+    """One project's editions, status spells, how it left (its Archiv row), milestones and committee papers.
 
-    PROJECT is a project_id, a number as printed ("1.1.2.1") or EDITION:NUMBER ("2024-10:1.1.2.1").
+    PROJECT is a project_id, a number as printed ("1.1.2.1"), EDITION:NUMBER ("2024-10:1.1.2.1") or
+    words of its title ("Insektenschutz"; when several projects match, they are listed). csv: one row
+    per edition of the project.
 
     \b
     Example:
       nhr history 2025-04:1.1.1.1
+      nhr history Insektenschutz
     """
     from . import audit
 
     h = _read(audit.history, parsed, project)
-    echo(safe_json(json.dumps(h, ensure_ascii=False, indent=1, default=str)) if as_json else audit.history_text(h))
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        echo(safe_json(json.dumps(h, ensure_ascii=False, indent=1, default=str)))
+    elif fmt == "csv":
+        print_csv(h["editions"])
+    else:
+        echo(audit.history_text(h))
 
 
 @main.command("audit")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
 @PARSED
 @FORMAT
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-def audit_cmd(parsed: Path, fmt: str, as_json: bool):
-    """Cross-checks with evidence: printed vs rebuilt archive, list vs body, since-dates vs
-    observed transitions, late-reported status changes, what a newer edition rewrites or drops of an
-    older one (audit_findings) and each edition's own errors (anomalies), grouped by kind.
+@JSON_ALIAS
+@click.option(
+    "--fail-on",
+    type=click.Choice(["info", "warning", "error"]),
+    default=None,
+    help="Exit 10 when the audit shows anything new at this severity or worse (for CI). Rows without a "
+    "severity (archive, since dates, late reports) count as warnings; with a pair, anomalies carried over "
+    "from OLD do not count.",
+)
+def audit_cmd(old: str | None, new: str | None, parsed: Path, fmt: str, as_json: bool, fail_on: str | None):
+    """Cross-checks with evidence: printed vs rebuilt archive, list vs body, since-dates vs observed
+    transitions, late-reported status changes, what a newer edition rewrites or drops of an older one
+    (audit_findings) and each edition's own anomalies, grouped by kind; an anomaly printed in several
+    editions is one row naming them.
+
+    With OLD NEW (edition ids or latest / previous, the older first): only what concerns that pair, and
+    NEW's anomalies with those carried over from OLD counted, not repeated.
 
     \b
     Example:
-      nhr audit --parsed parsed
+      nhr audit
+      nhr audit previous latest --fail-on warning
       nhr audit --format csv > audit.csv
     """
     from . import audit
 
-    a = _read(audit.audit, parsed)
-    if fmt == "csv" and not as_json:  # cells a spreadsheet would run are neutralised
-        a = {k: [{c: cell(v) for c, v in r.items()} for r in rows] for k, rows in a.items()}
-    text = audit.render_audit(a, "json" if as_json else fmt)
-    echo(safe_json(text) if as_json or fmt == "json" else text)
+    if (old is None) != (new is None):
+        raise UsageError("give two editions (OLD NEW) or none")
+    if old is not None and new is not None:
+        old, new = _read(audit.pair, parsed, old, new, "audit")
+    a = _read(audit.audit, parsed, old, new)
+    fmt = "json" if as_json else fmt
+    if fmt == "csv":  # cells a spreadsheet would run are neutralised
+        a_out = {k: [{c: cell(v) for c, v in r.items()} for r in rows] for k, rows in a.items()}
+    else:
+        a_out = a
+    text = audit.render_audit(a_out, fmt)
+    echo(safe_json(text) if fmt == "json" else text, nl=fmt != "csv")
+    if fail_on and (n := audit.failing(a, fail_on)):
+        fail(f"{n} audit rows at {fail_on} or worse (--fail-on {fail_on})", EXIT_STRICT)
 
 
 @main.command()
-@click.argument("old")
-@click.argument("new")
+@click.argument("old", default="previous")
+@click.argument("new", default="latest")
 @click.option(
     "-o",
     "--output",
@@ -464,17 +621,22 @@ def audit_cmd(parsed: Path, fmt: str, as_json: bool):
     "[default: where the build read each PDF, else raw_pdfs]",
 )
 def report(old: str, new: str, output: Path, parsed: Path, raw: Path | None):
-    """Write the audit page: every change between two editions with the printed evidence from both
-    PDFs, a filter, and the anomalies; one static HTML file.
+    """Write the audit page of two editions: every change, the late reports, the findings between them
+    and the anomalies new in NEW, each with crops of both PDFs; one static HTML file in German.
+
+    OLD and NEW are edition ids or latest / previous, the older first (a reversed pair is refused,
+    exit 2). Without them: previous latest.
 
     \b
     Example:
       nhr report 2024-10 2025-04 -o report.html
     """
     from ..store.files import env_error, write_bytes
+    from .audit import pair
     from .report import build_report
 
-    page = _read(build_report, parsed, raw, old, new)
+    old, new = _read(pair, parsed, old, new, "report")
+    page = build_report(parsed, raw, old, new)
     try:
         write_bytes(output, page.encode("utf-8"))
     except OSError as e:
@@ -485,18 +647,26 @@ def report(old: str, new: str, output: Path, parsed: Path, raw: Path | None):
 @main.command()
 @click.argument("query")
 @PARSED
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@format_option("table", ("table", "text", "csv", "json"))
+@click.option(
+    "--width",
+    type=click.IntRange(min=4),
+    default=SQL_CELL_CHARS,
+    show_default=True,
+    help="Characters a cell of the text table shows; a longer one is cut and ends in '…' (csv and json: in full).",
+)
 @click.option(
     "--unsafe",
     is_flag=True,
     help="Give the query DuckDB's full powers (files, network, extensions, settings) over views of the "
     "Parquet files. Default: a sandbox that can read only the tables of --parsed and write nothing.",
 )
-def sql(query: str, parsed: Path, fmt: str, unsafe: bool):
+def sql(query: str, parsed: Path, fmt: str, width: int, unsafe: bool):
     """Run a SQL query on the tables of --parsed (and the convenience views) and print the result.
 
     Safe by default: the tables are loaded into an in-memory DuckDB with file access, extension
     install/autoload and setting changes disabled, so a query can read nothing else and write nothing.
+    --format table (or text) cuts cells at --width with a '…'; csv and json print every value in full.
 
     \b
     Example:
@@ -507,7 +677,10 @@ def sql(query: str, parsed: Path, fmt: str, unsafe: bool):
 
     ready(parsed)
     answer = run_query(parsed, query, unsafe)  # TablesMissing: exit 3; DuckDB's errors: UsageError, exit 2
-    PRINTERS[fmt](answer.columns, answer.rows)
+    if fmt in ("table", "text"):
+        _print_table(answer.columns, answer.rows, width)
+    else:
+        PRINTERS[fmt](answer.columns, answer.rows)
 
 
 def _print_json(cols: list[str], rows: list[tuple]) -> None:
@@ -527,12 +700,19 @@ def _print_csv(cols: list[str], rows: list[tuple]) -> None:
     echo(buf.getvalue(), nl=False)
 
 
-def _print_table(cols: list[str], rows: list[tuple]) -> None:
-    """A query's rows as an aligned text table (cells on one line, cut at SQL_CELL_CHARS), then the row count."""
-    cells = [[clean("" if v is None else str(v)).replace("\n", " ").replace("\t", " ") for v in r] for r in rows]
-    cols = [clean(c) for c in cols]
-    widths = [min(SQL_CELL_CHARS, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(cols)]
-    line = lambda vals: "  ".join(v[:SQL_CELL_CHARS].ljust(w) for v, w in zip(vals, widths))
+def cut(text: str, width: int) -> str:
+    """A cell cut to `width` characters, a cut one ending in '…'."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_table(cols: list[str], rows: list[tuple], width: int = SQL_CELL_CHARS) -> None:
+    """A query's rows as an aligned text table (cells on one line, cut at `width` with '…'), then the row count."""
+    cells = [
+        [cut(clean("" if v is None else str(v)).replace("\n", " ").replace("\t", " "), width) for v in r] for r in rows
+    ]
+    cols = [cut(clean(c), width) for c in cols]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731
     echo(line(cols))
     echo("  ".join("-" * w for w in widths))
     for r in cells:
@@ -540,7 +720,7 @@ def _print_table(cols: list[str], rows: list[tuple]) -> None:
     echo(f"({len(rows)} rows)")
 
 
-PRINTERS = {"json": _print_json, "csv": _print_csv, "table": _print_table}
+PRINTERS = {"json": _print_json, "csv": _print_csv}
 
 
 if __name__ == "__main__":
