@@ -39,7 +39,7 @@ def slug(text: str, n: int = SLUG_CHARS) -> str:
         if len("-".join([*out, w])) > n:
             break
         out.append(w)
-    while len(words) > len(out) > 1 and len(out[-1]) <= SHORT_WORD:  # never end on a dangling short word ("…-im", "…-zu")
+    while len(words) > len(out) > 1 and len(out[-1]) <= SHORT_WORD:  # no dangling "…-im", "…-zu"
         out.pop()
     return "-".join(out) or "projekt"
 
