@@ -4,7 +4,8 @@ Reconciliation groups the printed projects (edition, number) into identities; th
 identity whose printed projects the map already knows keeps the id the map gives them; a new identity gets a
 short slug of its title (whole words), numbered on a clash; when a changed link joins identities that had ids
 of their own, the id most of its projects had survives and the others are retired (kept in the map and in
-`retired_ids`, never given again). docs/contract.md says how to keep the map across a rebuild from scratch.
+`retired_ids`, never given again). docs/data.md ("Data contract") says how to keep the map across a
+rebuild from scratch.
 """
 
 from __future__ import annotations
