@@ -15,7 +15,13 @@ from pipeline.model.schema import KEYS, TABLES
 from pipeline.store.warehouse import OLDEST_DUCKDB
 
 CACHE = Path(os.environ.get("NHR_TEST_CACHE", Path.home() / ".cache" / "nhr-tests"))
-UNREACHABLE = ("No matching distribution", "Could not fetch", "NewConnectionError", "Network is unreachable", "timed out")
+UNREACHABLE = (  # pip's words when the registry cannot be reached
+    "No matching distribution",
+    "Could not fetch",
+    "NewConnectionError",
+    "Network is unreachable",
+    "timed out",
+)
 
 PROBE = """
 import json, sys, duckdb
