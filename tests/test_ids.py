@@ -140,10 +140,23 @@ def test_an_override_that_merges_two_identities_keeps_the_survivor_and_retires_t
     assert [r["retired_id"] for r in undone.retired] == [new_id]
 
 
+def test_an_upgrade_keeps_the_ids_of_a_build_made_before_the_map(make, tmp_path):
+    import pyarrow as pa
+
+    out = tmp_path / "p"
+    make(NEWEST, out)
+    t = pq.read_table(out / "identity.parquet")
+    old = pa.array(["old-" + x for x in t.column("project_id").to_pylist()])
+    pq.write_table(t.set_column(0, "project_id", old), out / "identity.parquet")
+    (out / MAP_NAME).unlink()  # as an nhr before 0.4 left parsed/
+    given = dict(zip(zip(t.column("edition").to_pylist(), t.column("project_number").to_pylist()), old.to_pylist()))
+    assert kept(given, make(EDITIONS, out)) == []
+
+
 def test_ids_are_whole_words(pdfium_build):
     ident = pq.read_table(pdfium_build[1] / "identity.parquet").to_pylist()
     for r in ident:
-        assert len(r["project_id"]) <= 40 or "-" not in r["project_id"]
+        assert len(r["project_id"]) <= 48 or "-" not in r["project_id"]
     from pipeline.across.ids import slug
 
     words = {w for r in ident for w in slug(r["title"], 10_000).split("-")}

@@ -22,7 +22,7 @@ from ..errors import EXIT_UNREADABLE, InputError
 
 MAP_NAME = "identity_map.json"  # in parsed/, beside the tables
 MAP_FORMAT = 1
-SLUG_CHARS = 40  # an id's slug stops at the last word boundary within this many characters
+SLUG_CHARS = 48  # an id's slug stops at the last word boundary within this many characters
 SHORT_WORD = 3  # a slug cut short does not end on a word this short or shorter
 UMLAUTS: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
 
@@ -81,6 +81,22 @@ def read_map(path: Path) -> IdMap:
     except (AttributeError, KeyError, TypeError, ValueError) as e:
         raise InputError(path, f"not an identity map of nhr ({type(e).__name__}: {e})", EXIT_UNREADABLE) from e
     return m
+
+
+def from_identity_table(path: Path) -> IdMap:
+    """The ids of an identity.parquet written by an nhr without a map (before 0.4): an upgrade keeps them."""
+    import pyarrow.parquet as pq
+
+    try:
+        rows = pq.read_table(path, columns=["edition", "project_number", "project_id", "title"]).to_pylist()
+    except FileNotFoundError:
+        return IdMap()
+    except (OSError, ValueError, KeyError) as e:
+        raise InputError(path, f"cannot read the ids of the last build ({type(e).__name__}: {e})") from e
+    keys = [(r["edition"], r["project_number"]) for r in rows]
+    return IdMap(
+        {k: r["project_id"] for k, r in zip(keys, rows)}, {k: r["title"] or "" for k, r in zip(keys, rows)}, {}
+    )
 
 
 RETIRED_COLUMNS = ("retired_id", "project_id", "edition", "project_number", "reason")

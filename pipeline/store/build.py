@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__
-from ..across.ids import MAP_NAME, IdMap, map_bytes, read_map
+from ..across.ids import MAP_NAME, IdMap, from_identity_table, map_bytes, read_map
 from ..config import Limits, config_dir, config_hash, identity_map_path
 from ..config import limits as load_limits
 from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError
@@ -489,8 +489,8 @@ def _kept_map_hash() -> str | None:
 
 def known_ids(out: Path) -> IdMap:
     """The ids given before: the identity map the data team keeps (nhr.yaml `identity_map`) first, completed
-    by the one of the last build in `out`."""
-    last = read_map(out / MAP_NAME)
+    by the one of the last build in `out` (or, from an nhr before the map, that build's identity table)."""
+    last = read_map(out / MAP_NAME) if (out / MAP_NAME).exists() else from_identity_table(out / "identity.parquet")
     kept = identity_map_path()
     return read_map(kept).over(last) if kept else last
 

@@ -24,7 +24,8 @@ def test_slugs_stop_at_a_word_boundary_and_never_end_on_a_short_word():
     assert (
         slug("Verankerung eines für alle nutzbaren Bedienkomforts im ÖPNV") == "verankerung-eines-fuer-alle-nutzbaren"
     )
-    assert slug("Neustart der AG Zukunft der Pflege im Kreis Soest") == "neustart-der-ag-zukunft-der-pflege"
+    assert slug("Neustart der AG Zukunft der Pflege im Kreis Soest") == "neustart-der-ag-zukunft-der-pflege-im-kreis"
+    assert slug("Neustart der AG Zukunft der Pflege im Kreis Soest", 40) == "neustart-der-ag-zukunft-der-pflege"
     assert (
         slug("Donaudampfschifffahrtsgesellschaftskapitänsmützen x")
         == "donaudampfschifffahrtsgesellschaftskapitaensmuetzen"
