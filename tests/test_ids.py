@@ -42,9 +42,11 @@ def ids_of(out):
     }
 
 
-def kept(first: dict, later: dict) -> list:
-    """The printed projects of `first` whose id `later` changed (or lost)."""
-    return sorted((k, v, later.get(k)) for k, v in first.items() if later.get(k) != v)
+def kept(first: dict, later: dict, retired: dict | None = None) -> list:
+    """The printed projects of `first` whose id `later` changed (or lost), other than ids `retired`
+    ({retired_id: surviving id}) into the id they have now."""
+    retired = retired or {}
+    return sorted((k, v, later.get(k)) for k, v in first.items() if later.get(k) not in (v, retired.get(v, v)))
 
 
 def test_two_fresh_builds_give_identical_identity_tables(make, tmp_path, pdfium_build):
@@ -77,18 +79,24 @@ def test_forward_fill_keeps_every_id(make, tmp_path):
         [["2023-04", "2024-10"], EDITIONS, ["2023-10", "2025-04"], EDITIONS],
         [["2025-04"], NEWEST, ["2023-10", "2024-04", *NEWEST], EDITIONS],
         [EDITIONS, NEWEST, ["2022-10"], EDITIONS],
+        [["2025-04"], ["2022-10", "2025-04"], ["2024-04", "2024-10", "2025-04"], EDITIONS],
     ],
-    ids=["gaps", "one-then-grow", "shrink-then-grow"],
+    ids=["gaps", "one-then-grow", "shrink-then-grow", "disjoint-printings"],
 )
 def test_subsets_and_supersets_keep_every_id(make, tmp_path, steps):
+    """Every id given stays with its printed project; only builds that never saw one printing of a project
+    together (2022-10 and 2024-04 without the editions between) gave it two ids, and the build that joins
+    them keeps one and retires the other into it."""
     out = tmp_path / "p"
     given: dict = {}
     for eds in steps:
         now = make(eds, out)
-        assert kept({k: v for k, v in given.items() if k[0] in eds}, now) == []
+        retired = {r["retired_id"]: r["project_id"] for r in pq.read_table(out / "retired_ids.parquet").to_pylist()}
+        assert kept({k: v for k, v in given.items() if k[0] in eds}, now, retired) == []
         given.update(now)
     m = read_map(out / MAP_NAME)
-    assert m.ids == given  # the map holds every id ever given
+    assert m.ids == given  # the map holds every id given, the latest for each printed project
+    assert bool(m.retired) == (steps[1] == ["2022-10", "2025-04"])
 
 
 def test_a_rebuild_from_scratch_keeps_ids_through_the_kept_map(make, tmp_path, monkeypatch):

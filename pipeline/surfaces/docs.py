@@ -51,9 +51,9 @@ a review of the commit shows every new or retired id.
 printings had (on a tie, the one printed first); the other id is retired: a row in `retired_ids` names it,
 the id that survives and the link's evidence, the map keeps it, and it is never given to another project.
 When an override separates printings that shared an id, the part with more printings keeps it and the
-other part gets a new id. A build of editions with a gap (2022-10 and 2025-04 without the ones between)
-links across the gap on the evidence it has; filling the gap can show a link was wrong and give the
-printings of that link new ids (a project that gets its own id back is not recorded in `retired_ids`).
+other part gets a new id. Two builds that never saw a printing of a project together (2022-10 alone,
+then 2024-04 to 2025-04, of a project that ended in 2024-04) give it two ids; the build that joins them
+keeps one and retires the other the same way.
 
 **Dates where time is meant.** `status_history.valid_from`/`valid_to` are DATEs: the Stand of the edition
 that first showed the spell and of the edition that showed the change (null = current), with the edition
