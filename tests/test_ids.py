@@ -169,3 +169,25 @@ def test_ids_are_whole_words(pdfium_build):
 
     words = {w for r in ident for w in slug(r["title"], 10_000).split("-")}
     assert all(w in words or w.isdigit() for r in ident for w in r["project_id"].split("-"))
+
+
+def test_an_override_in_the_config_merges_two_identities_in_a_build(make, tmp_path, monkeypatch, pdfium_build):
+    trans = pq.read_table(pdfium_build[1] / "transitions.parquet").to_pylist()
+    gone = next(r for r in trans if r["to_edition"] == "2025-04" and r["kind"] in ("dropped", "completed_archived"))
+    new = next(r for r in trans if r["to_edition"] == "2025-04" and r["kind"] == "new")
+    out = tmp_path / "p"
+    first = make(NEWEST, out)
+    conf = tmp_path / "conf"
+    shutil.copytree(RAW.parent / "config", conf)
+    (conf / "overrides.yaml").write_text(
+        f'force:\n  - {{from: "2024-10:{gone["from_number"]}", to: "2025-04:{new["to_number"]}"}}\nforbid: []\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    later = make(NEWEST, out)
+    survivor, retired = first[("2024-10", gone["from_number"])], first[("2025-04", new["to_number"])]
+    assert later[("2025-04", new["to_number"])] == survivor
+    assert kept(first, later, {retired: survivor}) == []
+    rows = pq.read_table(out / "retired_ids.parquet").to_pylist()
+    assert [(r["retired_id"], r["project_id"], r["edition"]) for r in rows] == [(retired, survivor, "2025-04")]
+    assert "forced by config/overrides.yaml" in rows[0]["reason"]
