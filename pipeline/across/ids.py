@@ -142,7 +142,7 @@ def assign(identity: list[dict], known: IdMap, editions: list[str], titles_of) -
             taken.add(final[cid])
     _resolve_chains(retired)
     out = [{**r, "project_id": final[r["project_id"]]} for r in identity]
-    return out, [retired[k] for k in sorted(retired)], _new_map(out, known, retired, editions)
+    return out, [retired[k] for k in sorted(retired)], _new_map(out, known, retired)
 
 
 def _claimed(groups: dict[str, list[dict]], known: IdMap, pos) -> dict[str, str]:
@@ -200,16 +200,12 @@ def _resolve_chains(retired: dict[str, dict]) -> None:
             row["project_id"] = retired[row["project_id"]]["project_id"]
 
 
-def _new_map(identity: list[dict], known: IdMap, retired: dict[str, dict], editions: list[str]) -> IdMap:
-    """This build's ids, the known ones of editions not built this time (retired ids replaced by their
-    survivors) and every retired id."""
-    built = set(editions)
+def _new_map(identity: list[dict], known: IdMap, retired: dict[str, dict]) -> IdMap:
+    """This build's ids, the known ones of printings not in this build (other editions, or a number an
+    edition no longer prints: its id stays reserved) with retired ids replaced by their survivors, and every
+    retired id."""
     live = lambda pid: retired[pid]["project_id"] if pid in retired else pid
-    m = IdMap(
-        {k: live(v) for k, v in known.ids.items() if k[0] not in built},
-        {k: v for k, v in known.titles.items() if k[0] not in built},
-        retired,
-    )
+    m = IdMap({k: live(v) for k, v in known.ids.items()}, dict(known.titles), retired)
     for r in identity:
         k = (r["edition"], r["project_number"])
         m.ids[k], m.titles[k] = r["project_id"], r["title"]

@@ -103,3 +103,10 @@ def test_schema_version_names_the_table_layout():
     layouts = json.loads((DATA / "schema_layouts.json").read_text())
     assert layouts[str(SCHEMA_VERSION)] == layout()
     assert len(set(layouts.values())) == len(layouts)
+
+
+def test_an_id_whose_printing_is_gone_stays_reserved():
+    known = IdMap({("2024-10", "9.9"): "klimaschutzkonzept-2-0"})
+    ids, _, m = final([row("2024-10", "1.1", "~0")], known)
+    assert ids[("2024-10", "1.1")] == "klimaschutzkonzept-2-0-2"
+    assert m.ids[("2024-10", "9.9")] == "klimaschutzkonzept-2-0"
