@@ -156,7 +156,7 @@ def test_an_upgrade_keeps_the_ids_of_a_build_made_before_the_map(make, tmp_path)
     t = pq.read_table(out / "identity.parquet")
     old = pa.array(["old-" + x for x in t.column("project_id").to_pylist()])
     pq.write_table(t.set_column(0, "project_id", old), out / "identity.parquet")
-    (out / MAP_NAME).unlink()  # as an nhr before 0.4 left parsed/
+    (out / MAP_NAME).unlink()  # as nhr 0.3 left parsed/
     given = dict(zip(zip(t.column("edition").to_pylist(), t.column("project_number").to_pylist()), old.to_pylist()))
     assert kept(given, make(EDITIONS, out)) == []
 

@@ -84,7 +84,7 @@ def read_map(path: Path) -> IdMap:
 
 
 def from_identity_table(path: Path) -> IdMap:
-    """The ids of an identity.parquet written by an nhr without a map (before 0.4): an upgrade keeps them."""
+    """The ids of an identity.parquet written by an nhr without the map (0.3 and before): an upgrade keeps them."""
     import pyarrow.parquet as pq
 
     try:

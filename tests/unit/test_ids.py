@@ -110,3 +110,26 @@ def test_an_id_whose_printing_is_gone_stays_reserved():
     ids, _, m = final([row("2024-10", "1.1", "~0")], known)
     assert ids[("2024-10", "1.1")] == "klimaschutzkonzept-2-0-2"
     assert m.ids[("2024-10", "9.9")] == "klimaschutzkonzept-2-0"
+
+
+def test_the_kept_map_is_named_in_nhr_yaml_relative_to_the_configuration(monkeypatch, tmp_path):
+    import shutil
+
+    import pytest
+
+    from pipeline.config import _load, config_dir, identity_map_path, validate
+    from pipeline.errors import ConfigError
+
+    conf = tmp_path / "conf"
+    shutil.copytree(config_dir(), conf)
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    assert identity_map_path() is None  # commented out in the shipped nhr.yaml
+    (conf / "nhr.yaml").write_text("identity_map: ids/map.json\n")
+    _load.cache_clear()
+    validate()
+    assert identity_map_path() == conf / "ids" / "map.json"
+    (conf / "nhr.yaml").write_text("identity_map: [1]\n")
+    _load.cache_clear()
+    with pytest.raises(ConfigError, match="nhr.yaml: identity_map must be a file path"):
+        validate()
+    _load.cache_clear()
