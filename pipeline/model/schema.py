@@ -328,15 +328,15 @@ TABLES["audit_findings"] = [
 ]
 
 TABLES["retired_ids"] = [
-    ("retired_id", S, "A project_id once given and now retired (never given again)", "klimaschutzbuerger"),
-    ("project_id", S, "The id that survives: the retired id's rows carry it now", "projekt-klimaschutzbuerger"),
+    ("retired_id", S, "A project_id once given and now retired (never given again)", "klimaschutzbuerger-2"),
+    ("project_id", S, "The id that survives: the retired id's rows carry it now", "klimaschutzbuerger"),
     ("edition", S, "First edition whose project carried the retired id", "2024-10"),
     ("project_number", S, "That project's number there", "1.3.2.4"),
     (
         "reason",
         S,
         "Why it was retired: the link that merged the two identities and its evidence",
-        "merged into projekt-klimaschutzbuerger: forced by config/overrides.yaml",
+        "merged into klimaschutzbuerger: forced by config/overrides.yaml",
     ),
 ]
 
