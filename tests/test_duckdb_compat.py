@@ -60,12 +60,16 @@ def old_duckdb() -> Path:
     return py
 
 
-def test_the_oldest_duckdb_named_opens_nhr_duckdb_with_keys_and_comments(old_duckdb, pdfium_build):
+@pytest.mark.parametrize("which", ["oldest", "installed"])
+def test_nhr_duckdb_opens_with_keys_and_comments(which, request, pdfium_build):
+    """In the oldest DuckDB docs/data.md names, and in the one nhr is installed with."""
     out = pdfium_build[1]
-    r = subprocess.run([str(old_duckdb), "-c", PROBE, str(out / "nhr.duckdb")], capture_output=True, text=True)
+    py = str(request.getfixturevalue("old_duckdb")) if which == "oldest" else sys.executable
+    r = subprocess.run([py, "-c", PROBE, str(out / "nhr.duckdb")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     got = json.loads(r.stdout)
-    assert got["version"] == OLDEST_DUCKDB
+    if which == "oldest":
+        assert got["version"] == OLDEST_DUCKDB
     assert got["counts"] == json.loads((out / "manifest.json").read_text())["counts"]
     assert set(got["table_comments"]) == set(TABLES) and all(got["table_comments"].values())
     assert got["uncommented"] == []
