@@ -183,6 +183,9 @@ def _check_forced_once(path: Path, forced: list[tuple[str, str]]) -> None:
 def _check_nhr(path: Path, cfg: dict) -> None:
     if cfg.get("engine", "pdfplumber") not in ENGINES:
         raise ConfigError(f"{path}: engine must be one of {', '.join(ENGINES)}, not {cfg.get('engine')!r}")
+    idmap = cfg.get("identity_map")
+    if idmap is not None and (not isinstance(idmap, str) or not idmap.strip()):
+        raise ConfigError(f"{path}: identity_map must be a file path, not {idmap!r}")
     limits_from(path, cfg)
 
 
@@ -228,6 +231,13 @@ def nhr_settings() -> dict:
 
 def limits() -> Limits:
     return limits_from(config_dir() / "nhr.yaml", nhr_settings())
+
+
+def identity_map_path() -> Path | None:
+    """The identity map the data team keeps (nhr.yaml `identity_map`, relative to the configuration
+    directory), or None when not set."""
+    given = nhr_settings().get("identity_map")
+    return (config_dir() / given) if isinstance(given, str) and given.strip() else None
 
 
 # ---------------------------------------------------------------- the report profile (report.yaml)

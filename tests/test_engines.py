@@ -10,6 +10,7 @@ from pipeline.store.build import build
 
 PER_EDITION = ["projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
 CROSS = ["identity", "transitions", "status_history", "late_reported", "archive", "archive_check", "papers", "bodies"]
+CROSS += ["audit_findings", "retired_ids"]
 
 
 def tables(out, names):

@@ -199,7 +199,7 @@ def test_crash_at_every_commit_step(two_and_three, tmp_path, step):
     raw_a, raw_b, clean_a, clean_b = two_and_three
     out = tmp_path / "out"
     shutil.copytree(clean_a, out)
-    files = len(list(clean_b.glob("*.parquet"))) + 2  # the tables, nhr.duckdb and the manifest (renamed last)
+    files = len(list(clean_b.glob("*.parquet"))) + 3  # the tables, the identity map, nhr.duckdb, the manifest (last)
     step = {"rename:mid": f"rename:{files // 2}", "rename:last": f"rename:{files - 1}"}.get(step, step)
     code, _, err = nhr("build", "--raw", raw_b, "--out", out, *FAST, "--jobs", "1", env={"NHR_FAULT": step})
     assert code == -signal.SIGKILL, (step, code, err)

@@ -40,7 +40,7 @@ def test_every_link_matches_the_truth(tables):
 
 def test_ids_are_deterministic(tables):
     eds = sorted(r["edition"] for r in tables["editions"])
-    again, _ = reconcile(tables["projects"], tables["steps"], eds, tables["archive_printed"])
+    again = reconcile(tables["projects"], tables["steps"], eds, tables["archive_printed"]).identity
     assert [r["project_id"] for r in again] == [r["project_id"] for r in tables["identity"]]
 
 
@@ -89,7 +89,8 @@ def test_perturbed_edition_links_by_evidence(tables):
     new, new_steps, expect, dropped = _perturbed(tables)
     projects = [p for p in tables["projects"] if p["edition"] in ("2024-10", "2025-04")] + new
     steps = [s for s in tables["steps"] if s["edition"] in ("2024-10", "2025-04")] + new_steps
-    ident, anomalies = reconcile(projects, steps, ["2024-10", "2025-04", "2025-10"])
+    rec = reconcile(projects, steps, ["2024-10", "2025-04", "2025-10"])
+    ident = rec.identity
     pid = {(r["edition"], r["project_number"]): r["project_id"] for r in ident}
     wrong = [(k, v) for k, v in expect.items() if pid[k] != pid[v]]
     assert not wrong

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..model.records import Edition
 from . import history
+from .ids import IdMap
 from .reconcile import reconcile
 
 CLASSIFICATION = {
@@ -105,39 +108,64 @@ def body_row(b: dict) -> dict:
     }
 
 
-def cross_tables(editions: list[Edition], tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    """identity, history, transitions, late reports, rebuilt archive and its check, papers, bodies."""
+def cross_tables(editions: list[Edition], tables: dict[str, list[dict]], known: IdMap | None = None) -> CrossTables:
+    """identity, history, transitions, late reports, rebuilt archive and its check, papers, bodies, retired
+    ids (`known`: the identity map whose ids are kept), and project_id on the per-edition tables."""
     eds = sorted(r["edition"] for r in tables["editions"])
     stands = {r["edition"]: r["stand"] for r in tables["editions"]}
     stand_text = {e.edition: e.stand for e in editions}
-    identity, anomalies = reconcile(tables["projects"], tables["steps"], eds, tables["archive_printed"], stand_text)
-    tables["anomalies"].extend(anomalies)
-    trans = history.transitions(identity, tables["projects"], eds)
+    rec = reconcile(tables["projects"], tables["steps"], eds, tables["archive_printed"], stand_text, known)
+    identity = rec.identity
+    tables["anomalies"].extend(rec.anomalies)
+    trans = history.transitions(identity, tables["projects"], eds, stands)
     rebuilt = history.rebuilt_archive(trans, identity, tables["projects"])
     check = history.archive_check(rebuilt, tables["archive_printed"], eds[-1], stands) if eds else []
-    for c in check:
-        if not c["matched"] or c["detail"]:
-            tables["anomalies"].append(
-                {
-                    "edition": eds[-1],
-                    "kind": "archive_mismatch",
-                    "severity": "info" if c["matched"] else "warning",
-                    "page": c["page"],
-                    "project_number": c["rebuilt_number"],
-                    "detail": f"{c['title']}: {c['detail']}",
-                }
-            )
+    tables["anomalies"].extend(archive_anomalies(check, eds))
     ids = {(r["edition"], r["project_number"]): r["project_id"] for r in identity}
     out = {
         "identity": identity,
         "transitions": trans,
-        "status_history": history.status_history(identity, tables["projects"], eds),
+        "status_history": history.status_history(identity, tables["projects"], eds, stands),
         "late_reported": history.late_reported(trans, tables["projects"], stands),
         "archive": rebuilt,
         "archive_check": check,
+        "retired_ids": rec.retired,
     }
     out.update(papers_and_bodies(tables["committee"], ids))
     from .findings import audit_findings
 
-    out["audit_findings"] = audit_findings(editions, identity)
-    return out
+    out["audit_findings"] = [
+        {**f, "stand": stands.get(f["edition"]), "previous_stand": stands.get(f["previous_edition"])}
+        for f in audit_findings(editions, identity)
+    ]
+    for name in ("projects", "steps", "committee", "list_rows", "anomalies"):
+        for r in tables[name]:
+            if "project_id" not in r:  # an archive_mismatch anomaly names its project itself
+                r["project_id"] = ids.get((r["edition"], r["project_number"]))
+    for r, pid in zip(tables["archive_printed"], rec.archive_ids):
+        r["project_id"] = pid
+    return CrossTables(out, rec.idmap)
+
+
+class CrossTables(NamedTuple):
+    """The tables across editions, and the identity map to write back."""
+
+    tables: dict[str, list[dict]]
+    idmap: IdMap
+
+
+def archive_anomalies(check: list[dict], eds: list[str]) -> list[dict]:
+    """archive_mismatch anomalies: printed archive rows of the latest edition the rebuilt archive disagrees with."""
+    return [
+        {
+            "edition": eds[-1],
+            "kind": "archive_mismatch",
+            "severity": "info" if c["matched"] else "warning",
+            "page": c["page"],
+            "project_number": c["rebuilt_number"],
+            "project_id": c["project_id"],
+            "detail": f"{c['title']}: {c['detail']}",
+        }
+        for c in check
+        if not c["matched"] or c["detail"]
+    ]

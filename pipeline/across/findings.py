@@ -482,7 +482,7 @@ def audit_editions(editions: list[Edition]) -> list[dict]:
         for k, rows in edition_rows(ed).items():
             tables[k].extend(rows)
     eds = sorted(e.edition for e in editions)
-    identity, _ = reconcile(
+    rec = reconcile(
         tables["projects"], tables["steps"], eds, tables["archive_printed"], {e.edition: e.stand for e in editions}
     )
-    return audit_findings(editions, identity)
+    return audit_findings(editions, rec.identity)

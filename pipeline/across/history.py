@@ -46,8 +46,12 @@ def classify_change(old: dict | None, new: dict | None) -> Change:
     return Change("completed_archived" if old["status"] == COMPLETED else "dropped")
 
 
-def transitions(identity: list[dict], projects: list[dict], editions: list[str]) -> list[dict]:
-    """One row per project per pair of consecutive editions it is printed in (either or both), classified."""
+def transitions(
+    identity: list[dict], projects: list[dict], editions: list[str], stands: dict | None = None
+) -> list[dict]:
+    """One row per project per pair of consecutive editions it is printed in (either or both), classified
+    (`stands`: each edition's Stand date)."""
+    stands = stands or {}
     by = {(r["edition"], r["project_id"]): r for r in identity}
     pages = {(p["edition"], p["project_number"]): p["page"] for p in projects}
     ids = sorted({r["project_id"] for r in identity})
@@ -56,7 +60,9 @@ def transitions(identity: list[dict], projects: list[dict], editions: list[str])
         for pid in ids:
             ra, rb = by.get((a, pid)), by.get((b, pid))
             if ra or rb:
-                out.append(transition(pid, a, ra, b, rb, pages))
+                out.append(
+                    transition(pid, a, ra, b, rb, pages) | {"from_stand": stands.get(a), "to_stand": stands.get(b)}
+                )
     return out
 
 
@@ -92,8 +98,12 @@ def transition(pid: str, a: str, ra: dict | None, b: str, rb: dict | None, pages
     }
 
 
-def status_history(identity: list[dict], projects: list[dict], editions: list[str]) -> list[dict]:
-    """One row per project per status spell (dbt-snapshot style: valid_from, valid_to null = current)."""
+def status_history(
+    identity: list[dict], projects: list[dict], editions: list[str], stands: dict | None = None
+) -> list[dict]:
+    """One row per project per status spell (dbt-snapshot style: valid_from, valid_to null = current), dated
+    by the Stand of the editions (`stands`)."""
+    stands = stands or {}
     since = {(p["edition"], p["project_number"]): p for p in projects}
     order = {e: i for i, e in enumerate(editions)}
     by_id = defaultdict(list)
@@ -123,9 +133,12 @@ def status_history(identity: list[dict], projects: list[dict], editions: list[st
                     "status": first["status"],
                     "project_number": end["project_number"],
                     "title": end["title"],
-                    "valid_from": first["edition"],
-                    "valid_to": nxt,
+                    "valid_from": stands.get(first["edition"]),
+                    "valid_to": stands.get(nxt) if nxt else None,
+                    "valid_from_edition": first["edition"],
+                    "valid_to_edition": nxt,
                     "last_seen": end["edition"],
+                    "last_seen_stand": stands.get(end["edition"]),
                     "reported_since": p.get("since_value"),
                     "reported_since_start": p.get("since_start"),
                     "reported_since_end": p.get("since_end"),
@@ -163,6 +176,7 @@ def late_reported(trans: list[dict], projects: list[dict], stands: dict[str, obj
                 {
                     "project_id": t["project_id"],
                     "edition": t["to_edition"],
+                    "stand": stands.get(t["to_edition"]),
                     "project_number": t["to_number"],
                     "since_value": q["since_value"],
                     "since_end": q["since_end"],

@@ -8,7 +8,6 @@ Reads the per-edition tables (rows), never the PDFs.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -18,17 +17,9 @@ from rapidfuzz import fuzz, process
 
 from ..config import load, profile
 from ..tolerances import TOL
+from .ids import IdMap, assign
 
 WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "goal": 0.07, "number": 0.03}
-
-
-UMLAUTS: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
-
-
-def slug(text: str, n: int = 48) -> str:
-    t = text.lower().translate(str.maketrans(UMLAUTS))
-    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")[:n].strip("-") or "projekt"
 
 
 _PUNCT = re.compile(r"[„“\"'()]")
@@ -127,25 +118,47 @@ def archived(prev: list[Item], archive_rows: list[dict], prev_stand: str) -> dic
     since the previous Stand: {prev number: kind}. They must not be linked to a newer project."""
     out = {}
     for r in archive_rows:
-        when = r["report"] if r["kind"] == "completed" else r["last_mention"]
-        if when != prev_stand:
+        if archive_stand(r) != prev_stand:
             continue
-        rt = _norm_title(r["title"])
-        hit = [
-            a
-            for a in prev
-            if r.get("printed_number")
-            and a.number == r["printed_number"]
-            and fuzz.token_sort_ratio(a.ntitle, rt) >= TOL.archived_same_number
-        ]
-        if not hit:
-            scored = sorted(
-                ((max(fuzz.token_sort_ratio(a.ntitle, rt), fuzz.token_sort_ratio(a.nlist, rt)), a) for a in prev),
-                key=lambda x: -x[0],
-            )
-            hit = [scored[0][1]] if scored and scored[0][0] >= TOL.archived_by_title else []
-        for a in hit:
+        for a in archive_hits(r, prev):
             out[a.number] = r["kind"]
+    return out
+
+
+def archive_stand(r: dict) -> str:
+    """The Stand a printed archive row names: the report a completed project was done in, else its last mention."""
+    return (r["report"] if r["kind"] == "completed" else r["last_mention"]) or ""
+
+
+def archive_hits(r: dict, prev: list[Item]) -> list[Item]:
+    """The projects of the edition a printed archive row names that it archives: same printed number and a
+    similar title, else the one most similar title if similar enough."""
+    rt = _norm_title(r["title"])
+    hit = [
+        a
+        for a in prev
+        if r.get("printed_number")
+        and a.number == r["printed_number"]
+        and fuzz.token_sort_ratio(a.ntitle, rt) >= TOL.archived_same_number
+    ]
+    if not hit:
+        scored = sorted(
+            ((max(fuzz.token_sort_ratio(a.ntitle, rt), fuzz.token_sort_ratio(a.nlist, rt)), a) for a in prev),
+            key=lambda x: -x[0],
+        )
+        hit = [scored[0][1]] if scored and scored[0][0] >= TOL.archived_by_title else []
+    return hit
+
+
+def archive_keys(archive: list[dict], by_ed: dict[str, list[Item]], stands: dict[str, str]) -> list[tuple | None]:
+    """For each printed archive row, the (edition, number) of the project it archives, found in the edition
+    whose Stand it names (None: that edition is not built, or no project matches)."""
+    edition_of = {v: k for k, v in stands.items() if v}
+    out: list[tuple | None] = []
+    for r in archive:
+        ed = edition_of.get(archive_stand(r))
+        hit = archive_hits(r, by_ed.get(ed, [])) if ed else []
+        out.append((ed, hit[0].number) if hit else None)
     return out
 
 
@@ -276,17 +289,11 @@ class Ledger:
     """What reconcile has decided so far, edition by edition."""
 
     ids: dict[tuple[str, str], Identity] = field(default_factory=dict)  # (edition, number) → identity
-    taken: set[str] = field(default_factory=set)  # project_ids handed out
-    seen: dict[str, Item] = field(default_factory=dict)  # project_id → last item seen (to revive projects)
+    seen: dict[str, Item] = field(default_factory=dict)  # identity → last item seen (to revive projects)
 
-    def new_id(self, it: Item) -> str:
-        """A project_id not yet taken: the title's slug, numbered on a clash."""
-        base = slug(it.title)
-        pid, k = base, 2
-        while pid in self.taken:
-            pid, k = f"{base}-{k}", k + 1
-        self.taken.add(pid)
-        return pid
+    def new_id(self) -> str:
+        """A provisional id for a new identity (ids.assign names it)."""
+        return f"~{len(self.seen)}"
 
     def missing(self, prev: list[Item]) -> list[Item]:
         """Projects last seen before the previous edition (`prev`): they may come back."""
@@ -304,20 +311,23 @@ class Ledger:
                 s, why, a = revive[b.number]
                 ident = Identity(self.ids[(a.edition, a.number)].project_id, s, f"revived from {a.edition}: {why}")
             else:
-                ident = Identity(self.new_id(b), None, "first appearance")
+                ident = Identity(self.new_id(), None, "first appearance")
             self.ids[(ed, b.number)] = ident
             self.seen[ident.project_id] = b
 
 
 def revivals(rest: list[Item], gone: list[Item]) -> dict[str, Revival]:
-    """Unlinked projects (`rest`) that match a project missing from the previous edition: {number: Revival}."""
+    """Unlinked projects (`rest`) that match a project missing from the previous edition: {number: Revival};
+    best pairs first, each missing project revived at most once."""
     if not gone:
         return {}
-    out = {}
-    for b in rest:
-        (s, why), a = max(((score(a, b), a) for a in gone), key=lambda x: x[0].value)
-        if s >= TOL.link_across:
+    pairs = [(score(a, b), i, b, a) for b in rest for i, a in enumerate(gone)]
+    out: dict[str, Revival] = {}
+    used: set[int] = set()
+    for (s, why), i, b, a in sorted(pairs, key=lambda x: (-x[0].value, number_order(x[2]), x[1])):
+        if s >= TOL.link_across and b.number not in out and i not in used:
             out[b.number] = Revival(s, why, a)
+            used.add(i)
     return out
 
 
@@ -327,11 +337,13 @@ def reconcile(
     editions: list[str],
     archive: list[dict] | None = None,
     stands: dict[str, str] | None = None,
-) -> tuple[list[dict], list[dict]]:
-    """identity rows (project_id per edition and number) and anomaly rows.
+    known: IdMap | None = None,
+) -> Reconciled:
+    """identity rows (project_id per edition and number), anomaly rows, retired_ids rows and the identity map.
 
     `archive` are the printed archive rows and `stands` the Stand string per edition; with them, a
-    project the newer edition archives is never linked to a newer project."""
+    project the newer edition archives is never linked to a newer project. `known` is the identity map:
+    the ids it gives are kept (pipeline/across/ids.py)."""
     archive, stands = archive or [], stands or {}
     by_ed = {ed: sorted(its, key=number_order) for ed, its in items(projects, steps).items()}
     force, forbid = _overrides()
@@ -350,7 +362,27 @@ def reconcile(
         ledger.record(ed, cur, prev[0].edition if prev else "", links, revive)
         prev = cur
     rows = [identity_row(it, ledger.ids[(ed, it.number)]) for ed in editions for it in by_ed.get(ed, [])]
-    return rows, anomalies
+    return named(rows, anomalies, editions, known or IdMap(), archive_keys(archive, by_ed, stands))
+
+
+def named(
+    rows: list[dict], anomalies: list[dict], editions: list[str], known: IdMap, archived_keys: list
+) -> Reconciled:
+    """The identities with their final ids (ids.assign) and the ids of the printed archive rows."""
+    rows, retired, idmap = assign(rows, known, editions, lambda rs: _norm_title(rs[0]["title"]))
+    final = {(r["edition"], r["project_number"]): r["project_id"] for r in rows}
+    archive_ids = [final.get(k) if k else None for k in archived_keys]
+    return Reconciled(rows, anomalies, retired, idmap, archive_ids)
+
+
+class Reconciled(NamedTuple):
+    """What reconcile decides: identity rows, link anomalies, retired_ids rows and the identity map to keep."""
+
+    identity: list[dict]
+    anomalies: list[dict]
+    retired: list[dict]
+    idmap: IdMap
+    archive_ids: list[str | None]  # the project_id of each printed archive row, in order (None: not matched)
 
 
 def anomaly_row(edition: str, x: LinkAnomaly) -> dict:

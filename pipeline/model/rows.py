@@ -1,4 +1,6 @@
-"""Flatten Edition records into table rows (dicts keyed by the columns of pipeline.model.schema)."""
+"""Flatten Edition records into table rows (dicts keyed by the columns of pipeline.model.schema).
+
+project_id is not known within one edition: pipeline.across.crossed fills it in after reconciliation."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from ..config import profile
 from ..parse.committee import parse_committee
 from ..parse.dates import parse_date
 from .records import Anomaly, Box, CharCounts, Edition, Entry, Goal, ListRow, Project, Section, Theme
+from .schema import SCHEMA_VERSION
 
 
 def _chars(c: CharCounts | None) -> dict:
@@ -259,4 +262,5 @@ def _edition_row(ed: Edition, n_projects: int, sha256: str, engine: str, version
         **_chars(ed.chars),
         "engine": engine,
         "pipeline_version": version,
+        "schema_version": SCHEMA_VERSION,
     }

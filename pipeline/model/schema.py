@@ -10,6 +10,18 @@ L = pa.list_(pa.string())
 
 EDITION = ("edition", S, "Edition id YYYY-MM, from the Stand date printed in the document", "2025-04")
 NUMBER = ("project_number", S, "Project number as printed in that edition (theme.goal.section.index)", "1.1.2.1")
+PID = (
+    "project_id",
+    S,
+    "Stable project id across editions (see 'Data contract': never changes once given)",
+    "klimaschutzkonzept-2-0",
+)
+FACT_PID = (
+    "project_id",
+    S,
+    "Stable project id of the project this row belongs to (identity of edition and project_number; null: none)",
+    "klimaschutzkonzept-2-0",
+)
 BOX = [
     ("page", I, "1-based PDF page the record starts on", "7"),
     ("x0", F, "Left edge of the record's first line, PDF points", "70.9"),
@@ -41,10 +53,12 @@ TABLES: dict[str, list[tuple]] = {
         ("chars_unassigned", I, "Body characters in no record field (each line an unassigned_text anomaly)", "0"),
         ("engine", K, "Layout engine used (pdfplumber|pdfium)", "pdfplumber"),
         ("pipeline_version", S, "nhr version that extracted it", "0.1.0"),
+        ("schema_version", I, "Version of the table layout (columns and types) this build wrote", "2"),
     ],
     "projects": [
         EDITION,
         NUMBER,
+        FACT_PID,
         ("theme", S, "Theme number", "1"),
         ("theme_title", S, "Theme title as printed on its title page", "KLIMA/ENERGIE/UMWELT"),
         ("goal", S, "Strategic goal number as printed", "1.1"),
@@ -83,6 +97,7 @@ TABLES: dict[str, list[tuple]] = {
     "steps": [
         EDITION,
         NUMBER,
+        FACT_PID,
         ("block", K, "steps (milestones / planning steps) or planned ('geplante Meilensteine' in the remark)", "steps"),
         ("seq", I, "Position within the block, from 1", "1"),
         *DATE_COLS,
@@ -92,6 +107,7 @@ TABLES: dict[str, list[tuple]] = {
     "committee": [
         EDITION,
         NUMBER,
+        FACT_PID,
         ("seq", I, "Position within the block, from 1", "1"),
         *DATE_COLS,
         ("text", S, "Consultation text as printed (after the date)", "Kreistag, Beschlussvorlage 029/2024"),
@@ -108,6 +124,7 @@ TABLES: dict[str, list[tuple]] = {
         EDITION,
         ("theme", S, "Theme number of the Projektliste", "1"),
         NUMBER,
+        FACT_PID,
         ("title", S, "Short title in the list", "Energieberatung für kreiseigene Gebäude"),
         ("status", K, "Status column holding the x", "umgesetzt"),
         ("cooperation", S, "'Zusammenarbeit mit Kommunen' cell", "Klimawerkstätten in allen 14 Städten und Gemeinden"),
@@ -125,6 +142,13 @@ TABLES: dict[str, list[tuple]] = {
         ("reason", S, "dropped: reason given", "Daueraufgabe"),
         ("last_mention", S, "dropped: Stand of the last edition naming it", "01.10.2023"),
         ("last_mention_date", D, "last_mention as a date", "2023-10-01"),
+        (
+            "project_id",
+            S,
+            "The project the row archives, matched in the edition of its report/last_mention Stand by number "
+            "and title (null: that edition is not built, or no match)",
+            "a-klima-allianz",
+        ),
         *BOX,
     ],
     "anomalies": [
@@ -138,6 +162,7 @@ TABLES: dict[str, list[tuple]] = {
         ("severity", K, "info|warning|error", "warning"),
         ("page", I, "Page where it shows (null if not one place)", "73"),
         NUMBER,
+        FACT_PID,
         ("detail", S, "Human-readable evidence", "list row 2.1.1.1 marked 'umgesetzt', body says 'in Bearbeitung'"),
         *BOX[1:],
         (
@@ -175,12 +200,6 @@ def schema(name: str) -> pa.Schema:
     return pa.schema([pa.field(c[0], c[1]) for c in TABLES[name]])
 
 
-PID = (
-    "project_id",
-    S,
-    "Stable project id across editions (slug of the title at first appearance)",
-    "klimaschutzkonzept-2-0",
-)
 TABLES.update(
     {
         "identity": [
@@ -197,9 +216,18 @@ TABLES.update(
             ("status", K, "Status during this spell", "in Bearbeitung"),
             ("project_number", S, "Number at the end of the spell", "1.1.2.1"),
             ("title", S, "Title at the end of the spell", "Klimaschutzkonzept 2.0"),
-            ("valid_from", S, "First edition of the spell (dbt snapshot valid_from)", "2022-10"),
-            ("valid_to", S, "First edition after the spell; null = current (dbt snapshot valid_to)", "2024-10"),
+            ("valid_from", D, "Stand of the first edition of the spell (dbt snapshot valid_from)", "2022-10-01"),
+            (
+                "valid_to",
+                D,
+                "Stand of the first edition after the spell, the one that showed the change; null = current "
+                "(dbt snapshot valid_to)",
+                "2024-10-01",
+            ),
+            ("valid_from_edition", S, "valid_from as an edition id", "2022-10"),
+            ("valid_to_edition", S, "valid_to as an edition id (null = current)", "2024-10"),
             ("last_seen", S, "Last edition of the spell", "2024-04"),
+            ("last_seen_stand", D, "Stand of last_seen", "2024-04-01"),
             ("reported_since", S, "The '…seit:' value printed at the start of the spell", "01.10.2022"),
             ("reported_since_start", D, "reported_since, first day", "2022-10-01"),
             ("reported_since_end", D, "reported_since, last day", "2022-10-01"),
@@ -208,6 +236,8 @@ TABLES.update(
             PID,
             ("from_edition", S, "Older edition of the pair", "2024-10"),
             ("to_edition", S, "Newer edition of the pair", "2025-04"),
+            ("from_stand", D, "Stand of the older edition", "2024-10-01"),
+            ("to_stand", D, "Stand of the newer edition (the date the change was shown)", "2025-04-01"),
             ("from_status", K, "Status in the older edition (null: not there)", "in Bearbeitung"),
             ("to_status", K, "Status in the newer edition (null: not there)", "umgesetzt"),
             ("from_number", S, "Number in the older edition", "1.1.2.1"),
@@ -229,6 +259,7 @@ TABLES.update(
         "late_reported": [
             PID,
             EDITION,
+            ("stand", D, "Stand of that edition (the date the change was shown)", "2025-04-01"),
             NUMBER,
             ("since_value", S, "Since value printed in the newer edition", "24.09.2024"),
             ("since_end", D, "Its last day", "2024-09-24"),
@@ -274,6 +305,8 @@ TABLES["audit_findings"] = [
     ("severity", K, "info|warning|error", "warning"),
     ("edition", S, "Newer edition of the pair (the edition, for duplicate_title)", "2025-04"),
     ("previous_edition", S, "Older edition of the pair (null for duplicate_title)", "2024-10"),
+    ("stand", D, "Stand of edition", "2025-04-01"),
+    ("previous_stand", D, "Stand of previous_edition", "2024-10-01"),
     PID,
     ("project_number", S, "Number in the newer edition (null: not printed there)", "1.1.2.1"),
     ("previous_number", S, "Number in the older edition (duplicate_title: the first printing)", "1.1.2.2"),
@@ -293,3 +326,64 @@ TABLES["audit_findings"] = [
     *BOX,
     *PREV_BOX,
 ]
+
+TABLES["retired_ids"] = [
+    ("retired_id", S, "A project_id once given and now retired (never given again)", "klimaschutzbuerger-2"),
+    ("project_id", S, "The id that survives: the retired id's rows carry it now", "klimaschutzbuerger"),
+    ("edition", S, "First edition whose project carried the retired id", "2024-10"),
+    ("project_number", S, "That project's number there", "1.3.2.4"),
+    (
+        "reason",
+        S,
+        "Why it was retired: the link that merged the two identities and its evidence",
+        "merged into klimaschutzbuerger: forced by config/overrides.yaml",
+    ),
+]
+
+SCHEMA_VERSION = 2  # the table layout (every table's columns and types); bumped on any change, see CHANGELOG.md
+
+TABLE_DOCS = {
+    "editions": "One row per edition (PDF) of the report: Stand, source file, character account, how it was built.",
+    "projects": "One row per project printed in an edition, with its header fields and Projektliste entry.",
+    "steps": "Milestones and planned steps of each project, one row a dated entry.",
+    "committee": "Consultations in political bodies of each project, one row a printed line, in OParl fields.",
+    "list_rows": "The rows of every Projektliste (the per-theme project tables).",
+    "archive_printed": "The report's own archive of completed and dropped projects, as printed.",
+    "anomalies": "What is odd within one edition (and the cross-edition link and archive checks), with evidence.",
+    "papers": "Council papers (Vorlagen) the committee lines cite, across all editions.",
+    "bodies": "Political bodies (Gremien) the committee lines name, across all editions.",
+    "identity": "The stable project_id of every printed project (edition, number), with the link's evidence.",
+    "status_history": "Status spells per project (SCD type 2, dbt-snapshot style), dated by the editions' Stand.",
+    "transitions": "What happened to each project between consecutive editions.",
+    "late_reported": "Status changes dated before the previous edition's Stand although that edition missed them.",
+    "archive": "The archive rebuilt from the transitions (completed and dropped projects).",
+    "archive_check": "The latest printed archive matched against the rebuilt one, both ways.",
+    "audit_findings": "What changed between consecutive editions that should not have (see 'Audit rules').",
+    "retired_ids": "Project ids retired when two identities were merged, and the id that survives each.",
+}
+
+# Keys declared in nhr.duckdb (PRIMARY KEY; UNIQUE for a second key); they hold on every build by construction
+# and are tested on the corpus (a build whose data breaks one writes that table without it, and says so in the
+# table's comment).
+KEYS: dict[str, list[tuple[str, ...]]] = {
+    "editions": [("edition",)],
+    "projects": [("edition", "project_number")],
+    "steps": [("edition", "project_number", "block", "seq")],
+    "committee": [("edition", "project_number", "seq")],
+    "identity": [("edition", "project_number"), ("edition", "project_id")],
+    "status_history": [("project_id", "valid_from_edition")],
+    "transitions": [("project_id", "from_edition")],
+    "late_reported": [("project_id", "edition")],
+    "archive": [("project_id", "edition")],
+    "papers": [("paper_reference",)],
+    "bodies": [("body_name",)],
+    "retired_ids": [("retired_id",)],
+}
+
+
+def layout() -> str:
+    """A fingerprint of every table's columns and types (what SCHEMA_VERSION versions)."""
+    import hashlib
+
+    text = "\n".join(f"{t}.{f.name}:{f.type}" for t in TABLES for f in schema(t))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

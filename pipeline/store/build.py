@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__
-from ..config import Limits, config_dir, config_hash
+from ..across.ids import MAP_NAME, IdMap, from_identity_table, map_bytes, read_map
+from ..config import Limits, config_dir, config_hash, identity_map_path
 from ..config import limits as load_limits
 from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError
 from ..extract import hyphens
 from ..extract.edition import extract
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
+from ..model.schema import SCHEMA_VERSION
 from .cache import seal, unseal
 from .files import (
     READ_CHUNK,
@@ -455,12 +457,17 @@ def build(
     # line-end hyphens an edition's own text left open, weighed with the words of the build's other editions
     chosen = [Chosen(ed, c.path) for ed, c in zip(hyphens.across([c.edition for c in chosen]), chosen)]
     res.editions = [c.edition for c in chosen]
-    tables = _tables(chosen, digests, engine)
+    tables, idmap = _tables(chosen, digests, engine, known_ids(out))
     _to_cache(cache, digests, engine, fresh, pdfs)
     built = {name: table(name, rows) for name, rows in tables.items()}
     res.counts = {k: len(v) for k, v in tables.items()}
     manifest = {**stamp, **_inputs_part(chosen, digests, all_inputs)}
-    commit(out, built, manifest={**manifest, "tables": sorted(built), "counts": res.counts, "errors": res.messages()})
+    manifest = {**manifest, "tables": sorted(built), "counts": res.counts, "errors": res.messages()}
+    ids = map_bytes(idmap)
+    if identity_map_path():  # the kept map as this build leaves it: the next build is up to date with it
+        manifest["identity_map"] = hashlib.sha256(ids).hexdigest()
+    commit(out, built, manifest=manifest, extra={MAP_NAME: ids})
+    keep_map(ids)
     res.editions_ids = [e.edition for e in res.editions]
     res.seconds = time.perf_counter() - t0
     return res
@@ -468,7 +475,48 @@ def build(
 
 def _stamp(engine: str) -> dict:
     """What the tables were built with; a manifest with another stamp is out of date."""
-    return {"pipeline_version": __version__, "code_hash": code_hash(), "config_hash": config_hash(), "engine": engine}
+    return {
+        "pipeline_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "code_hash": code_hash(),
+        "config_hash": config_hash(),
+        "engine": engine,
+        "identity_map": _kept_map_hash(),
+    }
+
+
+def _kept_map_hash() -> str | None:
+    """SHA-256 of the identity map the data team keeps (nhr.yaml `identity_map`), None when unset or absent."""
+    path = identity_map_path()
+    if path is None:
+        return None
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise InputError(path, f"cannot read the identity map ({e.strerror})", EXIT_UNREADABLE) from e
+
+
+def known_ids(out: Path) -> IdMap:
+    """The ids given before: the identity map the data team keeps (nhr.yaml `identity_map`) first, completed
+    by the one of the last build in `out` (or, from an nhr before the map, that build's identity table)."""
+    last = read_map(out / MAP_NAME) if (out / MAP_NAME).exists() else from_identity_table(out / "identity.parquet")
+    kept = identity_map_path()
+    return read_map(kept).over(last) if kept else last
+
+
+def keep_map(data: bytes) -> None:
+    """Write the identity map back to the file the data team keeps (nhr.yaml `identity_map`), when set."""
+    kept = identity_map_path()
+    if kept is None:
+        return
+    try:
+        if not kept.is_file() or kept.read_bytes() != data:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(kept, data)
+    except OSError as e:
+        raise env_error(e, kept) from None
 
 
 def _nothing_to_do(res: BuildResult, old: dict, pdfs: list[Path]) -> None:
@@ -479,16 +527,17 @@ def _nothing_to_do(res: BuildResult, old: dict, pdfs: list[Path]) -> None:
     res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
 
 
-def _tables(chosen: list[Chosen], digests: dict, engine: str) -> dict[str, list[dict]]:
-    """Every table's rows: the per-edition tables, then the tables across editions."""
+def _tables(chosen: list[Chosen], digests: dict, engine: str, known: IdMap) -> tuple[dict[str, list[dict]], IdMap]:
+    """Every table's rows (the per-edition tables, then the tables across editions) and the identity map."""
     from ..across.crossed import cross_tables
 
     tables: dict[str, list[dict]] = {k: [] for k in PER_EDITION}
     for ed, p in chosen:
         for k, rows in edition_rows(ed, digests[p], engine, __version__).items():
             tables[k].extend(rows)
-    tables.update(cross_tables([c.edition for c in chosen], tables))
-    return tables
+    cross = cross_tables([c.edition for c in chosen], tables, known)
+    tables.update(cross.tables)
+    return tables, cross.idmap
 
 
 def _inputs_part(chosen: list[Chosen], digests: dict, all_inputs: dict) -> dict:
@@ -580,8 +629,9 @@ def _progress(it, total, progress):
         yield x
 
 
-def commit(out: Path, built: dict, manifest: dict) -> None:
-    """Publish all tables, nhr.duckdb and the manifest as one set: each is written under a staged name and
+def commit(out: Path, built: dict, manifest: dict, extra: dict[str, bytes] | None = None) -> None:
+    """Publish all tables, nhr.duckdb, the `extra` files (name → bytes: the identity map) and the manifest as
+    one set: each is written under a staged name and
     flushed, then a journal names the renames, then they are renamed into place (the manifest last) and
     the journal removed. A process killed anywhere leaves either the old set or, once the journal exists,
     a commit every later build or reader rolls forward. A failure while staging removes what was staged."""
@@ -594,9 +644,14 @@ def commit(out: Path, built: dict, manifest: dict) -> None:
             staged.append((src, f"{name}.parquet"))
             write_parquet(out / src, tbl, sync=False)
             fault("staging")
+        for name, data in (extra or {}).items():
+            staged.append((f".{name}.staged", name))
+            write_bytes(out / f".{name}.staged", data, sync=False)
         from .warehouse import write_duckdb
 
-        duck = write_duckdb(out, {dst[: -len(".parquet")]: out / src for src, dst in staged})
+        duck = write_duckdb(
+            out, {dst[: -len(".parquet")]: out / src for src, dst in staged if dst.endswith(".parquet")}
+        )
         staged.append((duck.name, "nhr.duckdb"))
         fsync_all(out / src for src, _ in staged)  # every staged file is on disk before the journal names it
         manifest = {**manifest, "files": {dst: file_facts(out / src) for src, dst in staged}}

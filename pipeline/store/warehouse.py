@@ -13,8 +13,7 @@ from ..errors import TablesMissing, UsageError
 
 CONVENIENCE = {
     "current_projects": """
-        SELECT i.project_id, p.*
-        FROM projects p JOIN identity i USING (edition, project_number)
+        SELECT p.* FROM projects p
         WHERE p.edition = (SELECT max(edition) FROM editions)""",
     "status_counts_by_theme_edition": """
         SELECT edition, theme, status, count(*) AS projects
@@ -35,25 +34,78 @@ CONVENIENCE = {
 }
 
 
+VIEW_DOCS = {
+    "current_projects": "The projects of the latest edition (with their project_id).",
+    "status_counts_by_theme_edition": "Projects per edition, theme and status.",
+    "milestones_by_quarter": "Milestones per edition and calendar quarter of their date (dates to a quarter or finer).",
+    "papers_by_body": "Papers and consultations per body and paper type.",
+    "audit_findings_by_kind": "Audit findings per kind and severity, with the projects and edition pairs.",
+}
+DUCKDB_STORAGE = "v1.1.0"  # the storage format nhr.duckdb is written in (ATTACH … STORAGE_VERSION)
+OLDEST_DUCKDB = "1.1.0"  # the oldest DuckDB that opens it (tests/test_duckdb_compat.py; 1.0 cannot read keys)
+NEW_WRITER = (1, 2)  # DuckDB versions from here on know STORAGE_VERSION; older ones write the old format anyway
+
+
 def write_duckdb(out: Path, staged: dict[str, Path]) -> Path:
     """Create the DuckDB file under a staged name in `out` and return its path (the commit renames it).
     It holds a copy of every table (from the staged Parquet files, so it is part of the same commit and
-    keeps working when parsed/ is moved or copied) plus the convenience views."""
+    keeps working when parsed/ is moved or copied) with its keys and comments, plus the convenience views;
+    written in the storage format of DuckDB DUCKDB_STORAGE, so DuckDB OLDEST_DUCKDB and newer open it."""
     import duckdb
 
     fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=".duckdb.staged", dir=out)
     os.close(fd)
     os.unlink(tmp)  # duckdb wants to create the file itself
-    con = duckdb.connect(tmp)
+    con = duckdb.connect(":memory:")
     try:
+        version = tuple(int(x) for x in re.findall(r"\d+", duckdb.__version__)[:2])
+        opt = f" (STORAGE_VERSION '{DUCKDB_STORAGE}')" if version >= NEW_WRITER else ""
+        con.execute(f"ATTACH {_quote(tmp)} AS nhr{opt}")
+        con.execute("USE nhr")
         for t, path in sorted(staged.items()):
-            src = str(Path(path).resolve()).replace("'", "''")
-            con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet('{src}')")
+            _copy_table(con, t, str(Path(path).resolve()))
         for name, sql in CONVENIENCE.items():
             con.execute(f"CREATE VIEW {name} AS {sql}")
+            con.execute(f"COMMENT ON VIEW {name} IS {_quote(VIEW_DOCS[name])}")
+        con.execute("USE memory")
+        con.execute("DETACH nhr")
     finally:
         con.close()
     return Path(tmp)
+
+
+def _quote(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _copy_table(con, name: str, path: str) -> None:
+    """One table from its Parquet file: declared columns, the keys of schema.KEYS that hold on its rows, and
+    the comments of the data dictionary on the table and every column."""
+    from ..model.schema import KEYS, SCHEMA_VERSION, TABLE_DOCS, TABLES
+
+    src = f"read_parquet({_quote(path)})"
+    cols = con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
+    keys = [k for k in KEYS.get(name, []) if _holds(con, src, k)]
+    broken = [k for k in KEYS.get(name, []) if k not in keys]
+    decl = [f'"{c}" {t}' for c, t, *_ in cols]
+    decl += [("PRIMARY KEY" if i == 0 else "UNIQUE") + f" ({', '.join(k)})" for i, k in enumerate(keys)]
+    con.execute(f"CREATE TABLE {name} ({', '.join(decl)})")
+    con.execute(f"INSERT INTO {name} SELECT * FROM {src}")
+    note = f" Key: ({', '.join(keys[0])})." if keys else ""
+    note += "".join(f" Key ({', '.join(k)}) not declared: this build's rows break it." for k in broken)
+    con.execute(f"COMMENT ON TABLE {name} IS {_quote(TABLE_DOCS[name] + note + f' Schema version {SCHEMA_VERSION}.')}")
+    for c in TABLES[name]:
+        con.execute(f'COMMENT ON COLUMN {name}."{c[0]}" IS {_quote(c[2])}')
+
+
+def _holds(con, src: str, key: tuple[str, ...]) -> bool:
+    """The key's columns are never null and no two rows share their values."""
+    cols = ", ".join(key)
+    nulls = " OR ".join(f"{c} IS NULL" for c in key)
+    dup = con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {src} GROUP BY ALL HAVING count(*) > 1)").fetchone()
+    null = con.execute(f"SELECT count(*) FROM {src} WHERE {nulls}").fetchone()
+    return (dup, null) == ((0,), (0,))
 
 
 SANDBOX = [
