@@ -240,7 +240,8 @@ def history_text(h: dict) -> str:
     sections = {
         "editions": [f"{r['edition']}  {r['project_number']:<9} {r['status']:<15} {r['title']}" for r in h["editions"]],
         "status spells": [
-            f"{s['status']:<15} {s['valid_from_edition']} → {s['valid_to_edition'] or 'current'}  (seit: {s['reported_since']})"
+            f"{s['status']:<15} {s['valid_from_edition']} → {s['valid_to_edition'] or 'current'}"
+            f"  (seit: {s['reported_since']})"
             for s in h["spells"]
         ],
         "how it left": [left_text(a) for a in h["left"]],

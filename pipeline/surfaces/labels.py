@@ -16,6 +16,10 @@ CHANGES = {
 SEVERITIES = {"info": "Hinweis", "warning": "Warnung", "error": "Fehler"}
 
 KINDS = {
+    "hyphen_undecided": "Silbentrennung unentschieden",
+    "status_head_ambiguous": "Statusspalte mehrdeutig",
+    "entry_without_text": "Eintrag ohne Text",
+    "furniture_reads_as_body": "Kopfzeile liest sich wie Text",
     "committee_after_stand": "Beratung nach dem Stand",
     "text_date_after_stand": "Datum im Text nach dem Stand",
     "completed_not_recent": "umgesetzt vor mehr als einem halben Jahr",
