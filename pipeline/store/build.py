@@ -7,9 +7,9 @@ import hashlib
 import logging
 import os
 import stat
-import struct
 import tempfile
 import time
+import traceback
 import zlib
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -21,7 +21,7 @@ from typing import NamedTuple
 from .. import __version__
 from ..config import Limits, config_dir, config_hash
 from ..config import limits as load_limits
-from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError
+from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError, RemoteTraceback, WorkerError
 from ..extract.edition import extract
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
@@ -49,10 +49,13 @@ from .inputs import (
     EXIT_UNREADABLE,
     InputError,
     check_pdf,
+    engine_errors,  # noqa: F401 (re-exported)
+    from_engine,
     usable_pdfs,
 )
-from .workers import Repeat, Timeout, check_limits, repeated_pages, run_limited
+from .workers import Repeat, Timeout, check_limits, origin, repeated_pages, run_limited, said
 from .workers import pool as worker_pool
+from .workers import start as start_workers
 
 log = logging.getLogger("nhr")
 PER_EDITION = ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
@@ -78,16 +81,20 @@ class Job(NamedTuple):
     jobs: int
     limits: Limits
     conf: str  # the build's configuration directory, for the worker's $NHR_CONFIG
+    origin: str  # the parent's `pipeline` package (workers.origin()): the worker must run the same code
 
 
 class Outcome(NamedTuple):
-    """One file's extraction as a worker returns it: the user's name for it, its Edition or its Failure, and
-    the seconds it took."""
+    """One file's extraction as a worker returns it: the user's name for it, its Edition or its Failure, the
+    seconds it took, what the PDF libraries said meanwhile, the traceback of a bug, and the worker's code."""
 
     file: str
     edition: Edition | None
     error: Failure | None
     seconds: float
+    said: tuple[str, ...] = ()
+    trace: str = ""  # a bug's traceback in the worker (Failure code EXIT_INTERNAL)
+    origin: str = ""  # the worker's `pipeline` package
 
 
 class Snapshot(NamedTuple):
@@ -209,34 +216,6 @@ def extract_checked(
     return ed
 
 
-ENGINE_PACKAGES = ("pdfminer", "pdfplumber", "pypdfium2")  # where a plain exception means damaged content
-
-
-@lru_cache(maxsize=1)
-def engine_errors() -> tuple[type[BaseException], ...]:
-    """The exceptions the PDF engines raise for damaged content: pdfminer's PSException family (PDFSyntaxError
-    and kin), pdfplumber's wrappers of them, PDFium's error, and a broken Flate stream or binary table."""
-    import pypdfium2
-    from pdfminer.psexceptions import PSException
-    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-
-    return (PSException, PdfminerException, MalformedPDFException, pypdfium2.PdfiumError, zlib.error, struct.error)
-
-
-def from_engine(e: BaseException) -> bool:
-    """Damaged content, not a bug of ours: one of the engines' own exceptions, or a plain one (KeyError,
-    TypeError, ...) raised inside an engine's code as pdfminer does on mangled objects."""
-    if isinstance(e, engine_errors()):
-        return True
-    tb = e.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    if tb is None:
-        return False
-    module = tb.tb_frame.f_globals.get("__name__", "")
-    return module.split(".")[0] in ENGINE_PACKAGES
-
-
 def limit_problem(e: BaseException, limits: Limits | None) -> str:
     """The one-line problem for a limit hit inside extraction."""
     if isinstance(e, MemoryError):
@@ -249,30 +228,58 @@ def limit_problem(e: BaseException, limits: Limits | None) -> str:
 
 
 def _work(job: Job) -> Outcome:
-    """One file in a worker process, under the time limit."""
+    """One file in a worker process, under the time limit; what the libraries said comes back with it."""
+    t = time.perf_counter()
+    here = origin()
+    if here != job.origin:  # never extract with other code than the build's
+        wrong = Failure(
+            f"{job.display}: internal error (the worker runs nhr from {here}, the build from {job.origin})",
+            EXIT_INTERNAL,
+        )
+        return Outcome(job.display, None, wrong, 0.0, origin=here)
+    ed, failure, trace = _extract_in_worker(job)
+    return Outcome(job.display, ed, failure, time.perf_counter() - t, tuple(said()), trace, here)
+
+
+def _extract_in_worker(job: Job) -> tuple[Edition | None, Failure | None, str]:
+    """extract_checked under the time limit: the Edition, or the Failure (and a bug's traceback)."""
     os.environ["NHR_CONFIG"] = job.conf  # the build's configuration, not the one the forkserver started with
     display, limits = job.display, job.limits
-    t = time.perf_counter()
     try:
+        fault("extracting")  # test hook (NHR_FAULT=bug:extracting: a bug of nhr in the worker)
         ed = run_limited(limits.seconds_per_file, extract_checked, job.path, job.engine, job.jobs, limits, display)
-        return Outcome(display, ed, None, time.perf_counter() - t)
+        return ed, None, ""
     except InputError as e:
-        return Outcome(display, None, Failure(str(e), e.code), time.perf_counter() - t)
+        return None, Failure(str(e), e.code), ""
     except (LimitError, Timeout) as e:  # the alarm rang outside extraction (validate, page checks)
-        failure = Failure(f"{display}: {limit_problem(e, limits)}", EXIT_LIMIT)
-        return Outcome(display, None, failure, time.perf_counter() - t)
-    except Exception as e:  # a bug: say so, never blame the file
+        return None, Failure(f"{display}: {limit_problem(e, limits)}", EXIT_LIMIT), ""
+    except Exception as e:  # a bug: say so, never blame the file; the traceback goes to the parent
         failure = Failure(f"{display}: internal error ({type(e).__name__}: {e})", EXIT_INTERNAL)
-        return Outcome(display, None, failure, time.perf_counter() - t)
+        return None, failure, traceback.format_exc()
+
+
+def raise_bug(o: Outcome) -> None:
+    """A bug of nhr in a worker, raised in the parent as one (exit 1) with the worker's traceback as its cause."""
+    assert o.error is not None
+    raise WorkerError(o.error.message) from RemoteTraceback(o.trace)
+
+
+def heard(o: Outcome) -> None:
+    """Log (shown with -v) what the PDF libraries said while the worker read this file."""
+    for line in o.said:
+        log.info("%s: %s", o.file, line)
 
 
 def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edition:
     """One PDF read once and extracted in a limited worker process (what `nhr extract` runs)."""
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
         copy = snapshot(path, None, Path(snap), limits).copy
-        job = Job(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()))
+        job = Job(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()), origin())
         outcome = _run_pool([job], 1, limits, False, None)[0]
+    heard(outcome)
     err = outcome.error
+    if err and err.code == EXIT_INTERNAL:
+        raise_bug(outcome)
     if err:
         prefix = f"{path}: "
         raise InputError(
@@ -285,14 +292,16 @@ def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edit
 def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progress) -> list[Outcome]:
     """Extract in `n` worker processes; a worker that dies is reported as that file's one-line error."""
     outcomes = []
-    with worker_pool(n, limits) as ex:
+    with worker_pool(n, limits, jobs[0].engine) as ex:
         futures = {ex.submit(_work, job): job for job in jobs}
         for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
             job = futures[fut]
             try:
                 o = fut.result()
             except BrokenProcessPool:
-                o = Outcome(job.display, None, _died(job.display, limits), 0.0)
+                o = Outcome(job.display, None, _died(job.display, limits), 0.0, origin=job.origin)
+            if o.origin != job.origin:
+                raise WorkerError(f"{job.display}: the worker ran nhr from {o.origin}, the build from {job.origin}")
             outcomes.append(o)
             fault(f"extracted:{i}")  # test hook: the build killed while its workers still run
             if o.error and not keep_going:
@@ -405,11 +414,11 @@ def _extract_todo(
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
         args: list[Job] = []
         per_file = jobs if len(todo) == 1 else 1  # one file: its pages are split over the jobs
-        conf = str(config_dir().resolve())
+        conf, here = str(config_dir().resolve()), origin()
         # largest files first so the workers finish together
         for i, p in enumerate(sorted(todo, key=lambda p: -p.stat().st_size)):
             copy = snapshot(p, digests[p], Path(snap) / str(i), limits).copy
-            args.append(Job(str(copy), str(p), engine, per_file, limits, conf))
+            args.append(Job(str(copy), str(p), engine, per_file, limits, conf, here))
         outcomes = _run_pool(args, max(1, min(jobs, len(args))), limits, keep_going, progress)
     return sorted(outcomes, key=lambda o: o.file)
 
@@ -440,6 +449,7 @@ def build(
         _nothing_to_do(res, old, pdfs)
         res.seconds = time.perf_counter() - t0
         return res
+    start_workers(engine)  # the forkserver boots while the cache is read
     cache = out / ".cache"
     results, fresh = _editions_for(pdfs, digests, cache, engine, jobs, limits, keep_going, progress, res)
     chosen = _one_per_edition(results, res, keep_going)
@@ -515,16 +525,22 @@ def _editions_for(
             loaded[p] = ed
             res.cached.append(str(p))
     fresh: dict[Path, Edition] = {}
-    for path, ed, err, secs in _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress) if todo else []:
+    for o in _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress) if todo else []:
+        heard(o)
+        err = o.error
+        if err and err.code == EXIT_INTERNAL and (not keep_going or o.trace):
+            if not keep_going:
+                raise_bug(o)
+            log.info("%s", o.trace)  # with --keep-going the bug is one of the errors; -v shows its traceback
         if err and not keep_going:
-            raise InputError(path, err.message[len(path) + 2 :], err.code)
+            raise InputError(o.file, err.message[len(o.file) + 2 :], err.code)
         if err:
             res.errors.append(err)
             continue
-        assert ed is not None
-        fresh[Path(path)] = ed
-        res.extracted.append(path)
-        log.info("extracted %s in %.1fs", path, secs)
+        assert o.edition is not None
+        fresh[Path(o.file)] = o.edition
+        res.extracted.append(o.file)
+        log.info("extracted %s in %.1fs", o.file, o.seconds)
     return Editions({**fresh, **loaded}, fresh)
 
 

@@ -146,9 +146,13 @@ READER_LOCK_WAIT = 10  # s a reader waits for the lock to roll an interrupted co
 
 
 def fault(step: str) -> None:
-    """Test hook: `NHR_FAULT=<step>` kills this process (SIGKILL) at that step of the build or the commit."""
-    if os.environ.get("NHR_FAULT") == step:
+    """Test hook: `NHR_FAULT=<step>` kills this process (SIGKILL) at that step of the build or the commit;
+    `NHR_FAULT=bug:<step>` raises there instead, as a bug of nhr would."""
+    value = os.environ.get("NHR_FAULT")
+    if value == step:
         os.kill(os.getpid(), signal.SIGKILL)
+    if value == f"bug:{step}":
+        raise RuntimeError(f"NHR_FAULT={value} (a test hook)")
 
 
 def file_facts(path: Path) -> dict:
