@@ -551,6 +551,8 @@ EDITED = {
     "missing_season": ("lang-de.yaml", "    Herbst:", "    # Herbst:", "missing key 'dates.seasons.Herbst'"),
     "typo_in_dates": ("lang-de.yaml", "  quarters:", "  quaters:", "unknown key 'dates.quaters'"),
     "typo_in_tables": ("report.yaml", "  marks:", "  markz:", "unknown key 'tables.markz'"),
+    "typo_in_rules": ("rules.yaml", "plan_words:", "plan_wrds:", "unknown key 'plan_wrds'"),
+    "bad_rules_pattern": ("rules.yaml", "reference_rx: '(?:", "reference_rx: '((?:", "reference_rx is not a valid"),
     "missing_column": (
         "report.yaml",
         "      reason:",
