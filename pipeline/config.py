@@ -44,11 +44,14 @@ class Limits:
     bytes_per_file: int = 512 * 1024 * 1024
 
 
+@cache
 def _packaged() -> Path:
     return Path(__file__).resolve().parent / "defaults"
 
 
+@cache
 def _repository() -> Path | None:
+    """The repository's config/ when this package runs from a source tree (an editable install), once."""
     root = Path(__file__).resolve().parent.parent
     return root / "config" if (root / "pyproject.toml").is_file() and (root / "config" / MARKER).is_file() else None
 
@@ -64,12 +67,16 @@ def config_source() -> ConfigSource:
     """The configuration directory by the lookup order of this module's docstring, with its origin."""
     env = os.environ.get("NHR_CONFIG")
     if env:
-        return ConfigSource(Path(env), "$NHR_CONFIG")
-    here = Path("config")
-    if (here / MARKER).is_file():
-        return ConfigSource(here, "./config")
+        return _source(env, "$NHR_CONFIG")
+    if os.path.isfile(os.path.join("config", MARKER)):  # one stat: the stages ask tens of thousands of times
+        return _source("config", "./config")
     repo = _repository()
     return ConfigSource(repo, "the repository's config/") if repo else ConfigSource(_packaged(), "shipped with nhr")
+
+
+@cache
+def _source(path: str, origin: str) -> ConfigSource:
+    return ConfigSource(Path(path), origin)
 
 
 def config_dir() -> Path:
@@ -421,7 +428,14 @@ def _check_tables(path: Path, cfg: dict) -> None:
 
 def profile() -> Profile:
     """The report profile of the configuration directory, validated and compiled once per path."""
-    return _profile(config_dir() / "report.yaml")
+    d = config_dir()
+    got = _PROFILES.get(d)  # asked for tens of thousands of times a file: no path built per call
+    if got is None:
+        got = _PROFILES[d] = _profile(d / "report.yaml")
+    return got
+
+
+_PROFILES: dict[Path, Profile] = {}
 
 
 @cache

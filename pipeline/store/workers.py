@@ -29,7 +29,13 @@ from ..config import Limits
 from ..errors import LimitError
 
 # what the forkserver imports once, so each worker forks with it loaded (pdfplumber only when it is used)
-PRELOAD = ["pipeline.store.build", "pipeline.layout.lines", "pipeline.layout.pdfium_engine"]
+PRELOAD = [
+    "pipeline.store.build",
+    "pipeline.layout.lines",
+    "pipeline.layout.pdfium_engine",
+    "pipeline.extract.checks",
+    "pipeline.across.findings",
+]
 PRELOAD_ENGINE = {"pdfplumber": ["pdfplumber"], "pdfium": []}
 SAID_LINES = 20  # lines of what the libraries said kept per file (the rest counted)
 SAID_BYTES = 64 * 1024  # bytes of a worker's captured stderr read back per file
