@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import logging
 import os
 import stat
 import tempfile
+import threading
 import time
 import traceback
 import zlib
+from collections.abc import Callable, Mapping
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -34,6 +37,7 @@ from .files import (
     file_facts,
     fsync_all,
     is_env,
+    no_pandas_probe,
     read_manifest,
     recover,
     table,
@@ -275,7 +279,7 @@ def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edit
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
         copy = snapshot(path, None, Path(snap), limits).copy
         job = Job(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()), origin())
-        outcome = _run_pool([job], 1, limits, False, None)[0]
+        outcome = _run_pool([job], 1, limits, False, None, fork=True)[0]  # no lock held: forked, no forkserver
     heard(outcome)
     err = outcome.error
     if err and err.code == EXIT_INTERNAL:
@@ -289,11 +293,29 @@ def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edit
     return outcome.edition
 
 
-def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progress) -> list[Outcome]:
+class Meanwhile(NamedTuple):
+    """What the parent does while its workers extract: once, right after handing out the files, and with each
+    good outcome as it arrives."""
+
+    start: Callable[[], object]
+    each: Callable[[Outcome], object]
+
+
+def _run_pool(
+    jobs: list[Job],
+    n: int,
+    limits: Limits,
+    keep_going: bool,
+    progress,
+    fork: bool = False,
+    meanwhile: Meanwhile | None = None,
+) -> list[Outcome]:
     """Extract in `n` worker processes; a worker that dies is reported as that file's one-line error."""
     outcomes = []
-    with worker_pool(n, limits, jobs[0].engine) as ex:
+    with worker_pool(n, limits, jobs[0].engine, fork) as ex:
         futures = {ex.submit(_work, job): job for job in jobs}
+        if meanwhile:
+            meanwhile.start()
         for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
             job = futures[fut]
             try:
@@ -304,6 +326,8 @@ def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progres
                 raise WorkerError(f"{job.display}: the worker ran nhr from {o.origin}, the build from {job.origin}")
             outcomes.append(o)
             fault(f"extracted:{i}")  # test hook: the build killed while its workers still run
+            if meanwhile and o.edition is not None:
+                meanwhile.each(o)
             if o.error and not keep_going:
                 for f in futures:  # stop at the first bad file: drop what has not started
                     f.cancel()
@@ -365,13 +389,46 @@ def _from_cache(cache: Path, digest: str, engine: str) -> Edition | None:
         return None
 
 
-def _to_cache(cache: Path, digests: dict, engine: str, fresh: dict, pdfs: list) -> None:
+class Prepared:
+    """What the parent works out for each edition while its workers still extract (else it is the serial
+    tail of every build, after the last file): the edition's table rows and, for a fresh one, its sealed
+    cache entry."""
+
+    def __init__(self, digests: dict, engine: str):
+        self.digests, self.engine = digests, engine
+        self.rows: dict[Path, dict[str, list[dict]]] = {}
+        self.sealed: dict[Path, bytes] = {}
+
+    def every(self, editions: Mapping[Path, Edition | None], fresh: bool) -> None:
+        """Work out the rows (and for fresh editions the cache entries) of these editions now."""
+        for p, ed in editions.items():
+            if ed is None:
+                continue
+            self.rows[p] = edition_rows(ed, self.digests[p], self.engine, __version__)
+            if fresh:
+                self.sealed[p] = self._seal(p, ed)
+
+    def rows_of(self, p: Path, ed: Edition) -> dict[str, list[dict]]:
+        """The edition's rows, worked out now unless they were (each is used once: cross_tables adds to them)."""
+        got = self.rows.pop(p, None)
+        return got if got is not None else edition_rows(ed, self.digests[p], self.engine, __version__)
+
+    def entry(self, p: Path, ed: Edition) -> bytes:
+        got = self.sealed.pop(p, None)
+        return got if got is not None else self._seal(p, ed)
+
+    def _seal(self, p: Path, ed: Edition) -> bytes:
+        return seal(ed, self.digests[p], _cache_key(self.digests[p], self.engine))
+
+
+def _to_cache(cache: Path, prepared: Prepared, fresh: dict, pdfs: list) -> None:
     """Store new entries and drop this engine's stale ones; a full disk only costs the cache."""
+    digests, engine = prepared.digests, prepared.engine
     try:
         for p, ed in fresh.items():
             # not flushed: a torn entry fails its HMAC and is extracted again
             f = _cache_file(cache, digests[p], engine)
-            write_bytes(f, seal(ed, digests[p], _cache_key(digests[p], engine)), sync=False)
+            write_bytes(f, prepared.entry(p, ed), sync=False)
         keep = {_cache_file(cache, digests[p], engine).name for p in pdfs}
         for f in list(cache.glob("*.json.z")) + list(cache.glob("*.pkl")):
             if f.name not in keep and (f"-{engine}-" in f.name or f.suffix == ".pkl"):
@@ -408,7 +465,14 @@ def _hash_all(pdfs: list[Path], limits: Limits) -> dict[Path, str]:
 
 
 def _extract_todo(
-    todo: list[Path], digests: dict, engine: str, jobs: int, limits: Limits, keep_going: bool, progress
+    todo: list[Path],
+    digests: dict,
+    engine: str,
+    jobs: int,
+    limits: Limits,
+    keep_going: bool,
+    progress,
+    meanwhile: Meanwhile | None = None,
 ) -> list[Outcome]:
     """Extract the files not in the cache, each from a private copy of the bytes that were hashed."""
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
@@ -419,8 +483,31 @@ def _extract_todo(
         for i, p in enumerate(sorted(todo, key=lambda p: -p.stat().st_size)):
             copy = snapshot(p, digests[p], Path(snap) / str(i), limits).copy
             args.append(Job(str(copy), str(p), engine, per_file, limits, conf, here))
-        outcomes = _run_pool(args, max(1, min(jobs, len(args))), limits, keep_going, progress)
+        warm = _prepare_writing()
+        try:
+            outcomes = _run_pool(args, max(1, min(jobs, len(args))), limits, keep_going, progress, False, meanwhile)
+        finally:
+            warm.join()
     return sorted(outcomes, key=lambda o: o.file)
+
+
+WRITER_MODULES = ("pyarrow", "pyarrow.parquet", "duckdb", "pipeline.across.crossed", "pipeline.model.schema")
+
+
+def _prepare_writing() -> threading.Thread:
+    """Import what writing the tables needs in a thread, while this process only waits for its workers."""
+
+    def imports() -> None:
+        try:
+            for name in WRITER_MODULES:
+                importlib.import_module(name)
+            no_pandas_probe()
+        except Exception:  # the writer imports again, and reports any failure itself
+            pass
+
+    t = threading.Thread(target=imports, daemon=True, name="nhr-imports")
+    t.start()
+    return t
 
 
 def build(
@@ -451,11 +538,12 @@ def build(
         return res
     start_workers(engine)  # the forkserver boots while the cache is read
     cache = out / ".cache"
-    results, fresh = _editions_for(pdfs, digests, cache, engine, jobs, limits, keep_going, progress, res)
+    prepared = Prepared(digests, engine)
+    results, fresh = _editions_for(pdfs, cache, jobs, limits, keep_going, progress, res, prepared)
     chosen = _one_per_edition(results, res, keep_going)
     res.editions = [c.edition for c in chosen]
-    tables = _tables(chosen, digests, engine)
-    _to_cache(cache, digests, engine, fresh, pdfs)
+    tables = _tables(chosen, prepared)
+    _to_cache(cache, prepared, fresh, pdfs)
     built = {name: table(name, rows) for name, rows in tables.items()}
     res.counts = {k: len(v) for k, v in tables.items()}
     manifest = {**stamp, **_inputs_part(chosen, digests, all_inputs)}
@@ -478,13 +566,13 @@ def _nothing_to_do(res: BuildResult, old: dict, pdfs: list[Path]) -> None:
     res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
 
 
-def _tables(chosen: list[Chosen], digests: dict, engine: str) -> dict[str, list[dict]]:
+def _tables(chosen: list[Chosen], prepared: Prepared) -> dict[str, list[dict]]:
     """Every table's rows: the per-edition tables, then the tables across editions."""
     from ..across.crossed import cross_tables
 
     tables: dict[str, list[dict]] = {k: [] for k in PER_EDITION}
     for ed, p in chosen:
-        for k, rows in edition_rows(ed, digests[p], engine, __version__).items():
+        for k, rows in prepared.rows_of(p, ed).items():
             tables[k].extend(rows)
     tables.update(cross_tables([c.edition for c in chosen], tables))
     return tables
@@ -505,17 +593,17 @@ def _input_facts(p: Path, digest: str, edition: str) -> dict:
 
 def _editions_for(
     pdfs: list[Path],
-    digests: dict,
     cache: Path,
-    engine: str,
     jobs: int,
     limits: Limits,
     keep_going: bool,
     progress,
     res: BuildResult,
+    prepared: Prepared,
 ) -> Editions:
     """Every PDF's Edition: from an authentic cache entry, else extracted; bad files raise InputError, or
-    with keep_going are noted in res.errors."""
+    with keep_going are noted in res.errors. While the workers extract, `prepared` works on what is there."""
+    digests, engine = prepared.digests, prepared.engine
     todo, loaded = [], {}
     for p in pdfs:
         ed = _from_cache(cache, digests[p], engine)
@@ -525,7 +613,11 @@ def _editions_for(
             loaded[p] = ed
             res.cached.append(str(p))
     fresh: dict[Path, Edition] = {}
-    for o in _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress) if todo else []:
+    meanwhile = Meanwhile(
+        lambda: prepared.every(loaded, False), lambda o: prepared.every({Path(o.file): o.edition}, True)
+    )
+    outcomes = _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress, meanwhile) if todo else []
+    for o in outcomes:
         heard(o)
         err = o.error
         if err and err.code == EXIT_INTERNAL and (not keep_going or o.trace):

@@ -50,7 +50,7 @@ def is_env(e: BaseException) -> bool:
     return isinstance(e, OSError) and e.errno in ENV_ERRNOS
 
 
-def _no_pandas_probe() -> None:
+def no_pandas_probe() -> None:
     """pyarrow imports pandas (0.4 s, a sixth of a pdfium build) the first time it converts a Python list,
     only to ask whether the list is a pandas object; nhr never hands it one. Answer that first question
     with pandas hidden: pyarrow then takes the plain path (and still imports pandas if a caller asks for it)."""
@@ -66,7 +66,7 @@ def _no_pandas_probe() -> None:
 
 
 class _NoPandas:
-    """An import finder that says pandas is not there (see _no_pandas_probe)."""
+    """An import finder that says pandas is not there (see no_pandas_probe)."""
 
     @staticmethod
     def find_spec(name, path=None, target=None):
@@ -81,7 +81,7 @@ def table(name: str, rows: list[dict]) -> pa.Table:
 
     from ..model.schema import schema
 
-    _no_pandas_probe()
+    no_pandas_probe()
     sch = schema(name)
     cols = {f.name: [r.get(f.name) for r in rows] for f in sch}
     arrays = []

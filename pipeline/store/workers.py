@@ -76,8 +76,13 @@ def start(engine: str = "pdfium") -> None:
             os.environ["PYTHONSAFEPATH"] = saved
 
 
-def pool(n: int, limits: Limits, engine: str = "pdfium") -> ProcessPoolExecutor:
-    """A pool of `n` fresh worker processes, each bound to this process's life and to `limits`."""
+def pool(n: int, limits: Limits, engine: str = "pdfium", fork: bool = False) -> ProcessPoolExecutor:
+    """A pool of `n` fresh worker processes, each bound to this process's life and to `limits`. With `fork`,
+    forked from this process instead of the forkserver: no interpreter to boot and nothing to import again,
+    for one job of a process that holds no lock and runs no thread (`nhr extract`)."""
+    if fork and threading.active_count() == 1:
+        forked = mp.get_context("fork")
+        return ProcessPoolExecutor(n, mp_context=forked, initializer=_init, initargs=(os.getpid(), limits))
     start(engine)
     ctx = mp.get_context("forkserver")
     # (not max_tasks_per_child=1: on Python 3.11 a pool shut down early then hangs; limits are per task)
