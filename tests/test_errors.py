@@ -6,6 +6,7 @@ from click.testing import CliRunner
 from conftest import pdf_of
 
 from pipeline import errors
+from pipeline.extract import edition
 from pipeline.store import build
 from pipeline.surfaces.cli import main
 
@@ -95,7 +96,7 @@ def test_a_bug_is_exit_1_in_one_line_and_its_traceback_under_verbose(monkeypatch
 
 
 def test_a_bug_inside_extraction_is_not_a_damaged_pdf(monkeypatch):
-    monkeypatch.setattr(build, "extract", _raising(TypeError("'NoneType' object is not subscriptable")))
+    monkeypatch.setattr(edition, "extract", _raising(TypeError("'NoneType' object is not subscriptable")))
     with pytest.raises(TypeError):
         build.extract_checked(str(pdf_of("2022-10")), "pdfium")
     conf = str(build.config_dir().resolve())
@@ -132,7 +133,7 @@ def test_a_bug_while_checking_a_pdf_is_not_a_damaged_pdf(monkeypatch):
 def test_an_engine_error_is_a_damaged_pdf(monkeypatch):
     from pdfminer.pdfparser import PDFSyntaxError
 
-    monkeypatch.setattr(build, "extract", _raising(PDFSyntaxError("No /Root object!")))
+    monkeypatch.setattr(edition, "extract", _raising(PDFSyntaxError("No /Root object!")))
     with pytest.raises(errors.InputError) as e:
         build.extract_checked(str(pdf_of("2022-10")), "pdfium", display="x.pdf")
     assert e.value.code == 3 and str(e.value).startswith("x.pdf: damaged PDF content (PDFSyntaxError")

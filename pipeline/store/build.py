@@ -25,7 +25,6 @@ from .. import __version__
 from ..config import Limits, config_dir, config_hash
 from ..config import limits as load_limits
 from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError, RemoteTraceback, WorkerError
-from ..extract.edition import extract
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
 from .cache import seal, unseal
@@ -196,6 +195,8 @@ def extract_checked(
 ) -> Edition:
     """check_pdf + limits + extract + validate; every failure becomes an InputError with a one-line message
     naming `display` (the user's file name when `path` is a private copy)."""
+    from ..extract.edition import extract  # the workers' code: the parent of a build never loads it
+
     name = display or path
     try:
         n = check_pdf(path)
@@ -536,7 +537,6 @@ def build(
         _nothing_to_do(res, old, pdfs)
         res.seconds = time.perf_counter() - t0
         return res
-    start_workers(engine)  # the forkserver boots while the cache is read
     cache = out / ".cache"
     prepared = Prepared(digests, engine)
     results, fresh = _editions_for(pdfs, cache, jobs, limits, keep_going, progress, res, prepared)
@@ -612,6 +612,8 @@ def _editions_for(
         else:
             loaded[p] = ed
             res.cached.append(str(p))
+    if todo:
+        start_workers(engine)  # the forkserver boots while this process copies the files to extract
     fresh: dict[Path, Edition] = {}
     meanwhile = Meanwhile(
         lambda: prepared.every(loaded, False), lambda o: prepared.every({Path(o.file): o.edition}, True)

@@ -31,6 +31,7 @@ from ..errors import LimitError
 # what the forkserver imports once, so each worker forks with it loaded (pdfplumber only when it is used)
 PRELOAD = [
     "pipeline.store.build",
+    "pipeline.extract.edition",
     "pipeline.layout.lines",
     "pipeline.layout.pdfium_engine",
     "pipeline.extract.checks",

@@ -205,9 +205,6 @@ def build(
       nhr build --raw raw_pdfs --out parsed --jobs 2
     """
     engine = default_engine(engine)  # validates the configuration before the stages load their profile
-    from ..store.workers import start
-
-    start(engine)  # the workers' forkserver boots while this process imports the build
     from ..store.build import build as run
     from ..store.files import build_lock, env_error, is_env
     from ..store.inputs import usable_pdfs
