@@ -38,6 +38,7 @@ PRELOAD = [
     "pipeline.across.findings",
 ]
 PRELOAD_ENGINE = {"pdfplumber": ["pdfplumber"], "pdfium": []}
+LIBRARIES = ("pdfminer", "pdfplumber", "pypdfium2")  # whose log records a worker keeps
 SAID_LINES = 20  # lines of what the libraries said kept per file (the rest counted)
 SAID_BYTES = 64 * 1024  # bytes of a worker's captured stderr read back per file
 PR_SET_PDEATHSIG = 1
@@ -130,6 +131,8 @@ def capture_output() -> None:
         root.removeHandler(h)
     root.addHandler(_SAID)
     root.setLevel(logging.WARNING)
+    for name in LIBRARIES:  # a forked worker inherits the command's levels (pdfminer: errors only)
+        logging.getLogger(name).setLevel(logging.NOTSET)
     logging.captureWarnings(True)
     if not _STDERR:
         f = tempfile.TemporaryFile()
