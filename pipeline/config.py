@@ -26,6 +26,7 @@ REQUIRED = (
     "overrides.yaml",
     "report.yaml",
     "lang-de.yaml",
+    "rules.yaml",
 )  # nhr.yaml is optional (command-line defaults)
 MARKER = "report.yaml"  # a directory holding this file is a configuration directory
 # files of earlier versions, now sections of another file: a directory still holding one is refused
@@ -43,11 +44,14 @@ class Limits:
     bytes_per_file: int = 512 * 1024 * 1024
 
 
+@cache
 def _packaged() -> Path:
     return Path(__file__).resolve().parent / "defaults"
 
 
+@cache
 def _repository() -> Path | None:
+    """The repository's config/ when this package runs from a source tree (an editable install), once."""
     root = Path(__file__).resolve().parent.parent
     return root / "config" if (root / "pyproject.toml").is_file() and (root / "config" / MARKER).is_file() else None
 
@@ -63,12 +67,16 @@ def config_source() -> ConfigSource:
     """The configuration directory by the lookup order of this module's docstring, with its origin."""
     env = os.environ.get("NHR_CONFIG")
     if env:
-        return ConfigSource(Path(env), "$NHR_CONFIG")
-    here = Path("config")
-    if (here / MARKER).is_file():
-        return ConfigSource(here, "./config")
+        return _source(env, "$NHR_CONFIG")
+    if os.path.isfile(os.path.join("config", MARKER)):  # one stat: the stages ask tens of thousands of times
+        return _source("config", "./config")
     repo = _repository()
     return ConfigSource(repo, "the repository's config/") if repo else ConfigSource(_packaged(), "shipped with nhr")
+
+
+@cache
+def _source(path: str, origin: str) -> ConfigSource:
+    return ConfigSource(Path(path), origin)
 
 
 def config_dir() -> Path:
@@ -216,11 +224,64 @@ def validate() -> Path:
         if (d / name).exists():
             raise ConfigError(f"{d / name}: no longer read: its content belongs in {target}")
     _check_overrides(d / "overrides.yaml", _read(d / "overrides.yaml"))
-    profile_from(d / "report.yaml", _read(d / "report.yaml"))
+    statuses = profile_from(d / "report.yaml", _read(d / "report.yaml")).statuses
     language_from(d / "lang-de.yaml", _read(d / "lang-de.yaml"))
+    rules_from(d / "rules.yaml", _read(d / "rules.yaml"), tuple(st.name for st in statuses))
     if (d / "nhr.yaml").exists():
         _check_nhr(d / "nhr.yaml", _read(d / "nhr.yaml"))
     return d
+
+
+# rules.yaml: the vocabulary of the audit rules (pipeline/extract/rules.py), each key with its type
+RULES_TYPES: dict[str, type] = {
+    "completed_window_months": int,
+    "plan_words": list,
+    "planned_header_rx": str,
+    "steps_labels": list,
+    "status_move_words": list,
+    "reason_words": list,
+    "range_words": list,
+    "reference_rx": str,
+    "responsible_code_rx": str,
+    "duplicate_text_min_chars": int,
+    "diverging_copy_min_ratio": int,
+    "quote_pairs": list,
+    "symmetric_quotes": list,
+}
+RULES_RX = ("planned_header_rx", "reference_rx", "responsible_code_rx")
+
+
+def rules_from(path: Path, cfg: dict, statuses: tuple[str, ...]) -> dict:
+    """Validate rules.yaml: exactly the known keys, each of its type; patterns compile; steps_labels name
+    `statuses` (report.yaml's status names); quote_pairs are pairs. A problem is a one-line ConfigError."""
+    _keys(path, "", cfg, tuple(RULES_TYPES))
+    for key, typ in RULES_TYPES.items():
+        if not isinstance(cfg[key], typ) or isinstance(cfg[key], bool):
+            raise ConfigError(f"{path}: '{key}' must be a {typ.__name__}, not {cfg[key]!r}")
+    for s in cfg["steps_labels"]:
+        if not (
+            isinstance(s, dict)
+            and isinstance(s.get("rx"), str)
+            and s["rx"]
+            and isinstance(s.get("statuses"), list)
+            and set(s["statuses"]) <= set(statuses)
+        ):
+            raise ConfigError(f"{path}: steps_labels entries need rx and statuses from {sorted(statuses)}, not {s!r}")
+    for key in RULES_RX:
+        _py_rx(path, key, cfg[key])
+    for s in cfg["steps_labels"]:
+        _py_rx(path, "steps_labels.rx", s["rx"])
+    if not all(isinstance(p, list) and len(p) == 2 for p in cfg["quote_pairs"]):
+        raise ConfigError(f"{path}: quote_pairs must be [open, close] pairs")
+    return cfg
+
+
+def _py_rx(path: Path, key: str, rx: str) -> None:
+    """A pattern of rules.yaml (read by the `regex` module, as the rules do) that must compile."""
+    try:
+        regex.compile(rx)
+    except regex.error as e:
+        raise ConfigError(f"{path}: {key} is not a valid regular expression {rx!r}: {e}") from e
 
 
 def nhr_settings() -> dict:
@@ -377,7 +438,14 @@ def _check_tables(path: Path, cfg: dict) -> None:
 
 def profile() -> Profile:
     """The report profile of the configuration directory, validated and compiled once per path."""
-    return _profile(config_dir() / "report.yaml")
+    d = config_dir()
+    got = _PROFILES.get(d)  # asked for tens of thousands of times a file: no path built per call
+    if got is None:
+        got = _PROFILES[d] = _profile(d / "report.yaml")
+    return got
+
+
+_PROFILES: dict[Path, Profile] = {}
 
 
 @cache

@@ -120,3 +120,15 @@ class PdfMismatch(NhrError):
     """The PDF found is not the one the tables were built from."""
 
     exit_code = EXIT_UNREADABLE
+
+
+class WorkerError(Exception):
+    """A bug of nhr inside an extraction worker: not an NhrError, so it is exit 1 (internal error) with the
+    worker's traceback, chained as a RemoteTraceback, shown under -v."""
+
+
+class RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker process, as text (the cause of a WorkerError)."""
+
+    def __str__(self) -> str:
+        return "\n" + str(self.args[0] if self.args else "")

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 from conftest import pdf_of
 
 from pipeline import errors
+from pipeline.extract import edition
 from pipeline.store import build
 from pipeline.surfaces.cli import main
 
@@ -95,19 +96,44 @@ def test_a_bug_is_exit_1_in_one_line_and_its_traceback_under_verbose(monkeypatch
 
 
 def test_a_bug_inside_extraction_is_not_a_damaged_pdf(monkeypatch):
-    monkeypatch.setattr(build, "extract", _raising(TypeError("'NoneType' object is not subscriptable")))
+    monkeypatch.setattr(edition, "extract", _raising(TypeError("'NoneType' object is not subscriptable")))
     with pytest.raises(TypeError):
         build.extract_checked(str(pdf_of("2022-10")), "pdfium")
     conf = str(build.config_dir().resolve())
     monkeypatch.setenv("NHR_CONFIG", conf)  # _work sets it for its worker; restored after the test
-    _, ed, (msg, code), _ = build._work(build.Job(str(pdf_of("2022-10")), "x.pdf", "pdfium", 1, build.Limits(), conf))
-    assert ed is None and code == 1 and "internal error" in msg and "damaged" not in msg
+    job = build.Job(str(pdf_of("2022-10")), "x.pdf", "pdfium", 1, build.Limits(), conf, build.origin())
+    o = build._work(job)
+    (msg, code) = o.error
+    assert o.edition is None and code == 1 and "internal error" in msg and "damaged" not in msg
+    # the worker's traceback travels to the parent, which raises the bug with it as the cause (shown by -v)
+    assert o.trace.startswith("Traceback (most recent call last)") and "TypeError" in o.trace
+    with pytest.raises(errors.WorkerError, match="x.pdf: internal error") as e:
+        build.raise_bug(o)
+    assert isinstance(e.value.__cause__, errors.RemoteTraceback) and "raise exc" in str(e.value.__cause__)
+
+
+def test_a_worker_running_other_code_refuses_the_file(monkeypatch):
+    """The start-up check: a worker whose `pipeline` is not the build's extracts nothing (exit 1, internal)."""
+    conf = str(build.config_dir().resolve())
+    monkeypatch.setenv("NHR_CONFIG", conf)
+    o = build._work(build.Job(str(pdf_of("2022-10")), "x.pdf", "pdfium", 1, build.Limits(), conf, "/elsewhere"))
+    assert o.edition is None and o.error.code == 1 and "the build from /elsewhere" in o.error.message
+    assert o.origin == build.origin() != "/elsewhere"
+
+
+def test_a_bug_while_checking_a_pdf_is_not_a_damaged_pdf(monkeypatch):
+    """store/inputs.py catches only the engines' errors: a bug of nhr while sampling the text is a bug."""
+    from pipeline.store import inputs
+
+    monkeypatch.setattr(inputs, "MIN_SAMPLE_CHARS", None)  # comparing an int with None: a TypeError of ours
+    with pytest.raises(TypeError):
+        inputs.check_pdf(pdf_of("2022-10"))
 
 
 def test_an_engine_error_is_a_damaged_pdf(monkeypatch):
     from pdfminer.pdfparser import PDFSyntaxError
 
-    monkeypatch.setattr(build, "extract", _raising(PDFSyntaxError("No /Root object!")))
+    monkeypatch.setattr(edition, "extract", _raising(PDFSyntaxError("No /Root object!")))
     with pytest.raises(errors.InputError) as e:
         build.extract_checked(str(pdf_of("2022-10")), "pdfium", display="x.pdf")
     assert e.value.code == 3 and str(e.value).startswith("x.pdf: damaged PDF content (PDFSyntaxError")

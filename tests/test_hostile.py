@@ -551,6 +551,8 @@ EDITED = {
     "missing_season": ("lang-de.yaml", "    Herbst:", "    # Herbst:", "missing key 'dates.seasons.Herbst'"),
     "typo_in_dates": ("lang-de.yaml", "  quarters:", "  quaters:", "unknown key 'dates.quaters'"),
     "typo_in_tables": ("report.yaml", "  marks:", "  markz:", "unknown key 'tables.markz'"),
+    "typo_in_rules": ("rules.yaml", "plan_words:", "plan_wrds:", "unknown key 'plan_wrds'"),
+    "bad_rules_pattern": ("rules.yaml", "reference_rx: '(?:", "reference_rx: '((?:", "reference_rx is not a valid"),
     "missing_column": (
         "report.yaml",
         "      reason:",
@@ -665,13 +667,13 @@ def test_full_disk_is_one_line_and_leaves_output_untouched(two_and_three, small_
 def test_simulated_enospc_removes_staged_files(two_and_three, tmp_path, monkeypatch):
     import errno
 
-    import pipeline.store.files as store
+    import pyarrow.parquet as pq
 
     raw_a, raw_b, clean_a, _ = two_and_three
     out = tmp_path / "out"
     shutil.copytree(clean_a, out)
     before = _snapshot(out)
-    real, calls = store.pq.write_table, []
+    real, calls = pq.write_table, []
 
     def full(tbl, where, **kw):
         calls.append(where)
@@ -679,7 +681,7 @@ def test_simulated_enospc_removes_staged_files(two_and_three, tmp_path, monkeypa
             raise OSError(errno.ENOSPC, "No space left on device", where)
         return real(tbl, where, **kw)
 
-    monkeypatch.setattr(store.pq, "write_table", full)
+    monkeypatch.setattr(pq, "write_table", full)
     code, text = run("build", "--raw", raw_b, "--out", out, *FAST, "--jobs", "1")
     line = one_line_error(text)
     assert code == inputs.EXIT_ENV and "no space left on device" in line
@@ -736,6 +738,18 @@ def test_non_editable_install_extracts_the_gold_model_from_anywhere(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == gold("2025-04")
+    # from the source tree itself (it holds pipeline/ without the compiled loop) every process runs the
+    # installed code: a worker that imported ./pipeline would fail the origin check (exit 1)
+    raw = raw_dir(tmp_path / "raw", "2022-10", "2023-04")
+    r = subprocess.run(
+        [venv / "bin" / "nhr", "build", "--raw", raw, "--out", tmp_path / "out", *FAST, "-j", "2"],
+        capture_output=True,
+        text=True,
+        cwd=src,
+        env=env,
+    )
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert (tmp_path / "out" / "projects.parquet").exists()
 
 
 # ---------------------------------------------------------------- 9. output injection and small bounds

@@ -13,7 +13,7 @@ from dataclasses import replace
 import regex as re
 
 from ..config import profile
-from ..errors import ExtractError
+from ..errors import EXIT_NO_TEXT, ExtractError
 from ..layout.lines import paused_gc, read_layout
 from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
 from ..parse.dates import parse_date
@@ -83,7 +83,7 @@ def assemble(pages, source: str) -> Edition:
     """One edition's pages → the Edition record: its tree, fields, tables, checks and character account."""
     lines = [l for p in pages for l in p.lines]
     if not lines:
-        raise ExtractError("no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf")
+        raise ExtractError("no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf", EXIT_NO_TEXT)
     with hyphens.reading(lines) as hyphenation:
         ed = _assemble(pages, lines, source)
     ed.anomalies += list(hyphenation.doubts.values())

@@ -8,12 +8,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import NamedTuple
 
 import regex as re
 from rapidfuzz import fuzz
 
-from ..config import config_dir, load
+from ..config import config_dir, load, rules_from
 from ..errors import ConfigError
 from ..model.records import Anomaly, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
@@ -58,53 +59,14 @@ class RulesConfigError(ConfigError, ValueError):
     """rules.yaml is malformed (a ConfigError, exit 2; still a ValueError for older callers)."""
 
 
-REQUIRED = {
-    "completed_window_months": int,
-    "plan_words": list,
-    "planned_header_rx": str,
-    "steps_labels": list,
-    "status_move_words": list,
-    "reason_words": list,
-    "range_words": list,
-    "reference_rx": str,
-    "responsible_code_rx": str,
-    "duplicate_text_min_chars": int,
-    "diverging_copy_min_ratio": int,
-    "quote_pairs": list,
-    "symmetric_quotes": list,
-}
-
-
 def validate_vocab(cfg: dict, where: str = "rules.yaml") -> dict:
-    """Check config/rules.yaml: every key present with its type, regexes compile, pairs are pairs."""
-    for key, typ in REQUIRED.items():
-        if not isinstance(cfg.get(key), typ):
-            raise RulesConfigError(f"{where}: '{key}' must be a {typ.__name__}")
-    _check_steps_labels(cfg["steps_labels"], where)
-    for rx in [cfg["planned_header_rx"], cfg["reference_rx"], cfg["responsible_code_rx"]] + [
-        s["rx"] for s in cfg["steps_labels"]
-    ]:
-        try:
-            re.compile(rx)
-        except re.error as e:
-            raise RulesConfigError(f"{where}: bad regular expression {rx!r}: {e}") from e
-    if not all(isinstance(p, list) and len(p) == 2 for p in cfg["quote_pairs"]):
-        raise RulesConfigError(f"{where}: quote_pairs must be [open, close] pairs")
-    return cfg
-
-
-def _check_steps_labels(entries: list, where: str) -> None:
-    """Each steps_labels entry: a pattern and statuses out of the four the report knows."""
-    known = set(STATUS_BY_DIGIT.values())
-    for s in entries:
-        if not (
-            isinstance(s, dict)
-            and isinstance(s.get("rx"), str)
-            and s["rx"]
-            and isinstance(s.get("statuses"), list)
-            and set(s["statuses"]) <= known
-        ):
-            raise RulesConfigError(f"{where}: steps_labels entries need rx and statuses from {sorted(known)}")
+    """Check config/rules.yaml (pipeline/config.py's rules_from, as validated at start-up)."""
+    try:
+        return rules_from(Path(where), cfg, tuple(STATUS_BY_DIGIT.values()))
+    except RulesConfigError:
+        raise
+    except ConfigError as e:
+        raise RulesConfigError(str(e)) from e
 
 
 @cache

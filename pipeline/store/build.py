@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import logging
 import os
 import stat
-import struct
 import tempfile
+import threading
 import time
+import traceback
 import zlib
+from collections.abc import Callable, Mapping
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -22,9 +25,8 @@ from .. import __version__
 from ..across.ids import MAP_NAME, IdMap, from_identity_table, map_bytes, read_map
 from ..config import Limits, config_dir, config_hash, identity_map_path
 from ..config import limits as load_limits
-from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError
+from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError, RemoteTraceback, WorkerError
 from ..extract import hyphens
-from ..extract.edition import extract
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
 from ..model.schema import SCHEMA_VERSION
@@ -37,6 +39,7 @@ from .files import (
     file_facts,
     fsync_all,
     is_env,
+    no_pandas_probe,
     read_manifest,
     recover,
     table,
@@ -52,11 +55,14 @@ from .inputs import (
     EXIT_UNREADABLE,
     InputError,
     check_pdf,
+    engine_errors,  # noqa: F401 (re-exported)
+    from_engine,
     usable_pdfs,
 )
 from .stopping import pages_told, sigint_held, stop
-from .workers import Repeat, Timeout, check_limits, page_pipe, repeated_pages, run_limited
+from .workers import Repeat, Timeout, check_limits, origin, page_pipe, repeated_pages, run_limited, said
 from .workers import pool as worker_pool
+from .workers import start as start_workers
 
 log = logging.getLogger("nhr")
 PER_EDITION = ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
@@ -82,16 +88,20 @@ class Job(NamedTuple):
     jobs: int
     limits: Limits
     conf: str  # the build's configuration directory, for the worker's $NHR_CONFIG
+    origin: str  # the parent's `pipeline` package (workers.origin()): the worker must run the same code
 
 
 class Outcome(NamedTuple):
-    """One file's extraction as a worker returns it: the user's name for it, its Edition or its Failure, and
-    the seconds it took."""
+    """One file's extraction as a worker returns it: the user's name for it, its Edition or its Failure, the
+    seconds it took, what the PDF libraries said meanwhile, the traceback of a bug, and the worker's code."""
 
     file: str
     edition: Edition | None
     error: Failure | None
     seconds: float
+    said: tuple[str, ...] = ()
+    trace: str = ""  # a bug's traceback in the worker (Failure code EXIT_INTERNAL)
+    origin: str = ""  # the worker's `pipeline` package
 
 
 class Snapshot(NamedTuple):
@@ -189,6 +199,8 @@ def extract_checked(
 ) -> Edition:
     """check_pdf + limits + extract + validate; every failure becomes an InputError with a one-line message
     naming `display` (the user's file name when `path` is a private copy)."""
+    from ..extract.edition import extract  # the workers' code: the parent of a build never loads it
+
     name = display or path
     try:
         n = check_pdf(path)
@@ -213,34 +225,6 @@ def extract_checked(
     return ed
 
 
-ENGINE_PACKAGES = ("pdfminer", "pdfplumber", "pypdfium2")  # where a plain exception means damaged content
-
-
-@lru_cache(maxsize=1)
-def engine_errors() -> tuple[type[BaseException], ...]:
-    """The exceptions the PDF engines raise for damaged content: pdfminer's PSException family (PDFSyntaxError
-    and kin), pdfplumber's wrappers of them, PDFium's error, and a broken Flate stream or binary table."""
-    import pypdfium2
-    from pdfminer.psexceptions import PSException
-    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-
-    return (PSException, PdfminerException, MalformedPDFException, pypdfium2.PdfiumError, zlib.error, struct.error)
-
-
-def from_engine(e: BaseException) -> bool:
-    """Damaged content, not a bug of ours: one of the engines' own exceptions, or a plain one (KeyError,
-    TypeError, ...) raised inside an engine's code as pdfminer does on mangled objects."""
-    if isinstance(e, engine_errors()):
-        return True
-    tb = e.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    if tb is None:
-        return False
-    module = tb.tb_frame.f_globals.get("__name__", "")
-    return module.split(".")[0] in ENGINE_PACKAGES
-
-
 def limit_problem(e: BaseException, limits: Limits | None) -> str:
     """The one-line problem for a limit hit inside extraction."""
     if isinstance(e, MemoryError):
@@ -253,30 +237,58 @@ def limit_problem(e: BaseException, limits: Limits | None) -> str:
 
 
 def _work(job: Job) -> Outcome:
-    """One file in a worker process, under the time limit."""
+    """One file in a worker process, under the time limit; what the libraries said comes back with it."""
+    t = time.perf_counter()
+    here = origin()
+    if here != job.origin:  # never extract with other code than the build's
+        wrong = Failure(
+            f"{job.display}: internal error (the worker runs nhr from {here}, the build from {job.origin})",
+            EXIT_INTERNAL,
+        )
+        return Outcome(job.display, None, wrong, 0.0, origin=here)
+    ed, failure, trace = _extract_in_worker(job)
+    return Outcome(job.display, ed, failure, time.perf_counter() - t, tuple(said()), trace, here)
+
+
+def _extract_in_worker(job: Job) -> tuple[Edition | None, Failure | None, str]:
+    """extract_checked under the time limit: the Edition, or the Failure (and a bug's traceback)."""
     os.environ["NHR_CONFIG"] = job.conf  # the build's configuration, not the one the forkserver started with
     display, limits = job.display, job.limits
-    t = time.perf_counter()
     try:
+        fault("extracting")  # test hook (NHR_FAULT=bug:extracting: a bug of nhr in the worker)
         ed = run_limited(limits.seconds_per_file, extract_checked, job.path, job.engine, job.jobs, limits, display)
-        return Outcome(display, ed, None, time.perf_counter() - t)
+        return ed, None, ""
     except InputError as e:
-        return Outcome(display, None, Failure(str(e), e.code), time.perf_counter() - t)
+        return None, Failure(str(e), e.code), ""
     except (LimitError, Timeout) as e:  # the alarm rang outside extraction (validate, page checks)
-        failure = Failure(f"{display}: {limit_problem(e, limits)}", EXIT_LIMIT)
-        return Outcome(display, None, failure, time.perf_counter() - t)
-    except Exception as e:  # a bug: say so, never blame the file
+        return None, Failure(f"{display}: {limit_problem(e, limits)}", EXIT_LIMIT), ""
+    except Exception as e:  # a bug: say so, never blame the file; the traceback goes to the parent
         failure = Failure(f"{display}: internal error ({type(e).__name__}: {e})", EXIT_INTERNAL)
-        return Outcome(display, None, failure, time.perf_counter() - t)
+        return None, failure, traceback.format_exc()
+
+
+def raise_bug(o: Outcome) -> None:
+    """A bug of nhr in a worker, raised in the parent as one (exit 1) with the worker's traceback as its cause."""
+    assert o.error is not None
+    raise WorkerError(o.error.message) from RemoteTraceback(o.trace)
+
+
+def heard(o: Outcome) -> None:
+    """Log (shown with -v) what the PDF libraries said while the worker read this file."""
+    for line in o.said:
+        log.info("%s: %s", o.file, line)
 
 
 def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edition:
     """One PDF read once and extracted in a limited worker process (what `nhr extract` runs)."""
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
         copy = snapshot(path, None, Path(snap), limits).copy
-        job = Job(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()))
-        outcome = _run_pool([job], 1, limits, False, None)[0]
+        job = Job(str(copy), str(path), engine, jobs, limits, str(config_dir().resolve()), origin())
+        outcome = _run_pool([job], 1, limits, False, None, fork=True)[0]  # no lock held: forked, no forkserver
+    heard(outcome)
     err = outcome.error
+    if err and err.code == EXIT_INTERNAL:
+        raise_bug(outcome)
     if err:
         prefix = f"{path}: "
         raise InputError(
@@ -286,23 +298,50 @@ def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edit
     return outcome.edition
 
 
-def _run_pool(jobs: list[Job], n: int, limits: Limits, keep_going: bool, progress) -> list[Outcome]:
+class Meanwhile(NamedTuple):
+    """What the parent does while its workers extract: once, right after handing out the files, and with each
+    good outcome as it arrives."""
+
+    start: Callable[[], object]
+    each: Callable[[Outcome], object]
+
+
+def _outcome(fut, job: Job, limits: Limits) -> Outcome:
+    """One finished job's outcome; a dead worker is that file's one-line error, a worker running other code a bug."""
+    try:
+        o = fut.result()
+    except BrokenProcessPool:
+        o = Outcome(job.display, None, _died(job.display, limits), 0.0, origin=job.origin)
+    if o.origin != job.origin:
+        raise WorkerError(f"{job.display}: the worker ran nhr from {o.origin}, the build from {job.origin}")
+    return o
+
+
+def _run_pool(
+    jobs: list[Job],
+    n: int,
+    limits: Limits,
+    keep_going: bool,
+    progress,
+    fork: bool = False,
+    meanwhile: Meanwhile | None = None,
+) -> list[Outcome]:
     """Extract in `n` worker processes; a worker that dies is reported as that file's one-line error."""
     outcomes = []
     on_page = getattr(progress, "page", None)  # the CLI's progress also counts pages
     reader, writer = page_pipe() if on_page else (None, None)
-    with pages_told(reader, on_page), worker_pool(n, limits, writer) as ex:
+    with pages_told(reader, on_page), worker_pool(n, limits, jobs[0].engine, fork, writer) as ex:
         try:
             with sigint_held():  # a worker half started when Ctrl-C came would outlive the build, complaining
                 futures = {ex.submit(_work, job): job for job in jobs}
+            if meanwhile:
+                meanwhile.start()
             for i, fut in enumerate(_progress(as_completed(futures), len(futures), progress), 1):
-                job = futures[fut]
-                try:
-                    o = fut.result()
-                except BrokenProcessPool:
-                    o = Outcome(job.display, None, _died(job.display, limits), 0.0)
+                o = _outcome(fut, futures[fut], limits)
                 outcomes.append(o)
                 fault(f"extracted:{i}")  # test hook: the build killed while its workers still run
+                if meanwhile and o.edition is not None:
+                    meanwhile.each(o)
                 if o.error and not keep_going:
                     for f in futures:  # stop at the first bad file: drop what has not started
                         f.cancel()
@@ -367,13 +406,49 @@ def _from_cache(cache: Path, digest: str, engine: str) -> Edition | None:
         return None
 
 
-def _to_cache(cache: Path, digests: dict, engine: str, fresh: dict, pdfs: list) -> None:
+class Prepared:
+    """What the parent works out for each edition while its workers still extract (else it is the serial
+    tail of every build, after the last file): the edition's table rows and, for a fresh one, its sealed
+    cache entry."""
+
+    def __init__(self, digests: dict, engine: str):
+        self.digests, self.engine = digests, engine
+        self.rows: dict[Path, tuple[Edition, dict[str, list[dict]]]] = {}
+        self.sealed: dict[Path, bytes] = {}
+
+    def every(self, editions: Mapping[Path, Edition | None], fresh: bool) -> None:
+        """Work out the rows (and for fresh editions the cache entries) of these editions now."""
+        for p, ed in editions.items():
+            if ed is None:
+                continue
+            self.rows[p] = (ed, edition_rows(ed, self.digests[p], self.engine, __version__))
+            if fresh:
+                self.sealed[p] = self._seal(p, ed)
+
+    def rows_of(self, p: Path, ed: Edition) -> dict[str, list[dict]]:
+        """The edition's rows, worked out now unless they were for this very Edition (each is used once:
+        cross_tables adds to them; a build's de-hyphenation may have given a new copy)."""
+        got = self.rows.pop(p, None)
+        return (
+            got[1] if got is not None and got[0] is ed else edition_rows(ed, self.digests[p], self.engine, __version__)
+        )
+
+    def entry(self, p: Path, ed: Edition) -> bytes:
+        got = self.sealed.pop(p, None)
+        return got if got is not None else self._seal(p, ed)
+
+    def _seal(self, p: Path, ed: Edition) -> bytes:
+        return seal(ed, self.digests[p], _cache_key(self.digests[p], self.engine))
+
+
+def _to_cache(cache: Path, prepared: Prepared, fresh: dict, pdfs: list) -> None:
     """Store new entries and drop this engine's stale ones; a full disk only costs the cache."""
+    digests, engine = prepared.digests, prepared.engine
     try:
         for p, ed in fresh.items():
             # not flushed: a torn entry fails its HMAC and is extracted again
             f = _cache_file(cache, digests[p], engine)
-            write_bytes(f, seal(ed, digests[p], _cache_key(digests[p], engine)), sync=False)
+            write_bytes(f, prepared.entry(p, ed), sync=False)
         keep = {_cache_file(cache, digests[p], engine).name for p in pdfs}
         for f in list(cache.glob("*.json.z")) + list(cache.glob("*.pkl")):
             if f.name not in keep and (f"-{engine}-" in f.name or f.suffix == ".pkl"):
@@ -410,19 +485,49 @@ def _hash_all(pdfs: list[Path], limits: Limits) -> dict[Path, str]:
 
 
 def _extract_todo(
-    todo: list[Path], digests: dict, engine: str, jobs: int, limits: Limits, keep_going: bool, progress
+    todo: list[Path],
+    digests: dict,
+    engine: str,
+    jobs: int,
+    limits: Limits,
+    keep_going: bool,
+    progress,
+    meanwhile: Meanwhile | None = None,
 ) -> list[Outcome]:
     """Extract the files not in the cache, each from a private copy of the bytes that were hashed."""
     with tempfile.TemporaryDirectory(prefix="nhr-inputs-") as snap:
         args: list[Job] = []
         per_file = jobs if len(todo) == 1 else 1  # one file: its pages are split over the jobs
-        conf = str(config_dir().resolve())
+        conf, here = str(config_dir().resolve()), origin()
         # largest files first so the workers finish together
         for i, p in enumerate(sorted(todo, key=lambda p: -p.stat().st_size)):
             copy = snapshot(p, digests[p], Path(snap) / str(i), limits).copy
-            args.append(Job(str(copy), str(p), engine, per_file, limits, conf))
-        outcomes = _run_pool(args, max(1, min(jobs, len(args))), limits, keep_going, progress)
+            args.append(Job(str(copy), str(p), engine, per_file, limits, conf, here))
+        warm = _prepare_writing()
+        try:
+            outcomes = _run_pool(args, max(1, min(jobs, len(args))), limits, keep_going, progress, False, meanwhile)
+        finally:
+            warm.join()
     return sorted(outcomes, key=lambda o: o.file)
+
+
+WRITER_MODULES = ("pyarrow", "pyarrow.parquet", "duckdb", "pipeline.across.crossed", "pipeline.model.schema")
+
+
+def _prepare_writing() -> threading.Thread:
+    """Import what writing the tables needs in a thread, while this process only waits for its workers."""
+
+    def imports() -> None:
+        try:
+            for name in WRITER_MODULES:
+                importlib.import_module(name)
+            no_pandas_probe()
+        except Exception:  # the writer imports again, and reports any failure itself
+            pass
+
+    t = threading.Thread(target=imports, daemon=True, name="nhr-imports")
+    t.start()
+    return t
 
 
 def build(
@@ -452,13 +557,14 @@ def build(
         res.seconds = time.perf_counter() - t0
         return res
     cache = out / ".cache"
-    results, fresh = _editions_for(pdfs, digests, cache, engine, jobs, limits, keep_going, progress, res)
+    prepared = Prepared(digests, engine)
+    results, fresh = _editions_for(pdfs, cache, jobs, limits, keep_going, progress, res, prepared)
     chosen = _one_per_edition(results, res, keep_going)
     # line-end hyphens an edition's own text left open, weighed with the words of the build's other editions
     chosen = [Chosen(ed, c.path) for ed, c in zip(hyphens.across([c.edition for c in chosen]), chosen)]
     res.editions = [c.edition for c in chosen]
-    tables, idmap = _tables(chosen, digests, engine, known_ids(out))
-    _to_cache(cache, digests, engine, fresh, pdfs)
+    tables, idmap = _tables(chosen, prepared, known_ids(out))
+    _to_cache(cache, prepared, fresh, pdfs)
     built = {name: table(name, rows) for name, rows in tables.items()}
     res.counts = {k: len(v) for k, v in tables.items()}
     manifest = {**stamp, **_inputs_part(chosen, digests, all_inputs)}
@@ -527,13 +633,13 @@ def _nothing_to_do(res: BuildResult, old: dict, pdfs: list[Path]) -> None:
     res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
 
 
-def _tables(chosen: list[Chosen], digests: dict, engine: str, known: IdMap) -> tuple[dict[str, list[dict]], IdMap]:
+def _tables(chosen: list[Chosen], prepared: Prepared, known: IdMap) -> tuple[dict[str, list[dict]], IdMap]:
     """Every table's rows (the per-edition tables, then the tables across editions) and the identity map."""
     from ..across.crossed import cross_tables
 
     tables: dict[str, list[dict]] = {k: [] for k in PER_EDITION}
     for ed, p in chosen:
-        for k, rows in edition_rows(ed, digests[p], engine, __version__).items():
+        for k, rows in prepared.rows_of(p, ed).items():
             tables[k].extend(rows)
     cross = cross_tables([c.edition for c in chosen], tables, known)
     tables.update(cross.tables)
@@ -555,17 +661,17 @@ def _input_facts(p: Path, digest: str, edition: str) -> dict:
 
 def _editions_for(
     pdfs: list[Path],
-    digests: dict,
     cache: Path,
-    engine: str,
     jobs: int,
     limits: Limits,
     keep_going: bool,
     progress,
     res: BuildResult,
+    prepared: Prepared,
 ) -> Editions:
     """Every PDF's Edition: from an authentic cache entry, else extracted; bad files raise InputError, or
-    with keep_going are noted in res.errors."""
+    with keep_going are noted in res.errors. While the workers extract, `prepared` works on what is there."""
+    digests, engine = prepared.digests, prepared.engine
     todo, loaded = [], {}
     for p in pdfs:
         ed = _from_cache(cache, digests[p], engine)
@@ -574,17 +680,29 @@ def _editions_for(
         else:
             loaded[p] = ed
             res.cached.append(str(p))
+    if todo:
+        start_workers(engine)  # the forkserver boots while this process copies the files to extract
     fresh: dict[Path, Edition] = {}
-    for path, ed, err, secs in _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress) if todo else []:
+    meanwhile = Meanwhile(
+        lambda: prepared.every(loaded, False), lambda o: prepared.every({Path(o.file): o.edition}, True)
+    )
+    outcomes = _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress, meanwhile) if todo else []
+    for o in outcomes:
+        heard(o)
+        err = o.error
+        if err and err.code == EXIT_INTERNAL and (not keep_going or o.trace):
+            if not keep_going:
+                raise_bug(o)
+            log.info("%s", o.trace)  # with --keep-going the bug is one of the errors; -v shows its traceback
         if err and not keep_going:
-            raise InputError(path, err.message[len(path) + 2 :], err.code)
+            raise InputError(o.file, err.message[len(o.file) + 2 :], err.code)
         if err:
             res.errors.append(err)
             continue
-        assert ed is not None
-        fresh[Path(path)] = ed
-        res.extracted.append(path)
-        log.info("extracted %s in %.1fs", path, secs)
+        assert o.edition is not None
+        fresh[Path(o.file)] = o.edition
+        res.extracted.append(o.file)
+        log.info("extracted %s in %.1fs", o.file, o.seconds)
     return Editions({**fresh, **loaded}, fresh)
 
 

@@ -9,15 +9,18 @@ import hashlib
 import json
 import os
 import signal
+import sys
 import tempfile
 import time
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from ..errors import EnvError, LockedError
-from ..model.schema import schema
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+# pyarrow is imported where a table is written, not here: extraction workers load this module and never
+# write a table (pyarrow and numpy are half of their start-up)
 
 ENV_ERRNOS = {
     errno.EACCES: "permission denied",
@@ -47,7 +50,38 @@ def is_env(e: BaseException) -> bool:
     return isinstance(e, OSError) and e.errno in ENV_ERRNOS
 
 
+def no_pandas_probe() -> None:
+    """pyarrow imports pandas (0.4 s, a sixth of a pdfium build) the first time it converts a Python list,
+    only to ask whether the list is a pandas object; nhr never hands it one. Answer that first question
+    with pandas hidden: pyarrow then takes the plain path (and still imports pandas if a caller asks for it)."""
+    import pyarrow as pa
+
+    if "pandas" in sys.modules:
+        return
+    sys.meta_path.insert(0, _NoPandas)
+    try:
+        pa.array([0], pa.int64())
+    finally:
+        sys.meta_path.remove(_NoPandas)
+
+
+class _NoPandas:
+    """An import finder that says pandas is not there (see no_pandas_probe)."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "pandas":
+            raise ModuleNotFoundError("pandas hidden from pyarrow's probe", name=name)
+        return None
+
+
 def table(name: str, rows: list[dict]) -> pa.Table:
+    """The rows of one table as a pyarrow Table of its schema (pipeline/model/schema.py)."""
+    import pyarrow as pa
+
+    from ..model.schema import schema
+
+    no_pandas_probe()
     sch = schema(name)
     cols = {f.name: [r.get(f.name) for r in rows] for f in sch}
     arrays = []
@@ -97,6 +131,8 @@ def _atomic(path: Path, write, sync: bool = True) -> None:
 
 def write_parquet(path: Path, tbl: pa.Table, sync: bool = True) -> None:
     """Write to a temp file in the same directory, then rename into place."""
+    import pyarrow.parquet as pq
+
     _atomic(path, lambda tmp: pq.write_table(tbl, tmp, compression="zstd"), sync)
 
 
@@ -146,9 +182,13 @@ READER_LOCK_WAIT = 10  # s a reader waits for the lock to roll an interrupted co
 
 
 def fault(step: str) -> None:
-    """Test hook: `NHR_FAULT=<step>` kills this process (SIGKILL) at that step of the build or the commit."""
-    if os.environ.get("NHR_FAULT") == step:
+    """Test hook: `NHR_FAULT=<step>` kills this process (SIGKILL) at that step of the build or the commit;
+    `NHR_FAULT=bug:<step>` raises there instead, as a bug of nhr would."""
+    value = os.environ.get("NHR_FAULT")
+    if value == step:
         os.kill(os.getpid(), signal.SIGKILL)
+    if value == f"bug:{step}":
+        raise RuntimeError(f"NHR_FAULT={value} (a test hook)")
 
 
 def file_facts(path: Path) -> dict:

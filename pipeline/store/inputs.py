@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
+import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -67,10 +70,46 @@ def check_pdf(path: str | Path) -> int:
         return n
     except InputError:
         raise
-    except Exception as e:  # pdfium can fail late on broken page trees
+    except Exception as e:  # pdfium can fail late on broken page trees; anything else is a bug of ours
+        if not from_engine(e):
+            raise
         raise InputError(p, f"damaged PDF ({e})", EXIT_UNREADABLE) from e
     finally:
         pdf.close()
+
+
+ENGINE_PACKAGES = ("pdfminer", "pdfplumber", "pypdfium2")  # where a plain exception means damaged content
+
+
+@lru_cache(maxsize=1)
+def engine_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions the PDF engines raise for damaged content: pdfminer's PSException family (PDFSyntaxError
+    and kin), pdfplumber's wrappers of them, PDFium's error, and a broken Flate stream or binary table."""
+    import pypdfium2
+
+    errors: list[type[BaseException]] = [pypdfium2.PdfiumError, zlib.error, struct.error]
+    try:  # pdfplumber's own: only where it is loaded (the pdfium engine never imports it)
+        from pdfminer.psexceptions import PSException
+        from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+        errors += [PSException, PdfminerException, MalformedPDFException]
+    except ImportError:  # pragma: no cover - both are dependencies
+        pass
+    return tuple(errors)
+
+
+def from_engine(e: BaseException) -> bool:
+    """Damaged content, not a bug of ours: one of the engines' own exceptions, or a plain one (KeyError,
+    TypeError, ...) raised inside an engine's code as pdfminer does on mangled objects."""
+    if isinstance(e, engine_errors()):
+        return True
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    module = tb.tb_frame.f_globals.get("__name__", "")
+    return module.split(".")[0] in ENGINE_PACKAGES
 
 
 class Listing(NamedTuple):

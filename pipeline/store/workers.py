@@ -2,17 +2,24 @@
 
 Workers come from a forkserver (a fresh interpreter started by exec), so they never inherit the build
 lock or any other open file of the build; each dies with the build (PR_SET_PDEATHSIG, and a watchdog
-polling the build's pid), runs one file only (`max_tasks_per_child=1`), and runs under RLIMIT_AS (memory),
-RLIMIT_CPU and an alarm (seconds), so a hostile file ends as a one-line limit error, not a hung machine."""
+polling the build's pid) and runs under RLIMIT_AS (memory), RLIMIT_CPU and an alarm (seconds), so a
+hostile file ends as a one-line limit error, not a hung machine. The forkserver starts in safe-path mode
+(PYTHONSAFEPATH): the working directory is never on its `sys.path`, so a folder named `pipeline` (or
+`json`) where the user stands is never imported; each worker then checks it runs the parent's `pipeline`.
+What the PDF libraries print in a worker (log records, warnings, C-level writes to stderr) is captured
+and handed back with the file's outcome, never written to the terminal."""
 
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import logging
 import multiprocessing as mp
 import os
 import resource
 import signal
+import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +28,19 @@ from typing import NamedTuple
 from ..config import Limits
 from ..errors import LimitError
 
-PRELOAD = ["pipeline.store.build", "pipeline.layout.lines", "pipeline.layout.pdfium_engine", "pdfplumber"]
+# what the forkserver imports once, so each worker forks with it loaded (pdfplumber only when it is used)
+PRELOAD = [
+    "pipeline.store.build",
+    "pipeline.extract.edition",
+    "pipeline.layout.lines",
+    "pipeline.layout.pdfium_engine",
+    "pipeline.extract.checks",
+    "pipeline.across.findings",
+]
+PRELOAD_ENGINE = {"pdfplumber": ["pdfplumber"], "pdfium": []}
+LIBRARIES = ("pdfminer", "pdfplumber", "pypdfium2")  # whose log records a worker keeps
+SAID_LINES = 20  # lines of what the libraries said kept per file (the rest counted)
+SAID_BYTES = 64 * 1024  # bytes of a worker's captured stderr read back per file
 PR_SET_PDEATHSIG = 1
 WATCH_EVERY = 0.25  # s between the watchdog's checks that the build process still runs
 WATCHDOG_EXIT = 70  # a worker's exit status when its build has gone (EX_SOFTWARE)
@@ -33,11 +52,42 @@ class Timeout(BaseException):
     """The per-file alarm rang (a BaseException, so no `except Exception` in a PDF library swallows it)."""
 
 
-def pool(n: int, limits: Limits, pages=None) -> ProcessPoolExecutor:
-    """A pool of `n` fresh worker processes, each bound to this process's life and to `limits`; with
-    `pages` (the writing end of page_pipe) each worker sends a message on it per page read."""
+def origin() -> str:
+    """Where this process's `pipeline` package lives: a worker must run the very code its build runs."""
+    import pipeline
+
+    return os.path.realpath(pipeline.__file__)
+
+
+def start(engine: str = "pdfium") -> None:
+    """Start the forkserver now, if it is not running: its interpreter boots and imports the extraction code
+    while the build goes on (hashing, cache, its own imports). Started in safe-path mode, so neither it nor
+    the resource tracker puts the working directory on `sys.path` (a `python -c` would, in front of all)."""
+    from multiprocessing import forkserver
+
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
+    ctx.set_forkserver_preload(PRELOAD + PRELOAD_ENGINE.get(engine, []))
+    saved = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved
+
+
+def pool(n: int, limits: Limits, engine: str = "pdfium", fork: bool = False, pages=None) -> ProcessPoolExecutor:
+    """A pool of `n` fresh worker processes, each bound to this process's life and to `limits`. With `fork`,
+    forked from this process instead of the forkserver: no interpreter to boot and nothing to import again,
+    for one job of a process that holds no lock and runs no thread (`nhr extract`). With `pages` (the writing
+    end of page_pipe) each worker sends a message on it per page read."""
+    if fork and threading.active_count() == 1:
+        forked = mp.get_context("fork")
+        return ProcessPoolExecutor(n, mp_context=forked, initializer=_init, initargs=(os.getpid(), limits, pages))
+    start(engine)
+    ctx = mp.get_context("forkserver")
     # (not max_tasks_per_child=1: on Python 3.11 a pool shut down early then hangs; limits are per task)
     return ProcessPoolExecutor(n, mp_context=ctx, initializer=_init, initargs=(os.getpid(), limits, pages))
 
@@ -52,14 +102,74 @@ PAGE_QUEUE: list = []  # in a worker: the pipe end to tell each page read on, wh
 
 
 def _init(parent: int, limits: Limits, pages=None) -> None:
-    """Worker start: die with the build, leave Ctrl-C to it (it kills its workers), then cap memory (CPU is
-    capped per file, in run_limited)."""
+    """Worker start: die with the build, leave Ctrl-C to it (it kills its workers), capture what libraries
+    print, then cap memory (CPU is capped per file, in run_limited)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if pages is not None:
         PAGE_QUEUE[:] = [pages]
     die_with(parent)
+    capture_output()
     mem = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+
+
+class _Said(logging.Handler):
+    """Keeps the log records of this worker (pdfminer's, pypdfium2's, warnings) as lines, for the parent."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        self.dropped = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.lines) >= SAID_LINES:
+            self.dropped += 1
+            return
+        try:
+            msg = record.getMessage()
+        except Exception:  # a library's malformed log call: keep what it meant to say
+            msg = str(record.msg)
+        self.lines.append(f"{record.name}: {msg}")
+
+
+_SAID = _Said()
+_STDERR: list = []  # the file this worker's fd 2 writes to
+
+
+def capture_output() -> None:
+    """Route every log record and warning to _SAID and the process's stderr (fd 2: C code writes there
+    too) to a private temporary file; `said()` hands both back after each file."""
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    root.addHandler(_SAID)
+    root.setLevel(logging.WARNING)
+    for name in LIBRARIES:  # a forked worker inherits the command's levels (pdfminer: errors only)
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    logging.captureWarnings(True)
+    if not _STDERR:
+        f = tempfile.TemporaryFile()
+        os.dup2(f.fileno(), 2)
+        _STDERR.append(f)
+
+
+def said() -> list[str]:
+    """What the libraries said since the last call (log records, then stray stderr lines), and forget it."""
+    lines, dropped = _SAID.lines, _SAID.dropped
+    _SAID.lines, _SAID.dropped = [], 0
+    if _STDERR:
+        sys.stderr.flush()
+        f = _STDERR[0]
+        f.seek(0)
+        raw = f.read(SAID_BYTES)
+        f.seek(0)
+        f.truncate()
+        for line in raw.decode("utf-8", "replace").splitlines():
+            if line.strip() and len(lines) < SAID_LINES:
+                lines.append(f"stderr: {line}")
+            elif line.strip():
+                dropped += 1
+    return lines + ([f"(and {dropped} more)"] if dropped else [])
 
 
 _AT_FORK: list = []
