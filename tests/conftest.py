@@ -101,6 +101,22 @@ def words_of(pages) -> list[tuple]:
     return out
 
 
+def read_checked(path: str, engine: str):
+    """One PDF read once by one engine as `extract_checked` reads it (check, layout, assemble, validate), the
+    layout kept: (pages, Edition). Tests that need both the lines and the model read through this, never twice."""
+    from pipeline.extract.edition import assemble
+    from pipeline.layout.lines import paused_gc, read_layout
+    from pipeline.store.build import validate
+    from pipeline.store.inputs import check_pdf
+
+    check_pdf(path)
+    with paused_gc():
+        pages = read_layout(path, engine)
+        ed = assemble(pages, Path(path).name)
+    validate(ed, path)
+    return pages, ed
+
+
 def _read(args: tuple[str, str]) -> tuple[list[tuple], dict]:
     """One PDF read by one engine: its lines (for engine parity) and its model in the gold format."""
     from pipeline.extract.edition import assemble

@@ -6,14 +6,12 @@ aside, as score_edition.py --ignore-breaks): the inserted hyphens removed, the w
 import re
 
 import pytest
-from conftest import first_difference, gold
+from conftest import first_difference, gold, read_checked
 from render import Style, render
 from score_edition import score
 
 from pipeline.extract import hyphens
-from pipeline.layout.lines import read_layout
 from pipeline.model.export import to_gold
-from pipeline.store.build import extract_checked
 
 RENDERINGS = {
     "2023-10-plain-hyphens": ("2023-10", Style(hyphenate="-")),
@@ -34,40 +32,41 @@ def ignore_breaks(x):
 
 @pytest.fixture(scope="session")
 def renderings(tmp_path_factory):
-    """Every hyphenated rendering: name → (gold, pdf, {engine: Edition})."""
+    """Every hyphenated rendering, read once per engine: name → (gold, pdf, {engine: Edition}, pdfplumber's lines)."""
     out = {}
     for name, (edition, style) in RENDERINGS.items():
         g = gold(edition)
         pdf = tmp_path_factory.mktemp("hyphenated") / f"{name}.pdf"
         render(g, str(pdf), style)
-        out[name] = g, pdf, {e: extract_checked(str(pdf), engine=e) for e in ENGINES}
+        read = {e: read_checked(str(pdf), e) for e in ENGINES}
+        lines = [ln for p in read["pdfplumber"][0] for ln in p.lines]
+        out[name] = g, pdf, {e: ed for e, (_, ed) in read.items()}, lines
     return out
 
 
 @pytest.fixture(params=list(RENDERINGS))
 def hyphenated(request, renderings):
-    """(gold, pdf, {engine: Edition}) of one hyphenated rendering."""
+    """(gold, pdf, {engine: Edition}, pdfplumber's lines) of one hyphenated rendering."""
     return renderings[request.param]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_hyphenated_rendering_meets_the_gold_bar(hyphenated, engine):
-    g, _, read = hyphenated
+    g, _, read, _ = hyphenated
     ok, lines = score(ignore_breaks(g), ignore_breaks(to_gold(read[engine])), verbose=True)
     print("\n".join(lines))
     assert ok, lines[-1]
 
 
 def test_engines_agree_on_hyphenated_renderings(hyphenated):
-    _, _, read = hyphenated
+    _, _, read, _ = hyphenated
     assert first_difference(*(to_gold(read[e]) for e in ENGINES)) is None
 
 
 def test_the_rendering_hyphenates(hyphenated):
     """The renderings break words in most paragraphs (so the bar above is a test of de-hyphenation), and the
     soft one puts U+00AD in the text layer (pdfplumber reads it; PDFium gives its line-end hyphen mark)."""
-    _, pdf, _ = hyphenated
-    lines = [ln for p in read_layout(str(pdf), "pdfplumber") for ln in p.lines]
+    _, pdf, _, lines = hyphenated
     ends = [a.words[-1].text for a, b in zip(lines, lines[1:]) if hyphens.broken(a.words[-1]) and b.text[:1].islower()]
     assert len(ends) > BROKEN_LINES and hyphens.hyphenating(lines)
     soft = sum(t.endswith(hyphens.SOFT) for t in ends)
@@ -75,7 +74,7 @@ def test_the_rendering_hyphenates(hyphenated):
 
 
 def test_undecided_breaks_are_info_doubts_with_page_and_box(hyphenated):
-    _, _, read = hyphenated
+    _, _, read, _ = hyphenated
     for ed in read.values():
         doubts = [a for a in ed.anomalies if a.kind == "hyphen_undecided"]
         assert all(a.severity == "info" and a.box is not None and a.page == a.box.page for a in doubts)
@@ -90,12 +89,12 @@ def test_a_build_weighs_open_breaks_with_its_other_editions_words(renderings, tm
 
     raw = tmp_path / "raw"
     raw.mkdir()
-    for _, pdf, _ in renderings.values():
+    for _, pdf, _, _ in renderings.values():
         (raw / pdf.name).write_bytes(pdf.read_bytes())
     built = {ed.edition: ed for ed in build(raw, tmp_path / "out", jobs=1, engine="pdfium").editions}
-    alone = {ed.edition: ed for _, _, read in renderings.values() for ed in [read["pdfium"]]}
+    alone = {ed.edition: ed for _, _, read, _ in renderings.values() for ed in [read["pdfium"]]}
     doubts = {k: sum(a.kind == "hyphen_undecided" for a in ed.anomalies) for k, ed in alone.items()}
     assert sum(a.kind == "hyphen_undecided" for ed in built.values() for a in ed.anomalies) < sum(doubts.values())
-    for g, _, _ in renderings.values():
+    for g, _, _, _ in renderings.values():
         ok, lines = score(ignore_breaks(g), ignore_breaks(to_gold(built[g["edition"]])))
         assert ok, lines[-1]

@@ -111,10 +111,13 @@ def test_a_rebuild_from_scratch_keeps_ids_through_the_kept_map(make, tmp_path, m
     assert kept(first, later) == []
 
 
-def test_engine_and_version_switch_keep_ids(make, tmp_path, monkeypatch):
-    """The two newest editions parsed again by the other engine, then by another nhr version."""
+def test_engine_and_version_switch_keep_ids(make, tmp_path, monkeypatch, built):
+    """The two newest editions parsed again by the other engine (its records from the session's pdfplumber
+    build's cache), then by another nhr version."""
     out = tmp_path / "p"
     first = make(EDITIONS, out)
+    for f in (built[1] / ".cache").glob("*-pdfplumber-*"):
+        shutil.copy(f, out / ".cache")
     newest = {k: v for k, v in first.items() if k[0] in NEWEST}
     assert kept(newest, make(NEWEST, out, engine="pdfplumber")) == []
     monkeypatch.setattr("pipeline.store.build.__version__", "99.0.0")

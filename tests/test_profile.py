@@ -25,7 +25,7 @@ from pipeline.model.export import to_gold
 from pipeline.store.build import extract_checked
 from pipeline.store.inputs import InputError
 try:
-    g = to_gold(extract_checked(sys.argv[1]))
+    g = to_gold(extract_checked(sys.argv[1], "pdfium"))
 except InputError as e:
     print(json.dumps({"refused": str(e)}))
 else:

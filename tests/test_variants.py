@@ -2,6 +2,7 @@
 text without space glyphs, milestones in ruled tables, upright status headers."""
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import first_difference, gold
@@ -50,6 +51,7 @@ STYLES = {
     "lists-rotate-90": Style(font="Times-Roman", bold="Times-Bold", list_landscape="rotate", rotated_headers=False),
     "tables-cells-centred": Style(cells_middle=True, table_rules=False, list_widths=0.8),
 }
+ENGINES = ("pdfplumber", "pdfium")
 STRUCTURE = (
     "edition stand",
     "goals",
@@ -71,12 +73,35 @@ def squeeze(x) -> str:
     return re.sub(r"([-/]) ", r"\1", norm(x if isinstance(x, str) else repr(x)))
 
 
-@pytest.fixture(scope="module", params=list(STYLES))
-def variant(request, tmp_path_factory):
-    g = gold("2025-04")
-    pdf = tmp_path_factory.mktemp("render") / f"{request.param}.pdf"
-    render(g, str(pdf), STYLES[request.param])
-    return g, to_gold(extract_checked(str(pdf))), pdf, to_gold(extract_checked(str(pdf), engine="pdfium"))
+def _render_and_read(args: tuple[str, str]) -> dict[str, tuple[list[tuple], dict]]:
+    """One style rendered and read once per engine: engine → (its lines, its model in the gold format)."""
+    from conftest import read_checked, words_of
+
+    name, pdf = args
+    render(gold("2025-04"), pdf, STYLES[name])
+    out = {}
+    for engine in ENGINES:
+        pages, ed = read_checked(pdf, engine)
+        out[engine] = words_of(pages), to_gold(ed)
+    return out
+
+
+@pytest.fixture(scope="session")
+def style_readings(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
+    """Every style rendered once and read once per engine per session, two at a time: name → (pdf, readings)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    d = tmp_path_factory.mktemp("render")
+    jobs = [(name, str(d / f"{name}.pdf")) for name in STYLES]
+    with ProcessPoolExecutor(max_workers=2) as ex:
+        return {name: (Path(pdf), r) for (name, pdf), r in zip(jobs, ex.map(_render_and_read, jobs))}
+
+
+@pytest.fixture(params=list(STYLES))
+def variant(request, style_readings):
+    """(gold, pdfplumber's model, pdf, pdfium's model, engine → lines) of one style."""
+    pdf, r = style_readings[request.param]
+    return gold("2025-04"), r["pdfplumber"][1], pdf, r["pdfium"][1], {e: r[e][0] for e in ENGINES}
 
 
 def test_structure_is_exact(variant):
@@ -119,7 +144,7 @@ def _euro_spaced(x):
 
 
 def test_engines_agree_on_every_style(variant):
-    _, plumber, _, pdfium = variant
+    _, plumber, _, pdfium, _ = variant
     assert first_difference(_euro_spaced(plumber), _euro_spaced(pdfium)) is None
 
 
@@ -175,11 +200,8 @@ def test_engines_read_the_same_lines_on_other_producers(variant):
     """Both engines give the same words and lines on every style (a ligature font included); boxes to a
     font unit per glyph where the font's widths have fractions (embedded TrueType), else exactly. pdfminer's
     metrics of the standard fonts have no "€" (0 pt wide in pdfplumber): such lines by their letters."""
-    from conftest import words_of
     from test_engine_parity import differences
 
-    from pipeline.layout.lines import read_layout
-
-    a, b = (words_of(read_layout(str(variant[2]), e)) for e in ("pdfplumber", "pdfium"))
+    a, b = (variant[4][e] for e in ENGINES)
     bad = differences(a, b, units=True, tol_y=0.001, lacks="€")
     assert not bad, f"{len(bad)} differences, first:\n" + "\n".join(bad[:10])
