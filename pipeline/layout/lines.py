@@ -6,35 +6,16 @@ Everything after this stage sees only `PageLayout` records, never the engine tha
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
-from typing import NamedTuple
 
-from ..model.records import LIGATURES, Char, Line, PageLayout, Word
+from ..model.records import LIGATURES, Char, Line, PageLayout, PageRange, RawPage, Word
 from ..tolerances import TOL
 from .fonts import is_bold
 from .furniture import remove_furniture
 
 # ---------------------------------------------------------------- engines
-
-
-class RawPage(NamedTuple):
-    """One page as an engine delivers it: its number (1-based), size in points, and drawn glyphs."""
-
-    number: int
-    width: float
-    height: float
-    chars: list[Char]
-
-
-class PageRange(NamedTuple):
-    """A share of one PDF's pages for a worker process: pages first..last-1 (0-based) read by `engine`."""
-
-    path: str
-    engine: str
-    first: int
-    last: int
 
 
 # The Euro's advance in Adobe's current metrics of the standard 14 fonts; pdfminer's older tables lack
@@ -90,6 +71,22 @@ def _pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterato
 
 
 ENGINES = {"pdfplumber": _pdfplumber_pages, "pdfium": _pdfium_pages}
+PAGE_HOOKS: list[Callable[[RawPage], None]] = []
+
+
+def on_every_page(hook: Callable[[RawPage], None]) -> None:
+    """Hand `hook` every page any engine reads in this process (and in the page-range processes it forks),
+    before the page is laid out; an exception it raises stops the reading. A hook added twice runs once."""
+    if hook not in PAGE_HOOKS:
+        PAGE_HOOKS.append(hook)
+
+
+def raw_pages(path: str, engine: str, first: int = 0, last: int | None = None) -> Iterator[RawPage]:
+    """Pages first..last-1 (0-based) of a PDF as `engine` delivers them, each shown to the page hooks first."""
+    for page in ENGINES[engine](path, first, last):
+        for hook in PAGE_HOOKS:
+            hook(page)
+        yield page
 
 
 def page_count(path: str) -> int:
@@ -184,7 +181,7 @@ def _words(row: list[Char], has_spaces: bool) -> list[Word]:
 
 def build_pages(raw: Iterable[RawPage]) -> list[PageLayout]:
     """Turn engine output into line records for every page."""
-    raw = list(raw)  # unpacked by position below: a guarded engine (store/workers.py) yields plain tuples
+    raw = list(raw)
     has_spaces = any(c.text == " " for _, _, _, chars in raw for c in chars)
     pages = []
     for number, width, height, chars in raw:
@@ -236,7 +233,7 @@ def paused_gc():
 def _page_range(share: PageRange) -> list[RawPage]:
     """One worker's share of a PDF's pages, read with the collector paused."""
     with paused_gc():
-        return list(ENGINES[share.engine](share.path, share.first, share.last))
+        return list(raw_pages(share.path, share.engine, share.first, share.last))
 
 
 def read_layout(path: str, engine: str = "pdfplumber", jobs: int = 1) -> list[PageLayout]:
@@ -251,7 +248,7 @@ def read_layout(path: str, engine: str = "pdfplumber", jobs: int = 1) -> list[Pa
         with ProcessPoolExecutor(max_workers=len(ranges)) as ex:
             raw = [p for part in ex.map(_page_range, ranges) for p in part]
     else:
-        raw = list(ENGINES[engine](path))
+        raw = list(raw_pages(path, engine))
     pages = build_pages(raw)
     remove_furniture(pages)
     return pages

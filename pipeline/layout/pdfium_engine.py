@@ -16,10 +16,9 @@ from typing import Any, NamedTuple
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from ..model.records import Char
+from ..model.records import Char, RawPage
 from ..tolerances import TOL
 from .fonts import is_bold
-from .lines import RawPage
 
 # Descent (per 1000) of the standard fonts by name, from Adobe's metrics as pdfminer takes them; PDFium
 # measures the substitute it draws a font that is not embedded with (Courier: -248 instead of -194)

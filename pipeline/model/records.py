@@ -34,6 +34,24 @@ class Char(NamedTuple):
     upright: bool = True
 
 
+class RawPage(NamedTuple):
+    """One page as an engine delivers it: its number (1-based), size in points, and drawn glyphs."""
+
+    number: int
+    width: float
+    height: float
+    chars: list[Char]
+
+
+class PageRange(NamedTuple):
+    """A share of one PDF's pages for a worker process: pages first..last-1 (0-based) read by `engine`."""
+
+    path: str
+    engine: str
+    first: int
+    last: int
+
+
 class Word(NamedTuple):
     """A run of glyphs between spaces or gaps (a tuple: there are 20k a report)."""
 

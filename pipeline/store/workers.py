@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from ..config import Limits
 from ..errors import LimitError
+from ..model.records import RawPage
 
 # what the forkserver imports once, so each worker forks with it loaded (pdfplumber only when it is used)
 PRELOAD = [
@@ -300,21 +301,20 @@ def _check_glyphs(page: int, n: int, limits: Limits) -> None:
         )
 
 
+_GUARD: list[Limits] = []  # the limits of the file this (worker) process extracts
+
+
+def _guard_page(page: RawPage) -> None:
+    """The worker's hook on every page read: the glyph limit, the page's text fingerprint, the progress."""
+    _check_glyphs(page.number, len(page.chars), _GUARD[0])
+    PAGES[page.number] = _signature("".join([c.text for c in page.chars]))
+    for q in PAGE_QUEUE:  # the build's progress: one more page read
+        q.send_bytes(b"p")
+
+
 def guard_engines(limits: Limits) -> None:
-    """Wrap the layout engines of this (worker) process so a page over the glyph limit stops extraction."""
-    from ..layout import lines as layout
+    """Stop extraction in this (worker) process at a page over the glyph limit (a per-page hook of the layout)."""
+    from ..layout.lines import on_every_page
 
-    for name, fn in list(layout.ENGINES.items()):
-        if getattr(fn, "nhr_guarded", False):
-            continue
-
-        def guarded(path, first=0, last=None, _fn=fn):
-            for number, width, height, chars in _fn(path, first, last):
-                _check_glyphs(number, len(chars), limits)
-                PAGES[number] = _signature("".join([c.text for c in chars]))
-                for q in PAGE_QUEUE:  # the build's progress: one more page read
-                    q.send_bytes(b"p")
-                yield number, width, height, chars
-
-        guarded.nhr_guarded = True  # type: ignore[attr-defined]
-        layout.ENGINES[name] = guarded
+    _GUARD[:] = [limits]
+    on_every_page(_guard_page)
