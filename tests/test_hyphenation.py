@@ -4,6 +4,7 @@ the text layer. Read with both engines, each must meet the gold bar (a space aft
 aside, as score_edition.py --ignore-breaks): the inserted hyphens removed, the words' own hyphens kept."""
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import first_difference, gold, read_checked
@@ -30,18 +31,30 @@ def ignore_breaks(x):
     return re.sub(r"([-/]) ", r"\1", re.sub(r"\s+", " ", x).strip()) if isinstance(x, str) else x
 
 
+def _render_and_read(args: tuple[str, str]) -> tuple[dict, dict, list]:
+    """One rendering made and read once per engine: (its gold, {engine: Edition}, pdfplumber's lines)."""
+    name, pdf = args
+    edition, style = RENDERINGS[name]
+    g = gold(edition)
+    render(g, pdf, style)
+    read = {e: read_checked(pdf, e) for e in ENGINES}
+    lines = [ln for p in read["pdfplumber"][0] for ln in p.lines]
+    return g, {e: ed for e, (_, ed) in read.items()}, lines
+
+
 @pytest.fixture(scope="session")
 def renderings(tmp_path_factory):
-    """Every hyphenated rendering, read once per engine: name → (gold, pdf, {engine: Edition}, pdfplumber's lines)."""
-    out = {}
-    for name, (edition, style) in RENDERINGS.items():
-        g = gold(edition)
-        pdf = tmp_path_factory.mktemp("hyphenated") / f"{name}.pdf"
-        render(g, str(pdf), style)
-        read = {e: read_checked(str(pdf), e) for e in ENGINES}
-        lines = [ln for p in read["pdfplumber"][0] for ln in p.lines]
-        out[name] = g, pdf, {e: ed for e, (_, ed) in read.items()}, lines
-    return out
+    """Every hyphenated rendering, read once per engine, two at a time: name → (gold, pdf, {engine: Edition},
+    pdfplumber's lines)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    d = tmp_path_factory.mktemp("hyphenated")
+    jobs = [(name, str(d / f"{name}.pdf")) for name in RENDERINGS]
+    with ProcessPoolExecutor(max_workers=2) as ex:
+        return {
+            name: (g, Path(pdf), read, lines)
+            for (name, pdf), (g, read, lines) in zip(jobs, ex.map(_render_and_read, jobs))
+        }
 
 
 @pytest.fixture(params=list(RENDERINGS))
