@@ -66,7 +66,7 @@ def test_list_and_body_disagreements_are_listed(tmp_path):
     del rows[2]  # a body project missing from the list
     pdf = tmp_path / "odd.pdf"
     render(g, str(pdf), Style())
-    ed = extract_checked(str(pdf))
+    ed = extract_checked(str(pdf), "pdfium")
     kinds = {(a.kind, a.project_number) for a in ed.anomalies}
     assert ("list_status_mismatch", rows[0]["number"]) in kinds
     assert ("list_row_not_in_body", "1.9.9.9") in kinds

@@ -166,7 +166,7 @@ def test_same_edition_twice(raw_copy, prebuilt):
     code, out, err = nhr("build", "--raw", raw_copy, "--out", prebuilt)
     assert code == 0 and "hold the same records; using kopie-2023-04.pdf" in out
     # same edition, different content: a milestone text changed → refused, nothing written
-    g = json.loads(nhr("extract", raw_copy / "kopie-2023-04.pdf")[1])
+    g = json.loads(nhr("extract", raw_copy / "kopie-2023-04.pdf", *FAST)[1])
     from render import Style, render
 
     p = next(p for t in g["themes"] for go in t["goals"] for s in go["sections"] for p in s["projects"] if p["steps"])

@@ -163,7 +163,7 @@ def test_drifted_edition_is_refused(tmp_path):
     pdf = tmp_path / "drift.pdf"
     render(g, str(pdf), Style())
     with pytest.raises(InputError) as e:
-        extract_checked(str(pdf))
+        extract_checked(str(pdf), "pdfium")
     assert e.value.code == EXIT_DRIFT and "projects readable" in str(e.value)
 
 
@@ -174,14 +174,14 @@ def test_unknown_header_lines_and_stray_text(tmp_path):
     projects[0]["extra_header"] = [{"label": "Projektverantwortung:", "value": "Abteilung 80.01"}]
     pdf = tmp_path / "extra.pdf"
     render(g, str(pdf), Style())
-    ed = extract_checked(str(pdf))
+    ed = extract_checked(str(pdf), "pdfium")
     first = next(p for *_, p in ed.projects())
     assert first.extra_header == [("Projektverantwortung:", "Abteilung 80.01")]
     assert to_gold(ed)["themes"][0]["goals"][0]["sections"] == g["themes"][0]["goals"][0]["sections"]
     assert not [a for a in ed.anomalies if a.kind == "unlabelled_text"]
     projects[1]["description_label"] = "Inhalt"  # not a label we know: its text must not vanish
     render(g, str(pdf), Style())
-    ed = extract_checked(str(pdf))
+    ed = extract_checked(str(pdf), "pdfium")
     kinds = {(a.kind, a.project_number) for a in ed.anomalies}
     assert ("unlabelled_text", projects[1]["number"]) in kinds
     assert ("missing_description", projects[1]["number"]) in kinds
