@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ..extract.rules import source_of
 from ..model.records import Edition
+from ..model.rows import doubts
 from . import history
 from .reconcile import reconcile
 
@@ -105,6 +107,12 @@ def body_row(b: dict) -> dict:
     }
 
 
+def recount_doubts(tables: dict[str, list[dict]]) -> None:
+    """editions.extraction_doubts again, now that reconciliation added its anomalies (contested links)."""
+    for ed in tables["editions"]:
+        ed["extraction_doubts"] = doubts([a for a in tables["anomalies"] if a["edition"] == ed["edition"]])
+
+
 def cross_tables(editions: list[Edition], tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """identity, history, transitions, late reports, rebuilt archive and its check, papers, bodies."""
     eds = sorted(r["edition"] for r in tables["editions"])
@@ -122,11 +130,13 @@ def cross_tables(editions: list[Edition], tables: dict[str, list[dict]]) -> dict
                     "edition": eds[-1],
                     "kind": "archive_mismatch",
                     "severity": "info" if c["matched"] else "warning",
+                    "source": source_of("archive_mismatch"),
                     "page": c["page"],
                     "project_number": c["rebuilt_number"],
                     "detail": f"{c['title']}: {c['detail']}",
                 }
             )
+    recount_doubts(tables)
     ids = {(r["edition"], r["project_number"]): r["project_id"] for r in identity}
     out = {
         "identity": identity,

@@ -12,6 +12,20 @@ import regex as re
 from ..layout.furniture import page_label_number
 from ..model.records import Anomaly, Box, CharCounts, Edition, Line, ListRow, PageLayout, Project
 from ..tolerances import TOL
+from .rules import REGISTRY, describe
+
+describe(
+    "unassigned_text",
+    "warning",
+    "A body line that no record took (text accounting): nhr did not place it, so a field may lack it.",
+    source="extraction",
+)
+describe(
+    "furniture_in_text",
+    "warning",
+    "A page label found inside a record's text (a footer glued onto a paragraph or cell by nhr).",
+    source="extraction",
+)
 
 LABEL_PAGES_AFTER = (
     1  # pages: a record's text may carry the label of this many pages after its last (a footer glued on)
@@ -39,7 +53,14 @@ def account(
     unassigned = ink(unplaced) + ink(unlabelled)
     counts = CharCounts(body, furniture, body - unassigned, unassigned)
     found = [
-        Anomaly("unassigned_text", "warning", ln.page, f"text in no record: {ln.text[:200]}", None, Box.of([ln]))
+        Anomaly(
+            "unassigned_text",
+            REGISTRY["unassigned_text"].severity,
+            ln.page,
+            f"text in no record: {ln.text[:200]}",
+            None,
+            Box.of([ln]),
+        )
         for ln in unplaced
     ]
     return counts, found + furniture_in_text(ed, printed_labels(pages))
@@ -89,7 +110,7 @@ def _project_leaks(p: Project, labels: dict[int, int]) -> list[Anomaly]:
     return [
         Anomaly(
             "furniture_in_text",
-            "warning",
+            REGISTRY["furniture_in_text"].severity,
             box.page if box else first,
             f"project {p.number}: page label '{tok}' inside the text: …{text[-EXCERPT_CHARS:]}",
             p.number,
@@ -107,7 +128,7 @@ def _list_row_leaks(r: ListRow, labels: dict[int, int]) -> list[Anomaly]:
     return [
         Anomaly(
             "furniture_in_text",
-            "warning",
+            REGISTRY["furniture_in_text"].severity,
             page,
             f"list row {r.number}: page label '{tok}' inside a cell: {cell[:EXCERPT_CHARS]}",
             r.number,

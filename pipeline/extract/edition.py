@@ -19,8 +19,16 @@ from ..parse.dates import parse_date
 from ..tolerances import TOL
 from . import fields
 from .accounting import account
+from .rules import REGISTRY, describe
 from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
 from .tables import parse_archive, parse_project_lists
+
+describe(
+    "previous_stand_not_earlier",
+    "error",
+    "The report's previous-Stand sentence names a Stand not earlier than its own cover's.",
+    source="report",
+)
 
 STAND = profile().stand  # config/report.yaml stand.current
 PREVIOUS = profile().previous  # config/report.yaml stand.previous
@@ -60,7 +68,7 @@ def stand_anomalies(stand: str, previous: str | None) -> list[Anomaly]:
     return [
         Anomaly(
             "previous_stand_not_earlier",
-            "error",
+            REGISTRY["previous_stand_not_earlier"].severity,
             None,
             f"the report names {previous} as its previous Stand, but its own Stand is {stand}",
         )
