@@ -44,6 +44,8 @@ class Style:
     list_widths: float = 1.0  # Projektliste column widths, scaled (< 1: more multi-line cells)
     marks_middle: bool = False  # the status "x" set at a multi-line row's vertical middle, on its own line
     cells_middle: bool = False  # every table cell centred vertically in its row (HTML's default), marks too
+    status_heads: tuple[str, ...] = ()  # the Projektliste's status column heads as printed (default: STATUS)
+    label_opens_page: str = ""  # a block label ("Beratung") that opens a new page in every project printing it
 
 
 LIGATURE_GLYPHS = (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("ff", "\ufb00"), ("fi", "\ufb01"), ("fl", "\ufb02"))
@@ -419,6 +421,8 @@ def _project(t: Typesetter, p: dict) -> None:
     for label, items in (("steps_label", "steps"), ("committee_label", "committee")):
         if p[label]:
             t.gap(0.8)
+            if t.st.label_opens_page and p[label].startswith(t.st.label_opens_page):
+                t.new_page()
             t.para(p[label], bold=True)
             t.entries(p[items])
     t.gap(0.8)
@@ -447,7 +451,7 @@ def _lists(t: Typesetter, gold: dict) -> None:
         t.gap(1)
         rows = [[r["number"], r["title"], "", r["cooperation"], r["responsible"]] for r in pl["rows"]]
         marks = [STATUS.index(r["status"]) if r["status"] in STATUS else None for r in pl["rows"]]
-        t.table(cols, rows, marks, STATUS)
+        t.table(cols, rows, marks, list(st.status_heads) or STATUS)
 
 
 def _archive(t: Typesetter, gold: dict) -> None:

@@ -19,6 +19,7 @@ from ..parse.dates import parse_date
 from ..tolerances import TOL
 from . import fields
 from .accounting import account
+from .doubts import furniture_doubts
 from .rules import REGISTRY, describe
 from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
 from .tables import parse_archive, parse_project_lists
@@ -106,7 +107,7 @@ def assemble(pages, source: str) -> Edition:
     ed.anomalies = check_edition(ed)
     unlabelled = [ln for pb in _project_blocks(doc) for ln in pb.unlabelled]
     ed.chars, found = account(pages, doc.stray, unlabelled, ed)
-    ed.anomalies += found + stand_anomalies(stand, previous)
+    ed.anomalies += found + furniture_doubts(pages) + stand_anomalies(stand, previous)
     return ed
 
 

@@ -663,7 +663,7 @@ def registry() -> dict[str, Rule]:
     """Every rule, the structural (checks) and between-edition (findings) ones included."""
     from ..across import findings  # noqa: F401
     from ..store import build  # noqa: F401
-    from . import accounting, checks, edition  # noqa: F401  (importing them registers their rules)
+    from . import accounting, checks, doubts, edition  # noqa: F401  (importing them registers their rules)
 
     return REGISTRY
 
