@@ -449,6 +449,55 @@ def duplicate_title(ed: Edition, ids: dict[tuple[str, str], str]) -> Iterable[Fi
         first.setdefault(k, p)
 
 
+# ---------------------------------------------------------------- entries split or merged between editions
+
+
+def joined_pairs(entries: list[Entry]) -> Iterator[tuple[Entry, Entry, str]]:
+    """Consecutive entries whose second has no date, with their joined text (loose): one row read as two?"""
+    for a, b in zip(entries, entries[1:]):
+        if not norm(b.date):
+            yield a, b, loose(f"{a.text} {b.text}")
+
+
+def split_or_merged(old: list[Entry], new: list[Entry]) -> Iterator[tuple[str, Entry, Entry]]:
+    """(how, newer entry, older entry): an entry of one edition that the other prints as an entry plus the
+    undated one after it ("split" in the newer, "merged" in the newer)."""
+    old_texts = {loose(e.text): e for e in old}
+    new_texts = {loose(e.text): e for e in new}
+    for a, _, joined in joined_pairs(new):
+        if joined in old_texts and joined not in new_texts:
+            yield "split", a, old_texts[joined]
+    for a, _, joined in joined_pairs(old):
+        if joined in new_texts and joined not in old_texts:
+            yield "merged", new_texts[joined], a
+
+
+@rule(
+    "entry_split_or_merged",
+    "warning",
+    "A milestone or consultation one edition prints as one entry, the other edition of the same build prints as "
+    "an entry plus an undated one (or the reverse): the report does not rewrite like this, so nhr likely split a "
+    "wrapped row (or merged two rows) in one of the two editions. Reported in the newer edition.",
+    scope="between",
+    source="extraction",
+)
+def entry_split_or_merged(pair: Pair) -> Iterable[Finding]:
+    for old_num, new_num in pair.links.items():
+        a, b = pair.project(pair.old, old_num), pair.project(pair.new, new_num)
+        if a is None or b is None:
+            continue
+        for block in ("steps", "committee"):
+            for how, n, o in split_or_merged(getattr(a, block), getattr(b, block)):
+                yield finding(
+                    "entry_split_or_merged",
+                    pair,
+                    f"{pair.old.edition} {old_num} and {pair.new.edition} {new_num}: '{norm(o.text)[:60]}' "
+                    f"{how} in the newer edition",
+                    Evidence(new_num, n.box or b.box, f"{n.date} {n.text}"),
+                    Evidence(old_num, o.box or a.box, f"{o.date} {o.text}"),
+                )
+
+
 # ---------------------------------------------------------------- running them
 
 

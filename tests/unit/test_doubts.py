@@ -165,3 +165,37 @@ def test_furniture_reads_as_body_silent_on_page_labels_headers_and_the_legend():
         ],
     )
     assert doubts.furniture_doubts([page]) == []
+
+
+def _pair(old_steps: list[Entry], new_steps: list[Entry]):
+    from pipeline.across.findings import Pair
+
+    old = many_project_edition([labelled_project("1.1.2.1", steps=old_steps)], "01.10.2024")
+    new = many_project_edition([labelled_project("1.1.2.1", steps=new_steps)], "01.04.2025")
+    return Pair(old, new, {"1.1.2.1": "1.1.2.1"}, {})
+
+
+def test_entry_split_or_merged_fires_on_a_row_read_as_two_in_one_edition():
+    from pipeline.across.findings import entry_split_or_merged
+
+    whole = [Entry("21.03.2024", "Beschluss des Klimaschutzkonzeptes 2.0, inkl. Teilbericht Kreis Soest 2030")]
+    split = [
+        Entry("21.03.2024", "Beschluss des Klimaschutzkonzeptes 2.0, inkl. Teilbericht Kreis"),
+        Entry("", "Soest 2030"),
+    ]
+    found = list(entry_split_or_merged(_pair(whole, split))) + list(entry_split_or_merged(_pair(split, whole)))
+    assert [
+        (f.kind, f.source, f.detail.endswith(f"{how} in the newer edition"))
+        for f, how in zip(found, ("split", "merged"))
+    ] == [
+        ("entry_split_or_merged", "extraction", True),
+        ("entry_split_or_merged", "extraction", True),
+    ]
+
+
+def test_entry_split_or_merged_silent_when_both_editions_print_the_same_rows_or_add_one():
+    from pipeline.across.findings import entry_split_or_merged
+
+    rows = [Entry("21.03.2024", "Beschluss"), Entry("", "fortlaufend Umsetzung")]
+    assert list(entry_split_or_merged(_pair(rows, rows))) == []
+    assert list(entry_split_or_merged(_pair(rows[:1], rows + [Entry("01.2025", "Start")]))) == []
