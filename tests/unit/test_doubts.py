@@ -199,3 +199,43 @@ def test_entry_split_or_merged_silent_when_both_editions_print_the_same_rows_or_
     rows = [Entry("21.03.2024", "Beschluss"), Entry("", "fortlaufend Umsetzung")]
     assert list(entry_split_or_merged(_pair(rows, rows))) == []
     assert list(entry_split_or_merged(_pair(rows[:1], rows + [Entry("01.2025", "Start")]))) == []
+
+
+def _row(kind: str, page: int | None, source: str = "extraction", severity: str = "warning", edition: str = "2025-04"):
+    return {"edition": edition, "kind": kind, "source": source, "severity": severity, "page": page}
+
+
+def test_doubt_line_names_the_commonest_kinds_and_their_pages():
+    from pipeline.surfaces.check import doubt_line
+
+    rows = [_row("label_missing", p) for p in (9, 7, 8, 7)] + [_row("entries_undated", 3)]
+    rows += [_row("section_count", 2, source="report"), _row("weak_link", None, severity="info")]
+    line = doubt_line("x.pdf", rows)
+    assert line is not None and line.startswith("x.pdf: 5 extraction doubts")
+    assert "label_missing ×4 (p. 7, 8, 9); entries_undated ×1 (p. 3)" in line
+    assert doubt_line("x.pdf", rows[5:]) is None  # report errors and info rows are no doubts
+
+
+def test_built_doubt_lines_one_per_edition_with_doubts_from_anomalies_and_findings(tmp_path):
+    from pipeline.store.files import table, write_parquet
+    from pipeline.surfaces.check import built_doubt_lines
+
+    eds = [{"edition": e, "source_file": f"{e}.pdf"} for e in ("2024-10", "2025-04")]
+    anomalies = [_row("section_count", 2, "report", edition="2024-10"), _row("label_missing", 7)]
+    findings = [_row("entry_split_or_merged", 12)]
+    for name, rows in (("editions", eds), ("anomalies", anomalies), ("audit_findings", findings)):
+        write_parquet(tmp_path / f"{name}.parquet", table(name, rows))
+    lines = built_doubt_lines(tmp_path)
+    assert len(lines) == 1 and lines[0].startswith("2025-04.pdf: 2 extraction doubts")
+
+
+def test_check_verdict_and_code_follow_disagreement_then_doubts():
+    from pipeline.surfaces.check import Check, differences
+
+    a = {"themes": [{"title": "A", "goals": [1, 2]}], "stand": "01.04.2025"}
+    b = {"themes": [{"title": "B", "goals": [1]}], "stand": "01.04.2025"}
+    assert differences(a, b) == ["themes[0].goals: 2 items != 1 items", "themes[0].title: 'A' != 'B'"]
+    assert differences(a, a) == []
+    assert Check("x.pdf").code == 0 and "clean" in Check("x.pdf").verdict()
+    assert Check("x.pdf", doubts=[_row("label_missing", 7)]).code == 10
+    assert Check("x.pdf", differences=["stand"], doubts=[_row("label_missing", 7)]).code == 13
