@@ -475,9 +475,8 @@ def split_or_merged(old: list[Entry], new: list[Entry]) -> Iterator[tuple[str, E
 @rule(
     "entry_split_or_merged",
     "warning",
-    "A milestone or consultation one edition prints as one entry, the other edition of the same build prints as "
-    "an entry plus an undated one (or the reverse): the report does not rewrite like this, so nhr likely split a "
-    "wrapped row (or merged two rows) in one of the two editions. Reported in the newer edition.",
+    "An entry one edition prints whole, the other as an entry plus an undated one (or the reverse): nhr "
+    "likely split or merged a row in one of them.",
     scope="between",
     source="extraction",
 )

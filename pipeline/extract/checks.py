@@ -76,7 +76,13 @@ def goal_label_mismatch(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("section_count", "warning", "A goal does not have the four status sections numbered 1–4.", source="report")
+@rule(
+    "section_count",
+    "warning",
+    "A goal does not have the four status sections numbered 1–4 (the report's error; a section heading nhr missed "
+    "would show too, and leave its projects under the previous section).",
+    source="report",
+)
 def section_count(ed: Edition) -> Iterable[Anomaly]:
     for _, g in goals(ed):
         digits = [s.number.split(".")[-1] for s in g.sections]
@@ -143,7 +149,13 @@ def numbering_gap(ed: Edition) -> Iterable[Anomaly]:
                 yield hit("numbering_gap", f"project {p.number} is #{i} of section {s.number}", p, evidence=p.number)
 
 
-@rule("missing_since", "error", "A project prints no '…seit:' line.", source="report")
+@rule(
+    "missing_since",
+    "error",
+    "A project prints no '…seit:' line (the report's omission; when many projects lack it, label_missing doubts nhr's "
+    "reading).",
+    source="report",
+)
 def missing_since(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         if not p.since_label:
@@ -236,7 +248,13 @@ def unlabelled_text(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("missing_description", "warning", "A project prints no description block.", source="report")
+@rule(
+    "missing_description",
+    "warning",
+    "A project prints no description block (the report's omission; when many lack it, label_missing doubts nhr's "
+    "reading).",
+    source="report",
+)
 def missing_description(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         if p.description_label is None:
@@ -256,7 +274,11 @@ def body_status(ed: Edition) -> dict:
 
 
 @rule(
-    "list_row_not_in_body", "warning", "A Projektliste row names a number no project of the body has.", source="report"
+    "list_row_not_in_body",
+    "warning",
+    "A Projektliste row names a number no project of the body has (the report's error; many such rows: "
+    "list_disagrees_with_body doubts nhr's reading).",
+    source="report",
 )
 def list_row_not_in_body(ed: Edition) -> Iterable[Anomaly]:
     body = body_status(ed)
@@ -274,7 +296,11 @@ def list_row_not_in_body(ed: Edition) -> Iterable[Anomaly]:
 
 
 @rule(
-    "list_status_mismatch", "warning", "A Projektliste row marks another status than the body section.", source="report"
+    "list_status_mismatch",
+    "warning",
+    "A Projektliste row marks another status than the body section (the report's error; many such rows: "
+    "list_disagrees_with_body doubts nhr's reading).",
+    source="report",
 )
 def list_status_mismatch(ed: Edition) -> Iterable[Anomaly]:
     body = body_status(ed)
@@ -291,7 +317,13 @@ def list_status_mismatch(ed: Edition) -> Iterable[Anomaly]:
                 )
 
 
-@rule("list_row_without_status", "error", "A Projektliste row has no status mark.", source="report")
+@rule(
+    "list_row_without_status",
+    "error",
+    "A Projektliste row has no status mark (the report's omission; most rows of a list without one: "
+    "list_status_unread doubts nhr's reading of the status columns).",
+    source="report",
+)
 def list_row_without_status(ed: Edition) -> Iterable[Anomaly]:
     for pl in ed.project_lists:
         for r in pl.rows:
@@ -306,7 +338,13 @@ def list_row_without_status(ed: Edition) -> Iterable[Anomaly]:
                 )
 
 
-@rule("body_project_not_in_list", "warning", "A project of the body is missing from the Projektliste.", source="report")
+@rule(
+    "body_project_not_in_list",
+    "warning",
+    "A project of the body is missing from the Projektliste (the report's omission, or a list row nhr did not read: "
+    "then unassigned_text names its lines).",
+    source="report",
+)
 def body_project_not_in_list(ed: Edition) -> Iterable[Anomaly]:
     listed = {r.number for pl in ed.project_lists for r in pl.rows}
     if not ed.project_lists:

@@ -43,9 +43,8 @@ def many(n: int, of: int) -> bool:
 @rule(
     "label_missing",
     "warning",
-    "Many projects of one status lack a block label the status's skeleton (config/report.yaml statuses) names: "
-    "nhr likely lost the label (set aside as page furniture, or read as text) and its block went into "
-    "another field. One such project alone is the report's omission (missing_progress_blocks, missing_description).",
+    "Many projects of one status lack a label its skeleton (report.yaml) names: nhr likely lost the "
+    "label. One such project is the report's omission.",
     source="extraction",
 )
 def label_missing(ed: Edition) -> Iterable[Anomaly]:
@@ -78,9 +77,8 @@ def _entry_blocks(ed: Edition) -> Iterator[tuple[Project, str, list[Entry]]]:
 @rule(
     "entries_undated",
     "warning",
-    "Many entries of the edition's milestone and committee tables have no date (more than "
-    "TOL.undated_share): a row's wrapped lines were likely read as rows of their own. A few undated "
-    "entries are printed by the report itself.",
+    "Many of the edition's entries have no date: wrapped lines were likely read as rows of their own "
+    "(the report prints a few undated entries).",
     source="extraction",
 )
 def entries_undated(ed: Edition) -> Iterable[Anomaly]:
@@ -169,9 +167,8 @@ def disagreement(r: ListRow, p: Project | None) -> str | None:
 @rule(
     "list_disagrees_with_body",
     "warning",
-    "Many Projektliste rows disagree with the body (number not printed there, other status, a title not even "
-    "partly the body's): nhr likely misread the table's columns or rows. One or two such rows are the "
-    "report's own (list_row_not_in_body, list_status_mismatch).",
+    "Many Projektliste rows disagree with the body (number, status, title): nhr likely misread the "
+    "table. One or two are the report's own.",
     source="extraction",
 )
 def list_disagrees_with_body(ed: Edition) -> Iterable[Anomaly]:
@@ -227,9 +224,8 @@ def archive_unread(ed: Edition) -> Iterable[Anomaly]:
 describe(
     "furniture_reads_as_body",
     "warning",
-    "A line set aside as page furniture (running header or footer) reads like body text of the report: a block "
-    "label, a goal, section or project heading, or a dated entry. nhr likely took body text for furniture and "
-    "the records around it lost it.",
+    "A line set aside as page furniture reads as a block label, heading or dated entry: nhr likely took "
+    "body text for a running header.",
     source="extraction",
 )
 
@@ -251,24 +247,43 @@ def body_vocabulary(text: str) -> str | None:
     return None
 
 
+describe(
+    "furniture_inside_body_frame",
+    "warning",
+    "A line set aside as page furniture sits where other pages of its size print body text: nhr likely "
+    "took body text for furniture.",
+    source="extraction",
+)
+
+
 def furniture_doubts(pages: list[PageLayout]) -> list[Anomaly]:
-    """furniture_reads_as_body: every furniture line that reads as a label, heading or dated entry."""
+    """furniture_reads_as_body and furniture_inside_body_frame: furniture lines that read, or sit, like body text."""
     out = []
+    bands = _body_bands(pages)
     for pg in pages:
+        others = [b for n, b in bands[(pg.width, pg.height)] if n != pg.number]
         for ln in pg.furniture:
             if (what := _reads_as(ln)) is not None:
-                out.append(
-                    Anomaly(
-                        "furniture_reads_as_body",
-                        REGISTRY["furniture_reads_as_body"].severity,
-                        pg.number,
-                        f"page furniture reads as a {what}: '{ln.text[:80]}'",
-                        None,
-                        Box.of([ln]),
-                        ln.text,
-                    )
-                )
+                out.append(_furniture_anomaly("furniture_reads_as_body", f"reads as a {what}", ln))
+            inside = sum(1 for b in others if any(top < ln.bottom and bottom > ln.top for top, bottom in b))
+            if many(inside, len(others)):
+                where = f"sits where {inside} of {len(others)} pages of its size print body text"
+                out.append(_furniture_anomaly("furniture_inside_body_frame", where, ln))
     return out
+
+
+def _body_bands(pages: list[PageLayout]) -> dict[tuple[float, float], list[tuple[int, list[tuple[float, float]]]]]:
+    """Page size → (page number, the vertical extents of its body lines) of every page of that size."""
+    out: dict[tuple[float, float], list[tuple[int, list[tuple[float, float]]]]] = {}
+    for pg in pages:
+        out.setdefault((pg.width, pg.height), []).append((pg.number, [(ln.top, ln.bottom) for ln in pg.lines]))
+    return out
+
+
+def _furniture_anomaly(kind: str, what: str, ln: Line) -> Anomaly:
+    return Anomaly(
+        kind, REGISTRY[kind].severity, ln.page, f"page furniture {what}: '{ln.text[:80]}'", None, Box.of([ln]), ln.text
+    )
 
 
 def _reads_as(ln: Line) -> str | None:
