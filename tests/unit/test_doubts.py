@@ -25,6 +25,7 @@ def test_every_kind_has_exactly_one_source_and_the_doubts_are_extraction_kinds()
         "list_disagrees_with_body",
         "archive_unread",
         "furniture_reads_as_body",
+        "furniture_inside_body_frame",
         "unassigned_text",
         "furniture_in_text",
     }
@@ -121,12 +122,12 @@ def test_archive_unread_silent_on_dated_rows():
     assert list(doubts.archive_unread(ed)) == []
 
 
-def _line(text: str, top: float = 30) -> Line:
+def _line(text: str, top: float = 30, page: int = 4) -> Line:
     words, x = [], 60.0
     for w in text.split():
         words.append(Word(w, x, x + 5 * len(w), top, top + 9, 9, False, True))
         x += 5 * len(w) + 3
-    return Line(4, tuple(words))
+    return Line(page, tuple(words))
 
 
 def test_furniture_reads_as_body_fires_on_a_label_heading_or_entry_set_aside():
@@ -239,3 +240,23 @@ def test_check_verdict_and_code_follow_disagreement_then_doubts():
     assert Check("x.pdf").code == 0 and "clean" in Check("x.pdf").verdict()
     assert Check("x.pdf", doubts=[_row("label_missing", 7)]).code == 10
     assert Check("x.pdf", differences=["stand"], doubts=[_row("label_missing", 7)]).code == 13
+
+
+def _page(n: int, body_tops: list[float], furniture: list[Line] = ()) -> PageLayout:
+    return PageLayout(n, 595, 842, [_line(f"Text {n} {t}", t) for t in body_tops], furniture=list(furniture))
+
+
+def test_furniture_inside_body_frame_fires_where_other_pages_print_body_text():
+    # a body line opening pages 1-3 at the body's first line, read as a running header there
+    label = [_line("Weitere Angaben zum Vorhaben", 60, n) for n in (1, 2, 3)]
+    pages = [_page(n, [80, 100], [label[n - 1]]) for n in (1, 2, 3)] + [_page(n, [60, 80]) for n in range(4, 11)]
+    found = doubts.furniture_doubts(pages)
+    assert [(a.kind, a.page) for a in found] == [("furniture_inside_body_frame", n) for n in (1, 2, 3)]
+    assert "7 of 9 pages" in found[0].detail
+
+
+def test_furniture_inside_body_frame_silent_on_headers_above_the_body_and_other_page_sizes():
+    header = _line("Nachhaltigkeitsreport Kreis Soest", 30)
+    pages = [_page(n, [60, 80, 100], [header]) for n in range(1, 11)]
+    landscape = PageLayout(11, 842, 595, [_line("Projektliste", 30)])  # another page size: its own frame
+    assert doubts.furniture_doubts(pages + [landscape]) == []
