@@ -84,3 +84,18 @@ def test_extract_warns_once_and_strict_fails_on_doubts(broken):
     r = CliRunner().invoke(main, ["extract", str(pdf), "--engine", "pdfium", "--format", "summary", "--strict"])
     warnings = [ln for ln in r.stderr.splitlines() if ln.startswith("nhr: warning:") and "extraction doubts" in ln]
     assert r.exit_code == 10 and len(warnings) == 1 and str(pdf) in warnings[0]
+
+
+def test_build_warns_once_per_edition_with_doubts_and_strict_fails(broken, tmp_path):
+    pdf, read = broken
+    if not read["pdfium"][1]:
+        pytest.skip("this class is read right now: nothing to doubt")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / pdf.name).write_bytes(pdf.read_bytes())
+    args = ["build", "--raw", raw, "--out", tmp_path / "out", "--engine", "pdfium", "--quiet"]
+    r = CliRunner().invoke(main, [str(a) for a in args])
+    warnings = [ln for ln in r.stderr.splitlines() if "extraction doubts" in ln]
+    assert r.exit_code == 0 and len(warnings) == 1 and pdf.name in warnings[0]
+    r = CliRunner().invoke(main, [str(a) for a in args + ["--strict"]])
+    assert r.exit_code == 10 and "carry extraction doubts" in r.stderr
