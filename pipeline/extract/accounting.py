@@ -12,20 +12,15 @@ import regex as re
 from ..layout.furniture import page_label_number
 from ..model.records import Anomaly, Box, CharCounts, Edition, Line, ListRow, PageLayout, Project
 from ..tolerances import TOL
-from .rules import REGISTRY, describe
 
-describe(
-    "unassigned_text",
-    "warning",
-    "A body line that no record took (text accounting): nhr did not place it, so a field may lack it.",
-    source="extraction",
-)
-describe(
-    "furniture_in_text",
-    "warning",
-    "A page label found inside a record's text (a footer glued onto a paragraph or cell by nhr).",
-    source="extraction",
-)
+
+def severity(kind: str) -> str:
+    """A registered kind's severity (its kinds are registered in pipeline/extract/doubts.py; imported late so
+    that the CLI, which imports this module, reads the configuration only once it has validated it)."""
+    from .rules import registry
+
+    return registry()[kind].severity
+
 
 LABEL_PAGES_AFTER = (
     1  # pages: a record's text may carry the label of this many pages after its last (a footer glued on)
@@ -55,7 +50,7 @@ def account(
     found = [
         Anomaly(
             "unassigned_text",
-            REGISTRY["unassigned_text"].severity,
+            severity("unassigned_text"),
             ln.page,
             f"text in no record: {ln.text[:200]}",
             None,
@@ -110,7 +105,7 @@ def _project_leaks(p: Project, labels: dict[int, int]) -> list[Anomaly]:
     return [
         Anomaly(
             "furniture_in_text",
-            REGISTRY["furniture_in_text"].severity,
+            severity("furniture_in_text"),
             box.page if box else first,
             f"project {p.number}: page label '{tok}' inside the text: …{text[-EXCERPT_CHARS:]}",
             p.number,
@@ -128,7 +123,7 @@ def _list_row_leaks(r: ListRow, labels: dict[int, int]) -> list[Anomaly]:
     return [
         Anomaly(
             "furniture_in_text",
-            REGISTRY["furniture_in_text"].severity,
+            severity("furniture_in_text"),
             page,
             f"list row {r.number}: page label '{tok}' inside a cell: {cell[:EXCERPT_CHARS]}",
             r.number,

@@ -219,6 +219,21 @@ def archive_unread(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
+# ---------------------------------------------------------------- text accounting (pipeline/extract/accounting.py)
+
+describe(
+    "unassigned_text",
+    "warning",
+    "A body line that no record took (text accounting): nhr did not place it, so a field may lack it.",
+    source="extraction",
+)
+describe(
+    "furniture_in_text",
+    "warning",
+    "A page label found inside a record's text (a footer glued onto a paragraph or cell by nhr).",
+    source="extraction",
+)
+
 # ---------------------------------------------------------------- furniture that reads like body text
 
 describe(
