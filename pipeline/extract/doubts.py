@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 import regex as re
 from rapidfuzz import fuzz
 
-from ..config import profile
+from ..config import Profile, profile
 from ..model.records import Anomaly, Box, Edition, Entry, Line, ListRow, PageLayout, Project
 from ..parse.dates import parse_date
 from ..tolerances import TOL
@@ -245,9 +245,8 @@ describe(
 )
 
 
-def body_vocabulary(text: str) -> str | None:
+def body_vocabulary(text: str, prof: Profile) -> str | None:
     """What a line reads as in the report profile ("committee label", "project heading", "entry"); None."""
-    prof = profile()
     for name, rx in prof.labels:
         if name != "extra" and rx.match(text):  # `extra` is any "Word:" line, a running header's too
             return f"{name} label"
@@ -274,15 +273,19 @@ describe(
 def furniture_doubts(pages: list[PageLayout]) -> list[Anomaly]:
     """furniture_reads_as_body and furniture_inside_body_frame: furniture lines that read, or sit, like body text."""
     out = []
-    bands = _body_bands(pages)
+    bands, prof = _body_bands(pages), profile()
+    overlapping: dict[tuple, set[int]] = {}  # (page size, top, bottom) → pages printing body text there
     for pg in pages:
-        others = [b for n, b in bands[(pg.width, pg.height)] if n != pg.number]
+        size = (pg.width, pg.height)
         for ln in pg.furniture:
-            if (what := _reads_as(ln)) is not None:
+            if (what := _reads_as(ln, prof)) is not None:
                 out.append(_furniture_anomaly("furniture_reads_as_body", f"reads as a {what}", ln))
-            inside = sum(1 for b in others if any(top < ln.bottom and bottom > ln.top for top, bottom in b))
-            if many(inside, len(others)):
-                where = f"sits where {inside} of {len(others)} pages of its size print body text"
+            key = (size, ln.top, ln.bottom)
+            if key not in overlapping:  # furniture recurs at one place: each place is measured once
+                overlapping[key] = {n for n, b in bands[size] if any(t < ln.bottom and u > ln.top for t, u in b)}
+            inside, others = len(overlapping[key] - {pg.number}), len(bands[size]) - 1
+            if many(inside, others):
+                where = f"sits where {inside} of {others} pages of its size print body text"
                 out.append(_furniture_anomaly("furniture_inside_body_frame", where, ln))
     return out
 
@@ -301,7 +304,7 @@ def _furniture_anomaly(kind: str, what: str, ln: Line) -> Anomaly:
     )
 
 
-def _reads_as(ln: Line) -> str | None:
-    if profile().legend.match(ln.text):
+def _reads_as(ln: Line, prof: Profile) -> str | None:
+    if prof.legend.match(ln.text):
         return None  # the status legend is furniture by design
-    return body_vocabulary(ln.text)
+    return body_vocabulary(ln.text, prof)
