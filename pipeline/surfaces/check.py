@@ -61,6 +61,7 @@ def edition_doubt_line(ed: Edition, name: str) -> str | None:
 def built_doubt_lines(out: Path) -> list[str]:
     """The warning line of every edition in built tables: its anomalies, and the between-edition doubts
     reported in `audit_findings` under it."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     def rows(table: str, cols: list[str]) -> list[dict]:
@@ -68,14 +69,15 @@ def built_doubt_lines(out: Path) -> list[str]:
         return pq.read_table(path, columns=cols).to_pylist() if path.exists() else []
 
     cols = ["edition", "kind", "source", "severity", "page"]
+    try:
+        editions = rows("editions", ["edition", "source_file"])
+        found = rows("anomalies", cols) + rows("audit_findings", cols) if editions else []
+    except (OSError, pa.ArrowException):
+        return []  # unreadable tables: the build already said so (and --strict failed on it)
     by_edition: dict[str, list[dict]] = defaultdict(list)
-    for r in rows("anomalies", cols) + rows("audit_findings", cols):
+    for r in found:
         by_edition[r["edition"]].append(r)
-    lines = []
-    for ed in rows("editions", ["edition", "source_file"]):
-        if (line := doubt_line(ed["source_file"], by_edition[ed["edition"]])) is not None:
-            lines.append(line)
-    return lines
+    return [line for ed in editions if (line := doubt_line(ed["source_file"], by_edition[ed["edition"]]))]
 
 
 # ---------------------------------------------------------------- nhr check FILE.pdf
