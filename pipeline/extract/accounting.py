@@ -7,6 +7,8 @@ a new producer's losses and leaks must be loud, never silent.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import regex as re
 
 from ..layout.furniture import page_label_number
@@ -43,8 +45,13 @@ def account(
     `unplaced` are the body lines the segment and table stages left in no record field; `unlabelled`
     the lines kept under no label of a project (counted as unassigned, reported by the checks).
     """
-    body = ink([ln for p in pages for ln in p.lines])
-    furniture = ink([ln for p in pages for ln in p.furniture])
+    labels = printed_labels(pages)
+    missed = {id(ln) for ln in missed_page_labels(unplaced, labels)}
+    unplaced = [ln for ln in unplaced if id(ln) not in missed]
+    body = ink([ln for p in pages for ln in p.lines if id(ln) not in missed])
+    furniture = ink([ln for p in pages for ln in p.furniture]) + ink(
+        [ln for p in pages for ln in p.lines if id(ln) in missed]
+    )
     unassigned = ink(unplaced) + ink(unlabelled)
     counts = CharCounts(body, furniture, body - unassigned, unassigned)
     found = [
@@ -58,7 +65,15 @@ def account(
         )
         for ln in unplaced
     ]
-    return counts, found + furniture_in_text(ed, printed_labels(pages))
+    return counts, found + furniture_in_text(ed, labels)
+
+
+def missed_page_labels(unplaced: list[Line], labels: dict[int, int]) -> list[Line]:
+    """Lines in no record that print their own page's label ("Seite 67" on page 67, by the offset the found
+    labels keep): page furniture the furniture stage missed (on a turned page), counted as furniture."""
+    offsets = Counter(printed - physical for physical, printed in labels.items())
+    offset = offsets.most_common(1)[0][0] if offsets else 0
+    return [ln for ln in unplaced if page_label_number(ln.text) == ln.page + offset]
 
 
 def printed_labels(pages: list[PageLayout]) -> dict[int, int]:
