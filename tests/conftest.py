@@ -101,25 +101,31 @@ def words_of(pages) -> list[tuple]:
     return out
 
 
-def _read(args: tuple[str, str]) -> tuple[list[tuple], dict]:
-    """One PDF read by one engine: its lines (for engine parity) and its model in the gold format."""
+def _read(args: tuple[str, str]) -> tuple[list[tuple], dict, list[tuple]]:
+    """One PDF read by one engine: its lines (for engine parity), its model in the gold format and its
+    extraction doubts as (kind, page, detail)."""
     from pipeline.extract.edition import assemble
     from pipeline.layout.lines import paused_gc, read_layout
     from pipeline.model.export import to_gold
+    from pipeline.model.rows import edition_rows
+    from pipeline.surfaces.check import is_doubt
 
     path, engine = args
+    doubts: list[tuple] = []
     with paused_gc():
         pages = read_layout(path, engine)
         words = words_of(pages)
         try:
-            model = to_gold(assemble(pages, Path(path).name))
+            ed = assemble(pages, Path(path).name)
+            model = to_gold(ed)
+            doubts = [(r["kind"], r["page"], r["detail"]) for r in edition_rows(ed)["anomalies"] if is_doubt(r)]
         except Exception as e:  # refused: the failing test shows why
             model = {"refused": f"{type(e).__name__}: {e}"}
-    return words, model
+    return words, model, doubts
 
 
 @pytest.fixture(scope="session")
-def readings() -> dict[tuple[str, str], tuple[list[tuple], dict]]:
+def readings() -> dict[tuple[str, str], tuple[list[tuple], dict, list[tuple]]]:
     """Every corpus and variant PDF read once per engine per session, two at a time."""
     from concurrent.futures import ProcessPoolExecutor
 

@@ -9,7 +9,9 @@ from render import Style, render
 from score_edition import norm, score
 
 from pipeline.model.export import to_gold
+from pipeline.model.rows import edition_rows
 from pipeline.store.build import extract_checked
+from pipeline.surfaces.check import is_doubt
 
 STYLES = {
     "helvetica-ragged": Style(),
@@ -76,7 +78,18 @@ def variant(request, tmp_path_factory):
     g = gold("2025-04")
     pdf = tmp_path_factory.mktemp("render") / f"{request.param}.pdf"
     render(g, str(pdf), STYLES[request.param])
-    return g, to_gold(extract_checked(str(pdf))), pdf, to_gold(extract_checked(str(pdf), engine="pdfium"))
+    plumber, pdfium = (extract_checked(str(pdf), engine=e) for e in ("pdfplumber", "pdfium"))
+    return g, to_gold(plumber), pdf, to_gold(pdfium), [doubts_of(plumber), doubts_of(pdfium)]
+
+
+def doubts_of(ed) -> list[tuple]:
+    """An edition's extraction doubts as (kind, page, detail)."""
+    return [(r["kind"], r["page"], r["detail"]) for r in edition_rows(ed)["anomalies"] if is_doubt(r)]
+
+
+def test_every_style_reads_without_doubts(variant):
+    """Every style here meets its bar (the tests below): a doubt on it would be a false alarm."""
+    assert variant[4] == [[], []]
 
 
 def test_structure_is_exact(variant):
@@ -119,7 +132,7 @@ def _euro_spaced(x):
 
 
 def test_engines_agree_on_every_style(variant):
-    _, plumber, _, pdfium = variant
+    _, plumber, _, pdfium, _ = variant
     assert first_difference(_euro_spaced(plumber), _euro_spaced(pdfium)) is None
 
 
