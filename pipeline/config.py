@@ -310,6 +310,7 @@ class Status:
     name: str  # as the records carry it ("in Bearbeitung")
     word: str  # lowercase word that names it in a heading ("bearbeitung")
     digit: str  # last digit of its section number, and its rank ("2")
+    skeleton: tuple[str, ...] = ()  # the labels (keys of `labels`) every project of this status prints
 
 
 @dataclass(frozen=True)
@@ -356,7 +357,7 @@ TABLE_COLUMNS = {
     "completed": ("theme", "project", "report", "number"),
     "dropped": ("theme", "project", "reason", "last_mention"),
 }
-STATUS_KEYS = ("name", "word", "digit")
+STATUS_KEYS = ("name", "word", "digit", "skeleton")
 
 
 def _keys(path: Path, where: str, given: dict, known: tuple) -> None:
@@ -389,10 +390,10 @@ def profile_from(path: Path, cfg: dict) -> Profile:
         if not isinstance(st, dict):
             raise ConfigError(f"{path}: statuses.{role} must be a mapping of {', '.join(STATUS_KEYS)}")
         _keys(path, f"statuses.{role}.", st, STATUS_KEYS)
-        for k in STATUS_KEYS:
+        for k in STATUS_KEYS[:-1]:
             if not (isinstance(st[k], str) and st[k]):
                 raise ConfigError(f"{path}: statuses.{role}.{k} must be a non-empty string, not {st[k]!r}")
-        statuses.append(Status(role, st["name"], st["word"], st["digit"]))
+        statuses.append(Status(role, st["name"], st["word"], st["digit"], _skeleton(path, role, st["skeleton"])))
     for k in ("name", "digit"):
         if len({getattr(st, k) for st in statuses}) < len(statuses):
             raise ConfigError(f"{path}: statuses: two statuses share a {k}")
@@ -415,6 +416,14 @@ def profile_from(path: Path, cfg: dict) -> Profile:
         title_tail=_rx(path, "stand.title_tail", cfg["stand"]["title_tail"]),
         previous=_rx(path, "stand.previous", cfg["stand"]["previous"]),
     )
+
+
+def _skeleton(path: Path, role: str, given) -> tuple[str, ...]:
+    """A status's label skeleton: a list of label names out of `labels` (the blocks its projects print)."""
+    known = PROFILE_KEYS["labels"]
+    if not (isinstance(given, list) and all(isinstance(k, str) and k in known for k in given)):
+        raise ConfigError(f"{path}: statuses.{role}.skeleton must be a list of labels out of {', '.join(known)}")
+    return tuple(given)
 
 
 def _check_tables(path: Path, cfg: dict) -> None:

@@ -15,9 +15,10 @@ EXIT_FOREIGN = 6  # a PDF, but not an edition of this report
 EXIT_DRIFT = 7  # structure drifted: too few projects readable
 EXIT_DUPLICATE = 8  # two different files of the same edition
 EXIT_LOCKED = 9
-EXIT_STRICT = 10  # --strict and error-level anomalies
+EXIT_STRICT = 10  # --strict and error-level anomalies or extraction doubts; `nhr check`: extraction doubts
 EXIT_LIMIT = 11  # a file exceeds a resource limit (pages, glyphs, bytes, memory, seconds)
 EXIT_ENV = 12  # the machine refused: permissions, read-only or full disk, unwritable output
+EXIT_DISAGREE = 13  # `nhr check`: the two engines read the file into different models
 
 
 class NhrError(Exception):

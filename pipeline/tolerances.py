@@ -86,6 +86,11 @@ class Tolerances:
     min_named: int = 3  # columns: a header band names at least this many
     # ---------------------------------------------------------------- extract: accounting
     warn_share: float = 0.002  # share of body characters: an edition leaving more unassigned warns
+    # ---------------------------------------------------------------- extract: doubts (pipeline/extract/doubts.py)
+    doubt_min: int = 3  # records: a misread repeats; fewer records sharing one oddity are the report's own errors
+    doubt_share: float = 0.1  # share of the records a check looks at: a pattern of misread is at least this common
+    undated_share: float = 0.25  # share of an edition's entries: more without a date means rows were split
+    list_title_match: int = 50  # rapidfuzz partial/token-set ratio (0-100) below which a list title is not the body's
     # ---------------------------------------------------------------- across editions: project identities
     link: float = 0.75  # similarity score (0-1): the least that links two projects within the same goal
     link_across: float = 0.78  # … and across goals

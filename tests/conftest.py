@@ -101,6 +101,14 @@ def words_of(pages) -> list[tuple]:
     return out
 
 
+def doubts_of(ed) -> list[tuple]:
+    """An edition's extraction doubts as (kind, page, detail)."""
+    from pipeline.model.rows import edition_rows
+    from pipeline.surfaces.check import is_doubt
+
+    return [(r["kind"], r["page"], r["detail"]) for r in edition_rows(ed)["anomalies"] if is_doubt(r)]
+
+
 def read_checked(path: str, engine: str):
     """One PDF read once by one engine as `extract_checked` reads it (check, layout, assemble, validate), the
     layout kept: (pages, Edition). Tests that need both the lines and the model read through this, never twice."""
@@ -117,25 +125,29 @@ def read_checked(path: str, engine: str):
     return pages, ed
 
 
-def _read(args: tuple[str, str]) -> tuple[list[tuple], dict]:
-    """One PDF read by one engine: its lines (for engine parity) and its model in the gold format."""
+def _read(args: tuple[str, str]) -> tuple[list[tuple], dict, list[tuple]]:
+    """One PDF read by one engine: its lines (for engine parity), its model in the gold format and its
+    extraction doubts as (kind, page, detail)."""
     from pipeline.extract.edition import assemble
     from pipeline.layout.lines import paused_gc, read_layout
     from pipeline.model.export import to_gold
 
     path, engine = args
+    doubts: list[tuple] = []
     with paused_gc():
         pages = read_layout(path, engine)
         words = words_of(pages)
         try:
-            model = to_gold(assemble(pages, Path(path).name))
+            ed = assemble(pages, Path(path).name)
+            model = to_gold(ed)
+            doubts = doubts_of(ed)
         except Exception as e:  # refused: the failing test shows why
             model = {"refused": f"{type(e).__name__}: {e}"}
-    return words, model
+    return words, model, doubts
 
 
 @pytest.fixture(scope="session")
-def readings() -> dict[tuple[str, str], tuple[list[tuple], dict]]:
+def readings() -> dict[tuple[str, str], tuple[list[tuple], dict, list[tuple]]]:
     """Every corpus and variant PDF read once per engine per session, two at a time."""
     from concurrent.futures import ProcessPoolExecutor
 

@@ -57,6 +57,7 @@ class Style:
     # of a cell drawn as its own line, a date too wide for its cell wrapped inside it
     cell_leading: float = 0.0  # × size: the line pitch inside such a cell (0: the body's `leading`)
     row_gap: float = 3.0  # pt: added between two rows of such a grid (a cell's padding)
+    label_opens_page: str = ""  # a block label ("Beratung") that opens a new page in every project printing it
 
 
 LIGATURE_GLYPHS = (("ffi", "\ufb03"), ("ffl", "\ufb04"), ("ff", "\ufb00"), ("fi", "\ufb01"), ("fl", "\ufb02"))
@@ -489,7 +490,8 @@ def _project(t: Typesetter, p: dict) -> None:
         if p[label]:
             t.gap(0.8)
             t.labels += 1
-            if t.st.label_break and t.labels % t.st.label_break == 0:
+            opens = t.st.label_opens_page and p[label].startswith(t.st.label_opens_page)
+            if opens or (t.st.label_break and t.labels % t.st.label_break == 0):
                 t.new_page()
             t.para(p[label], bold=True, leading=t.st.label_leading)
             t.entries(p[items])
@@ -520,7 +522,7 @@ def _lists(t: Typesetter, gold: dict) -> None:
         t.gap(1)
         rows = [[r["number"], r["title"], "", r["cooperation"], r["responsible"]] for r in pl["rows"]]
         marks = [STATUS.index(r["status"]) if r["status"] in STATUS else None for r in pl["rows"]]
-        t.table(cols, rows, marks, STATUS)
+        t.table(cols, rows, marks, list(st.status_heads) or STATUS)
 
 
 def _archive(t: Typesetter, gold: dict) -> None:

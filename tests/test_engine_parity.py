@@ -30,7 +30,7 @@ def tolerance(name: str) -> tuple[bool, float]:
 @pytest.fixture(scope="session")
 def layouts(readings) -> dict[tuple[str, str], list[tuple]]:
     """Every PDF's lines per engine (read once per session with the models, in conftest)."""
-    return {k: words for k, (words, _) in readings.items()}
+    return {k: words for k, (words, *_) in readings.items()}
 
 
 def differences(a: list[tuple], b: list[tuple], units: bool, tol_y: float, lacks: str = "") -> list[str]:

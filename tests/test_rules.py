@@ -350,6 +350,13 @@ CORPUS = {  # kind → {(edition, project number)}: each is an error printed in 
     "since_label_status": {("2025-04", "2.1.1.1"), ("2025-04", "2.1.1.2")},
     "goal_label_without_digit": {("2024-04", None), ("2024-10", None), ("2025-04", None)},
     "stale_label_date": {(e, "5.8.3.1") for e in ("2022-10", "2023-04", "2023-10", "2024-10", "2025-04")},
+    # extraction doubts (pipeline/extract/doubts.py): a clean reading carries none
+    "label_missing": set(),
+    "entries_undated": set(),
+    "entry_continues_previous": set(),
+    "list_status_unread": set(),
+    "list_disagrees_with_body": set(),
+    "archive_unread": set(),
 }
 
 

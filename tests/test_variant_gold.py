@@ -22,7 +22,7 @@ def _edition_of(pdf: Path) -> str:
 @pytest.fixture(scope="session")
 def variant_models(readings) -> dict[tuple[str, str], dict]:
     """Every variant's model per engine (read once per session with its lines, in conftest)."""
-    return {k: model for k, (_, model) in readings.items()}
+    return {k: model for k, (_, model, _) in readings.items()}
 
 
 def test_variants_are_there():

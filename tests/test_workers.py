@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import pdf_of
+from conftest import pdf_of, without_progress
 from test_inputs import foreign_pdf
 
 NHR = Path(sys.executable).parent / "nhr"  # the console script of this venv, as a user runs it
@@ -23,7 +23,7 @@ def nhr(*args, cwd=None, env=None):
     r = subprocess.run(
         [NHR, *map(str, args)], capture_output=True, text=True, cwd=cwd, env={**os.environ, **(env or {})}
     )
-    return r.returncode, r.stdout, r.stderr
+    return r.returncode, r.stdout, without_progress(r.stderr)  # progress lines are not errors
 
 
 def plant(where: Path, marker: Path) -> None:

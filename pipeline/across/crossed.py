@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..extract.rules import source_of
 from ..model.records import Edition
+from ..model.rows import doubts
 from . import history
 from .ids import IdMap
 from .reconcile import reconcile
@@ -108,6 +110,12 @@ def body_row(b: dict) -> dict:
     }
 
 
+def recount_doubts(tables: dict[str, list[dict]]) -> None:
+    """editions.extraction_doubts again, now that reconciliation added its anomalies (contested links)."""
+    for ed in tables["editions"]:
+        ed["extraction_doubts"] = doubts([a for a in tables["anomalies"] if a["edition"] == ed["edition"]])
+
+
 def cross_tables(editions: list[Edition], tables: dict[str, list[dict]], known: IdMap | None = None) -> CrossTables:
     """identity, history, transitions, late reports, rebuilt archive and its check, papers, bodies, retired
     ids (`known`: the identity map whose ids are kept), and project_id on the per-edition tables."""
@@ -121,6 +129,7 @@ def cross_tables(editions: list[Edition], tables: dict[str, list[dict]], known: 
     rebuilt = history.rebuilt_archive(trans, identity, tables["projects"])
     check = history.archive_check(rebuilt, tables["archive_printed"], eds[-1], stands) if eds else []
     tables["anomalies"].extend(archive_anomalies(check, eds))
+    recount_doubts(tables)
     ids = {(r["edition"], r["project_number"]): r["project_id"] for r in identity}
     out = {
         "identity": identity,
@@ -161,6 +170,7 @@ def archive_anomalies(check: list[dict], eds: list[str]) -> list[dict]:
             "edition": eds[-1],
             "kind": "archive_mismatch",
             "severity": "info" if c["matched"] else "warning",
+            "source": source_of("archive_mismatch"),
             "page": c["page"],
             "project_number": c["rebuilt_number"],
             "project_id": c["project_id"],

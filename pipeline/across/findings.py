@@ -48,6 +48,7 @@ class Pair:
 class Finding:
     kind: str
     severity: str
+    source: str
     edition: str
     previous_edition: str | None
     project_id: str | None
@@ -107,6 +108,7 @@ def finding(
     f = Finding(
         kind,
         REGISTRY[kind].severity,
+        REGISTRY[kind].source,
         ed,
         pair.old.edition if pair else None,
         pid
@@ -211,6 +213,7 @@ def past_entries(pair: Pair, block: str, rewritten: str, dropped: str) -> Iterat
     "A completed milestone of the older edition is printed with another date or "
     "text in the newer one (the past was rewritten).",
     scope="between",
+    source="report",
 )
 def milestone_rewritten(pair: Pair) -> Iterable[Finding]:
     return [
@@ -225,6 +228,7 @@ def milestone_rewritten(pair: Pair) -> Iterable[Finding]:
     "warning",
     "A completed milestone of the older edition is missing from the newer one although the project is still printed.",
     scope="between",
+    source="report",
 )
 def milestone_dropped(pair: Pair) -> Iterable[Finding]:
     return [
@@ -239,6 +243,7 @@ def milestone_dropped(pair: Pair) -> Iterable[Finding]:
     "warning",
     "A committee consultation of the older edition is printed with another date or text in the newer one.",
     scope="between",
+    source="report",
 )
 def consultation_rewritten(pair: Pair) -> Iterable[Finding]:
     return [
@@ -254,6 +259,7 @@ def consultation_rewritten(pair: Pair) -> Iterable[Finding]:
     "A committee consultation of the older edition is missing from the newer "
     "one although the project is still printed.",
     scope="between",
+    source="report",
 )
 def consultation_dropped(pair: Pair) -> Iterable[Finding]:
     return [
@@ -278,6 +284,7 @@ def names(row: ArchiveRow, p: Project, list_title: str) -> bool:
     "A project of the older edition is neither printed in the newer one nor listed in "
     "its archive (completed or dropped).",
     scope="between",
+    source="report",
 )
 def silent_drop(pair: Pair) -> Iterable[Finding]:
     listed = {r.number: r.title for pl in pair.old.project_lists for r in pl.rows}
@@ -309,6 +316,7 @@ def same_archive_row(r: ArchiveRow, s: ArchiveRow) -> bool:
     "warning",
     "A row of the older edition's archive is missing from the newer archive.",
     scope="between",
+    source="report",
 )
 def archive_row_missing(pair: Pair) -> Iterable[Finding]:
     for r in pair.old.archive:
@@ -332,6 +340,7 @@ def archive_row_missing(pair: Pair) -> Iterable[Finding]:
     "A row of the older edition's archive is printed in the newer archive with "
     "another report date, number, reason or last mention.",
     scope="between",
+    source="report",
 )
 def archive_row_changed(pair: Pair) -> Iterable[Finding]:
     for r in pair.old.archive:
@@ -373,6 +382,7 @@ def justified(a: Project, b: Project) -> bool:
     "A project's status moves backwards (umgesetzt → in Bearbeitung → in Planung → "
     "Ideenspeicher) and its remark does not say why.",
     scope="between",
+    source="report",
 )
 def status_backwards(pair: Pair) -> Iterable[Finding]:
     for old_num, new_num in pair.links.items():
@@ -392,6 +402,7 @@ def status_backwards(pair: Pair) -> Iterable[Finding]:
     "warning",
     "A project's '…seit:' value changes between editions while its status does not.",
     scope="between",
+    source="report",
 )
 def since_changed(pair: Pair) -> Iterable[Finding]:
     for old_num, new_num in pair.links.items():
@@ -418,6 +429,7 @@ def title_key(title: str) -> str:
     "warning",
     "The same project title is printed under two numbers in one edition.",
     scope="edition_pair",
+    source="report",
 )
 def duplicate_title(ed: Edition, ids: dict[tuple[str, str], str]) -> Iterable[Finding]:
     first: dict[str, Project] = {}
@@ -435,6 +447,54 @@ def duplicate_title(ed: Edition, ids: dict[tuple[str, str], str]) -> Iterable[Fi
                 pid=ids.get((ed.edition, p.number)),
             )
         first.setdefault(k, p)
+
+
+# ---------------------------------------------------------------- entries split or merged between editions
+
+
+def joined_pairs(entries: list[Entry]) -> Iterator[tuple[Entry, Entry, str]]:
+    """Consecutive entries whose second has no date, with their joined text (loose): one row read as two?"""
+    for a, b in zip(entries, entries[1:]):
+        if not norm(b.date):
+            yield a, b, loose(f"{a.text} {b.text}")
+
+
+def split_or_merged(old: list[Entry], new: list[Entry]) -> Iterator[tuple[str, Entry, Entry]]:
+    """(how, newer entry, older entry): an entry of one edition that the other prints as an entry plus the
+    undated one after it ("split" in the newer, "merged" in the newer)."""
+    old_texts = {loose(e.text): e for e in old}
+    new_texts = {loose(e.text): e for e in new}
+    for a, _, joined in joined_pairs(new):
+        if joined in old_texts and joined not in new_texts:
+            yield "split", a, old_texts[joined]
+    for a, _, joined in joined_pairs(old):
+        if joined in new_texts and joined not in old_texts:
+            yield "merged", new_texts[joined], a
+
+
+@rule(
+    "entry_split_or_merged",
+    "warning",
+    "An entry one edition prints whole, the other as an entry plus an undated one (or the reverse): nhr "
+    "likely split or merged a row in one of them.",
+    scope="between",
+    source="extraction",
+)
+def entry_split_or_merged(pair: Pair) -> Iterable[Finding]:
+    for old_num, new_num in pair.links.items():
+        a, b = pair.project(pair.old, old_num), pair.project(pair.new, new_num)
+        if a is None or b is None:
+            continue
+        for block in ("steps", "committee"):
+            for how, n, o in split_or_merged(getattr(a, block), getattr(b, block)):
+                yield finding(
+                    "entry_split_or_merged",
+                    pair,
+                    f"{pair.old.edition} {old_num} and {pair.new.edition} {new_num}: '{norm(o.text)[:60]}' "
+                    f"{how} in the newer edition",
+                    Evidence(new_num, n.box or b.box, f"{n.date} {n.text}"),
+                    Evidence(old_num, o.box or a.box, f"{o.date} {o.text}"),
+                )
 
 
 # ---------------------------------------------------------------- running them

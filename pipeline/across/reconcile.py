@@ -387,10 +387,13 @@ class Reconciled(NamedTuple):
 
 def anomaly_row(edition: str, x: LinkAnomaly) -> dict:
     """The anomalies row of a link worth a second look."""
+    from ..extract.rules import source_of
+
     return {
         "edition": edition,
         "kind": x.kind,
         "severity": x.severity,
+        "source": source_of(x.kind),
         "page": None,
         "project_number": x.number,
         "detail": x.detail,

@@ -7,11 +7,22 @@ a new producer's losses and leaks must be loud, never silent.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import regex as re
 
 from ..layout.furniture import page_label_number
 from ..model.records import Anomaly, Box, CharCounts, Edition, Line, ListRow, PageLayout, Project
 from ..tolerances import TOL
+
+
+def severity(kind: str) -> str:
+    """A registered kind's severity (its kinds are registered in pipeline/extract/doubts.py; imported late so
+    that the CLI, which imports this module, reads the configuration only once it has validated it)."""
+    from .rules import registry
+
+    return registry()[kind].severity
+
 
 LABEL_PAGES_AFTER = (
     1  # pages: a record's text may carry the label of this many pages after its last (a footer glued on)
@@ -34,15 +45,35 @@ def account(
     `unplaced` are the body lines the segment and table stages left in no record field; `unlabelled`
     the lines kept under no label of a project (counted as unassigned, reported by the checks).
     """
-    body = ink([ln for p in pages for ln in p.lines])
-    furniture = ink([ln for p in pages for ln in p.furniture])
+    labels = printed_labels(pages)
+    missed = {id(ln) for ln in missed_page_labels(unplaced, labels)}
+    unplaced = [ln for ln in unplaced if id(ln) not in missed]
+    body = ink([ln for p in pages for ln in p.lines if id(ln) not in missed])
+    furniture = ink([ln for p in pages for ln in p.furniture]) + ink(
+        [ln for p in pages for ln in p.lines if id(ln) in missed]
+    )
     unassigned = ink(unplaced) + ink(unlabelled)
     counts = CharCounts(body, furniture, body - unassigned, unassigned)
     found = [
-        Anomaly("unassigned_text", "warning", ln.page, f"text in no record: {ln.text[:200]}", None, Box.of([ln]))
+        Anomaly(
+            "unassigned_text",
+            severity("unassigned_text"),
+            ln.page,
+            f"text in no record: {ln.text[:200]}",
+            None,
+            Box.of([ln]),
+        )
         for ln in unplaced
     ]
-    return counts, found + furniture_in_text(ed, printed_labels(pages))
+    return counts, found + furniture_in_text(ed, labels)
+
+
+def missed_page_labels(unplaced: list[Line], labels: dict[int, int]) -> list[Line]:
+    """Lines in no record that print their own page's label ("Seite 67" on page 67, by the offset the found
+    labels keep): page furniture the furniture stage missed (on a turned page), counted as furniture."""
+    offsets = Counter(printed - physical for physical, printed in labels.items())
+    offset = offsets.most_common(1)[0][0] if offsets else 0
+    return [ln for ln in unplaced if page_label_number(ln.text) == ln.page + offset]
 
 
 def printed_labels(pages: list[PageLayout]) -> dict[int, int]:
@@ -89,7 +120,7 @@ def _project_leaks(p: Project, labels: dict[int, int]) -> list[Anomaly]:
     return [
         Anomaly(
             "furniture_in_text",
-            "warning",
+            severity("furniture_in_text"),
             box.page if box else first,
             f"project {p.number}: page label '{tok}' inside the text: …{text[-EXCERPT_CHARS:]}",
             p.number,
@@ -107,7 +138,7 @@ def _list_row_leaks(r: ListRow, labels: dict[int, int]) -> list[Anomaly]:
     return [
         Anomaly(
             "furniture_in_text",
-            "warning",
+            severity("furniture_in_text"),
             page,
             f"list row {r.number}: page label '{tok}' inside a cell: {cell[:EXCERPT_CHARS]}",
             r.number,

@@ -35,7 +35,7 @@ def sections(ed: Edition):
             yield g, s
 
 
-@rule("goal_number_mismatch", "warning", "A goal's number does not start with its theme's number.")
+@rule("goal_number_mismatch", "warning", "A goal's number does not start with its theme's number.", source="report")
 def goal_number_mismatch(ed: Edition) -> Iterable[Anomaly]:
     for th, g in goals(ed):
         if not g.number.startswith(th.number + "."):
@@ -48,7 +48,9 @@ def goal_number_mismatch(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("goal_label_without_digit", "warning", "A goal label lacks its number ('2.8 Strategisches Ziel').")
+@rule(
+    "goal_label_without_digit", "warning", "A goal label lacks its number ('2.8 Strategisches Ziel').", source="report"
+)
 def goal_label_without_digit(ed: Edition) -> Iterable[Anomaly]:
     for _, g in goals(ed):
         if not re.search(r"\d\s*$", g.label):
@@ -61,7 +63,7 @@ def goal_label_without_digit(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("goal_label_mismatch", "warning", "A goal label's digit differs from the goal's number.")
+@rule("goal_label_mismatch", "warning", "A goal label's digit differs from the goal's number.", source="report")
 def goal_label_mismatch(ed: Edition) -> Iterable[Anomaly]:
     for _, g in goals(ed):
         if re.search(r"\d\s*$", g.label) and not g.label.rstrip().endswith(g.number.split(".")[-1]):
@@ -74,7 +76,13 @@ def goal_label_mismatch(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("section_count", "warning", "A goal does not have the four status sections numbered 1–4.")
+@rule(
+    "section_count",
+    "warning",
+    "A goal does not have the four status sections numbered 1–4 (the report's error; a section heading nhr missed "
+    "would show too, and leave its projects under the previous section).",
+    source="report",
+)
 def section_count(ed: Edition) -> Iterable[Anomaly]:
     for _, g in goals(ed):
         digits = [s.number.split(".")[-1] for s in g.sections]
@@ -88,7 +96,10 @@ def section_count(ed: Edition) -> Iterable[Anomaly]:
 
 
 @rule(
-    "section_number_mismatch", "warning", "A section heading carries another goal's number ('2.7.3' inside goal 2.8)."
+    "section_number_mismatch",
+    "warning",
+    "A section heading carries another goal's number ('2.7.3' inside goal 2.8).",
+    source="report",
 )
 def section_number_mismatch(ed: Edition) -> Iterable[Anomaly]:
     for g, s in sections(ed):
@@ -102,7 +113,12 @@ def section_number_mismatch(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("section_status_mismatch", "warning", "A section's last digit and its heading name different statuses.")
+@rule(
+    "section_status_mismatch",
+    "warning",
+    "A section's last digit and its heading name different statuses.",
+    source="report",
+)
 def section_status_mismatch(ed: Edition) -> Iterable[Anomaly]:
     for _, s in sections(ed):
         if STATUS_BY_DIGIT.get(s.number.split(".")[-1]) != s.status:
@@ -115,7 +131,9 @@ def section_status_mismatch(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("project_number_mismatch", "warning", "A project's number does not continue its section's number.")
+@rule(
+    "project_number_mismatch", "warning", "A project's number does not continue its section's number.", source="report"
+)
 def project_number_mismatch(ed: Edition) -> Iterable[Anomaly]:
     for _, s in sections(ed):
         for p in s.projects:
@@ -123,7 +141,7 @@ def project_number_mismatch(ed: Edition) -> Iterable[Anomaly]:
                 yield hit("project_number_mismatch", f"project {p.number} in section {s.number}", p, evidence=p.number)
 
 
-@rule("numbering_gap", "warning", "A section's projects are not numbered 1, 2, 3, … in printed order.")
+@rule("numbering_gap", "warning", "A section's projects are not numbered 1, 2, 3, … in printed order.", source="report")
 def numbering_gap(ed: Edition) -> Iterable[Anomaly]:
     for _, s in sections(ed):
         for i, p in enumerate(s.projects, 1):
@@ -131,7 +149,13 @@ def numbering_gap(ed: Edition) -> Iterable[Anomaly]:
                 yield hit("numbering_gap", f"project {p.number} is #{i} of section {s.number}", p, evidence=p.number)
 
 
-@rule("missing_since", "error", "A project prints no '…seit:' line.")
+@rule(
+    "missing_since",
+    "error",
+    "A project prints no '…seit:' line (the report's omission; when many projects lack it, label_missing doubts nhr's "
+    "reading).",
+    source="report",
+)
 def missing_since(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         if not p.since_label:
@@ -139,7 +163,10 @@ def missing_since(ed: Edition) -> Iterable[Anomaly]:
 
 
 @rule(
-    "since_label_status", "warning", "The '…seit:' label names another status than the section the project stands in."
+    "since_label_status",
+    "warning",
+    "The '…seit:' label names another status than the section the project stands in.",
+    source="report",
 )
 def since_label_status(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
@@ -158,6 +185,7 @@ def since_label_status(ed: Edition) -> Iterable[Anomaly]:
     "info",
     "A description label names a date other than the edition's Stand "
     "('Projektbeschreibung und Planungsstand 01.04.2024:').",
+    source="report",
 )
 def stale_label_date(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
@@ -171,7 +199,7 @@ def stale_label_date(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("since_after_stand", "warning", "A project's '…seit:' date lies after the edition's Stand.")
+@rule("since_after_stand", "warning", "A project's '…seit:' date lies after the edition's Stand.", source="report")
 def since_after_stand(ed: Edition) -> Iterable[Anomaly]:
     stand = stand_date(ed)
     for p in projects(ed):
@@ -185,7 +213,12 @@ def since_after_stand(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("step_after_stand", "info", "A completed milestone or planning step is dated after the edition's Stand.")
+@rule(
+    "step_after_stand",
+    "info",
+    "A completed milestone or planning step is dated after the edition's Stand.",
+    source="report",
+)
 def step_after_stand(ed: Edition) -> Iterable[Anomaly]:
     stand = stand_date(ed)
     for p in projects(ed):
@@ -201,7 +234,12 @@ def step_after_stand(ed: Edition) -> Iterable[Anomaly]:
                 )
 
 
-@rule("unlabelled_text", "warning", "Text in a project stands under no known label (kept, and reported).")
+@rule(
+    "unlabelled_text",
+    "warning",
+    "Text in a project stands under no known label (kept, and reported).",
+    source="extraction",
+)
 def unlabelled_text(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         for text in p.unlabelled:
@@ -210,14 +248,20 @@ def unlabelled_text(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("missing_description", "warning", "A project prints no description block.")
+@rule(
+    "missing_description",
+    "warning",
+    "A project prints no description block (the report's omission; when many lack it, label_missing doubts nhr's "
+    "reading).",
+    source="report",
+)
 def missing_description(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         if p.description_label is None:
             yield hit("missing_description", f"project {p.number} has no description", p)
 
 
-@rule("duplicate_number", "warning", "A project number is printed more than once in the body.")
+@rule("duplicate_number", "warning", "A project number is printed more than once in the body.", source="report")
 def duplicate_number(ed: Edition) -> Iterable[Anomaly]:
     seen = Counter(p.number for p in projects(ed))
     for num, n in seen.items():
@@ -229,7 +273,13 @@ def body_status(ed: Edition) -> dict:
     return {p.number: p for p in projects(ed)}
 
 
-@rule("list_row_not_in_body", "warning", "A Projektliste row names a number no project of the body has.")
+@rule(
+    "list_row_not_in_body",
+    "warning",
+    "A Projektliste row names a number no project of the body has (the report's error; many such rows: "
+    "list_disagrees_with_body doubts nhr's reading).",
+    source="report",
+)
 def list_row_not_in_body(ed: Edition) -> Iterable[Anomaly]:
     body = body_status(ed)
     for pl in ed.project_lists:
@@ -245,7 +295,13 @@ def list_row_not_in_body(ed: Edition) -> Iterable[Anomaly]:
                 )
 
 
-@rule("list_status_mismatch", "warning", "A Projektliste row marks another status than the body section.")
+@rule(
+    "list_status_mismatch",
+    "warning",
+    "A Projektliste row marks another status than the body section (the report's error; many such rows: "
+    "list_disagrees_with_body doubts nhr's reading).",
+    source="report",
+)
 def list_status_mismatch(ed: Edition) -> Iterable[Anomaly]:
     body = body_status(ed)
     for pl in ed.project_lists:
@@ -261,7 +317,13 @@ def list_status_mismatch(ed: Edition) -> Iterable[Anomaly]:
                 )
 
 
-@rule("list_row_without_status", "error", "A Projektliste row has no status mark.")
+@rule(
+    "list_row_without_status",
+    "error",
+    "A Projektliste row has no status mark (the report's omission; most rows of a list without one: "
+    "list_status_unread doubts nhr's reading of the status columns).",
+    source="report",
+)
 def list_row_without_status(ed: Edition) -> Iterable[Anomaly]:
     for pl in ed.project_lists:
         for r in pl.rows:
@@ -276,7 +338,13 @@ def list_row_without_status(ed: Edition) -> Iterable[Anomaly]:
                 )
 
 
-@rule("body_project_not_in_list", "warning", "A project of the body is missing from the Projektliste.")
+@rule(
+    "body_project_not_in_list",
+    "warning",
+    "A project of the body is missing from the Projektliste (the report's omission, or a list row nhr did not read: "
+    "then unassigned_text names its lines).",
+    source="report",
+)
 def body_project_not_in_list(ed: Edition) -> Iterable[Anomaly]:
     listed = {r.number for pl in ed.project_lists for r in pl.rows}
     if not ed.project_lists:
@@ -291,44 +359,51 @@ def body_project_not_in_list(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-@rule("no_projects", "error", "No project was found in the body.")
+@rule("no_projects", "error", "No project was found in the body.", source="extraction")
 def no_projects(ed: Edition) -> Iterable[Anomaly]:
     if not list(ed.projects()):
         yield anomaly("no_projects", None, "no projects found")
 
 
-@rule("no_project_lists", "error", "No Projektliste table was found.")
+@rule("no_project_lists", "error", "No Projektliste table was found.", source="extraction")
 def no_project_lists(ed: Edition) -> Iterable[Anomaly]:
     if not ed.project_lists:
         yield anomaly("no_project_lists", None, "no Projektliste table found")
 
 
 describe(
-    "furniture_reads_as_body",
+    "unparsed_date",
     "warning",
-    "Extraction doubt: a line set aside as page furniture reads like the body (opens with a date, ends in ':', "
-    "or is a heading printed nowhere else).",
+    "A printed date string is not understood (kept as date_raw, precision unknown).",
+    source="extraction",
 )
+describe(
+    "contested_link",
+    "warning",
+    "Reconciliation: another project of the older edition scores almost as well (nhr's link is in doubt).",
+    source="extraction",
+)
+describe("weak_link", "info", "Reconciliation: a link across editions has low confidence.", source="extraction")
 describe(
     "status_head_ambiguous",
     "warning",
     "Extraction doubt: a Projektliste status head abbreviates more than one status of report.yaml; its column "
     "gives no status.",
+    source="extraction",
 )
-describe("unparsed_date", "warning", "A printed date string is not understood (kept as date_raw, precision unknown).")
-describe("contested_link", "warning", "Reconciliation: another project of the older edition scores almost as well.")
-describe("weak_link", "info", "Reconciliation: a link across editions has low confidence.")
 describe(
     "hyphen_undecided",
     "info",
     "Extraction doubt: a line-end hyphen of a hyphenating producer that neither the edition's own text nor the "
     "hyphenation dictionary tells inserted or part of the word; kept as printed.",
+    source="extraction",
 )
 describe(
     "archive_mismatch",
     "warning",
     "The latest printed archive and the archive rebuilt from the editions "
     "disagree (info when the row matched but a field differs).",
+    source="report",
 )
 
 

@@ -20,8 +20,17 @@ from ..parse.dates import parse_date
 from ..tolerances import TOL
 from . import fields, hyphens
 from .accounting import account
+from .doubts import furniture_doubts
+from .rules import REGISTRY, describe
 from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
 from .tables import Refused, parse_archive, parse_project_lists
+
+describe(
+    "previous_stand_not_earlier",
+    "error",
+    "The report's previous-Stand sentence names a Stand not earlier than its own cover's.",
+    source="report",
+)
 
 STAND = profile().stand  # config/report.yaml stand.current
 PREVIOUS = profile().previous  # config/report.yaml stand.previous
@@ -61,7 +70,7 @@ def stand_anomalies(stand: str, previous: str | None) -> list[Anomaly]:
     return [
         Anomaly(
             "previous_stand_not_earlier",
-            "error",
+            REGISTRY["previous_stand_not_earlier"].severity,
             None,
             f"the report names {previous} as its previous Stand, but its own Stand is {stand}",
         )
@@ -110,7 +119,7 @@ def _assemble(pages, lines: list[Line], source: str) -> Edition:
     ed.anomalies = check_edition(ed)
     unlabelled = [ln for pb in _project_blocks(doc) for ln in pb.unlabelled]
     ed.chars, found = account(pages, doc.stray, unlabelled, ed)
-    ed.anomalies += found + stand_anomalies(stand, previous) + furniture_doubts(pages)
+    ed.anomalies += found + furniture_doubts(pages) + stand_anomalies(stand, previous)
     ed.anomalies += [status_head_ambiguous(r) for r in refused]
     return ed
 
@@ -123,23 +132,6 @@ def status_head_ambiguous(r: Refused) -> Anomaly:
     return anomaly(
         "status_head_ambiguous", r.page, f"status head '{r.text}' may name {named}", box=r.box, evidence=r.text
     )
-
-
-def furniture_doubts(pages) -> list[Anomaly]:
-    """One doubt per line set aside as furniture that reads like the body (PageLayout.doubtful)."""
-    from .checks import anomaly
-
-    return [
-        anomaly(
-            "furniture_reads_as_body",
-            ln.page,
-            f"'{ln.text[:80]}' is set aside as page furniture but reads like the body",
-            box=Box.of([ln]),
-            evidence=ln.text,
-        )
-        for p in pages
-        for ln in p.doubtful
-    ]
 
 
 def _stand(doc: Document, lines: list[Line], pages) -> str:

@@ -23,36 +23,57 @@ from .segment import COMPLETED, IDEA, IN_PROGRESS, PLANNED, STATUS_BY_DIGIT
 
 SEVERITIES = ("info", "warning", "error")
 SCOPES = ("edition", "between", "edition_pair")  # anomalies | audit_findings (two editions) | audit_findings (one)
+# whose error a row reports: nhr's reading of the PDF is in doubt, or the report itself is wrong
+SOURCES = ("extraction", "report")
+DOUBT_SEVERITIES = (
+    "warning",
+    "error",
+)  # an extraction anomaly of these severities is a doubt (editions.extraction_doubts)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One check: its anomaly kind, severity, where it reports (anomalies or audit_findings), meaning."""
+    """One check: its anomaly kind, severity, where it reports (anomalies or audit_findings), meaning, and
+    whose error it reports (`source`: extraction, a doubt about nhr's reading; report, the report's own)."""
 
     kind: str
     severity: str
     scope: str  # one of SCOPES
     meaning: str
     fn: Callable | None = None
+    source: str = "report"  # one of SOURCES
+
+    @property
+    def doubt(self) -> bool:
+        """An extraction anomaly that counts as a doubt (warning or error): loud in build, extract and check."""
+        return self.source == "extraction" and self.severity in DOUBT_SEVERITIES
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(kind: str, severity: str, meaning: str, scope: str = "edition"):
-    """Register a rule function under its kind (the decorator every rule uses)."""
-    assert severity in SEVERITIES and scope in SCOPES, (kind, severity, scope)
+def rule(kind: str, severity: str, meaning: str, scope: str = "edition", *, source: str):
+    """Register a rule function under its kind (the decorator every rule uses); `source` says whose error it
+    reports: "extraction" (nhr may have misread) or "report" (the report itself is wrong)."""
+    assert severity in SEVERITIES and scope in SCOPES and source in SOURCES, (kind, severity, scope, source)
 
     def deco(fn):
-        REGISTRY[kind] = Rule(kind, severity, scope, meaning, fn)
+        REGISTRY[kind] = Rule(kind, severity, scope, meaning, fn, source)
         return fn
 
     return deco
 
 
-def describe(kind: str, severity: str, meaning: str, scope: str = "edition") -> None:
-    """Register a kind produced outside this module (structural checks, reconciliation) for the docs."""
-    REGISTRY.setdefault(kind, Rule(kind, severity, scope, meaning))
+def describe(kind: str, severity: str, meaning: str, scope: str = "edition", *, source: str) -> None:
+    """Register a kind produced outside the rule functions (accounting, rows, build, reconciliation), with its
+    source like rule(); every kind an anomaly or finding row carries must be registered."""
+    assert severity in SEVERITIES and scope in SCOPES and source in SOURCES, (kind, severity, scope, source)
+    REGISTRY.setdefault(kind, Rule(kind, severity, scope, meaning, None, source))
+
+
+def source_of(kind: str) -> str:
+    """The source of a registered kind (KeyError for an unregistered one: a bug)."""
+    return registry()[kind].source
 
 
 class RulesConfigError(ConfigError, ValueError):
@@ -186,6 +207,7 @@ def unplanned_remark(remark: list[str], boxes: list[Box | None], header: re.Patt
     "committee_after_stand",
     "warning",
     "A committee consultation is dated after the edition's Stand (a consultation cannot have happened yet).",
+    source="report",
 )
 def committee_after_stand(ed: Edition) -> Iterable[Anomaly]:
     stand = stand_date(ed)
@@ -206,6 +228,7 @@ def committee_after_stand(ed: Edition) -> Iterable[Anomaly]:
     "text_date_after_stand",
     "info",
     "A remark, description or header line states a day after the Stand as a fact, not as a plan.",
+    source="report",
 )
 def text_date_after_stand(ed: Edition) -> Iterable[Anomaly]:
     stand = stand_date(ed)
@@ -234,6 +257,7 @@ def text_date_after_stand(ed: Edition) -> Iterable[Anomaly]:
     "warning",
     "A project under 'umgesetzt (innerhalb des letzten halben Jahres)' was completed more than half a year "
     "before the Stand (it belongs in the archive).",
+    source="report",
 )
 def completed_not_recent(ed: Edition) -> Iterable[Anomaly]:
     stand = stand_date(ed)
@@ -262,6 +286,7 @@ def completed_not_recent(ed: Edition) -> Iterable[Anomaly]:
     "ideenspeicher_with_progress",
     "warning",
     "An Ideenspeicher project lists completed planning steps or committee consultations (it has left the idea stage).",
+    source="report",
 )
 def ideenspeicher_with_progress(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
@@ -281,6 +306,7 @@ def ideenspeicher_with_progress(ed: Edition) -> Iterable[Anomaly]:
     "missing_progress_blocks",
     "warning",
     "A project in Planung or in Bearbeitung has neither a steps block nor a committee block.",
+    source="report",
 )
 def missing_progress_blocks(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
@@ -305,6 +331,7 @@ def allowed_statuses(label: str) -> set[str] | None:
     "steps_label_status",
     "warning",
     "The steps label names another status than the section ('Erfolgte Planungsschritte' under 'in Bearbeitung').",
+    source="report",
 )
 def steps_label_status(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
@@ -327,6 +354,7 @@ PAPER_LIKE = re.compile(r"(?<![\w/.])(\d{1,4})\s*/\s*(\d{2,4})(-\d{1,2})?(?![\w/
     "paper_year_after_consultation",
     "warning",
     "A committee paper's number carries a year later than the date it was consulted on.",
+    source="report",
 )
 def paper_year_after_consultation(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
@@ -344,7 +372,12 @@ def paper_year_after_consultation(ed: Edition) -> Iterable[Anomaly]:
                     )
 
 
-@rule("paper_number_malformed", "warning", "A committee paper number is not of the form NNN/YYYY (optionally -N).")
+@rule(
+    "paper_number_malformed",
+    "warning",
+    "A committee paper number is not of the form NNN/YYYY (optionally -N).",
+    source="report",
+)
 def paper_number_malformed(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
         for e in p.committee:
@@ -394,6 +427,7 @@ def texts_of(p: Project) -> Iterator[PrintedText]:
     "dangling_reference",
     "warning",
     "A cross-reference ('(s. 6.4.3.1)', 'Projekt 1.4.2.8') names no theme, goal, section or project of the edition.",
+    source="report",
 )
 def dangling_reference(ed: Edition) -> Iterable[Anomaly]:
     known = printed_numbers(ed)
@@ -419,6 +453,7 @@ def dangling_reference(ed: Edition) -> Iterable[Anomaly]:
     "warning",
     "A dated milestone or consultation without text: nhr likely read the rest of a wrapped date cell "
     "(a year, a range's end) as a row of its own.",
+    source="extraction",
 )
 def entry_without_text(ed: Edition) -> Iterable[Anomaly]:
     for p in projects(ed):
@@ -439,7 +474,10 @@ def entry_without_text(ed: Edition) -> Iterable[Anomaly]:
 
 
 @rule(
-    "duplicate_milestone", "info", "The same milestone text is printed in two projects of one edition (copy and paste)."
+    "duplicate_milestone",
+    "info",
+    "The same milestone text is printed in two projects of one edition (copy and paste).",
+    source="report",
 )
 def duplicate_milestone(ed: Edition) -> Iterable[Anomaly]:
     seen: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
@@ -471,6 +509,7 @@ def duplicate_milestone(ed: Edition) -> Iterable[Anomaly]:
     "info",
     "A milestone printed in two projects with the same date and almost the same text: the copies disagree "
     "('… Konzern Kreis Soest 2030' and '… 2023.').",
+    source="report",
 )
 def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
     by_date: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
@@ -544,6 +583,7 @@ def printed_fields(ed: Edition) -> Iterator[PrintedField]:
     "info",
     'A title, milestone, committee entry, description or remark opens a quote or bracket („…“, ‚…‘, "…", (…)) '
     "it does not close, or closes one it never opened.",
+    source="report",
 )
 def unbalanced_quotes(ed: Edition) -> Iterable[Anomaly]:
     cfg = vocab()
@@ -562,6 +602,7 @@ def unbalanced_quotes(ed: Edition) -> Iterable[Anomaly]:
     "odd_list_cell",
     "warning",
     "A Projektliste responsibility cell is not a list of department codes separated by ', ' (\"70.01.,80.01\").",
+    source="report",
 )
 def odd_list_cell(ed: Edition) -> Iterable[Anomaly]:
     code = re.compile(vocab()["responsible_code_rx"])
@@ -582,7 +623,12 @@ def odd_list_cell(ed: Edition) -> Iterable[Anomaly]:
                 )
 
 
-@rule("archive_theme_unknown", "info", "An archive row names a theme that is not one of the edition's theme titles.")
+@rule(
+    "archive_theme_unknown",
+    "info",
+    "An archive row names a theme that is not one of the edition's theme titles.",
+    source="report",
+)
 def archive_theme_unknown(ed: Edition) -> Iterable[Anomaly]:
     known = {norm(t).casefold() for th in ed.themes for t in (th.list_title, th.title) if t}
     if not known:
@@ -603,7 +649,8 @@ def archive_theme_unknown(ed: Edition) -> Iterable[Anomaly]:
 def registry() -> dict[str, Rule]:
     """Every rule, the structural (checks) and between-edition (findings) ones included."""
     from ..across import findings  # noqa: F401
-    from . import checks  # noqa: F401  (importing them registers their rules)
+    from ..store import build  # noqa: F401
+    from . import accounting, checks, doubts, edition  # noqa: F401  (importing them registers their rules)
 
     return REGISTRY
 

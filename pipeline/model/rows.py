@@ -65,15 +65,25 @@ def edition_rows(ed: Edition, sha256: str = "", engine: str = "pdfplumber", vers
     """All per-edition tables for one edition, one function a table (dates no reader understands are
     added to the edition's anomalies)."""
     projects = _project_rows(ed)
+    anomalies = _anomaly_rows(ed.edition, list(ed.anomalies) + _date_anomalies(ed))
     return {
-        "editions": [_edition_row(ed, len(projects), sha256, engine, version)],
+        "editions": [
+            _edition_row(ed, len(projects), sha256, engine, version) | {"extraction_doubts": doubts(anomalies)}
+        ],
         "projects": projects,
         "steps": _step_rows(ed),
         "committee": _committee_rows(ed),
         "list_rows": _list_rows(ed),
         "archive_printed": _archive_rows(ed),
-        "anomalies": _anomaly_rows(ed.edition, list(ed.anomalies) + _date_anomalies(ed)),
+        "anomalies": anomalies,
     }
+
+
+def doubts(anomaly_rows: list[dict]) -> int:
+    """How many anomaly rows are extraction doubts (source extraction, severity warning or error)."""
+    from ..extract.rules import DOUBT_SEVERITIES
+
+    return sum(1 for r in anomaly_rows if r["source"] == "extraction" and r["severity"] in DOUBT_SEVERITIES)
 
 
 def _step_blocks(p: Project) -> dict[str, list[Entry]]:
@@ -232,12 +242,16 @@ def _archive_rows(ed: Edition) -> list[dict]:
 
 
 def _anomaly_rows(E: str, anomalies: list[Anomaly]) -> list[dict]:
-    """The anomalies table (the page is its own column, the box gives only x0, top, x1, bottom)."""
+    """The anomalies table (the page is its own column, the box gives only x0, top, x1, bottom); the source
+    (extraction or report) is the registry's for the kind."""
+    from ..extract.rules import source_of
+
     return [
         {
             "edition": E,
             "kind": an.kind,
             "severity": an.severity,
+            "source": source_of(an.kind),
             "page": an.page,
             "project_number": an.project_number,
             "detail": an.detail,

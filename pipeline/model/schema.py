@@ -29,6 +29,13 @@ BOX = [
     ("x1", F, "Right edge of the record's first line", "335.0"),
     ("bottom", F, "Bottom edge of the record's first line", "195.2"),
 ]
+SOURCE = (
+    "source",
+    K,
+    "Whose error: extraction (nhr doubts its own reading of the PDF) | report (the report itself is wrong); "
+    "one per kind, from the rule registry",
+    "report",
+)
 DATE_COLS = [
     ("date_raw", S, "Date string exactly as printed", "3. Qu. 2022"),
     ("date_start", D, "First day of the interval the date string denotes (null if not understood)", "2022-07-01"),
@@ -51,6 +58,13 @@ TABLES: dict[str, list[tuple]] = {
         ("chars_furniture", I, "Characters of page furniture: running headers, page labels, the legend", "5317"),
         ("chars_assigned", I, "Body characters that ended in a record field", "127039"),
         ("chars_unassigned", I, "Body characters in no record field (each line an unassigned_text anomaly)", "0"),
+        (
+            "extraction_doubts",
+            I,
+            "Anomalies of the edition with source 'extraction' and severity warning or error: places where nhr "
+            "doubts its own reading (0 on a clean read; see 'Audit rules')",
+            "0",
+        ),
         ("engine", K, "Layout engine used (pdfplumber|pdfium)", "pdfplumber"),
         ("pipeline_version", S, "nhr version that extracted it", "0.1.0"),
         ("schema_version", I, "Version of the table layout (columns and types) this build wrote", "2"),
@@ -160,6 +174,7 @@ TABLES: dict[str, list[tuple]] = {
             "list_status_mismatch",
         ),
         ("severity", K, "info|warning|error", "warning"),
+        SOURCE,
         ("page", I, "Page where it shows (null if not one place)", "73"),
         NUMBER,
         FACT_PID,
@@ -303,6 +318,7 @@ PREV_BOX = [(f"previous_{c[0]}", c[1], f"{c[2]} (older edition)", c[3]) for c in
 TABLES["audit_findings"] = [
     ("kind", K, "Rule that found it (see 'Audit rules' below)", "milestone_rewritten"),
     ("severity", K, "info|warning|error", "warning"),
+    SOURCE,
     ("edition", S, "Newer edition of the pair (the edition, for duplicate_title)", "2025-04"),
     ("previous_edition", S, "Older edition of the pair (null for duplicate_title)", "2024-10"),
     ("stand", D, "Stand of edition", "2025-04-01"),

@@ -27,6 +27,7 @@ from ..config import Limits, config_dir, config_hash, identity_map_path
 from ..config import limits as load_limits
 from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError, RemoteTraceback, WorkerError
 from ..extract import hyphens
+from ..extract.rules import REGISTRY, describe
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
 from ..model.schema import SCHEMA_VERSION
@@ -65,6 +66,12 @@ from .workers import pool as worker_pool
 from .workers import start as start_workers
 
 log = logging.getLogger("nhr")
+describe(
+    "repeated_pages",
+    "error",
+    "Pages of the file repeat the text of earlier pages (a faulty merge): the file is not one clean edition.",
+    source="report",
+)
 PER_EDITION = ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
 MIN_READABLE = 0.8  # share of an edition's projects that must be readable, else it is refused as drifted
 ENGINE_DETAIL_CHARS = 120  # characters of a PDF engine's own message kept in the one-line error
@@ -168,7 +175,7 @@ def repeated_anomaly(pairs: list[Repeat], pages: int) -> list[Anomaly]:
     return [
         Anomaly(
             "repeated_pages",
-            "error",
+            REGISTRY["repeated_pages"].severity,
             again,
             f"{len(pairs)} of {pages} pages repeat the text of an earlier page (first: page {again} "
             f"repeats page {first}); the file is not one clean edition",

@@ -86,7 +86,8 @@ def pool(n: int, limits: Limits, engine: str = "pdfium", fork: bool = False, pag
     end of page_pipe) each worker sends a message on it per page read."""
     if fork and threading.active_count() == 1:
         forked = mp.get_context("fork")
-        return ProcessPoolExecutor(n, mp_context=forked, initializer=_init, initargs=(os.getpid(), limits, pages))
+        args = (os.getpid(), limits, pages, _mapped_bytes())
+        return ProcessPoolExecutor(n, mp_context=forked, initializer=_init, initargs=args)
     start(engine)
     ctx = mp.get_context("forkserver")
     # (not max_tasks_per_child=1: on Python 3.11 a pool shut down early then hangs; limits are per task)
@@ -102,15 +103,21 @@ def page_pipe():
 PAGE_QUEUE: list = []  # in a worker: the pipe end to tell each page read on, when the build listens
 
 
-def _init(parent: int, limits: Limits, pages=None) -> None:
+def _mapped_bytes() -> int:
+    """This process's address space now: a forked worker inherits it, so its memory cap comes on top."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[0]) * resource.getpagesize()
+
+
+def _init(parent: int, limits: Limits, pages=None, inherited: int = 0) -> None:
     """Worker start: die with the build, leave Ctrl-C to it (it kills its workers), capture what libraries
-    print, then cap memory (CPU is capped per file, in run_limited)."""
+    print, then cap memory (CPU is capped per file, in run_limited) above what a forked worker inherited."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if pages is not None:
         PAGE_QUEUE[:] = [pages]
     die_with(parent)
     capture_output()
-    mem = limits.memory_mb * 1024 * 1024
+    mem = limits.memory_mb * 1024 * 1024 + inherited
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
 
 

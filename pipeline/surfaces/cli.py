@@ -185,7 +185,8 @@ def cores() -> int:
     help="json: the edition in the corpus gold format; text (or summary): counts; csv: one row per project.",
 )
 @engine_option
-def extract(pdf: str, fmt: str, engine: str):
+@click.option("--strict", is_flag=True, help="Fail (exit 10) when nhr doubts its reading (extraction doubts).")
+def extract(pdf: str, fmt: str, engine: str, strict: bool):
     """Extract one edition PDF and print it.
 
     \b
@@ -196,10 +197,13 @@ def extract(pdf: str, fmt: str, engine: str):
     from ..config import limits
     from ..model.export import to_gold
     from ..store.build import extract_isolated
+    from ..surfaces.check import edition_doubt_line
 
     ed = extract_isolated(Path(pdf), engine, 1, limits())
     if ed.chars and (w := unassigned_warning(pdf, ed.chars.body, ed.chars.unassigned)):
         click.echo(f"nhr: warning: {one_line(w)}", err=True)
+    if doubted := edition_doubt_line(ed, pdf):
+        click.echo(f"nhr: warning: {one_line(doubted)}", err=True)
     if fmt == "json":
         echo(safe_json(json.dumps(to_gold(ed), ensure_ascii=False, indent=1)))
     elif fmt == "csv":
@@ -215,6 +219,8 @@ def extract(pdf: str, fmt: str, engine: str):
             f"{sum(len(pl.rows) for pl in ed.project_lists)} list rows, {len(ed.archive)} archive rows, "
             f"{len(ed.anomalies)} anomalies"
         )
+    if strict and doubted:
+        raise StrictError(f"{pdf}: nhr doubts its reading (extraction doubts above)")
 
 
 @main.command()
@@ -311,8 +317,11 @@ def _build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, wait:
 
 def _finish(res, out: Path, sev: dict, strict: bool) -> None:
     """The build's warnings and errors on stderr, then its exit: the worst error's code, or --strict's."""
+    from .check import built_doubt_lines
+
     warnings = _unassigned_warnings(out)
-    for w in warnings:
+    doubted = built_doubt_lines(out)
+    for w in warnings + doubted:
         click.echo(f"nhr: warning: {one_line(w)}", err=True)
     for m in res.messages():
         click.echo(f"nhr: error: {one_line(m)}", err=True)
@@ -322,6 +331,8 @@ def _finish(res, out: Path, sev: dict, strict: bool) -> None:
         raise StrictError(f"{sev['error']} error-level anomalies (see {out}/anomalies.parquet)")
     if strict and warnings:
         raise StrictError(f"{len(warnings)} editions leave text in no record (see {out}/anomalies.parquet)")
+    if strict and doubted:
+        raise StrictError(f"{len(doubted)} editions carry extraction doubts (see {out}/anomalies.parquet)")
 
 
 def _unassigned_warnings(out: Path) -> list[str]:
@@ -426,6 +437,25 @@ def _severities(out: Path, res, strict: bool) -> dict:
     for r in rows:
         sev[r] = sev.get(r, 0) + 1
     return sev
+
+
+@main.command("check")
+@click.argument("pdf", type=click.Path(dir_okay=False))
+def check_cmd(pdf: str):
+    """Check a new producer's file: both engines, their agreement, the extraction doubts, the text accounting
+    and a verdict. Exit 0 clean, 10 extraction doubts, 13 the engines disagree (docs/producers.md).
+
+    \b
+    Example:
+      nhr check new-edition.pdf
+    """
+    default_engine(None)  # validates the configuration before the stages load their profile
+    from .check import check, report_lines
+
+    res = check(Path(pdf))
+    for line in report_lines(res):
+        echo(line)
+    sys.exit(res.code)
 
 
 @main.command("date")

@@ -114,11 +114,19 @@ def rules_section() -> list[str]:
         "(between consecutive editions);",
         "their vocabulary is in `config/rules.yaml`. Nothing is fixed: each row names edition, page, box,",
         "project and the printed evidence.\n",
-        "| kind | severity | reported in | meaning |",
-        "|---|---|---|---|",
+        "`source` says whose error a kind reports: **extraction** (nhr doubts its own reading of the PDF: a",
+        "misread is likely, check the page before using the rows; warning and error ones are counted in",
+        "`editions.extraction_doubts`, printed by `nhr build`/`nhr extract`/`nhr check` and fail `--strict`) or",
+        "**report** (the report itself is wrong or inconsistent; nhr read it as printed). Where a finding could",
+        "be either, the meaning says so and the kind is filed under the likelier one. Between-edition doubts",
+        "(scope `audit_findings`) are not counted in `editions.extraction_doubts`; the build's warning line",
+        "names them with the newer edition. How to act on each: `docs/producers.md`.\n",
+        "| kind | source | severity | reported in | meaning |",
+        "|---|---|---|---|---|",
     ]
-    for r in sorted(REGISTRY.values(), key=lambda r: (r.scope != "edition", r.kind)):
-        out.append(f"| `{r.kind}` | {r.severity} | {WHERE[r.scope]} | {r.meaning.replace('|', chr(92) + '|')} |")
+    for r in sorted(REGISTRY.values(), key=lambda r: (r.scope != "edition", r.source, r.kind)):
+        meaning = r.meaning.replace("|", chr(92) + "|")
+        out.append(f"| `{r.kind}` | {r.source} | {r.severity} | {WHERE[r.scope]} | {meaning} |")
     out.append("")
     return out
 

@@ -16,6 +16,18 @@ CHANGES = {
 SEVERITIES = {"info": "Hinweis", "warning": "Warnung", "error": "Fehler"}
 
 KINDS = {
+    "entries_undated": "viele Einträge ohne Datum (Lesefehler?)",
+    "unassigned_text": "Text keinem Feld zugeordnet",
+    "previous_stand_not_earlier": "vorheriger Stand nicht früher",
+    "entry_continues_previous": "Eintrag setzt den vorigen fort (Lesefehler?)",
+    "entry_split_or_merged": "Eintrag geteilt oder zusammengelegt (Lesefehler?)",
+    "list_status_unread": "Status der Projektliste nicht gelesen",
+    "furniture_inside_body_frame": "Kopf-/Fußzeile im Textbereich",
+    "archive_unread": "Archivzeile nicht gelesen",
+    "list_disagrees_with_body": "Projektliste weicht vom Projektteil ab",
+    "furniture_in_text": "Seitenzahl im Text",
+    "repeated_pages": "Seiten wiederholt",
+    "label_missing": "Abschnittsüberschrift fehlt",
     "hyphen_undecided": "Silbentrennung unentschieden",
     "status_head_ambiguous": "Statusspalte mehrdeutig",
     "entry_without_text": "Eintrag ohne Text",

@@ -78,3 +78,15 @@ def test_page_label_inside_a_list_row_cell():
         (30, "1.1.2.1", "list row 1.1.2.1: page label '31' inside a cell: Titel 31")
     ]
     assert _list_row_leaks(row, {30: 30, 32: 31}) == []  # 31 is printed two pages on: not this row's
+
+
+def test_a_page_label_the_furniture_stage_missed_counts_as_furniture_not_as_lost_text():
+    pages = [
+        PageLayout(n, 595, 842, [line(n, "Text", 100)], furniture=[line(n, f"Seite {n + 2}", 800)]) for n in (5, 6)
+    ]
+    missed = line(7, "Seite 9", 400)  # a turned page: its label read as a body line, in no record
+    stray = line(7, "Seite 4", 420)  # not this page's label: text in no record
+    pages.append(PageLayout(7, 842, 595, [line(7, "Text", 100), missed, stray]))
+    counts, found = account(pages, [missed, stray], [], edition([], []))
+    assert [a.detail for a in found] == ["text in no record: Seite 4"]
+    assert (counts.body, counts.furniture, counts.unassigned) == (4 * 3 + 6, 2 * 6 + 6, 6)

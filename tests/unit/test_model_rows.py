@@ -1,5 +1,6 @@
 """Table rows from a hand-built edition: one function a table, unparsed dates as anomalies in printed order."""
 
+import pytest
 from builders import one_project_edition
 
 from pipeline.model.records import Anomaly, ArchiveRow, Box, Entry, ListRow, Project, ProjectList
@@ -26,7 +27,7 @@ def edition():
     ed = one_project_edition(p)
     ed.project_lists = [ProjectList("1", "Projektliste", [ListRow("1", "1.1.2.1", "Kurz", "2", "", "FD 61", BOX)])]
     ed.archive = [ArchiveRow("completed", "1", "Alt", report="nie", last_mention="01.10.2024")]
-    ed.anomalies = [Anomaly("some_kind", "info", 3, "printed")]
+    ed.anomalies = [Anomaly("stale_label_date", "info", 3, "printed")]
     return ed
 
 
@@ -63,5 +64,15 @@ def test_edition_rows_tables_and_anomalies_after_the_editions_own():
     t = edition_rows(edition(), sha256="abc")
     assert list(t) == ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
     assert (t["editions"][0]["projects"], t["editions"][0]["sha256"]) == (1, "abc")
-    assert [a["kind"] for a in t["anomalies"]] == ["some_kind"] + ["unparsed_date"] * 4
+    assert [a["kind"] for a in t["anomalies"]] == ["stale_label_date"] + ["unparsed_date"] * 4
     assert (t["anomalies"][0]["page"], t["anomalies"][0]["x0"]) == (3, None)
+    # each row carries its kind's source; the four unparsed dates (extraction, warning) are the doubts
+    assert [a["source"] for a in t["anomalies"]] == ["report"] + ["extraction"] * 4
+    assert t["editions"][0]["extraction_doubts"] == 4
+
+
+def test_an_unregistered_kind_is_a_bug():
+    ed = edition()
+    ed.anomalies = [Anomaly("never_registered", "info", 3, "printed")]
+    with pytest.raises(KeyError):
+        edition_rows(ed)
