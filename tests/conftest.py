@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -154,3 +155,12 @@ def readings() -> dict[tuple[str, str], tuple[list[tuple], dict, list[tuple]]]:
     jobs = [(str(p), e) for p in READ_PDFS for e in READ_ENGINES]
     with ProcessPoolExecutor(max_workers=2) as ex:
         return {(Path(p).name, e): r for (p, e), r in zip(jobs, ex.map(_read, jobs))}
+
+
+def ignore_breaks(x):
+    """A model with whitespace collapsed and a space after "-" or "/" dropped (score_edition.py --ignore-breaks)."""
+    if isinstance(x, dict):
+        return {k: ignore_breaks(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [ignore_breaks(v) for v in x]
+    return re.sub(r"([-/]) ", r"\1", re.sub(r"\s+", " ", x).strip()) if isinstance(x, str) else x

@@ -63,8 +63,12 @@ def entry_tables(tmp_path_factory) -> dict[str, tuple[dict, dict[str, dict]]]:
         render(golds[name], str(out / f"{name}.pdf"), style)
         jobs += [(str(out / f"{name}.pdf"), e) for e in ENGINES]
     with ProcessPoolExecutor(max_workers=2) as ex:
-        models = dict(zip(jobs, (model for _, model in ex.map(_read, jobs))))
-    return {name: (golds[name], {e: models[(str(out / f"{name}.pdf"), e)] for e in ENGINES}) for name in RENDERINGS}
+        read = dict(zip(jobs, ex.map(_read, jobs)))
+    DOUBTS.update({(name, e): read[(str(out / f"{name}.pdf"), e)][2] for name in RENDERINGS for e in ENGINES})
+    return {name: (golds[name], {e: read[(str(out / f"{name}.pdf"), e)][1] for e in ENGINES}) for name in RENDERINGS}
+
+
+DOUBTS: dict[tuple[str, str], list[tuple]] = {}  # (rendering, engine) → its extraction doubts, filled by the fixture
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -73,6 +77,7 @@ def test_entry_table_meets_gold_bar(entry_tables, name, engine):
     g, models = entry_tables[name]
     ok, lines = score(squeezed(g), squeezed(models[engine]), verbose=True)
     assert ok, "\n".join(lines[:60])
+    assert not DOUBTS[(name, engine)], DOUBTS[(name, engine)][:5]  # a reading that meets the bar stays quiet
 
 
 @pytest.mark.parametrize("name", list(RENDERINGS))

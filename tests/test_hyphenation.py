@@ -3,11 +3,10 @@ breaks (tests/render.py Style.hyphenate), the break marked by a plain hyphen or 
 the text layer. Read with both engines, each must meet the gold bar (a space after a line-final "-" or "/"
 aside, as score_edition.py --ignore-breaks): the inserted hyphens removed, the words' own hyphens kept."""
 
-import re
 from pathlib import Path
 
 import pytest
-from conftest import first_difference, gold, read_checked
+from conftest import first_difference, gold, ignore_breaks, read_checked
 from render import Style, render
 from score_edition import score
 
@@ -20,15 +19,6 @@ RENDERINGS = {
 }
 ENGINES = ("pdfplumber", "pdfium")
 BROKEN_LINES = 200  # lines ending in an inserted hyphen before a lower-case word: the rendering hyphenates
-
-
-def ignore_breaks(x):
-    """A model with whitespace collapsed and a space after "-" or "/" dropped (score_edition.py --ignore-breaks)."""
-    if isinstance(x, dict):
-        return {k: ignore_breaks(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [ignore_breaks(v) for v in x]
-    return re.sub(r"([-/]) ", r"\1", re.sub(r"\s+", " ", x).strip()) if isinstance(x, str) else x
 
 
 def _render_and_read(args: tuple[str, str]) -> tuple[dict, dict, list]:

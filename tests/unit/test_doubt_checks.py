@@ -62,11 +62,21 @@ def test_entries_undated_silent_on_the_few_undated_entries_a_report_prints():
     assert list(doubts.entries_undated(ed)) == []
 
 
-def test_entry_continues_previous_fires_on_a_split_off_continuation():
+def test_entry_continues_previous_fires_on_split_off_continuations():
     ed = _with_steps(
-        [Entry("01.02.2024", "Beschluss des Konzeptes, inkl. Teilbericht"), Entry("", "klimaneutraler Konzern")], 1
+        [Entry("01.02.2024", "Beschluss des Konzeptes, inkl. Teilbericht"), Entry("", "klimaneutraler Konzern")], 3
     )
-    assert kinds(doubts.entry_continues_previous(ed)) == ["entry_continues_previous"]
+    assert kinds(doubts.entry_continues_previous(ed)) == ["entry_continues_previous"] * 3
+
+
+def test_entry_continues_previous_silent_on_one_step_in_lower_case():
+    """One undated step that starts in lower case ("erster Workshop") is the report's wording, not a split."""
+    ed = _with_steps([Entry("01.02.2024", "Beschluss"), Entry("03.2024", "Start"), Entry("2024", "Workshop")], 4)
+    ed.themes[0].goals[0].sections[0].projects[0].steps += [
+        Entry("", "Konzept zur Umsetzung"),
+        Entry("", "erster Workshop"),
+    ]
+    assert list(doubts.entry_continues_previous(ed)) == []
 
 
 def test_entry_continues_previous_silent_after_a_sentence_or_on_a_capital():
