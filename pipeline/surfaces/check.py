@@ -136,7 +136,19 @@ def _diff(a, b, path: str, out: list[str], limit: int) -> None:
     elif isinstance(a, list) and isinstance(b, list):
         out.append(f"{path}: {len(a)} items != {len(b)} items")
     else:
-        out.append(f"{path}: {str(a)[:60]!r} != {str(b)[:60]!r}")
+        x, y = _around_difference(str(a), str(b))
+        out.append(f"{path}: {x!r} != {y!r}")
+
+
+DIFF_CONTEXT = 30  # characters shown on each side of where two differing texts part
+
+
+def _around_difference(a: str, b: str) -> tuple[str, str]:
+    """Both texts cut to where they part (with some context), so the difference is on screen."""
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    lo = max(0, i - DIFF_CONTEXT)
+    cut = lambda s: ("…" if lo else "") + s[lo : i + DIFF_CONTEXT] + ("…" if len(s) > i + DIFF_CONTEXT else "")
+    return cut(a), cut(b)
 
 
 def check(path: Path) -> Check:
