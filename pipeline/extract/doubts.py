@@ -102,8 +102,8 @@ def entries_undated(ed: Edition) -> Iterable[Anomaly]:
 @rule(
     "entry_continues_previous",
     "warning",
-    "Many undated entries begin in lower case after an entry whose text does not end a sentence: they read as "
-    "continuations nhr split off (wrapped lines taken for rows of their own). One such entry is the report's.",
+    "Many undated entries begin in lower case after an entry not ending a sentence: continuations nhr split "
+    "off (wrapped lines read as rows). One such entry is the report's.",
     source="extraction",
 )
 def entry_continues_previous(ed: Edition) -> Iterable[Anomaly]:
