@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import copy
+from collections import defaultdict
 
+from pipeline.across.findings import audit_findings
+from pipeline.across.reconcile import reconcile
 from pipeline.model.records import Edition, Project, Section
+from pipeline.model.rows import edition_rows
 
 
 def clone(ed: Edition) -> Edition:
@@ -81,3 +85,16 @@ def move_status(ed: Edition, number: str, target_section: str, status: str) -> P
     if row is not None:
         row.number, row.status = p.number, status
     return p
+
+
+def audit_editions(editions: list[Edition]) -> list[dict]:
+    """audit_findings for Edition records alone (identity reconciled here), as a build computes them."""
+    tables: dict[str, list[dict]] = defaultdict(list)
+    for ed in editions:
+        for k, rows in edition_rows(ed).items():
+            tables[k].extend(rows)
+    eds = sorted(e.edition for e in editions)
+    rec = reconcile(
+        tables["projects"], tables["steps"], eds, tables["archive_printed"], {e.edition: e.stand for e in editions}
+    )
+    return audit_findings(editions, rec.identity)

@@ -10,11 +10,11 @@ import pyarrow.parquet as pq
 import pytest
 from test_rules import edition, project
 
-from pipeline.across.findings import Pair, audit_editions, audit_findings
-from pipeline.extract.rules import REGISTRY
+from pipeline.across.findings import RULES, Pair, audit_findings
 from pipeline.model.records import ArchiveRow, Entry
 
 OLD, NEW = "2024-10", "2025-04"
+RULE = {r.kind.kind: r for r in RULES}
 
 
 def pair(old_projects, new_projects, links=None, old_archive=(), new_archive=()) -> Pair:
@@ -28,7 +28,7 @@ def pair(old_projects, new_projects, links=None, old_archive=(), new_archive=())
 
 
 def found(kind: str, pr: Pair) -> list[tuple]:
-    return [(f.previous_number, f.project_number) for f in REGISTRY[kind].fn(pr)]
+    return [(f.previous_number, f.project_number) for f in RULE[kind](pr)]
 
 
 STEPS = [Entry("21.03.2024", "Beschluss des Klimaschutzkonzeptes 2.0"), Entry("01.06.2024", "Zwischenbericht")]
@@ -43,7 +43,7 @@ def test_milestone_rewritten_and_dropped():
     assert found("milestone_rewritten", pair([old], [redated])) == [("1.1.2.1", "1.1.2.1")]
     assert found("milestone_dropped", pair([old], [redated])) == []
     reworded = project(steps=[Entry(STEPS[0].date, "Beschluss des Klimaschutzkonzeptes 3.0"), STEPS[1]])
-    f = list(REGISTRY["milestone_rewritten"].fn(pair([old], [reworded])))
+    f = list(RULE["milestone_rewritten"](pair([old], [reworded])))
     assert len(f) == 1 and "text changed" in f[0].detail and f[0].previous_evidence.startswith("21.03.2024")
     dropped = project(steps=[STEPS[1]])
     assert found("milestone_dropped", pair([old], [dropped])) == [("1.1.2.1", "1.1.2.1")]
@@ -109,7 +109,7 @@ def test_archive_row_missing_and_changed():
     assert len(found("archive_row_missing", pair([], [], old_archive=[row, other], new_archive=[other]))) == 1
     moved = copy.copy(other)
     moved.report = "01.10.2024"
-    f = list(REGISTRY["archive_row_changed"].fn(pair([], [], old_archive=[row, other], new_archive=[row, moved])))
+    f = list(RULE["archive_row_changed"](pair([], [], old_archive=[row, other], new_archive=[row, moved])))
     assert len(f) == 1 and "01.04.2024" in f[0].detail and "01.10.2024" in f[0].detail
     assert found("archive_row_missing", pair([], [], old_archive=[row, other], new_archive=[row, moved])) == []
 
@@ -142,7 +142,7 @@ def test_duplicate_title():
     a = project(title="Förderung der Kreislaufwirtschaft")
     b = project(index=2, title="Förderung der  Kreislaufwirtschaft")
     c = project(index=3, title="Förderung der digitalen Transformation")
-    f = list(REGISTRY["duplicate_title"].fn(edition(a, b, c), {}))
+    f = list(RULE["duplicate_title"](edition(a, b, c), {}))
     assert [(x.previous_number, x.project_number) for x in f] == [("1.1.2.1", "1.1.2.2")]
     assert f[0].previous_edition is None and f[0].page == 7 and f[0].previous_page == 7
 
@@ -169,7 +169,7 @@ def test_what_the_rules_find_between_the_corpus_editions(built):
 
 @pytest.fixture(scope="module")
 def baseline(editions):
-    return {key(f) for f in audit_editions(list(editions.values()))}
+    return {key(f) for f in alter.audit_editions(list(editions.values()))}
 
 
 def key(f: dict) -> tuple:
@@ -187,7 +187,7 @@ def altered(editions, edition_id: str, *changes) -> tuple:
 def new_findings(editions, baseline, edition_id, *changes) -> set[tuple]:
     """Findings on the altered corpus minus what the corpus itself has."""
     _, eds = altered(editions, edition_id, *changes)
-    return {key(f) for f in audit_editions(eds)} - baseline
+    return {key(f) for f in alter.audit_editions(eds)} - baseline
 
 
 def test_corpus_alone_matches_the_built_table(baseline):

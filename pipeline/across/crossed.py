@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..extract.rules import source_of
+from ..model.kinds import register
 from ..model.records import Edition
 from ..model.rows import doubts
 from . import history
-from .ids import IdMap
+from .findings import audit_findings
+from .ids import IdMap, project_ids
 from .reconcile import reconcile
+
+ARCHIVE_MISMATCH = register(
+    "archive_mismatch",
+    "warning",
+    "The latest printed archive and the archive rebuilt from the editions "
+    "disagree (info when the row matched but a field differs).",
+    source="report",
+)
+MATCHED_SEVERITY = "info"  # an archive_mismatch whose row matched but a field differs (the meaning says so)
 
 CLASSIFICATION = {
     "Kreistag": "Parlament",
@@ -130,7 +140,7 @@ def cross_tables(editions: list[Edition], tables: dict[str, list[dict]], known: 
     check = history.archive_check(rebuilt, tables["archive_printed"], eds[-1], stands) if eds else []
     tables["anomalies"].extend(archive_anomalies(check, eds))
     recount_doubts(tables)
-    ids = {(r["edition"], r["project_number"]): r["project_id"] for r in identity}
+    ids = project_ids(identity)
     out = {
         "identity": identity,
         "transitions": trans,
@@ -141,8 +151,6 @@ def cross_tables(editions: list[Edition], tables: dict[str, list[dict]], known: 
         "retired_ids": rec.retired,
     }
     out.update(papers_and_bodies(tables["committee"], ids))
-    from .findings import audit_findings
-
     out["audit_findings"] = [
         {**f, "stand": stands.get(f["edition"]), "previous_stand": stands.get(f["previous_edition"])}
         for f in audit_findings(editions, identity)
@@ -168,9 +176,9 @@ def archive_anomalies(check: list[dict], eds: list[str]) -> list[dict]:
     return [
         {
             "edition": eds[-1],
-            "kind": "archive_mismatch",
-            "severity": "info" if c["matched"] else "warning",
-            "source": source_of("archive_mismatch"),
+            "kind": ARCHIVE_MISMATCH.kind,
+            "severity": MATCHED_SEVERITY if c["matched"] else ARCHIVE_MISMATCH.severity,
+            "source": ARCHIVE_MISMATCH.source,
             "page": c["page"],
             "project_number": c["rebuilt_number"],
             "project_id": c["project_id"],

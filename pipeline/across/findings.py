@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
 import regex as re
 from rapidfuzz import fuzz
 
-from ..extract.rules import REGISTRY, norm, rule, vocab, words_rx
+from ..extract.rules import norm, vocab, words_rx
 from ..extract.segment import STATUS_BY_DIGIT
+from ..model.kinds import kind, rule
 from ..model.records import ArchiveRow, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
 from ..tolerances import TOL
+from .ids import project_ids
 
 RANK = {status: int(digit) for digit, status in STATUS_BY_DIGIT.items()}  # 1 umgesetzt … 4 Ideenspeicher
 EVIDENCE_CHARS = 300  # characters of the printed text a finding keeps as evidence
@@ -30,6 +32,7 @@ class Pair:
     new: Edition
     links: dict[str, str]  # old number → new number
     ids: dict[tuple[str, str], str]  # (edition, number) → project_id
+    _past: dict[str, list[PastChange]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def _printed(self) -> dict[tuple[str, str], Project]:
@@ -42,6 +45,13 @@ class Pair:
     def project(self, ed: Edition, number: str) -> Project | None:
         """The project printed under `number` in `ed` (one of the pair)."""
         return self._printed.get((ed.edition, number))
+
+    def past(self, block: str) -> list[PastChange]:
+        """The older edition's entries of `block` ("steps" or "committee") the newer one rewrote or dropped,
+        computed once per pair (four rules report them)."""
+        if block not in self._past:
+            self._past[block] = list(past_changes(self, block))
+        return self._past[block]
 
 
 @dataclass
@@ -91,7 +101,7 @@ class Rewrite(NamedTuple):
 
 
 def finding(
-    kind: str,
+    name: str,
     pair: Pair | None,
     detail: str,
     new: Evidence,
@@ -105,10 +115,11 @@ def finding(
         assert pair is not None  # a finding names its edition, or the pair it was found in
         edition = pair.new.edition
     ed = edition
+    registered = kind(name)
     f = Finding(
-        kind,
-        REGISTRY[kind].severity,
-        REGISTRY[kind].source,
+        name,
+        registered.severity,
+        registered.source,
         ed,
         pair.old.edition if pair else None,
         pid
@@ -175,7 +186,19 @@ def counterpart(e: Entry, candidates: list[Entry]) -> Rewrite | None:
     return Rewrite(close[0], "date and text") if close else None
 
 
-def past_entries(pair: Pair, block: str, rewritten: str, dropped: str) -> Iterator[Finding]:
+class PastChange(NamedTuple):
+    """An entry of an older printing (`old`, project `old_num`) that the newer printing (`new`, `new_num`)
+    rewrote into `rewrite` or (None) dropped."""
+
+    old_num: str
+    new_num: str
+    old: Project
+    new: Project
+    entry: Entry
+    rewrite: Rewrite | None
+
+
+def past_changes(pair: Pair, block: str) -> Iterator[PastChange]:
     """Completed entries (`steps` or `committee`) of the older edition changed or dropped in the newer one
     while the project is still printed."""
     for old_num, new_num in pair.links.items():
@@ -186,25 +209,37 @@ def past_entries(pair: Pair, block: str, rewritten: str, dropped: str) -> Iterat
         for e in rest_old:
             hit = counterpart(e, rest_new)
             if hit:
-                c, what = hit
-                rest_new.remove(c)
-                yield finding(
-                    rewritten,
-                    pair,
-                    f"{pair.old.edition} {old_num} printed '{e.date} {e.text}', "
-                    f"{pair.new.edition} {new_num} prints '{c.date} {c.text}' ({what} changed)",
-                    Evidence(new_num, c.box or b.box, f"{c.date} {c.text}"),
-                    Evidence(old_num, e.box or a.box, f"{e.date} {e.text}"),
-                )
-            else:
-                yield finding(
-                    dropped,
-                    pair,
-                    f"{pair.old.edition} {old_num} printed '{e.date} {e.text}'; "
-                    f"{pair.new.edition} {new_num} no longer does",
-                    Evidence(new_num, b.box, None),
-                    Evidence(old_num, e.box or a.box, f"{e.date} {e.text}"),
-                )
+                rest_new.remove(hit.entry)
+            yield PastChange(old_num, new_num, a, b, e, hit)
+
+
+def rewritten(pair: Pair, block: str, name: str) -> Iterator[Finding]:
+    """Findings of kind `name` for the older entries of `block` the newer edition prints rewritten."""
+    for old_num, new_num, a, b, e, hit in pair.past(block):
+        if hit is not None:
+            c, what = hit
+            yield finding(
+                name,
+                pair,
+                f"{pair.old.edition} {old_num} printed '{e.date} {e.text}', "
+                f"{pair.new.edition} {new_num} prints '{c.date} {c.text}' ({what} changed)",
+                Evidence(new_num, c.box or b.box, f"{c.date} {c.text}"),
+                Evidence(old_num, e.box or a.box, f"{e.date} {e.text}"),
+            )
+
+
+def dropped(pair: Pair, block: str, name: str) -> Iterator[Finding]:
+    """Findings of kind `name` for the older entries of `block` the newer edition no longer prints."""
+    for old_num, new_num, a, b, e, hit in pair.past(block):
+        if hit is None:
+            yield finding(
+                name,
+                pair,
+                f"{pair.old.edition} {old_num} printed '{e.date} {e.text}'; "
+                f"{pair.new.edition} {new_num} no longer does",
+                Evidence(new_num, b.box, None),
+                Evidence(old_num, e.box or a.box, f"{e.date} {e.text}"),
+            )
 
 
 @rule(
@@ -216,11 +251,7 @@ def past_entries(pair: Pair, block: str, rewritten: str, dropped: str) -> Iterat
     source="report",
 )
 def milestone_rewritten(pair: Pair) -> Iterable[Finding]:
-    return [
-        f
-        for f in past_entries(pair, "steps", "milestone_rewritten", "milestone_dropped")
-        if f.kind == "milestone_rewritten"
-    ]
+    return rewritten(pair, "steps", "milestone_rewritten")
 
 
 @rule(
@@ -231,11 +262,7 @@ def milestone_rewritten(pair: Pair) -> Iterable[Finding]:
     source="report",
 )
 def milestone_dropped(pair: Pair) -> Iterable[Finding]:
-    return [
-        f
-        for f in past_entries(pair, "steps", "milestone_rewritten", "milestone_dropped")
-        if f.kind == "milestone_dropped"
-    ]
+    return dropped(pair, "steps", "milestone_dropped")
 
 
 @rule(
@@ -246,11 +273,7 @@ def milestone_dropped(pair: Pair) -> Iterable[Finding]:
     source="report",
 )
 def consultation_rewritten(pair: Pair) -> Iterable[Finding]:
-    return [
-        f
-        for f in past_entries(pair, "committee", "consultation_rewritten", "consultation_dropped")
-        if f.kind == "consultation_rewritten"
-    ]
+    return rewritten(pair, "committee", "consultation_rewritten")
 
 
 @rule(
@@ -262,11 +285,7 @@ def consultation_rewritten(pair: Pair) -> Iterable[Finding]:
     source="report",
 )
 def consultation_dropped(pair: Pair) -> Iterable[Finding]:
-    return [
-        f
-        for f in past_entries(pair, "committee", "consultation_rewritten", "consultation_dropped")
-        if f.kind == "consultation_dropped"
-    ]
+    return dropped(pair, "committee", "consultation_dropped")
 
 
 # ---------------------------------------------------------------- leaving the body, the archive
@@ -503,7 +522,7 @@ def entry_split_or_merged(pair: Pair) -> Iterable[Finding]:
 def pairs(editions: list[Edition], identity: list[dict]) -> Iterator[Pair]:
     """Consecutive editions with their number links from the identity table."""
     eds = sorted(editions, key=lambda e: e.edition)
-    ids = {(r["edition"], r["project_number"]): r["project_id"] for r in identity}
+    ids = project_ids(identity)
     by_pid: dict[tuple[str, str], str] = {(r["edition"], r["project_id"]): r["project_number"] for r in identity}
     for old, new in zip(eds, eds[1:]):
         links = {}
@@ -514,35 +533,32 @@ def pairs(editions: list[Edition], identity: list[dict]) -> Iterator[Pair]:
         yield Pair(old, new, links, ids)
 
 
-def between_rules():
-    return [r for r in REGISTRY.values() if r.scope in ("between", "edition_pair") and r.fn is not None]
+RULES = (
+    milestone_rewritten,
+    milestone_dropped,
+    consultation_rewritten,
+    consultation_dropped,
+    silent_drop,
+    archive_row_missing,
+    archive_row_changed,
+    status_backwards,
+    since_changed,
+    duplicate_title,
+    entry_split_or_merged,
+)  # the rules across editions, in the order they run (duplicate_title reads one edition with its ids)
 
 
 def audit_findings(editions: list[Edition], identity: list[dict]) -> list[dict]:
     """Every between-edition rule on every consecutive pair, plus duplicate titles per edition."""
     out: list[Finding] = []
-    ids = {(r["edition"], r["project_number"]): r["project_id"] for r in identity}
-    for r in between_rules():
-        if r.scope == "edition_pair":
-            for ed in sorted(editions, key=lambda e: e.edition):
-                out.extend(r.fn(ed, ids))
+    ids = project_ids(identity)
+    eds = sorted(editions, key=lambda e: e.edition)
+    consecutive = list(pairs(editions, identity))
+    for r in RULES:
+        if r.kind.scope == "edition_pair":
+            for ed in eds:
+                out.extend(r(ed, ids))
         else:
-            for pair in pairs(editions, identity):
-                out.extend(r.fn(pair))
+            for pair in consecutive:
+                out.extend(r(pair))
     return [f.row() for f in out]
-
-
-def audit_editions(editions: list[Edition]) -> list[dict]:
-    """audit_findings for Edition records alone (identity reconciled here): for altered editions in tests."""
-    from ..model.rows import edition_rows
-    from .reconcile import reconcile
-
-    tables: dict[str, list[dict]] = defaultdict(list)
-    for ed in editions:
-        for k, rows in edition_rows(ed).items():
-            tables[k].extend(rows)
-    eds = sorted(e.edition for e in editions)
-    rec = reconcile(
-        tables["projects"], tables["steps"], eds, tables["archive_printed"], {e.edition: e.stand for e in editions}
-    )
-    return audit_findings(editions, rec.identity)

@@ -29,6 +29,11 @@ UMLAUTS: dict[str, str | int | None] = {"ä": "ae", "ö": "oe", "ü": "ue", "ß"
 Key = tuple[str, str]  # (edition, project_number)
 
 
+def project_ids(identity: list[dict]) -> dict[Key, str]:
+    """(edition, printed number) → project_id, from identity rows."""
+    return {(r["edition"], r["project_number"]): r["project_id"] for r in identity}
+
+
 def slug(text: str, n: int = SLUG_CHARS) -> str:
     """Lowercase ASCII words of `text` joined by '-', as many whole words as fit in `n` characters (at least
     one word, whole); a slug cut short does not end on a short word."""

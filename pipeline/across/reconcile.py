@@ -16,8 +16,9 @@ import regex as re
 from rapidfuzz import fuzz, process
 
 from ..config import load, profile
+from ..model.kinds import Kind, register
 from ..tolerances import TOL
-from .ids import IdMap, assign
+from .ids import IdMap, assign, project_ids
 
 WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "goal": 0.07, "number": 0.03}
 
@@ -179,11 +180,21 @@ class Candidate(NamedTuple):
     reason: str
 
 
+CONTESTED_LINK = register(
+    "contested_link",
+    "warning",
+    "Reconciliation: another project of the older edition scores almost as well (nhr's link is in doubt).",
+    source="extraction",
+)
+WEAK_LINK = register(
+    "weak_link", "info", "Reconciliation: a link across editions has low confidence.", source="extraction"
+)
+
+
 class LinkAnomaly(NamedTuple):
     """A link worth a second look (contested or weak), for the newer project `number`."""
 
-    kind: str
-    severity: str
+    kind: Kind
     number: str
     detail: str
 
@@ -247,16 +258,14 @@ def link_anomaly(c: Candidate, rivals: list[Candidate], prev_ed: str, cur_ed: st
     """A contested link (a rival scores within TOL.margin) or a weak one (barely above TOL.link), else None."""
     if rivals:
         return LinkAnomaly(
-            "contested_link",
-            "warning",
+            CONTESTED_LINK,
             c.cur,
             f"{cur_ed} {c.cur} linked to {prev_ed} {c.prev} ({c.score:.2f}) but "
             f"{rivals[0].prev} scores {rivals[0].score:.2f}",
         )
     if c.score < TOL.link + TOL.weak:
         return LinkAnomaly(
-            "weak_link",
-            "info",
+            WEAK_LINK,
             c.cur,
             f"{cur_ed} {c.cur} linked to {prev_ed} {c.prev} with low confidence {c.score:.2f} ({c.reason})",
         )
@@ -370,7 +379,7 @@ def named(
 ) -> Reconciled:
     """The identities with their final ids (ids.assign) and the ids of the printed archive rows."""
     rows, retired, idmap = assign(rows, known, editions, lambda rs: _norm_title(rs[0]["title"]))
-    final = {(r["edition"], r["project_number"]): r["project_id"] for r in rows}
+    final = project_ids(rows)
     archive_ids = [final.get(k) if k else None for k in archived_keys]
     return Reconciled(rows, anomalies, retired, idmap, archive_ids)
 
@@ -387,13 +396,11 @@ class Reconciled(NamedTuple):
 
 def anomaly_row(edition: str, x: LinkAnomaly) -> dict:
     """The anomalies row of a link worth a second look."""
-    from ..extract.rules import source_of
-
     return {
         "edition": edition,
-        "kind": x.kind,
-        "severity": x.severity,
-        "source": source_of(x.kind),
+        "kind": x.kind.kind,
+        "severity": x.kind.severity,
+        "source": x.kind.source,
         "page": None,
         "project_number": x.number,
         "detail": x.detail,

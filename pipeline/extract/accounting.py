@@ -12,18 +12,22 @@ from collections import Counter
 import regex as re
 
 from ..layout.furniture import page_label_number
+from ..model.kinds import register
 from ..model.records import Anomaly, Box, CharCounts, Edition, Line, ListRow, PageLayout, Project
 from ..tolerances import TOL
 
-
-def severity(kind: str) -> str:
-    """A registered kind's severity (its kinds are registered in pipeline/extract/doubts.py; imported late so
-    that the CLI, which imports this module, reads the configuration only once it has validated it)."""
-    from .rules import registry
-
-    return registry()[kind].severity
-
-
+UNASSIGNED_TEXT = register(
+    "unassigned_text",
+    "warning",
+    "A body line that no record took (text accounting): nhr did not place it, so a field may lack it.",
+    source="extraction",
+)
+FURNITURE_IN_TEXT = register(
+    "furniture_in_text",
+    "warning",
+    "A page label found inside a record's text (a footer glued onto a paragraph or cell by nhr).",
+    source="extraction",
+)
 LABEL_PAGES_AFTER = (
     1  # pages: a record's text may carry the label of this many pages after its last (a footer glued on)
 )
@@ -55,9 +59,7 @@ def account(
     unassigned = ink(unplaced) + ink(unlabelled)
     counts = CharCounts(body, furniture, body - unassigned, unassigned)
     found = [
-        Anomaly(
-            "unassigned_text",
-            severity("unassigned_text"),
+        UNASSIGNED_TEXT.anomaly(
             ln.page,
             f"text in no record: {ln.text[:200]}",
             None,
@@ -118,9 +120,7 @@ def _project_leaks(p: Project, labels: dict[int, int]) -> list[Anomaly]:
     first = p.box.page if p.box else 1
     near = _near(labels, first, p.end_page or first)
     return [
-        Anomaly(
-            "furniture_in_text",
-            severity("furniture_in_text"),
+        FURNITURE_IN_TEXT.anomaly(
             box.page if box else first,
             f"project {p.number}: page label '{tok}' inside the text: …{text[-EXCERPT_CHARS:]}",
             p.number,
@@ -136,9 +136,7 @@ def _list_row_leaks(r: ListRow, labels: dict[int, int]) -> list[Anomaly]:
     page = r.box.page if r.box else 0
     near = _near(labels, page, page)
     return [
-        Anomaly(
-            "furniture_in_text",
-            severity("furniture_in_text"),
+        FURNITURE_IN_TEXT.anomaly(
             page,
             f"list row {r.number}: page label '{tok}' inside a cell: {cell[:EXCERPT_CHARS]}",
             r.number,

@@ -1,5 +1,5 @@
 """Structural checks: the report's own numbering, label and list errors and our count checks, each a
-registered rule (pipeline/extract/rules.py) producing anomaly rows (nothing is fixed)."""
+rule (its kind registered in pipeline/model/kinds.py) producing anomaly rows (nothing is fixed)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,21 @@ from collections.abc import Iterable
 
 import regex as re
 
+from ..model.kinds import kind, rule
 from ..model.records import Anomaly, Edition
 from ..parse.dates import parse_date
-from .rules import REGISTRY, describe, hit, projects, rule, run_edition, stand_date
+from . import doubts, rules
+from .rules import hit, projects, run_edition, stand_date
 from .segment import STATUS_BY_DIGIT, status_of
 
 SECTION_DIGITS = list(STATUS_BY_DIGIT)  # the status sections every goal has (config/report.yaml statuses)
 
 
 def anomaly(
-    kind: str, page: int | None, detail: str, number: str | None = None, box=None, evidence: str = ""
+    name: str, page: int | None, detail: str, number: str | None = None, box=None, evidence: str = ""
 ) -> Anomaly:
     """An anomaly of a registered kind not tied to one project record (goals, sections, list rows)."""
-    return Anomaly(kind, REGISTRY[kind].severity, page, detail, number, box, evidence)
+    return kind(name).anomaly(page, detail, number, box, evidence)
 
 
 def goals(ed: Edition):
@@ -371,42 +373,34 @@ def no_project_lists(ed: Edition) -> Iterable[Anomaly]:
         yield anomaly("no_project_lists", None, "no Projektliste table found")
 
 
-describe(
-    "unparsed_date",
-    "warning",
-    "A printed date string is not understood (kept as date_raw, precision unknown).",
-    source="extraction",
-)
-describe(
-    "contested_link",
-    "warning",
-    "Reconciliation: another project of the older edition scores almost as well (nhr's link is in doubt).",
-    source="extraction",
-)
-describe("weak_link", "info", "Reconciliation: a link across editions has low confidence.", source="extraction")
-describe(
-    "status_head_ambiguous",
-    "warning",
-    "Extraction doubt: a Projektliste status head abbreviates more than one status of report.yaml; its column "
-    "gives no status.",
-    source="extraction",
-)
-describe(
-    "hyphen_undecided",
-    "info",
-    "Extraction doubt: a line-end hyphen of a hyphenating producer that neither the edition's own text nor the "
-    "hyphenation dictionary tells inserted or part of the word; kept as printed.",
-    source="extraction",
-)
-describe(
-    "archive_mismatch",
-    "warning",
-    "The latest printed archive and the archive rebuilt from the editions "
-    "disagree (info when the row matched but a field differs).",
-    source="report",
-)
+RULES = (
+    goal_number_mismatch,
+    goal_label_without_digit,
+    goal_label_mismatch,
+    section_count,
+    section_number_mismatch,
+    section_status_mismatch,
+    project_number_mismatch,
+    numbering_gap,
+    missing_since,
+    since_label_status,
+    stale_label_date,
+    since_after_stand,
+    step_after_stand,
+    unlabelled_text,
+    missing_description,
+    duplicate_number,
+    list_row_not_in_body,
+    list_status_mismatch,
+    list_row_without_status,
+    body_project_not_in_list,
+    no_projects,
+    no_project_lists,
+)  # the structural rules of this module, in the order they run
+EDITION_RULES = (*RULES, *rules.RULES, *doubts.RULES)  # every within-edition rule: structure, plausibility, doubts
 
 
 def check_edition(ed: Edition) -> list[Anomaly]:
-    """Every within-edition rule (structural ones here, plausibility ones in pipeline/extract/rules.py)."""
-    return run_edition(ed)
+    """Every within-edition rule (structural ones here, plausibility ones in pipeline/extract/rules.py, doubts in
+    pipeline/extract/doubts.py)."""
+    return run_edition(ed, EDITION_RULES)

@@ -16,10 +16,11 @@ import regex as re
 from rapidfuzz import fuzz
 
 from ..config import Profile, profile
+from ..model.kinds import kind, register, rule
 from ..model.records import Anomaly, Box, Edition, Entry, Line, ListRow, PageLayout, Project
 from ..parse.dates import parse_date
 from ..tolerances import TOL
-from .rules import REGISTRY, describe, hit, norm, projects, rule
+from .rules import hit, norm, projects
 
 LABEL_FIELD = {  # a label of config/report.yaml → the Project field that holds it as printed
     "since": "since_label",
@@ -145,9 +146,7 @@ def list_status_unread(ed: Edition) -> Iterable[Anomaly]:
         if many(len(bare), len(pl.rows)) and 2 * len(bare) >= len(pl.rows):
             pages = sorted({r.box.page for r in bare if r.box})
             first = bare[0]
-            yield Anomaly(
-                "list_status_unread",
-                REGISTRY["list_status_unread"].severity,
+            yield kind("list_status_unread").anomaly(
                 first.box.page if first.box else None,
                 f"Projektliste '{norm(pl.title)[:60]}': {len(bare)} of {len(pl.rows)} rows without a status mark "
                 f"(pages {', '.join(map(str, pages))})",
@@ -184,9 +183,7 @@ def list_disagrees_with_body(ed: Edition) -> Iterable[Anomaly]:
     if not many(len(bad), len(rows)):
         return
     for r, why in bad:
-        yield Anomaly(
-            "list_disagrees_with_body",
-            REGISTRY["list_disagrees_with_body"].severity,
+        yield kind("list_disagrees_with_body").anomaly(
             r.box.page if r.box else None,
             f"list row {r.number}: {why}",
             r.number,
@@ -214,9 +211,7 @@ def archive_unread(ed: Edition) -> Iterable[Anomaly]:
     ]
     if many(len(bad), len(ed.archive)):
         for a in bad:
-            yield Anomaly(
-                "archive_unread",
-                REGISTRY["archive_unread"].severity,
+            yield kind("archive_unread").anomaly(
                 a.box.page if a.box else None,
                 f"archive row '{norm(a.project)[:60]}' ({a.kind}): no date, or a project the body prints",
                 None,
@@ -225,24 +220,9 @@ def archive_unread(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-# ---------------------------------------------------------------- text accounting (pipeline/extract/accounting.py)
-
-describe(
-    "unassigned_text",
-    "warning",
-    "A body line that no record took (text accounting): nhr did not place it, so a field may lack it.",
-    source="extraction",
-)
-describe(
-    "furniture_in_text",
-    "warning",
-    "A page label found inside a record's text (a footer glued onto a paragraph or cell by nhr).",
-    source="extraction",
-)
-
 # ---------------------------------------------------------------- furniture that reads like body text
 
-describe(
+register(
     "furniture_reads_as_body",
     "warning",
     "A line set aside as page furniture reads as a block label, heading or dated entry: nhr likely took "
@@ -267,7 +247,7 @@ def body_vocabulary(text: str, prof: Profile) -> str | None:
     return None
 
 
-describe(
+register(
     "furniture_inside_body_frame",
     "warning",
     "A line set aside as page furniture sits where other pages of its size print body text: nhr likely "
@@ -305,13 +285,21 @@ def _body_bands(pages: list[PageLayout]) -> dict[tuple[float, float], list[tuple
     return out
 
 
-def _furniture_anomaly(kind: str, what: str, ln: Line) -> Anomaly:
-    return Anomaly(
-        kind, REGISTRY[kind].severity, ln.page, f"page furniture {what}: '{ln.text[:80]}'", None, Box.of([ln]), ln.text
-    )
+def _furniture_anomaly(name: str, what: str, ln: Line) -> Anomaly:
+    return kind(name).anomaly(ln.page, f"page furniture {what}: '{ln.text[:80]}'", None, Box.of([ln]), ln.text)
 
 
 def _reads_as(ln: Line, prof: Profile) -> str | None:
     if prof.legend.match(ln.text):
         return None  # the status legend is furniture by design
     return body_vocabulary(ln.text, prof)
+
+
+RULES = (
+    label_missing,
+    entries_undated,
+    entry_continues_previous,
+    list_status_unread,
+    list_disagrees_with_body,
+    archive_unread,
+)  # the doubts that read the Edition record, in the order they run (furniture_doubts reads the pages)

@@ -15,21 +15,29 @@ import regex as re
 from ..config import profile
 from ..errors import EXIT_NO_TEXT, ExtractError
 from ..layout.lines import paused_gc, read_layout
+from ..model.kinds import register
 from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
 from ..parse.dates import parse_date
 from ..tolerances import TOL
 from . import fields, hyphens
 from .accounting import account
+from .checks import check_edition
 from .doubts import furniture_doubts
-from .rules import REGISTRY, describe
 from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
 from .tables import Refused, parse_archive, parse_project_lists
 
-describe(
+PREVIOUS_STAND_NOT_EARLIER = register(
     "previous_stand_not_earlier",
     "error",
     "The report's previous-Stand sentence names a Stand not earlier than its own cover's.",
     source="report",
+)
+STATUS_HEAD_AMBIGUOUS = register(
+    "status_head_ambiguous",
+    "warning",
+    "Extraction doubt: a Projektliste status head abbreviates more than one status of report.yaml; its column "
+    "gives no status.",
+    source="extraction",
 )
 
 STAND = profile().stand  # config/report.yaml stand.current
@@ -68,9 +76,7 @@ def stand_anomalies(stand: str, previous: str | None) -> list[Anomaly]:
     if p is None or d is None or p < d:
         return []
     return [
-        Anomaly(
-            "previous_stand_not_earlier",
-            REGISTRY["previous_stand_not_earlier"].severity,
+        PREVIOUS_STAND_NOT_EARLIER.anomaly(
             None,
             f"the report names {previous} as its previous Stand, but its own Stand is {stand}",
         )
@@ -114,8 +120,6 @@ def _assemble(pages, lines: list[Line], source: str) -> Edition:
     entry_metrics = _entry_metrics(doc, metrics, left)
     ed.themes = [_theme(tb, entry_metrics, left) for tb in doc.themes]
     refused = _read_tables(ed, doc, pages)
-    from .checks import check_edition
-
     ed.anomalies = check_edition(ed)
     unlabelled = [ln for pb in _project_blocks(doc) for ln in pb.unlabelled]
     ed.chars, found = account(pages, doc.stray, unlabelled, ed)
@@ -126,12 +130,8 @@ def _assemble(pages, lines: list[Line], source: str) -> Edition:
 
 def status_head_ambiguous(r: Refused) -> Anomaly:
     """The doubt for a Projektliste status head refused as ambiguous."""
-    from .checks import anomaly
-
     named = " or ".join(f"'{st}'" for st in r.statuses)
-    return anomaly(
-        "status_head_ambiguous", r.page, f"status head '{r.text}' may name {named}", box=r.box, evidence=r.text
-    )
+    return STATUS_HEAD_AMBIGUOUS.anomaly(r.page, f"status head '{r.text}' may name {named}", box=r.box, evidence=r.text)
 
 
 def _stand(doc: Document, lines: list[Line], pages) -> str:

@@ -23,8 +23,17 @@ from typing import NamedTuple
 import regex as re
 
 from ..config import language
+from ..model.kinds import register
 from ..model.records import Anomaly, Box, Edition, HyphenBreak, Line, Word
 from ..tolerances import TOL
+
+HYPHEN_UNDECIDED = register(
+    "hyphen_undecided",
+    "info",
+    "Extraction doubt: a line-end hyphen of a hyphenating producer that neither the edition's own text nor the "
+    "hyphenation dictionary tells inserted or part of the word; kept as printed.",
+    source="extraction",
+)
 
 SOFT = "\u00ad"
 WEAK = ("adjectives", "dictionary", "undecided")  # evidence a build weighs again with its other editions' words
@@ -174,9 +183,7 @@ class Hyphenation:
         key = (page, last.x0, last.top, last.text)
         self.doubts.setdefault(
             key,
-            Anomaly(
-                "hyphen_undecided",
-                "info",
+            HYPHEN_UNDECIDED.anomaly(
                 page,
                 f"line-end hyphen in '{last.text}' + '{nxt.text}' kept as printed: neither the edition nor the "
                 "dictionary tells whether the producer inserted it",

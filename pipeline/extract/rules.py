@@ -1,12 +1,11 @@
-"""The audit rules: a registry of small named checks (one function, one kind, a severity, one sentence
-of meaning), and the within-edition rules that read one Edition and report its own errors."""
+"""The within-edition audit rules: small named checks (one function, one kind registered in
+pipeline/model/kinds.py) that read one Edition and report its own errors, and the runner for rule lists."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -16,64 +15,11 @@ from rapidfuzz import fuzz
 
 from ..config import config_dir, load, rules_from
 from ..errors import ConfigError
+from ..model.kinds import Rule, kind, rule
 from ..model.records import Anomaly, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
 from ..parse.words import alternation
 from .segment import COMPLETED, IDEA, IN_PROGRESS, PLANNED, STATUS_BY_DIGIT
-
-SEVERITIES = ("info", "warning", "error")
-SCOPES = ("edition", "between", "edition_pair")  # anomalies | audit_findings (two editions) | audit_findings (one)
-# whose error a row reports: nhr's reading of the PDF is in doubt, or the report itself is wrong
-SOURCES = ("extraction", "report")
-DOUBT_SEVERITIES = (
-    "warning",
-    "error",
-)  # an extraction anomaly of these severities is a doubt (editions.extraction_doubts)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One check: its anomaly kind, severity, where it reports (anomalies or audit_findings), meaning, and
-    whose error it reports (`source`: extraction, a doubt about nhr's reading; report, the report's own)."""
-
-    kind: str
-    severity: str
-    scope: str  # one of SCOPES
-    meaning: str
-    fn: Callable | None = None
-    source: str = "report"  # one of SOURCES
-
-    @property
-    def doubt(self) -> bool:
-        """An extraction anomaly that counts as a doubt (warning or error): loud in build, extract and check."""
-        return self.source == "extraction" and self.severity in DOUBT_SEVERITIES
-
-
-REGISTRY: dict[str, Rule] = {}
-
-
-def rule(kind: str, severity: str, meaning: str, scope: str = "edition", *, source: str):
-    """Register a rule function under its kind (the decorator every rule uses); `source` says whose error it
-    reports: "extraction" (nhr may have misread) or "report" (the report itself is wrong)."""
-    assert severity in SEVERITIES and scope in SCOPES and source in SOURCES, (kind, severity, scope, source)
-
-    def deco(fn):
-        REGISTRY[kind] = Rule(kind, severity, scope, meaning, fn, source)
-        return fn
-
-    return deco
-
-
-def describe(kind: str, severity: str, meaning: str, scope: str = "edition", *, source: str) -> None:
-    """Register a kind produced outside the rule functions (accounting, rows, build, reconciliation), with its
-    source like rule(); every kind an anomaly or finding row carries must be registered."""
-    assert severity in SEVERITIES and scope in SCOPES and source in SOURCES, (kind, severity, scope, source)
-    REGISTRY.setdefault(kind, Rule(kind, severity, scope, meaning, None, source))
-
-
-def source_of(kind: str) -> str:
-    """The source of a registered kind (KeyError for an unregistered one: a bug)."""
-    return registry()[kind].source
 
 
 class RulesConfigError(ConfigError, ValueError):
@@ -125,17 +71,11 @@ def months_before(d: dt.date, months: int) -> dt.date:
     return dt.date(y, m, min(d.day, last))
 
 
-def hit(kind: str, detail: str, p: Project | None = None, box: Box | None = None, evidence: str = "") -> Anomaly:
+def hit(name: str, detail: str, p: Project | None = None, box: Box | None = None, evidence: str = "") -> Anomaly:
     """An anomaly of a registered kind, at `box` (else the project's box)."""
     box = box or (p.box if p is not None else None)
-    return Anomaly(
-        kind,
-        REGISTRY[kind].severity,
-        box.page if box else None,
-        detail,
-        p.number if p is not None else None,
-        box,
-        norm(evidence)[:300],
+    return kind(name).anomaly(
+        box.page if box else None, detail, p.number if p is not None else None, box, norm(evidence)[:300]
     )
 
 
@@ -612,9 +552,7 @@ def odd_list_cell(ed: Edition) -> Iterable[Anomaly]:
             tokens = [t.strip() for t in cell.split(",")]
             bad = [t for t in tokens if re.search(r"\d", t) and not code.match(t)]
             if bad or re.search(r",(?=\S)", cell):
-                yield Anomaly(
-                    "odd_list_cell",
-                    REGISTRY["odd_list_cell"].severity,
+                yield kind("odd_list_cell").anomaly(
                     r.box.page if r.box else None,
                     f"list row {r.number} responsibility '{cell}'",
                     r.number,
@@ -635,9 +573,7 @@ def archive_theme_unknown(ed: Edition) -> Iterable[Anomaly]:
         return
     for a in ed.archive:
         if norm(a.theme).casefold() not in known:
-            yield Anomaly(
-                "archive_theme_unknown",
-                REGISTRY["archive_theme_unknown"].severity,
+            yield kind("archive_theme_unknown").anomaly(
                 a.box.page if a.box else None,
                 f"archive row '{a.project}' has theme '{norm(a.theme)}'",
                 None,
@@ -646,25 +582,28 @@ def archive_theme_unknown(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-def registry() -> dict[str, Rule]:
-    """Every rule, the structural (checks) and between-edition (findings) ones included."""
-    from ..across import findings  # noqa: F401
-    from ..store import build  # noqa: F401
-    from . import accounting, checks, doubts, edition  # noqa: F401  (importing them registers their rules)
+RULES = (
+    committee_after_stand,
+    text_date_after_stand,
+    completed_not_recent,
+    ideenspeicher_with_progress,
+    missing_progress_blocks,
+    steps_label_status,
+    paper_year_after_consultation,
+    paper_number_malformed,
+    dangling_reference,
+    entry_without_text,
+    duplicate_milestone,
+    diverging_copy,
+    unbalanced_quotes,
+    odd_list_cell,
+    archive_theme_unknown,
+)  # the plausibility rules of this module, in the order they run
 
-    return REGISTRY
 
-
-def edition_rules() -> list[Rule]:
-    """The within-edition rules: structural ones (pipeline/extract/checks.py) first, each module in its own order."""
-    rules = [r for r in registry().values() if r.scope == "edition" and r.fn is not None]
-    return sorted(rules, key=lambda r: r.fn.__module__ != "pipeline.extract.checks")
-
-
-def run_edition(ed: Edition) -> list[Anomaly]:
-    """Every registered within-edition rule on one edition, in registry order."""
+def run_edition(ed: Edition, rules: Sequence[Rule]) -> list[Anomaly]:
+    """Every rule of `rules` on one edition, in the order given."""
     out: list[Anomaly] = []
-    for r in edition_rules():
-        assert r.fn is not None  # edition_rules() keeps only rules with a function
-        out.extend(r.fn(ed))
+    for r in rules:
+        out.extend(r(ed))
     return out

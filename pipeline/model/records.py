@@ -232,7 +232,8 @@ class ArchiveRow:
 @dataclass
 class Anomaly:
     kind: str
-    severity: str  # info | warning | error
+    severity: str  # info | warning | error (the registry's, pipeline/model/kinds.py)
+    source: str  # extraction | report (the registry's)
     page: int | None
     detail: str
     project_number: str | None = None

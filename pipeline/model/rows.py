@@ -9,8 +9,16 @@ import datetime as dt
 from ..config import profile
 from ..parse.committee import parse_committee
 from ..parse.dates import parse_date
+from .kinds import DOUBT_SEVERITIES, register
 from .records import Anomaly, Box, CharCounts, Edition, Entry, Goal, ListRow, Project, Section, Theme
 from .schema import SCHEMA_VERSION
+
+UNPARSED_DATE = register(
+    "unparsed_date",
+    "warning",
+    "A printed date string is not understood (kept as date_raw, precision unknown).",
+    source="extraction",
+)
 
 
 def _chars(c: CharCounts | None) -> dict:
@@ -81,8 +89,6 @@ def edition_rows(ed: Edition, sha256: str = "", engine: str = "pdfplumber", vers
 
 def doubts(anomaly_rows: list[dict]) -> int:
     """How many anomaly rows are extraction doubts (source extraction, severity warning or error)."""
-    from ..extract.rules import DOUBT_SEVERITIES
-
     return sum(1 for r in anomaly_rows if r["source"] == "extraction" and r["severity"] in DOUBT_SEVERITIES)
 
 
@@ -95,9 +101,7 @@ def _unparsed(raw: str, where: str, number: str | None, box: Box | None) -> Anom
     """An unparsed_date anomaly for a printed date string no reader understands; None for one it does."""
     if not raw.strip() or parse_date(raw).understood:
         return None
-    return Anomaly(
-        "unparsed_date", "warning", box.page if box else None, f"{where}: date '{raw}' not understood", number
-    )
+    return UNPARSED_DATE.anomaly(box.page if box else None, f"{where}: date '{raw}' not understood", number)
 
 
 def _project_date_anomalies(p: Project) -> list[Anomaly | None]:
@@ -242,16 +246,14 @@ def _archive_rows(ed: Edition) -> list[dict]:
 
 
 def _anomaly_rows(E: str, anomalies: list[Anomaly]) -> list[dict]:
-    """The anomalies table (the page is its own column, the box gives only x0, top, x1, bottom); the source
-    (extraction or report) is the registry's for the kind."""
-    from ..extract.rules import source_of
-
+    """The anomalies table (the page is its own column, the box gives only x0, top, x1, bottom); severity and
+    source are the registry's for the kind (set when the anomaly was made)."""
     return [
         {
             "edition": E,
             "kind": an.kind,
             "severity": an.severity,
-            "source": source_of(an.kind),
+            "source": an.source,
             "page": an.page,
             "project_number": an.project_number,
             "detail": an.detail,

@@ -27,7 +27,7 @@ from ..config import Limits, config_dir, config_hash, identity_map_path
 from ..config import limits as load_limits
 from ..errors import DriftError, DuplicateEditionError, ExtractError, LimitError, RemoteTraceback, WorkerError
 from ..extract import hyphens
-from ..extract.rules import REGISTRY, describe
+from ..model.kinds import register
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
 from ..model.schema import SCHEMA_VERSION
@@ -66,7 +66,7 @@ from .workers import pool as worker_pool
 from .workers import start as start_workers
 
 log = logging.getLogger("nhr")
-describe(
+REPEATED_PAGES = register(
     "repeated_pages",
     "error",
     "Pages of the file repeat the text of earlier pages (a faulty merge): the file is not one clean edition.",
@@ -173,9 +173,7 @@ def repeated_anomaly(pairs: list[Repeat], pages: int) -> list[Anomaly]:
         return []
     first, again = pairs[0]
     return [
-        Anomaly(
-            "repeated_pages",
-            REGISTRY["repeated_pages"].severity,
+        REPEATED_PAGES.anomaly(
             again,
             f"{len(pairs)} of {pages} pages repeat the text of an earlier page (first: page {again} "
             f"repeats page {first}); the file is not one clean edition",

@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from ..across.history import PRECEDENCE, classify_change
+from ..across.ids import project_ids
 from ..errors import TablesMissing, UsageError
 
 
@@ -344,10 +345,6 @@ def same_anomaly(x: dict, pids: dict[tuple[str, str], str]) -> tuple:
     return x["kind"], pid, STAND.sub("Stand #", NUMBER.sub("#", x["detail"] or ""))
 
 
-def project_ids(identity: list[dict]) -> dict[tuple[str, str], str]:
-    return {(r["edition"], r["project_number"]): r["project_id"] for r in identity}
-
-
 def carried(rows: list[dict], identity: list[dict], old: str, new: str) -> list[dict]:
     """`new`'s anomalies, each with `carried`: True when `old` printed the same one."""
     pids = project_ids(identity)
@@ -512,13 +509,12 @@ def also(r: dict) -> str:
 def kind_text(rows: list[dict]) -> list[str]:
     """Findings grouped by kind, each kind with its meaning, each row with both places and the evidence; rows
     carried over from the older edition of a pair as one count per kind."""
-    from ..extract.rules import registry
+    from .docs import every_kind
 
-    REGISTRY = registry()
-
+    kinds = every_kind()
     out, only_carried = [], []
     for kind, group in group_by_kind(rows).items():
-        rule = REGISTRY.get(kind)
+        rule = kinds.get(kind)
         fresh = [r for r in group if not r.get("carried")]
         if not fresh:
             only_carried.append(f"{kind} {len(group)}")

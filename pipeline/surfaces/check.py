@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EXIT_DISAGREE, EXIT_STRICT
-from ..extract.rules import DOUBT_SEVERITIES
+from ..model.kinds import DOUBT_SEVERITIES
 from ..model.records import Edition
 
 TOP_KINDS = 3  # kinds a warning line names

@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 from ..across.ids import MAP_NAME, SLUG_CHARS
+from ..model.kinds import KINDS, Kind
 from ..model.schema import KEYS, SCHEMA_VERSION, TABLE_DOCS, TABLES, schema
 from ..store.warehouse import CONVENIENCE, DUCKDB_STORAGE, OLDEST_DUCKDB, VIEW_DOCS
+
+PRODUCERS = (  # every module that registers kinds (pipeline/model/kinds.py), each where it produces them
+    "pipeline.model.rows",
+    "pipeline.extract.accounting",
+    "pipeline.extract.checks",
+    "pipeline.extract.doubts",
+    "pipeline.extract.edition",
+    "pipeline.extract.hyphens",
+    "pipeline.extract.rules",
+    "pipeline.across.crossed",
+    "pipeline.across.findings",
+    "pipeline.across.reconcile",
+    "pipeline.store.build",
+)
+
+
+def every_kind() -> dict[str, Kind]:
+    """Every registered kind: the producing modules register theirs when imported, so all are imported here."""
+    for name in PRODUCERS:
+        importlib.import_module(name)
+    return KINDS
+
 
 WHERE = {
     "edition": "anomalies",
@@ -102,18 +126,15 @@ def render() -> str:
 
 
 def rules_section() -> list[str]:
-    """The audit rules registry as a table: kind, severity, table it reports to, meaning."""
-    from ..extract.rules import registry
-
-    REGISTRY = registry()
-
+    """The registry of kinds as a table: kind, source, severity, table it reports to, meaning."""
     out = [
         "## Audit rules\n",
-        "Every `kind` in `anomalies` and `audit_findings`, from the registry in `pipeline/extract/rules.py`",
-        "(within one edition), `pipeline/extract/checks.py` (structure) and `pipeline/across/findings.py`",
-        "(between consecutive editions);",
-        "their vocabulary is in `config/rules.yaml`. Nothing is fixed: each row names edition, page, box,",
-        "project and the printed evidence.\n",
+        "Every `kind` in `anomalies` and `audit_findings`, from the registry in `pipeline/model/kinds.py`: each",
+        "stage registers the kinds it produces (the rules within one edition in `pipeline/extract/rules.py`, the",
+        "structure in `pipeline/extract/checks.py`, extraction doubts in `pipeline/extract/doubts.py`, the rules",
+        "between consecutive editions in `pipeline/across/findings.py`, reconciliation, text accounting, the",
+        "build); the rules' vocabulary is in `config/rules.yaml`. Nothing is fixed: each row names edition,",
+        "page, box, project and the printed evidence.\n",
         "`source` says whose error a kind reports: **extraction** (nhr doubts its own reading of the PDF: a",
         "misread is likely, check the page before using the rows; warning and error ones are counted in",
         "`editions.extraction_doubts`, printed by `nhr build`/`nhr extract`/`nhr check` and fail `--strict`) or",
@@ -124,7 +145,7 @@ def rules_section() -> list[str]:
         "| kind | source | severity | reported in | meaning |",
         "|---|---|---|---|---|",
     ]
-    for r in sorted(REGISTRY.values(), key=lambda r: (r.scope != "edition", r.source, r.kind)):
+    for r in sorted(every_kind().values(), key=lambda r: (r.scope != "edition", r.source, r.kind)):
         meaning = r.meaning.replace("|", chr(92) + "|")
         out.append(f"| `{r.kind}` | {r.source} | {r.severity} | {WHERE[r.scope]} | {meaning} |")
     out.append("")

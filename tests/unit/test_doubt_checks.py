@@ -4,8 +4,9 @@ from builders import labelled_project, many_project_edition
 
 from pipeline.config import profile
 from pipeline.extract import doubts
-from pipeline.extract.rules import DOUBT_SEVERITIES, SOURCES, registry
+from pipeline.model.kinds import DOUBT_SEVERITIES, SOURCES
 from pipeline.model.records import ArchiveRow, Box, Entry, Line, ListRow, PageLayout, ProjectList, Word
+from pipeline.surfaces.docs import every_kind
 
 BOX = Box(5, 60, 100, 300, 110)
 
@@ -15,7 +16,7 @@ def kinds(found) -> list[str]:
 
 
 def test_every_kind_has_exactly_one_source_and_the_doubts_are_extraction_kinds():
-    reg = registry()
+    reg = every_kind()
     assert all(r.source in SOURCES for r in reg.values())
     new = {
         "label_missing",

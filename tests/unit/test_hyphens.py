@@ -129,11 +129,11 @@ def test_hyphen_words_are_validated_on_load():
 def _edition(edition, description, words, breaks=(), doubts=()):
     from builders import one_project_edition
 
-    from pipeline.model.records import Anomaly, Project
+    from pipeline.model.records import Project
 
     ed = one_project_edition(Project("1.1.2.1", "Titel", "in Bearbeitung", description=[description]))
     ed.edition, ed.words, ed.hyphen_breaks = edition, sorted(words), list(breaks)
-    ed.anomalies = [Anomaly("hyphen_undecided", "info", 4, "…", None, None, d) for d in doubts]
+    ed.anomalies = [hyphens.HYPHEN_UNDECIDED.anomaly(4, "…", None, None, d) for d in doubts]
     return ed
 
 

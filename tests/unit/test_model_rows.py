@@ -1,9 +1,9 @@
 """Table rows from a hand-built edition: one function a table, unparsed dates as anomalies in printed order."""
 
-import pytest
 from builders import one_project_edition
 
-from pipeline.model.records import Anomaly, ArchiveRow, Box, Entry, ListRow, Project, ProjectList
+from pipeline.extract.checks import stale_label_date
+from pipeline.model.records import ArchiveRow, Box, Entry, ListRow, Project, ProjectList
 from pipeline.model.rows import _committee_rows, _date_anomalies, _list_rows, _project_rows, _step_rows, edition_rows
 
 BOX = Box(4, 60.0, 100.0, 500.0, 110.0)
@@ -27,7 +27,7 @@ def edition():
     ed = one_project_edition(p)
     ed.project_lists = [ProjectList("1", "Projektliste", [ListRow("1", "1.1.2.1", "Kurz", "2", "", "FD 61", BOX)])]
     ed.archive = [ArchiveRow("completed", "1", "Alt", report="nie", last_mention="01.10.2024")]
-    ed.anomalies = [Anomaly("stale_label_date", "info", 3, "printed")]
+    ed.anomalies = [stale_label_date.kind.anomaly(3, "printed")]
     return ed
 
 
@@ -69,10 +69,3 @@ def test_edition_rows_tables_and_anomalies_after_the_editions_own():
     # each row carries its kind's source; the four unparsed dates (extraction, warning) are the doubts
     assert [a["source"] for a in t["anomalies"]] == ["report"] + ["extraction"] * 4
     assert t["editions"][0]["extraction_doubts"] == 4
-
-
-def test_an_unregistered_kind_is_a_bug():
-    ed = edition()
-    ed.anomalies = [Anomaly("never_registered", "info", 3, "printed")]
-    with pytest.raises(KeyError):
-        edition_rows(ed)
