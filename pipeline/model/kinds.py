@@ -62,8 +62,7 @@ def register(kind: str, severity: str, meaning: str, scope: str = "edition", *, 
     k = Kind(kind, severity, scope, meaning, source)
     if (why := problem(k)) is not None:
         raise ValueError(f"kind {kind!r}: {why}")
-    KINDS[kind] = k
-    return k
+    return KINDS.setdefault(kind, k)
 
 
 def kind(name: str) -> Kind:

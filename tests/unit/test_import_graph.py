@@ -1,5 +1,6 @@
 """The pipeline's import graph has no cycle: none among the imports a module makes when it is imported
-(`if TYPE_CHECKING:` blocks never run), and none either when the imports inside functions are counted."""
+(`if TYPE_CHECKING:` blocks never run), and none either when the imports inside functions are counted; and no
+stage imports a stage above it (LAYERS)."""
 
 from __future__ import annotations
 
@@ -100,12 +101,26 @@ def test_no_import_cycle_among_pipeline_modules():
     assert cycles(graph) == []
 
 
-# modules whose imports inside functions are not counted yet: `rules.registry()` imports the modules that
-# register rules so that they register (issue 24's one registry below the stages removes these imports)
-PENDING = {"pipeline.extract.rules"}
-
-
 def test_no_cycle_through_imports_inside_functions():
     """A lazy import only hides a cycle (layout/lines.py and pdfium_engine.py had one over `RawPage`)."""
-    graph = {name: imports_of(name, lazy=name not in PENDING) for name in MODULES}
+    graph = {name: imports_of(name, lazy=True) for name in MODULES}
     assert cycles(graph) == []
+
+
+# the stages in the order data flows, over the base every stage may use (model, parse, config, tolerances,
+# errors: any module not in a stage's folder)
+LAYERS = ("layout", "extract", "across", "store", "surfaces")
+
+
+def layer(name: str) -> int:
+    """A module's place in LAYERS (0: the base below every stage)."""
+    part = name.split(".")[1] if name.count(".") else ""
+    return LAYERS.index(part) + 1 if part in LAYERS else 0
+
+
+def test_no_stage_imports_a_stage_above_it():
+    """Imports go down the flow only (inside functions too): the registry of kinds is in the base, so no stage
+    reaches up to register or look one up."""
+    assert [layer(n) for n in ("pipeline.model.kinds", "pipeline.layout.lines", "pipeline.surfaces.cli")] == [0, 1, 5]
+    upward = [(n, t) for n in MODULES for t in sorted(imports_of(n, lazy=True)) if layer(t) > layer(n)]
+    assert upward == []
