@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from conftest import READ_ENGINES, READ_PDFS, gold, ignore_breaks, pdf_of
 from render import Style, render
 from score_edition import score
+from test_kinds import assert_documented
 
 from pipeline.model.export import to_gold
 from pipeline.model.rows import edition_rows
@@ -53,6 +54,7 @@ def test_a_misread_rendering_meets_the_gold_or_carries_doubts(broken, engine):
     model, doubts = read[engine]
     ok, _ = score(ignore_breaks(gold("2025-04")), ignore_breaks(model))  # the gold bar: --ignore-breaks
     assert ok != bool(doubts), (ok, [d["kind"] for d in doubts][:5])
+    assert_documented(d["kind"] for d in doubts)
 
 
 def run(*args):

@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from test_rules import edition, project
 
+from pipeline.across import findings
 from pipeline.across.findings import RULES, Pair, audit_findings
 from pipeline.model.records import ArchiveRow, Entry
 
@@ -48,6 +49,20 @@ def test_milestone_rewritten_and_dropped():
     dropped = project(steps=[STEPS[1]])
     assert found("milestone_dropped", pair([old], [dropped])) == [("1.1.2.1", "1.1.2.1")]
     assert found("milestone_rewritten", pair([old], [dropped])) == []
+
+
+def test_the_past_is_compared_once_per_pair_and_block(monkeypatch):
+    """The four rules on rewritten and dropped entries share one comparison of each block per pair."""
+    calls = []
+    compare = findings.past_changes
+    monkeypatch.setattr(findings, "past_changes", lambda pr, block: calls.append(block) or compare(pr, block))
+    c = Entry("16.11.2023", "Ausschuss für Umwelt und Landwirtschaft, Informationsvorlage 312/2023")
+    old = project(steps=list(STEPS), committee=[c])
+    new = project(steps=[Entry("22.03.2024", STEPS[0].text)], committee=[])
+    pr = pair([old], [new])
+    kinds = ["milestone_rewritten", "milestone_dropped", "consultation_rewritten", "consultation_dropped"]
+    assert [len(found(k, pr)) for k in kinds] == [1, 1, 0, 1]
+    assert calls == ["steps", "committee"]
 
 
 def test_another_producers_wrapping_or_date_format_is_not_a_rewrite():

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT, gold, pdf_of, without_progress
+from test_kinds import assert_documented
 
 from pipeline.store import inputs
 from pipeline.surfaces.cli import main
@@ -514,6 +515,7 @@ def test_repeated_pages_are_an_error_anomaly(tmp_path):
     assert code == inputs.EXIT_STRICT, err
     kinds = {(r["kind"], r["severity"]) for r in pq.read_table(out / "anomalies.parquet").to_pylist()}
     assert ("repeated_pages", "error") in kinds
+    assert_documented(k for k, _ in kinds)
 
 
 def test_corpus_has_no_repeated_pages():

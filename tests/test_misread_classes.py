@@ -13,6 +13,7 @@ import pytest
 from conftest import first_difference, gold
 from render import Style, render
 from score_edition import score
+from test_kinds import assert_documented
 from test_variant_gold import squeezed
 
 ENGINES = ("pdfplumber", "pdfium")
@@ -96,6 +97,7 @@ def test_rendering_meets_gold_bar_without_doubts(class_readings, name, edition, 
     ok, lines = score(squeezed(gold(edition)), squeezed(r["model"]), verbose=True)
     assert ok, "\n".join(lines[:80])
     assert not {k: n for k, n in r["kinds"].items() if k in DOUBTS}
+    assert_documented(r["kinds"])  # every kind the rendering emits is registered and in docs/data.md
 
 
 @pytest.mark.parametrize("name", [n for n, _ in RENDERINGS])
