@@ -14,7 +14,7 @@ import regex as re
 
 from ..config import profile
 from ..errors import EXIT_NO_TEXT, ExtractError
-from ..layout.lines import paused_gc, read_layout
+from ..layout.reading import paused_gc, read_layout
 from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
 from ..parse.dates import parse_date
 from ..tolerances import TOL

@@ -27,18 +27,19 @@ from typing import NamedTuple
 
 from ..config import Limits
 from ..errors import LimitError
+from ..layout.engines import module_of, on_every_page
 from ..model.records import RawPage
 
-# what the forkserver imports once, so each worker forks with it loaded (pdfplumber only when it is used)
+# what the forkserver imports once, so each worker forks with it loaded (and the build's engine: pdfplumber
+# only when it is used)
 PRELOAD = [
     "pipeline.store.build",
     "pipeline.extract.edition",
-    "pipeline.layout.lines",
-    "pipeline.layout.pdfium_engine",
+    "pipeline.layout.reading",
+    "pipeline.layout.engines.pdfium",
     "pipeline.extract.checks",
     "pipeline.across.findings",
 ]
-PRELOAD_ENGINE = {"pdfplumber": ["pdfplumber"], "pdfium": []}
 LIBRARIES = ("pdfminer", "pdfplumber", "pypdfium2")  # whose log records a worker keeps
 SAID_LINES = 20  # lines of what the libraries said kept per file (the rest counted)
 SAID_BYTES = 64 * 1024  # bytes of a worker's captured stderr read back per file
@@ -67,7 +68,7 @@ def start(engine: str = "pdfium") -> None:
     from multiprocessing import forkserver
 
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD + PRELOAD_ENGINE.get(engine, []))
+    ctx.set_forkserver_preload([*PRELOAD, module_of(engine)])
     saved = os.environ.get("PYTHONSAFEPATH")
     os.environ["PYTHONSAFEPATH"] = "1"
     try:
@@ -321,7 +322,5 @@ def _guard_page(page: RawPage) -> None:
 
 def guard_engines(limits: Limits) -> None:
     """Stop extraction in this (worker) process at a page over the glyph limit (a per-page hook of the layout)."""
-    from ..layout.lines import on_every_page
-
     _GUARD[:] = [limits]
     on_every_page(_guard_page)

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from ..config import ENGINES
 from ..errors import EXIT_INTERNAL, EXIT_NOT_UNDERSTOOD, EXIT_STRICT, NhrError, StrictError, UsageError
 from ..extract.accounting import unassigned_warning
 
@@ -149,7 +150,6 @@ FORMAT = format_option()
 JSON_ALIAS = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 
 
-ENGINES = ("pdfplumber", "pdfium")
 engine_option = click.option(
     "--engine",
     type=click.Choice(ENGINES),
