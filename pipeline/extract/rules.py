@@ -18,6 +18,7 @@ from ..config import config_dir, load, rules_from
 from ..errors import ConfigError
 from ..model.records import Anomaly, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
+from ..parse.text import norm
 from ..parse.words import alternation
 from .segment import COMPLETED, IDEA, IN_PROGRESS, PLANNED, STATUS_BY_DIGIT
 
@@ -106,11 +107,6 @@ def words_rx(words: list[str]) -> re.Pattern:
 
 
 # ---------------------------------------------------------------- helpers shared by the rules
-
-
-def norm(text: str) -> str:
-    """Whitespace-collapsed text, for comparing what was printed."""
-    return " ".join((text or "").split())
 
 
 def stand_date(ed: Edition) -> dt.date | None:
