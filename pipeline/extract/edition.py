@@ -20,7 +20,7 @@ from ..parse.dates import parse_date
 from ..tolerances import TOL
 from . import fields, hyphens
 from .accounting import account
-from .doubts import furniture_doubts
+from .doubts import date_doubts, furniture_doubts
 from .rules import REGISTRY, describe
 from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
 from .tables import Refused, parse_archive, parse_project_lists
@@ -95,7 +95,7 @@ def assemble(pages, source: str) -> Edition:
         raise ExtractError("no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf", EXIT_NO_TEXT)
     with hyphens.reading(lines) as hyphenation:
         ed = _assemble(pages, lines, source)
-    ed.anomalies += list(hyphenation.doubts.values())
+    ed.anomalies += list(hyphenation.doubts.values()) + date_doubts(ed)
     ed.words = sorted(hyphenation.vocab)
     ed.hyphen_breaks = list(hyphenation.breaks.values())
     return ed
