@@ -232,5 +232,27 @@ def test_every_configured_engine_is_a_module_with_pages_and_every_page_meets_the
         engines.engine_pages("pdfminer")
 
 
+def test_each_engine_declares_its_libraries_and_their_damage_errors():
+    """What a build needs to know of an engine comes from its module: the libraries it reads with (a plain
+    exception raised inside them is damaged content) and their errors; a pdfium read never loads pdfplumber."""
+    import subprocess
+    import sys
+
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    from pipeline.layout import engines
+    from pipeline.store.inputs import engine_errors
+
+    assert engines.libraries("pdfium") == ("pypdfium2",)
+    assert set(engines.libraries()) == {"pdfplumber", "pdfminer", "pypdfium2"}
+    assert issubclass(PDFSyntaxError, engine_errors()) and all(issubclass(e, Exception) for e in engine_errors())
+    code = (
+        "import sys; from pipeline.extract.edition import extract; extract(sys.argv[1], 'pdfium')\n"
+        "print(sorted(m for m in ('pdfplumber', 'pdfminer') if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(pdf_2022())], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
+
+
 def pdf_2022():
     return RAW / "nachhaltigkeitsreport-2022-10.pdf"

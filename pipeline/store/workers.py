@@ -27,11 +27,11 @@ from typing import NamedTuple
 
 from ..config import Limits
 from ..errors import LimitError
-from ..layout.engines import module_of, on_every_page
+from ..layout.engines import libraries, on_every_page
 from ..model.records import RawPage
 
-# what the forkserver imports once, so each worker forks with it loaded (and the build's engine: pdfplumber
-# only when it is used)
+# what the forkserver imports once, so each worker forks with it loaded (with the libraries of the build's
+# engine: pdfplumber only when it is used)
 PRELOAD = [
     "pipeline.store.build",
     "pipeline.extract.edition",
@@ -40,7 +40,6 @@ PRELOAD = [
     "pipeline.extract.checks",
     "pipeline.across.findings",
 ]
-LIBRARIES = ("pdfminer", "pdfplumber", "pypdfium2")  # whose log records a worker keeps
 SAID_LINES = 20  # lines of what the libraries said kept per file (the rest counted)
 SAID_BYTES = 64 * 1024  # bytes of a worker's captured stderr read back per file
 PR_SET_PDEATHSIG = 1
@@ -68,7 +67,7 @@ def start(engine: str = "pdfium") -> None:
     from multiprocessing import forkserver
 
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload([*PRELOAD, module_of(engine)])
+    ctx.set_forkserver_preload([*PRELOAD, *libraries(engine)])
     saved = os.environ.get("PYTHONSAFEPATH")
     os.environ["PYTHONSAFEPATH"] = "1"
     try:
@@ -153,7 +152,7 @@ def capture_output() -> None:
         root.removeHandler(h)
     root.addHandler(_SAID)
     root.setLevel(logging.WARNING)
-    for name in LIBRARIES:  # a forked worker inherits the command's levels (pdfminer: errors only)
+    for name in libraries():  # a forked worker inherits the command's levels (pdfminer: errors only)
         logging.getLogger(name).setLevel(logging.NOTSET)
     logging.captureWarnings(True)
     if not _STDERR:

@@ -400,6 +400,14 @@ def _unrotate(page) -> None:
     page.set_cropbox(0, 0, w, h)
 
 
+LIBRARIES = ("pypdfium2",)
+
+
+def damaged() -> tuple[type[BaseException], ...]:
+    """PDFium's error."""
+    return (pdfium.PdfiumError,)
+
+
 def pages(path: str, first: int = 0, last: int | None = None, compiled: bool = True) -> Iterator[RawPage]:
     """Pages first..last-1 (0-based) of the PDF, each turned upright first; `compiled=False` runs the
     Python reference loop instead of `_glyphs.c`."""

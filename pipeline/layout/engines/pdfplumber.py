@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pdfplumber
-
 from ...model.records import LIGATURES, Char, RawPage
 from ..fonts import is_bold
+
+LIBRARIES = ("pdfplumber", "pdfminer")
 
 # The Euro's advance in Adobe's current metrics of the standard 14 fonts; pdfminer's older tables lack
 # it, so a "€" in a non-embedded Helvetica/Times/Courier was 0 pt wide and the rest of its line shifted
@@ -24,8 +24,18 @@ def _complete_standard_metrics() -> None:
             widths.setdefault("€", EURO_WIDTH[family])
 
 
+def damaged() -> tuple[type[BaseException], ...]:
+    """pdfminer's PSException family (PDFSyntaxError and kin) and pdfplumber's wrappers of them."""
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    return (PSException, PdfminerException, MalformedPDFException)
+
+
 def pages(path: str, first: int = 0, last: int | None = None) -> Iterator[RawPage]:
     """Pages first..last-1 (0-based) of the PDF, each closed once delivered."""
+    import pdfplumber  # here: a pdfium build never loads it
+
     _complete_standard_metrics()
 
     bold: dict[str, bool] = {}
