@@ -114,7 +114,7 @@ def read_checked(path: str, engine: str):
     """One PDF read once by one engine as `extract_checked` reads it (check, layout, assemble, validate), the
     layout kept: (pages, Edition). Tests that need both the lines and the model read through this, never twice."""
     from pipeline.extract.edition import assemble
-    from pipeline.layout.lines import paused_gc, read_layout
+    from pipeline.layout.reading import paused_gc, read_layout
     from pipeline.store.build import validate
     from pipeline.store.inputs import check_pdf
 
@@ -130,7 +130,7 @@ def _read(args: tuple[str, str]) -> tuple[list[tuple], dict, list[tuple]]:
     """One PDF read by one engine: its lines (for engine parity), its model in the gold format and its
     extraction doubts as (kind, page, detail)."""
     from pipeline.extract.edition import assemble
-    from pipeline.layout.lines import paused_gc, read_layout
+    from pipeline.layout.reading import paused_gc, read_layout
     from pipeline.model.export import to_gold
 
     path, engine = args

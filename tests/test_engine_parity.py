@@ -94,7 +94,7 @@ def test_rotated_pages_read_as_pdfplumber_reads_them(tmp_path):
     import pikepdf
     from reportlab.pdfgen import canvas
 
-    from pipeline.layout.pdfium_engine import pdfium_pages
+    from pipeline.layout.engines.pdfium import pages as pdfium_pages
 
     raw, pdf = tmp_path / "raw.pdf", tmp_path / "rot.pdf"
     c = canvas.Canvas(str(raw), pagesize=(400, 600))

@@ -51,7 +51,7 @@ def _glyph_loops(pdf_path):
     """(compiled, reference) Char lists for every page of one PDF."""
     import pypdfium2 as pdfium
 
-    from pipeline.layout import pdfium_engine
+    from pipeline.layout.engines import pdfium as pdfium_engine
 
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
@@ -69,7 +69,7 @@ def _glyph_loops(pdf_path):
 
 def test_compiled_glyph_loop_is_built():
     """CI has a C compiler: the fast path must be there (a user without one gets the reference loop)."""
-    from pipeline.layout import pdfium_engine
+    from pipeline.layout.engines import pdfium as pdfium_engine
 
     assert pdfium_engine._glyphs is not None, "pipeline/layout/_glyphs.c was not compiled at install"
 
@@ -99,7 +99,7 @@ def test_engine_without_the_compiled_loop(tmp_path):
 
     code = (
         "import sys; sys.modules['pipeline.layout._glyphs'] = None\n"  # import of the extension now fails
-        "from pipeline.layout import pdfium_engine; assert pdfium_engine._glyphs is None\n"
+        "from pipeline.layout.engines import pdfium; assert pdfium._glyphs is None\n"
         "from pipeline.extract.edition import extract; from pipeline.model.export import to_gold; import json\n"
         "print(json.dumps(to_gold(extract(sys.argv[1], 'pdfium'))))"
     )
@@ -158,9 +158,10 @@ def _renamed_fonts_pdf(tmp_path):
 def test_one_bold_rule_in_both_glyph_loops_and_both_engines(tmp_path):
     """The C loop, its Python reference and the pdfplumber engine call a font bold by the same rule
     (`layout/fonts.is_bold`), ",B" style names included."""
+    from pipeline.layout.engines import engine_pages
+    from pipeline.layout.engines.pdfium import _glyphs
+    from pipeline.layout.engines.pdfium import pages as pdfium_pages
     from pipeline.layout.fonts import is_bold
-    from pipeline.layout.lines import ENGINES
-    from pipeline.layout.pdfium_engine import _glyphs, pdfium_pages
 
     assert _glyphs is not None
     pdf = _renamed_fonts_pdf(tmp_path)
@@ -169,7 +170,7 @@ def test_one_bold_rule_in_both_glyph_loops_and_both_engines(tmp_path):
     for chars in (
         next(pdfium_pages(str(pdf), compiled=True))[3],
         next(pdfium_pages(str(pdf), compiled=False))[3],
-        next(ENGINES["pdfplumber"](str(pdf)))[3],
+        next(engine_pages("pdfplumber")(str(pdf)))[3],
     ):
         assert {c.text: c.bold for c in chars if c.text.strip()} == want
 
@@ -181,7 +182,7 @@ def test_compiled_glyph_loop_takes_its_tolerances_from_the_settings():
 
     import pypdfium2 as pdfium
 
-    from pipeline.layout import pdfium_engine as pe
+    from pipeline.layout.engines import pdfium as pe
     from pipeline.model.records import Char
     from pipeline.tolerances import TOL
 
@@ -205,3 +206,53 @@ def test_compiled_glyph_loop_takes_its_tolerances_from_the_settings():
     finally:
         pdf.close()
     raise AssertionError("no page with rotated glyphs in the 2025-04 edition")
+
+
+def test_every_configured_engine_is_a_module_with_pages_and_every_page_meets_the_hooks():
+    """`config.ENGINES` is the one list: each name is a module of `layout/engines/` whose `pages` reads a
+    page range of a corpus PDF (the same page numbers and glyph counts), shown first to a per-page hook."""
+    from pipeline.config import ENGINES
+    from pipeline.layout import engines
+
+    seen: list[tuple[int, int]] = []
+
+    def hook(page):
+        seen.append((page.number, len(page.chars)))
+
+    engines.on_every_page(hook)
+    engines.on_every_page(hook)  # added twice, runs once
+    try:
+        read = {e: [(p.number, len(p.chars)) for p in engines.raw_pages(str(pdf_2022()), e, 1, 3)] for e in ENGINES}
+    finally:
+        engines.PAGE_HOOKS.remove(hook)
+    assert set(read) == {"pdfplumber", "pdfium"}
+    assert read["pdfplumber"] == read["pdfium"] and [n for n, _ in read["pdfium"]] == [2, 3]
+    assert seen == read["pdfplumber"] + read["pdfium"]
+    with pytest.raises(ValueError, match="no engine 'pdfminer'"):
+        engines.engine_pages("pdfminer")
+
+
+def test_each_engine_declares_its_libraries_and_their_damage_errors():
+    """What a build needs to know of an engine comes from its module: the libraries it reads with (a plain
+    exception raised inside them is damaged content) and their errors; a pdfium read never loads pdfplumber."""
+    import subprocess
+    import sys
+
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    from pipeline.layout import engines
+    from pipeline.store.inputs import engine_errors
+
+    assert engines.libraries("pdfium") == ("pypdfium2",)
+    assert set(engines.libraries()) == {"pdfplumber", "pdfminer", "pypdfium2"}
+    assert issubclass(PDFSyntaxError, engine_errors()) and all(issubclass(e, Exception) for e in engine_errors())
+    code = (
+        "import sys; from pipeline.extract.edition import extract; extract(sys.argv[1], 'pdfium')\n"
+        "print(sorted(m for m in ('pdfplumber', 'pdfminer') if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code, str(pdf_2022())], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
+
+
+def pdf_2022():
+    return RAW / "nachhaltigkeitsreport-2022-10.pdf"

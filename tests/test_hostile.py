@@ -336,8 +336,8 @@ class Payload:
 
 
 def test_planted_cache_never_runs_and_never_lies(two_and_three, tmp_path):
-    from pipeline.store.build import _cache_file, build, sha256
-    from pipeline.store.cache import encode
+    from pipeline.store.build import build, sha256
+    from pipeline.store.cache import cache_file, encode
 
     raw_a, _, clean_a, _ = two_and_three
     marker = tmp_path / "pwned"
@@ -349,7 +349,7 @@ def test_planted_cache_never_runs_and_never_lies(two_and_three, tmp_path):
     forged_ed.title = "GEFÄLSCHT"
     for p in sorted(raw_a.glob("*.pdf")):
         digest = sha256(p)
-        f = _cache_file(cache, digest, "pdfium")
+        f = cache_file(cache, digest, "pdfium")
         blob = pickle.dumps(Payload(marker))
         f.with_suffix("").with_suffix(".pkl").write_bytes(hashlib.sha256(blob).digest() + blob)  # the old format
         payload = zlib.compress(

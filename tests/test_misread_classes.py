@@ -58,7 +58,7 @@ DOUBTS = ("furniture_reads_as_body", "status_head_ambiguous", "list_row_without_
 def _read(args: tuple[str, str, str]) -> dict:
     """One rendering read by one engine: its model, anomaly kinds, furniture and the lines that open pages."""
     from pipeline.extract.edition import assemble
-    from pipeline.layout.lines import read_layout
+    from pipeline.layout.reading import read_layout
     from pipeline.model.export import to_gold
 
     path, engine, _ = args

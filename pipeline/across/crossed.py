@@ -1,4 +1,6 @@
-"""Cross-edition tables computed from all editions together (papers, bodies; later identity/history)."""
+"""Cross-edition tables computed from all editions together: identity (`reconcile.py`), status history,
+transitions, late reports and the rebuilt archive with its check (`history.py`), audit findings
+(`findings.py`), papers and bodies (here); and project_id filled in on the per-edition tables."""
 
 from __future__ import annotations
 

@@ -12,11 +12,12 @@ from typing import NamedTuple
 import regex as re
 from rapidfuzz import fuzz
 
-from ..extract.rules import norm, vocab, words_rx
+from ..extract.rules import vocab, words_rx
 from ..extract.segment import STATUS_BY_DIGIT
 from ..model.kinds import kind, rule
 from ..model.records import ArchiveRow, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
+from ..parse.text import norm
 from ..tolerances import TOL
 from .ids import project_ids
 

@@ -10,13 +10,10 @@ from rapidfuzz import fuzz
 
 from ..extract.segment import COMPLETED
 from ..parse.dates import parse_date
+from ..parse.text import norm
 from ..tolerances import TOL
 
 PRECEDENCE = ["new", "dropped", "completed_archived", "status_change", "renumbered", "retitled", "unchanged"]
-
-
-def _norm(t: str) -> str:
-    return " ".join((t or "").split())
 
 
 class Change(NamedTuple):
@@ -35,7 +32,7 @@ def classify_change(old: dict | None, new: dict | None) -> Change:
         flags = (
             old["status"] != new["status"],
             old["project_number"] != new["project_number"],
-            _norm(old["title"]) != _norm(new["title"]),
+            norm(old["title"]) != norm(new["title"]),
         )
         kind = next((k for k, f in zip(("status_change", "renumbered", "retitled"), flags) if f), "unchanged")
         return Change(kind, *flags)

@@ -26,7 +26,9 @@ WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "go
 _PUNCT = re.compile(r"[„“\"'()]")
 
 
-def _norm_title(t: str) -> str:
+def _title_key(t: str) -> str:
+    """A title as identities are matched by: `parse.text.norm`, and besides lower-cased, quotes and
+    parentheses blanked, the profile's project lead ("Projekt:") removed."""
     t = _PUNCT.sub(" ", t or "").lower()
     return " ".join(profile().project_lead.sub("", t.strip()).split())
 
@@ -45,7 +47,7 @@ class Item:
     common_since: bool = False  # the since value is shared by many projects: no evidence
 
     def __post_init__(self):
-        self.ntitle, self.nlist = _norm_title(self.title), _norm_title(self.list_title)
+        self.ntitle, self.nlist = _title_key(self.title), _title_key(self.list_title)
         self.ndesc = self.description[: TOL.description_chars]
 
 
@@ -134,7 +136,7 @@ def archive_stand(r: dict) -> str:
 def archive_hits(r: dict, prev: list[Item]) -> list[Item]:
     """The projects of the edition a printed archive row names that it archives: same printed number and a
     similar title, else the one most similar title if similar enough."""
-    rt = _norm_title(r["title"])
+    rt = _title_key(r["title"])
     hit = [
         a
         for a in prev
@@ -378,7 +380,7 @@ def named(
     rows: list[dict], anomalies: list[dict], editions: list[str], known: IdMap, archived_keys: list
 ) -> Reconciled:
     """The identities with their final ids (ids.assign) and the ids of the printed archive rows."""
-    rows, retired, idmap = assign(rows, known, editions, lambda rs: _norm_title(rs[0]["title"]))
+    rows, retired, idmap = assign(rows, known, editions, lambda rs: _title_key(rs[0]["title"]))
     final = project_ids(rows)
     archive_ids = [final.get(k) if k else None for k in archived_keys]
     return Reconciled(rows, anomalies, retired, idmap, archive_ids)

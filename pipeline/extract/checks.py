@@ -271,7 +271,8 @@ def duplicate_number(ed: Edition) -> Iterable[Anomaly]:
             yield anomaly("duplicate_number", None, f"project number {num} printed {n} times", num)
 
 
-def body_status(ed: Edition) -> dict:
+def projects_by_number(ed: Edition) -> dict:
+    """The body's projects by their printed number (number → Project)."""
     return {p.number: p for p in projects(ed)}
 
 
@@ -283,7 +284,7 @@ def body_status(ed: Edition) -> dict:
     source="report",
 )
 def list_row_not_in_body(ed: Edition) -> Iterable[Anomaly]:
-    body = body_status(ed)
+    body = projects_by_number(ed)
     for pl in ed.project_lists:
         for r in pl.rows:
             if r.number not in body:
@@ -305,7 +306,7 @@ def list_row_not_in_body(ed: Edition) -> Iterable[Anomaly]:
     source="report",
 )
 def list_status_mismatch(ed: Edition) -> Iterable[Anomaly]:
-    body = body_status(ed)
+    body = projects_by_number(ed)
     for pl in ed.project_lists:
         for r in pl.rows:
             if r.number in body and body[r.number].status != r.status:
@@ -351,7 +352,7 @@ def body_project_not_in_list(ed: Edition) -> Iterable[Anomaly]:
     listed = {r.number for pl in ed.project_lists for r in pl.rows}
     if not ed.project_lists:
         return
-    for p in body_status(ed).values():
+    for p in projects_by_number(ed).values():
         if p.number not in listed:
             yield hit(
                 "body_project_not_in_list",

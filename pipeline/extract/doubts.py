@@ -18,9 +18,11 @@ from rapidfuzz import fuzz
 from ..config import Profile, profile
 from ..model.kinds import kind, register, rule
 from ..model.records import Anomaly, Box, Edition, Entry, Line, ListRow, PageLayout, Project
+from ..model.rows import step_blocks
 from ..parse.dates import parse_date
+from ..parse.text import norm
 from ..tolerances import TOL
-from .rules import hit, norm, projects
+from .rules import hit, projects
 
 LABEL_FIELD = {  # a label of config/report.yaml → the Project field that holds it as printed
     "since": "since_label",
@@ -303,3 +305,41 @@ RULES = (
     list_disagrees_with_body,
     archive_unread,
 )  # the doubts that read the Edition record, in the order they run (furniture_doubts reads the pages)
+
+
+# ---------------------------------------------------------------- dates no reader understands
+
+
+UNPARSED_DATE = register(
+    "unparsed_date",
+    "warning",
+    "A printed date string is not understood (kept as date_raw, precision unknown).",
+    source="extraction",
+)
+
+
+def date_doubts(ed: Edition) -> list[Anomaly]:
+    """unparsed_date anomalies of the edition's projects, then of its archive rows, in printed order."""
+    found = [a for *_, p in ed.projects() for a in _project_date_doubts(p)]
+    found += [
+        _unparsed(raw, f"archive row '{a.project}'", None, a.box)
+        for a in ed.archive
+        for raw in (a.report, a.last_mention)
+    ]
+    return [a for a in found if a is not None]
+
+
+def _project_date_doubts(p: Project) -> list[Anomaly | None]:
+    """The unparsed_date checks of a project's since date, steps, planned steps and consultations."""
+    n = p.number
+    out = [_unparsed(p.since_value, f"project {n} since", n, p.box)]
+    for block, items in step_blocks(p).items():
+        out += [_unparsed(e.date, f"project {n} {block} #{i}", n, e.box or p.box) for i, e in enumerate(items, 1)]
+    return out + [_unparsed(e.date, f"project {n} committee #{i}", n, e.box) for i, e in enumerate(p.committee, 1)]
+
+
+def _unparsed(raw: str, where: str, number: str | None, box: Box | None) -> Anomaly | None:
+    """An unparsed_date anomaly for a printed date string no reader understands; None for one it does."""
+    if not raw.strip() or parse_date(raw).understood:
+        return None
+    return UNPARSED_DATE.anomaly(box.page if box else None, f"{where}: date '{raw}' not understood", number)

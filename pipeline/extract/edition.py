@@ -14,7 +14,7 @@ import regex as re
 
 from ..config import profile
 from ..errors import EXIT_NO_TEXT, ExtractError
-from ..layout.lines import paused_gc, read_layout
+from ..layout.reading import paused_gc, read_layout
 from ..model.kinds import register
 from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
 from ..parse.dates import parse_date
@@ -22,7 +22,7 @@ from ..tolerances import TOL
 from . import fields, hyphens
 from .accounting import account
 from .checks import check_edition
-from .doubts import furniture_doubts
+from .doubts import date_doubts, furniture_doubts
 from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
 from .tables import Refused, parse_archive, parse_project_lists
 
@@ -101,7 +101,7 @@ def assemble(pages, source: str) -> Edition:
         raise ExtractError("no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf", EXIT_NO_TEXT)
     with hyphens.reading(lines) as hyphenation:
         ed = _assemble(pages, lines, source)
-    ed.anomalies += list(hyphenation.doubts.values())
+    ed.anomalies += list(hyphenation.doubts.values()) + date_doubts(ed)
     ed.words = sorted(hyphenation.vocab)
     ed.hyphen_breaks = list(hyphenation.breaks.values())
     return ed

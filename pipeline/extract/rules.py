@@ -18,6 +18,7 @@ from ..errors import ConfigError
 from ..model.kinds import Rule, kind, rule
 from ..model.records import Anomaly, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
+from ..parse.text import norm
 from ..parse.words import alternation
 from .segment import COMPLETED, IDEA, IN_PROGRESS, PLANNED, STATUS_BY_DIGIT
 
@@ -52,11 +53,6 @@ def words_rx(words: list[str]) -> re.Pattern:
 
 
 # ---------------------------------------------------------------- helpers shared by the rules
-
-
-def norm(text: str) -> str:
-    """Whitespace-collapsed text, for comparing what was printed."""
-    return " ".join((text or "").split())
 
 
 def stand_date(ed: Edition) -> dt.date | None:

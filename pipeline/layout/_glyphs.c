@@ -1,6 +1,6 @@
 /* The pdfium engine's glyph loop, compiled: one call per page instead of ~3 ctypes calls per glyph.
  *
- * A line-for-line port of pipeline/layout/pdfium_engine.py:_page_chars_py, which stays the reference and the
+ * A line-for-line port of pipeline/layout/engines/pdfium.py:_page_chars_py, which stays the reference and the
  * fallback when this module could not be built; tests/test_engines.py asserts both give identical
  * records. PDFium's functions arrive as addresses taken from pypdfium2 (no headers, no linking), so
  * this file only needs Python.h.
@@ -36,7 +36,7 @@ typedef int (*object_matrix_t)(void *, MatrixF *);
 typedef int (*object_font_size_t)(void *, float *);
 typedef int (*font_embedded_t)(void *);
 
-/* the order of the addresses pdfium_engine.FUNCTIONS passes */
+/* the order of the addresses engines/pdfium.py FUNCTIONS passes */
 typedef struct {
     count_chars_t count_chars;
     get_unicode_t get_unicode;
@@ -74,7 +74,7 @@ static struct {
 #define HYPHEN_SPACE_SLACK tol.hyphen_space_slack
 #define LIGATURE_INK_SLACK tol.ligature_ink_slack
 
-/* pdfium_engine.STANDARD_DESCENT: the standard fonts' descent from Adobe's metrics, as pdfminer takes it */
+/* engines/pdfium.py STANDARD_DESCENT: the standard fonts' descent from Adobe's metrics, as pdfminer takes it */
 static const struct { const char *name; double descent; } STANDARD_DESCENT[] = {
     {"courier", -194.0}, {"courier-bold", -194.0}, {"courier-boldoblique", -194.0}, {"courier-oblique", -194.0},
     {"couriernew", -194.0}, {"couriernew,italic", -194.0}, {"couriernew,bold", -194.0},
@@ -265,7 +265,7 @@ static int push(PyObject *list, PyObject *c) {
     return r;
 }
 
-/* one page's glyph loop: the records so far and the last glyph (pdfium_engine._Page) */
+/* one page's glyph loop: the records so far and the last glyph (engines/pdfium.py _Page) */
 typedef struct {
     const Api *api;
     void *tp;

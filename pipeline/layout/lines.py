@@ -1,105 +1,12 @@
-"""Layout stage: characters from a PDF engine → words → text lines in reading order, furniture removed.
-
-Everything after this stage sees only `PageLayout` records, never the engine that produced them.
-"""
+"""Characters → words → text lines in reading order: an engine's `RawPage`s become `PageLayout`s."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from operator import itemgetter
 
-from ..model.records import LIGATURES, Char, Line, PageLayout, PageRange, RawPage, Word
+from ..model.records import Char, Line, PageLayout, RawPage, Word
 from ..tolerances import TOL
-from .fonts import is_bold
-from .furniture import remove_furniture
-
-# ---------------------------------------------------------------- engines
-
-
-# The Euro's advance in Adobe's current metrics of the standard 14 fonts; pdfminer's older tables lack
-# it, so a "€" in a non-embedded Helvetica/Times/Courier was 0 pt wide and the rest of its line shifted
-EURO_WIDTH = {"Helvetica": 556, "Times": 500, "Courier": 600}
-
-
-def _complete_standard_metrics() -> None:
-    """Give pdfminer's standard-font metrics the Euro (what PDFium and every viewer use)."""
-    from pdfminer.fontmetrics import FONT_METRICS
-
-    for name, (_, widths) in FONT_METRICS.items():
-        family = name.split("-")[0]
-        if family in EURO_WIDTH:
-            widths.setdefault("€", EURO_WIDTH[family])
-
-
-def _pdfplumber_pages(path: str, first: int = 0, last: int | None = None) -> Iterator[RawPage]:
-    import pdfplumber
-
-    _complete_standard_metrics()
-
-    bold: dict[str, bool] = {}
-    with pdfplumber.open(path) as pdf:
-        pages = pdf.pages[first:last]
-        for page in pages:
-            chars = []
-            for c in page.chars:
-                font = c.get("fontname") or ""
-                if font not in bold:
-                    bold[font] = is_bold(font)
-                text = c["text"] or ""
-                chars.append(
-                    Char(
-                        LIGATURES.get(text, text),
-                        c["x0"],
-                        c["x1"],
-                        c["top"],
-                        c["bottom"],
-                        round(c.get("size") or 0.0, 2),
-                        bold[font],
-                        bool(c.get("upright", True)),
-                    )
-                )
-            yield RawPage(page.page_number, float(page.width), float(page.height), chars)
-            page.close()
-
-
-def _pdfium_pages(path: str, first: int = 0, last: int | None = None) -> Iterator[RawPage]:
-    from .pdfium_engine import pdfium_pages
-
-    yield from pdfium_pages(path, first, last)
-
-
-ENGINES = {"pdfplumber": _pdfplumber_pages, "pdfium": _pdfium_pages}
-PAGE_HOOKS: list[Callable[[RawPage], None]] = []
-
-
-def on_every_page(hook: Callable[[RawPage], None]) -> None:
-    """Hand `hook` every page any engine reads in this process (and in the page-range processes it forks),
-    before the page is laid out; an exception it raises stops the reading. A hook added twice runs once."""
-    if hook not in PAGE_HOOKS:
-        PAGE_HOOKS.append(hook)
-
-
-def raw_pages(path: str, engine: str, first: int = 0, last: int | None = None) -> Iterator[RawPage]:
-    """Pages first..last-1 (0-based) of a PDF as `engine` delivers them, each shown to the page hooks first."""
-    for page in ENGINES[engine](path, first, last):
-        for hook in PAGE_HOOKS:
-            hook(page)
-        yield page
-
-
-def page_count(path: str) -> int:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(path)
-    try:
-        return len(pdf)
-    finally:
-        pdf.close()
-
-
-# ---------------------------------------------------------------- chars → lines
 
 
 def _group_lines(chars: list[Char]) -> list[list[Char]]:
@@ -214,41 +121,3 @@ def _unknown_line_ends(pages: list[PageLayout]) -> None:
                     ws[i] = w._replace(space_after=None)
             new.append(Line(l.page, tuple(ws)))
         p.lines = new
-
-
-@contextmanager
-def paused_gc():
-    """Extraction allocates ~100k long-lived tuples a report; Python's cycle collector rescans them again
-    and again while they accumulate (2.6 s → 2.3 s for a pdfium build of the corpus when paused). Paused
-    for one file or page range; what cycles the engine leaves are collected when it resumes."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def _page_range(share: PageRange) -> list[RawPage]:
-    """One worker's share of a PDF's pages, read with the collector paused."""
-    with paused_gc():
-        return list(raw_pages(share.path, share.engine, share.first, share.last))
-
-
-def read_layout(path: str, engine: str = "pdfplumber", jobs: int = 1) -> list[PageLayout]:
-    """Read a PDF into page layouts with furniture removed; with jobs > 1 the pages are read by a pool
-    of processes in ranges (each reopens the file: pages cannot be shared between processes)."""
-    if jobs > 1:
-        n = page_count(path)
-        step = -(-n // jobs)
-        ranges = [PageRange(path, engine, i, min(i + step, n)) for i in range(0, n, step)]
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=len(ranges)) as ex:
-            raw = [p for part in ex.map(_page_range, ranges) for p in part]
-    else:
-        raw = list(raw_pages(path, engine))
-    pages = build_pages(raw)
-    remove_furniture(pages)
-    return pages

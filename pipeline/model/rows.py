@@ -9,16 +9,9 @@ import datetime as dt
 from ..config import profile
 from ..parse.committee import parse_committee
 from ..parse.dates import parse_date
-from .kinds import DOUBT_SEVERITIES, register
+from .kinds import DOUBT_SEVERITIES
 from .records import Anomaly, Box, CharCounts, Edition, Entry, Goal, ListRow, Project, Section, Theme
 from .schema import SCHEMA_VERSION
-
-UNPARSED_DATE = register(
-    "unparsed_date",
-    "warning",
-    "A printed date string is not understood (kept as date_raw, precision unknown).",
-    source="extraction",
-)
 
 
 def _chars(c: CharCounts | None) -> dict:
@@ -70,10 +63,9 @@ def planned_entries(remark: list[str], boxes: list[Box | None] | None = None) ->
 
 
 def edition_rows(ed: Edition, sha256: str = "", engine: str = "pdfplumber", version: str = "") -> dict[str, list[dict]]:
-    """All per-edition tables for one edition, one function a table (dates no reader understands are
-    added to the edition's anomalies)."""
+    """All per-edition tables for one edition, one function a table."""
     projects = _project_rows(ed)
-    anomalies = _anomaly_rows(ed.edition, list(ed.anomalies) + _date_anomalies(ed))
+    anomalies = _anomaly_rows(ed.edition, ed.anomalies)
     return {
         "editions": [
             _edition_row(ed, len(projects), sha256, engine, version) | {"extraction_doubts": doubts(anomalies)}
@@ -92,36 +84,9 @@ def doubts(anomaly_rows: list[dict]) -> int:
     return sum(1 for r in anomaly_rows if r["source"] == "extraction" and r["severity"] in DOUBT_SEVERITIES)
 
 
-def _step_blocks(p: Project) -> dict[str, list[Entry]]:
+def step_blocks(p: Project) -> dict[str, list[Entry]]:
     """A project's dated entries by block: its milestones ("steps") and the remark's planned ones ("planned")."""
     return {"steps": p.steps, "planned": planned_entries(p.remark, p.remark_boxes)}
-
-
-def _unparsed(raw: str, where: str, number: str | None, box: Box | None) -> Anomaly | None:
-    """An unparsed_date anomaly for a printed date string no reader understands; None for one it does."""
-    if not raw.strip() or parse_date(raw).understood:
-        return None
-    return UNPARSED_DATE.anomaly(box.page if box else None, f"{where}: date '{raw}' not understood", number)
-
-
-def _project_date_anomalies(p: Project) -> list[Anomaly | None]:
-    """The unparsed_date checks of a project's since date, steps, planned steps and consultations."""
-    n = p.number
-    out = [_unparsed(p.since_value, f"project {n} since", n, p.box)]
-    for block, items in _step_blocks(p).items():
-        out += [_unparsed(e.date, f"project {n} {block} #{i}", n, e.box or p.box) for i, e in enumerate(items, 1)]
-    return out + [_unparsed(e.date, f"project {n} committee #{i}", n, e.box) for i, e in enumerate(p.committee, 1)]
-
-
-def _date_anomalies(ed: Edition) -> list[Anomaly]:
-    """unparsed_date anomalies of the edition's projects, then of its archive rows, in printed order."""
-    found = [a for *_, p in ed.projects() for a in _project_date_anomalies(p)]
-    found += [
-        _unparsed(raw, f"archive row '{a.project}'", None, a.box)
-        for a in ed.archive
-        for raw in (a.report, a.last_mention)
-    ]
-    return [a for a in found if a is not None]
 
 
 def _project_rows(ed: Edition) -> list[dict]:
@@ -177,7 +142,7 @@ def _step_rows(ed: Edition) -> list[dict]:
             **_box(e.box or p.box),
         }
         for *_, p in ed.projects()
-        for block, items in _step_blocks(p).items()
+        for block, items in step_blocks(p).items()
         for i, e in enumerate(items, 1)
     ]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib
 import logging
@@ -12,12 +11,10 @@ import tempfile
 import threading
 import time
 import traceback
-import zlib
 from collections.abc import Callable, Mapping
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,23 +28,18 @@ from ..model.kinds import register
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
 from ..model.schema import SCHEMA_VERSION
-from .cache import seal, unseal
+from .cache import cache_file, cache_key, code_hash, from_cache, seal
 from .files import (
     READ_CHUNK,
-    commit_files,
+    commit,
     env_error,
     fault,
-    file_facts,
-    fsync_all,
-    is_env,
     no_pandas_probe,
     read_manifest,
     recover,
     table,
     verify,
     write_bytes,
-    write_json,
-    write_parquet,
 )
 from .inputs import (
     EXIT_FOREIGN,
@@ -75,8 +67,6 @@ REPEATED_PAGES = register(
 PER_EDITION = ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
 MIN_READABLE = 0.8  # share of an edition's projects that must be readable, else it is refused as drifted
 ENGINE_DETAIL_CHARS = 120  # characters of a PDF engine's own message kept in the one-line error
-CODE_HASH_DIGITS = 12  # hex digits of the pipeline's source hash in a cache key
-CACHE_KEY_DIGITS = 24  # hex digits of a PDF's SHA-256 in its cache key
 
 
 class Failure(NamedTuple):
@@ -140,6 +130,14 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def check_size(path: Path, size: int, limits: Limits) -> None:
+    """A PDF of `size` bytes over `limits.bytes_per_file` is refused (EXIT_LIMIT) before it is read."""
+    if size > limits.bytes_per_file:
+        raise InputError(
+            path, f"{size} bytes, more than the limit of {limits.bytes_per_file} (limits.bytes_per_file)", EXIT_LIMIT
+        )
+
+
 def snapshot(path: Path, digest: str | None, into: Path, limits: Limits) -> Snapshot:
     """Read a PDF once into a private copy (same file name) and hash those bytes: what is parsed is what
     is hashed, even when the original is replaced mid-build. With `digest`, the copy must match it."""
@@ -147,12 +145,7 @@ def snapshot(path: Path, digest: str | None, into: Path, limits: Limits) -> Snap
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):  # never block on a FIFO or read a device
             raise InputError(path, "not a regular file (a FIFO, device or directory)", EXIT_UNREADABLE)
-        if st.st_size > limits.bytes_per_file:
-            raise InputError(
-                path,
-                f"{st.st_size} bytes, more than the limit of {limits.bytes_per_file} (limits.bytes_per_file)",
-                EXIT_LIMIT,
-            )
+        check_size(path, st.st_size, limits)
         data = path.read_bytes()
     except OSError as e:
         raise InputError(path, f"cannot read file ({e.strerror})", EXIT_UNREADABLE) from e
@@ -383,34 +376,6 @@ class BuildResult:
         return [e.message for e in self.errors]
 
 
-@lru_cache(maxsize=1)
-def code_hash() -> str:
-    """Hash of the pipeline's own source, the C glyph loop included: a changed extractor never serves
-    stale cached records."""
-    h = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
-    for f in sorted([*root.rglob("*.py"), *root.rglob("*.c")]):
-        h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()[:CODE_HASH_DIGITS]
-
-
-def _cache_key(digest: str, engine: str) -> str:
-    return f"{digest[:CACHE_KEY_DIGITS]}-{engine}-{__version__}-{code_hash()}-{config_hash()}"
-
-
-def _cache_file(cache: Path, digest: str, engine: str) -> Path:
-    return cache / f"{_cache_key(digest, engine)}.json.z"
-
-
-def _from_cache(cache: Path, digest: str, engine: str) -> Edition | None:
-    """The cached Edition for these PDF bytes, or None (missing, forged, damaged, other version)."""
-    f = _cache_file(cache, digest, engine)
-    try:
-        return unseal(f.read_bytes(), digest, _cache_key(digest, engine))
-    except (OSError, ValueError, TypeError, KeyError, zlib.error):
-        return None
-
-
 class Prepared:
     """What the parent works out for each edition while its workers still extract (else it is the serial
     tail of every build, after the last file): the edition's table rows and, for a fresh one, its sealed
@@ -443,7 +408,7 @@ class Prepared:
         return got if got is not None else self._seal(p, ed)
 
     def _seal(self, p: Path, ed: Edition) -> bytes:
-        return seal(ed, self.digests[p], _cache_key(self.digests[p], self.engine))
+        return seal(ed, self.digests[p], cache_key(self.digests[p], self.engine))
 
 
 def _to_cache(cache: Path, prepared: Prepared, fresh: dict, pdfs: list) -> None:
@@ -452,9 +417,9 @@ def _to_cache(cache: Path, prepared: Prepared, fresh: dict, pdfs: list) -> None:
     try:
         for p, ed in fresh.items():
             # not flushed: a torn entry fails its HMAC and is extracted again
-            f = _cache_file(cache, digests[p], engine)
+            f = cache_file(cache, digests[p], engine)
             write_bytes(f, prepared.entry(p, ed), sync=False)
-        keep = {_cache_file(cache, digests[p], engine).name for p in pdfs}
+        keep = {cache_file(cache, digests[p], engine).name for p in pdfs}
         for f in list(cache.glob("*.json.z")) + list(cache.glob("*.pkl")):
             if f.name not in keep and (f"-{engine}-" in f.name or f.suffix == ".pkl"):
                 f.unlink()
@@ -477,12 +442,7 @@ def _hash_all(pdfs: list[Path], limits: Limits) -> dict[Path, str]:
     digests = {}
     for p in pdfs:
         try:
-            if p.stat().st_size > limits.bytes_per_file:
-                raise InputError(
-                    p,
-                    f"{p.stat().st_size} bytes, more than the limit of {limits.bytes_per_file} (limits.bytes_per_file)",
-                    EXIT_LIMIT,
-                )
+            check_size(p, p.stat().st_size, limits)
             digests[p] = sha256(p)
         except OSError as e:
             raise InputError(p, f"cannot read file ({e.strerror})", EXIT_UNREADABLE) from e
@@ -577,7 +537,9 @@ def build(
     ids = map_bytes(idmap)
     if identity_map_path():  # the kept map as this build leaves it: the next build is up to date with it
         manifest["identity_map"] = hashlib.sha256(ids).hexdigest()
-    commit(out, built, manifest=manifest, extra={MAP_NAME: ids})
+    from .warehouse import write_duckdb
+
+    commit(out, built, manifest=manifest, extra={MAP_NAME: ids}, derived={"nhr.duckdb": write_duckdb})
     keep_map(ids)
     res.editions_ids = [e.edition for e in res.editions]
     res.seconds = time.perf_counter() - t0
@@ -679,7 +641,7 @@ def _editions_for(
     digests, engine = prepared.digests, prepared.engine
     todo, loaded = [], {}
     for p in pdfs:
-        ed = _from_cache(cache, digests[p], engine)
+        ed = from_cache(cache, digests[p], engine)
         if ed is None:
             todo.append(p)
         else:
@@ -750,42 +712,3 @@ def _progress(it, total, progress):
         if progress is not None:
             progress(done, total)
         yield x
-
-
-def commit(out: Path, built: dict, manifest: dict, extra: dict[str, bytes] | None = None) -> None:
-    """Publish all tables, nhr.duckdb, the `extra` files (name → bytes: the identity map) and the manifest as
-    one set: each is written under a staged name and
-    flushed, then a journal names the renames, then they are renamed into place (the manifest last) and
-    the journal removed. A process killed anywhere leaves either the old set or, once the journal exists,
-    a commit every later build or reader rolls forward. A failure while staging removes what was staged."""
-    out.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    staged: list[tuple[str, str]] = []
-    try:
-        for name, tbl in built.items():
-            src = f".{name}.parquet.staged"
-            staged.append((src, f"{name}.parquet"))
-            write_parquet(out / src, tbl, sync=False)
-            fault("staging")
-        for name, data in (extra or {}).items():
-            staged.append((f".{name}.staged", name))
-            write_bytes(out / f".{name}.staged", data, sync=False)
-        from .warehouse import write_duckdb
-
-        duck = write_duckdb(
-            out, {dst[: -len(".parquet")]: out / src for src, dst in staged if dst.endswith(".parquet")}
-        )
-        staged.append((duck.name, "nhr.duckdb"))
-        fsync_all(out / src for src, _ in staged)  # every staged file is on disk before the journal names it
-        manifest = {**manifest, "files": {dst: file_facts(out / src) for src, dst in staged}}
-        write_json(out / ".manifest.json.staged", manifest)
-        staged.append((".manifest.json.staged", "manifest.json"))
-    except BaseException as e:
-        for stray in out.glob(".*.staged"):  # ours: the lock is held
-            with contextlib.suppress(OSError):
-                stray.unlink()
-        if isinstance(e, OSError) and is_env(e):
-            raise env_error(e, out) from None
-        raise
-    fault("staged")
-    commit_files(out, staged)

@@ -18,11 +18,15 @@ import zlib
 from functools import cache, lru_cache
 from pathlib import Path
 
+from .. import __version__
+from ..config import config_hash
 from ..model import records
 from ..model.records import Edition
 
 FORMAT = 1
 MAX_INFLATED = 256 * 1024 * 1024  # an entry is a few MB; more is not ours
+CODE_HASH_DIGITS = 12  # hex digits of the pipeline's source hash in a cache key
+CACHE_KEY_DIGITS = 24  # hex digits of a PDF's SHA-256 in its cache key
 
 
 def key_file() -> Path:
@@ -166,3 +170,33 @@ def unseal(blob: bytes, digest: str, key: str) -> Edition:
     if data.get("format") != FORMAT or data.get("pdf_sha256") != digest or data.get("key") != key:
         raise ValueError("cache entry made for other bytes or another version")
     return _decode_record(Edition, data["edition"])
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """Hash of the pipeline's own source, the C glyph loop included: a changed extractor never serves
+    stale cached records."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for f in sorted([*root.rglob("*.py"), *root.rglob("*.c")]):
+        h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:CODE_HASH_DIGITS]
+
+
+def cache_key(digest: str, engine: str) -> str:
+    """An entry's key: the PDF's bytes, the engine, and nhr's version, source and configuration."""
+    return f"{digest[:CACHE_KEY_DIGITS]}-{engine}-{__version__}-{code_hash()}-{config_hash()}"
+
+
+def cache_file(folder: Path, digest: str, engine: str) -> Path:
+    """Where the entry of these PDF bytes read by `engine` lives in the cache folder."""
+    return folder / f"{cache_key(digest, engine)}.json.z"
+
+
+def from_cache(folder: Path, digest: str, engine: str) -> Edition | None:
+    """The cached Edition for these PDF bytes, or None (missing, forged, damaged, other version)."""
+    f = cache_file(folder, digest, engine)
+    try:
+        return unseal(f.read_bytes(), digest, cache_key(digest, engine))
+    except (OSError, ValueError, TypeError, KeyError, zlib.error):
+        return None

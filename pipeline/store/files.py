@@ -12,6 +12,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -304,3 +305,46 @@ def read_manifest(out: Path) -> dict:
         return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def commit(
+    out: Path,
+    built: dict,
+    manifest: dict,
+    extra: dict[str, bytes] | None = None,
+    derived: dict[str, Callable[[Path, dict[str, Path]], Path]] | None = None,
+) -> None:
+    """Publish all tables, the `extra` files (name → bytes: the identity map), the `derived` ones (name → a
+    writer that stages a file from the staged tables and returns its path: nhr.duckdb) and the manifest
+    as one set: each is written under a staged name and flushed, then a journal names the renames, then
+    they are renamed into place (the manifest last) and the journal removed. A process killed anywhere
+    leaves either the old set or, once the journal exists, a commit every later build or reader rolls
+    forward. A failure while staging removes what was staged."""
+    out.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    staged: list[tuple[str, str]] = []
+    try:
+        for name, tbl in built.items():
+            src = f".{name}.parquet.staged"
+            staged.append((src, f"{name}.parquet"))
+            write_parquet(out / src, tbl, sync=False)
+            fault("staging")
+        for name, data in (extra or {}).items():
+            staged.append((f".{name}.staged", name))
+            write_bytes(out / f".{name}.staged", data, sync=False)
+        tables = {dst[: -len(".parquet")]: out / src for src, dst in staged if dst.endswith(".parquet")}
+        for name, write in (derived or {}).items():
+            staged.append((write(out, tables).name, name))
+        fsync_all(out / src for src, _ in staged)  # every staged file is on disk before the journal names it
+        manifest = {**manifest, "files": {dst: file_facts(out / src) for src, dst in staged}}
+        write_json(out / ".manifest.json.staged", manifest)
+        staged.append((".manifest.json.staged", "manifest.json"))
+    except BaseException as e:
+        for stray in out.glob(".*.staged"):  # ours: the lock is held
+            with contextlib.suppress(OSError):
+                stray.unlink()
+        if isinstance(e, OSError) and is_env(e):
+            raise env_error(e, out) from None
+        raise
+    fault("staged")
+    commit_files(out, staged)

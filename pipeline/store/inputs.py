@@ -25,6 +25,7 @@ from ..errors import (  # noqa: F401
     EXIT_UNREADABLE,
     InputError,
 )
+from ..layout.engines import damaged_errors, libraries
 
 HEADER_BYTES = 1024  # bytes at the start of a file where the %PDF- header must appear
 SAMPLE_PAGES = 12  # first pages whose text layer is sampled
@@ -78,24 +79,11 @@ def check_pdf(path: str | Path) -> int:
         pdf.close()
 
 
-ENGINE_PACKAGES = ("pdfminer", "pdfplumber", "pypdfium2")  # where a plain exception means damaged content
-
-
 @lru_cache(maxsize=1)
 def engine_errors() -> tuple[type[BaseException], ...]:
-    """The exceptions the PDF engines raise for damaged content: pdfminer's PSException family (PDFSyntaxError
-    and kin), pdfplumber's wrappers of them, PDFium's error, and a broken Flate stream or binary table."""
-    import pypdfium2
-
-    errors: list[type[BaseException]] = [pypdfium2.PdfiumError, zlib.error, struct.error]
-    try:  # pdfplumber's own: only where it is loaded (the pdfium engine never imports it)
-        from pdfminer.psexceptions import PSException
-        from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-
-        errors += [PSException, PdfminerException, MalformedPDFException]
-    except ImportError:  # pragma: no cover - both are dependencies
-        pass
-    return tuple(errors)
+    """The exceptions the PDF engines raise for damaged content (each engine's `damaged()`), and a broken
+    Flate stream or binary table."""
+    return (*damaged_errors(), zlib.error, struct.error)
 
 
 def from_engine(e: BaseException) -> bool:
@@ -109,7 +97,7 @@ def from_engine(e: BaseException) -> bool:
     if tb is None:
         return False
     module = tb.tb_frame.f_globals.get("__name__", "")
-    return module.split(".")[0] in ENGINE_PACKAGES
+    return module.split(".")[0] in libraries()
 
 
 class Listing(NamedTuple):

@@ -27,19 +27,19 @@ from typing import NamedTuple
 
 from ..config import Limits
 from ..errors import LimitError
+from ..layout.engines import libraries, on_every_page
 from ..model.records import RawPage
 
-# what the forkserver imports once, so each worker forks with it loaded (pdfplumber only when it is used)
+# what the forkserver imports once, so each worker forks with it loaded (with the libraries of the build's
+# engine: pdfplumber only when it is used)
 PRELOAD = [
     "pipeline.store.build",
     "pipeline.extract.edition",
-    "pipeline.layout.lines",
-    "pipeline.layout.pdfium_engine",
+    "pipeline.layout.reading",
+    "pipeline.layout.engines.pdfium",
     "pipeline.extract.checks",
     "pipeline.across.findings",
 ]
-PRELOAD_ENGINE = {"pdfplumber": ["pdfplumber"], "pdfium": []}
-LIBRARIES = ("pdfminer", "pdfplumber", "pypdfium2")  # whose log records a worker keeps
 SAID_LINES = 20  # lines of what the libraries said kept per file (the rest counted)
 SAID_BYTES = 64 * 1024  # bytes of a worker's captured stderr read back per file
 PR_SET_PDEATHSIG = 1
@@ -67,7 +67,7 @@ def start(engine: str = "pdfium") -> None:
     from multiprocessing import forkserver
 
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD + PRELOAD_ENGINE.get(engine, []))
+    ctx.set_forkserver_preload([*PRELOAD, *libraries(engine)])
     saved = os.environ.get("PYTHONSAFEPATH")
     os.environ["PYTHONSAFEPATH"] = "1"
     try:
@@ -152,7 +152,7 @@ def capture_output() -> None:
         root.removeHandler(h)
     root.addHandler(_SAID)
     root.setLevel(logging.WARNING)
-    for name in LIBRARIES:  # a forked worker inherits the command's levels (pdfminer: errors only)
+    for name in libraries():  # a forked worker inherits the command's levels (pdfminer: errors only)
         logging.getLogger(name).setLevel(logging.NOTSET)
     logging.captureWarnings(True)
     if not _STDERR:
@@ -321,7 +321,5 @@ def _guard_page(page: RawPage) -> None:
 
 def guard_engines(limits: Limits) -> None:
     """Stop extraction in this (worker) process at a page over the glyph limit (a per-page hook of the layout)."""
-    from ..layout.lines import on_every_page
-
     _GUARD[:] = [limits]
     on_every_page(_guard_page)

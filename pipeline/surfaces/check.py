@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import ENGINES
 from ..errors import EXIT_DISAGREE, EXIT_STRICT
 from ..model.kinds import DOUBT_SEVERITIES
 from ..model.records import Edition
@@ -15,7 +16,6 @@ from ..model.records import Edition
 TOP_KINDS = 3  # kinds a warning line names
 TOP_PAGES = 6  # pages it names per kind
 TOP_DIFFERENCES = 3  # differing fields `nhr check` shows
-ENGINES = ("pdfplumber", "pdfium")
 
 
 def is_doubt(row: dict) -> bool:

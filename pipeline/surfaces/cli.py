@@ -12,10 +12,15 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from ..config import ENGINES
 from ..errors import EXIT_INTERNAL, EXIT_NOT_UNDERSTOOD, EXIT_STRICT, NhrError, StrictError, UsageError
 from ..extract.accounting import unassigned_warning
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# what never reaches a terminal raw: C0 and C1 controls, DEL, and the bidi marks, embeddings, overrides and
+# isolates (a file name, PDF text or SQL result could move the cursor, retitle the window or reorder a line)
+UNSAFE = r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+CONTROL = re.compile(UNSAFE)
+CONTROL_IN_TEXT = re.compile(r"(?![\t\n])" + UNSAFE)  # the same but tab and newline (text and JSON layout)
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 SQL_CELL_CHARS = 60  # characters: where a cell of `nhr sql`'s text table is cut (--width changes it)
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), the shell's convention
@@ -25,17 +30,18 @@ FORMATS = ("text", "csv", "json")
 
 def clean(text: str) -> str:
     """Text for a terminal: control characters (escape sequences, bidi overrides) removed; newline and tab kept."""
-    return CONTROL.sub("", text)
+    return CONTROL_IN_TEXT.sub("", text)
 
 
 def one_line(text: str) -> str:
     """A message on exactly one line: newlines and other control characters shown escaped."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: repr(m.group())[1:-1], text)
+    return CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def safe_json(text: str) -> str:
-    """JSON output with the C1 controls that json leaves raw written as \\u escapes (still valid JSON)."""
-    return re.sub(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    """JSON output with the controls json leaves raw (C1, DEL, bidi) written as \\u escapes (still valid JSON;
+    the newlines and tabs of its layout stay)."""
+    return CONTROL_IN_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def cell(v):
@@ -149,7 +155,6 @@ FORMAT = format_option()
 JSON_ALIAS = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 
 
-ENGINES = ("pdfplumber", "pdfium")
 engine_option = click.option(
     "--engine",
     type=click.Choice(ENGINES),

@@ -11,7 +11,6 @@ from ..model.schema import KEYS, SCHEMA_VERSION, TABLE_DOCS, TABLES, schema
 from ..store.warehouse import CONVENIENCE, DUCKDB_STORAGE, OLDEST_DUCKDB, VIEW_DOCS
 
 PRODUCERS = (  # every module that registers kinds (pipeline/model/kinds.py), each where it produces them
-    "pipeline.model.rows",
     "pipeline.extract.accounting",
     "pipeline.extract.checks",
     "pipeline.extract.doubts",

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import jinja2
 
 from ..errors import PdfMismatch, PdfMissing
+from ..parse.text import norm
 from .audit import audit, diff, load
 from .labels import SEVERITIES, kind_label
 
@@ -177,7 +178,7 @@ def whole_lines(page, t: float, b: float, h: float) -> tuple[float, float]:
 
 def find_text(doc, page_no: int, text: str, below: float) -> Box | None:
     """Where `text` is printed first on a page, between `below` and SINCE_WITHIN pt under it."""
-    text = " ".join(text.split())
+    text = norm(text)
     if not text:
         return None
     page = doc[page_no - 1]
@@ -249,8 +250,8 @@ def archive_row(r: dict, t: dict, new: str) -> dict | None:
     for a in printed:
         if (a["title"], a["printed_number"]) in keys:
             return a
-    title = " ".join((r["old_title"] or "").split()).casefold()
-    return next((a for a in printed if " ".join(a["title"].split()).casefold() == title), None)
+    title = norm(r["old_title"]).casefold()
+    return next((a for a in printed if norm(a["title"]).casefold() == title), None)
 
 
 def late_item(r: dict, crops: Crops, identity: list[dict]) -> dict:

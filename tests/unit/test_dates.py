@@ -84,11 +84,13 @@ def test_never_raises(text):
 def test_unknown_date_becomes_anomaly_row():
     from builders import one_project_edition
 
+    from pipeline.extract.doubts import date_doubts
     from pipeline.model.records import Entry, Project
     from pipeline.model.rows import edition_rows
 
     p = Project("1.1.2.1", "Titel", "in Bearbeitung", since_value="irgendwann", steps=[Entry("demnächst", "Tat")])
     ed = one_project_edition(p, previous="01.10.2024")
+    ed.anomalies += date_doubts(ed)  # what extraction adds to an Edition it assembles
     rows = edition_rows(ed)
     assert rows["steps"][0]["date_precision"] == "unknown" and rows["steps"][0]["date_start"] is None
     kinds = [(a["kind"], a["project_number"]) for a in rows["anomalies"]]

@@ -92,7 +92,7 @@ def test_the_graph_is_read():
     graph = {name: imports_of(name) for name in MODULES}
     assert len(MODULES) > 30
     assert "pipeline.model.records" in graph["pipeline.layout.lines"]
-    assert "pipeline.tolerances" in graph["pipeline.layout.pdfium_engine"]
+    assert "pipeline.tolerances" in graph["pipeline.layout.engines.pdfium"]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
@@ -102,7 +102,7 @@ def test_no_import_cycle_among_pipeline_modules():
 
 
 def test_no_cycle_through_imports_inside_functions():
-    """A lazy import only hides a cycle (layout/lines.py and pdfium_engine.py had one over `RawPage`)."""
+    """A lazy import only hides a cycle (layout/lines.py and the pdfium engine had one over `RawPage`)."""
     graph = {name: imports_of(name, lazy=True) for name in MODULES}
     assert cycles(graph) == []
 

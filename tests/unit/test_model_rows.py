@@ -1,10 +1,11 @@
-"""Table rows from a hand-built edition: one function a table, unparsed dates as anomalies in printed order."""
+"""Table rows from a hand-built edition, one function a table; its unparsed dates (doubts) in printed order."""
 
 from builders import one_project_edition
 
 from pipeline.extract.checks import stale_label_date
+from pipeline.extract.doubts import date_doubts
 from pipeline.model.records import ArchiveRow, Box, Entry, ListRow, Project, ProjectList
-from pipeline.model.rows import _committee_rows, _date_anomalies, _list_rows, _project_rows, _step_rows, edition_rows
+from pipeline.model.rows import _committee_rows, _list_rows, _project_rows, _step_rows, edition_rows
 
 BOX = Box(4, 60.0, 100.0, 500.0, 110.0)
 STEP_BOX = Box(5, 60.0, 200.0, 500.0, 210.0)
@@ -32,7 +33,7 @@ def edition():
 
 
 def test_unparsed_dates_in_printed_order_with_their_boxes():
-    found = [(a.detail.split(":")[0], a.page) for a in _date_anomalies(edition())]
+    found = [(a.detail.split(":")[0], a.page) for a in date_doubts(edition())]
     assert found == [
         ("project 1.1.2.1 since", 4),
         ("project 1.1.2.1 steps #1", 5),
@@ -60,8 +61,11 @@ def test_committee_and_list_rows():
     assert [(r["project_number"], r["responsible"]) for r in _list_rows(edition())] == [("1.1.2.1", "FD 61")]
 
 
-def test_edition_rows_tables_and_anomalies_after_the_editions_own():
-    t = edition_rows(edition(), sha256="abc")
+def test_edition_rows_tables_and_the_editions_anomalies_as_they_are():
+    ed = edition()
+    assert [a["kind"] for a in edition_rows(ed)["anomalies"]] == ["stale_label_date"]  # rows only flatten
+    ed.anomalies += date_doubts(ed)
+    t = edition_rows(ed, sha256="abc")
     assert list(t) == ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
     assert (t["editions"][0]["projects"], t["editions"][0]["sha256"]) == (1, "abc")
     assert [a["kind"] for a in t["anomalies"]] == ["stale_label_date"] + ["unparsed_date"] * 4

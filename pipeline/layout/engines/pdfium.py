@@ -1,4 +1,4 @@
-"""The fast layout engine: characters and their boxes straight from PDFium (pypdfium2, Apache-2.0/BSD).
+"""The `pdfium` engine, the fast one: characters and their boxes straight from PDFium (pypdfium2, Apache-2.0/BSD).
 
 Delivers the same `Char` records as the pdfplumber engine: x from the glyph origin and advance
 (PDFium's loose box), top/bottom from the font's ascent/descent, font size, boldness, and whether the
@@ -16,9 +16,9 @@ from typing import Any, NamedTuple
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from ..model.records import Char, RawPage
-from ..tolerances import TOL
-from .fonts import is_bold
+from ...model.records import Char, RawPage
+from ...tolerances import TOL
+from ..fonts import is_bold
 
 # Descent (per 1000) of the standard fonts by name, from Adobe's metrics as pdfminer takes them; PDFium
 # measures the substitute it draws a font that is not embedded with (Courier: -248 instead of -194)
@@ -322,7 +322,7 @@ def _page_chars_py(tp, page_handle, height: float) -> list[Char]:
 
 # The compiled glyph loop (pipeline/layout/_glyphs.c), built at install when a C compiler is there; same records
 try:
-    from . import _glyphs  # type: ignore[attr-defined]
+    from .. import _glyphs  # type: ignore[attr-defined]
 except ImportError:  # no compiler at install: the reference loop, about 4x slower
     _glyphs = None
 
@@ -400,7 +400,17 @@ def _unrotate(page) -> None:
     page.set_cropbox(0, 0, w, h)
 
 
-def pdfium_pages(path: str, first: int = 0, last: int | None = None, compiled: bool = True) -> Iterator[RawPage]:
+LIBRARIES = ("pypdfium2",)
+
+
+def damaged() -> tuple[type[BaseException], ...]:
+    """PDFium's error."""
+    return (pdfium.PdfiumError,)
+
+
+def pages(path: str, first: int = 0, last: int | None = None, compiled: bool = True) -> Iterator[RawPage]:
+    """Pages first..last-1 (0-based) of the PDF, each turned upright first; `compiled=False` runs the
+    Python reference loop instead of `_glyphs.c`."""
     pdf = pdfium.PdfDocument(path)
     try:
         n = len(pdf)
