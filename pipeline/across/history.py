@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
-from ..extract.segment import COMPLETED
+from ..config import profile
 from ..parse.dates import parse_date
 from ..tolerances import TOL
 
@@ -43,7 +43,7 @@ def classify_change(old: dict | None, new: dict | None) -> Change:
         return Change("new")
     if not old:
         raise ValueError("classify_change needs the project in at least one edition")
-    return Change("completed_archived" if old["status"] == COMPLETED else "dropped")
+    return Change("completed_archived" if old["status"] == profile().status("completed") else "dropped")
 
 
 def transitions(
@@ -152,8 +152,9 @@ def status_since(p: dict):
     'Projektstart:' line (a start, not a status date) the 'Projektabschluss:' of a completed project."""
     if "seit" in (p.get("since_label") or "").lower():
         return p.get("since_end")
+    prof = profile()
     for part in (p.get("extra_header") or "").split(";"):
-        if "abschluss" in part.lower() and p.get("status") == COMPLETED:
+        if prof.completion.search(part) and p.get("status") == prof.status("completed"):
             return parse_date(part.split(":", 1)[-1].strip()).end
     return None
 

@@ -32,11 +32,6 @@ describe(
     source="report",
 )
 
-STAND = profile().stand  # config/report.yaml stand.current
-PREVIOUS = profile().previous  # config/report.yaml stand.previous
-TITLE_TAIL = profile().title_tail  # config/report.yaml stand.title_tail: the cover title's "– Stand …"
-LIST_TITLE = profile().list_title  # config/report.yaml titles.list: the "Projektliste" a list's title starts with
-
 
 def edition_id(stand: str) -> str:
     d, m, y = stand.split(".")
@@ -45,9 +40,10 @@ def edition_id(stand: str) -> str:
 
 def find_stand(lines: list[Line]) -> str:
     """The Stand as DD.MM.YYYY from the first line that prints one ("Stand: 01.04.2025", "… – Stand:
-    01.10.2022", "Stand 1. April 2025", "Stand Oktober 2025"); "" if none does."""
+    01.10.2022", "Stand 1. April 2025", "Stand Oktober 2025"); "" if none does (config/report.yaml stand.current)."""
+    stand = profile().stand
     for ln in lines:
-        if (m := STAND.search(ln.text)) and (d := parse_date(m.group(1))).precision in ("day", "month"):
+        if (m := stand.search(ln.text)) and (d := parse_date(m.group(1))).precision in ("day", "month"):
             return f"{d.start:%d.%m.%Y}"
     return ""
 
@@ -55,8 +51,8 @@ def find_stand(lines: list[Line]) -> str:
 def find_previous(lines: list[Line]) -> str | None:
     """The previous edition's Stand the report names ("seit der letzten Überarbeitung zum 01.10.2024"),
     also when the sentence wraps before the date; the commonest if it is printed more than once."""
-    texts = [ln.text for ln in lines]
-    found = Counter(m.group(1) for a, b in zip(texts, texts[1:] + [""]) if (m := PREVIOUS.search(f"{a} {b}")))
+    texts, previous = [ln.text for ln in lines], profile().previous  # config/report.yaml stand.previous
+    found = Counter(m.group(1) for a, b in zip(texts, texts[1:] + [""]) if (m := previous.search(f"{a} {b}")))
     return found.most_common(1)[0][0] if found else None
 
 
@@ -144,9 +140,9 @@ def _stand(doc: Document, lines: list[Line], pages) -> str:
 
 
 def _title(doc: Document) -> str:
-    """The report's title: the first cover line, without its "– Stand …" tail (TITLE_TAIL)."""
+    """The report's title: the first cover line, without its "– Stand …" tail (config/report.yaml stand.title_tail)."""
     title = doc.cover[0].text if doc.cover else ""
-    return TITLE_TAIL.sub("", title)
+    return profile().title_tail.sub("", title)
 
 
 def _left_margin(lines: list[Line]) -> float:
@@ -208,7 +204,8 @@ def _read_tables(ed: Edition, doc: Document, pages) -> list[Refused]:
     refused: list[Refused] = []
     ed.project_lists = parse_project_lists(doc.lists, {p.number: p.rotated for p in pages}, doc.stray, refused)
     ed.archive_since, ed.archive = parse_archive(doc.archive, doc.stray)
-    titles = {pl.theme: LIST_TITLE.sub("", pl.title).lstrip().strip("„“\"' ") for pl in ed.project_lists}
+    lead = profile().list_title  # config/report.yaml titles.list: the "Projektliste" a list's title starts with
+    titles = {pl.theme: lead.sub("", pl.title).lstrip().strip("„“\"' ") for pl in ed.project_lists}
     for th in ed.themes:
         th.list_title = titles.get(th.number, "")
     return refused

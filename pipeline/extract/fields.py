@@ -6,19 +6,15 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import NamedTuple
 
-from ..config import language
+from ..config import DateWords, language
 from ..model.records import Box, Entry, Line, Word
 from ..parse.words import alternation
 from ..tolerances import TOL
 from . import hyphens
 from .hyphens import HYPHENS, SOFT
-
-# config/lang-de.yaml joining: a trailing hyphen followed by a short word is a suspended compound
-# ("Kinder- und Jugend…"); so is one before or after a conjunction.
-SHORT_WORDS = language().short_words
-CONJUNCTIONS = language().conjunctions
-DATE_WORDS = language().dates
 
 
 def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = False, before: str = "") -> str:
@@ -31,11 +27,13 @@ def joiner(last: Word, nxt: Word, edge: float | None = None, single: bool = Fals
     if last.space_after:
         return " "  # the producer drew the space the line was wrapped at
     if last.text.endswith(HYPHENS):
+        # config/lang-de.yaml joining: a hyphen before or after a conjunction is a suspended compound
+        conjunctions = language().conjunctions
         if len(last.text) == 1:  # "und -" + "anpassung": the hyphen opens the next word; else a dash
-            if before in CONJUNCTIONS:  # "Vorlagenart und -" + "Nr.)": a suspended compound
+            if before in conjunctions:  # "Vorlagenart und -" + "Nr.)": a suspended compound
                 return ""
             return "" if last.space_after is False and nxt.text[:1].islower() else " "
-        return " " if nxt.text in CONJUNCTIONS else ""  # break after a hyphen keeps it: "Car-Sharing"
+        return " " if nxt.text in conjunctions else ""  # break after a hyphen keeps it: "Car-Sharing"
     if last.text.endswith("/") and len(last.text) > 1:
         return ""  # "Wirtschaft/" + "Beschäftigung": the report's slashed compounds (theme names) carry no space
     if single and edge is not None and _char_break(last, nxt, edge):
@@ -48,7 +46,7 @@ def _char_break(last: Word, nxt: Word, edge: float) -> bool:
     if last.space_after is False and last.x1 + TOL.space_fits * last.size < edge - TOL.edge_slack:
         return True  # a space would have fitted and was drawn nowhere else: no space was there
     tail, head = last.text[-1:], nxt.text[:1]
-    if nxt.text.lower().strip(".,;:") in SHORT_WORDS:
+    if nxt.text.lower().strip(".,;:") in language().short_words:  # "Kinder- und Jugend…": no broken word
         return False
     if (tail.isdigit() and head.isdigit()) or (len(nxt.text) <= 2 and head.islower()):
         return True
@@ -63,7 +61,7 @@ def _broken_word(last: Word, nxt: Word, edge: float) -> bool:
     if last.space_after or not last.text or not nxt.text:
         return False
     per_char = (last.x1 - last.x0) / len(last.text)
-    if last.x1 < edge - per_char or nxt.text.lower().strip(".,;:") in SHORT_WORDS:
+    if last.x1 < edge - per_char or nxt.text.lower().strip(".,;:") in language().short_words:
         return False
     tail, head = last.text[-1], nxt.text[0]
     return (tail.islower() and head.islower()) or (head.isdigit() and (tail.isdigit() or tail in ".,"))
@@ -250,7 +248,7 @@ def _widened_gap(ws: tuple[Word, ...]) -> int | None:
         if (
             gap > TOL.tab_date_gap * ws[i].size
             and gap > TOL.widened_gap * usual
-            and DATEISH.search(" ".join(w.text for w in ws[:i]))
+            and _date_cell().dateish.search(" ".join(w.text for w in ws[:i]))
         ):
             return i
     return None
@@ -262,19 +260,35 @@ def _date_goes_on(date: str, more: str) -> bool:
     cell so far is no date the reader knows and `more` completes it, or is none on its own either."""
     from ..parse.dates import parse_date
 
-    if DATE_GOES_ON.search(date) or DATE_GOES_ON_FROM.search(more):
+    cell = _date_cell()
+    if cell.goes_on.search(date) or cell.goes_on_from.search(more):
         return True
     if parse_date(date).understood:
         return False
     return parse_date(f"{date} {more}").understood or not parse_date(more).understood
 
 
-# config/lang-de.yaml dates: a date cell holds a digit or a word that names a schedule ("fortlaufend", "jährlich")
-DATEISH = re.compile(r"\d|" + alternation(DATE_WORDS.ongoing + DATE_WORDS.recurring), re.I)
-# a date cell that ends in a dash, slash, comma or a list or range word goes on in the next line ("… und")
-DATE_GOES_ON = re.compile(rf"(–|-|\b(?:{alternation(DATE_WORDS.list_words + DATE_WORDS.range_words)})|/|,)$")
-# … and the rest of a wrapped date cell may begin with that dash, slash or word ("–" + "29.02.2024")
-DATE_GOES_ON_FROM = re.compile(rf"^(–|-|/|(?:{alternation(DATE_WORDS.list_words + DATE_WORDS.range_words)})\b)")
+class _DateCell(NamedTuple):
+    """What a date cell holds and how it wraps, by the words of config/lang-de.yaml `dates`."""
+
+    dateish: re.Pattern  # a digit or a word that names a schedule ("fortlaufend", "jährlich")
+    goes_on: re.Pattern  # a cell that ends in a dash, slash, comma or a list or range word goes on ("… und")
+    goes_on_from: re.Pattern  # … and its rest may begin with that dash, slash or word ("–" + "29.02.2024")
+
+
+def _date_cell() -> _DateCell:
+    """The date cell's patterns of the configuration in force, built once per configuration."""
+    return _date_cell_of(language().dates)
+
+
+@cache
+def _date_cell_of(w: DateWords) -> _DateCell:
+    joining = alternation(w.list_words + w.range_words)
+    return _DateCell(
+        re.compile(r"\d|" + alternation(w.ongoing + w.recurring), re.I),
+        re.compile(rf"(–|-|\b(?:{joining})|/|,)$"),
+        re.compile(rf"^(–|-|/|(?:{joining})\b)"),
+    )
 
 
 # Geometry of entry lines, in points unless said otherwise.
@@ -297,7 +311,8 @@ def _date_and_text(ln: Line, m: Metrics, tab: float) -> tuple[list[Word], list[W
     margin that is no date is all text."""
     dw, tw = _split_date(ln, m)
     if not tw and not (
-        DATEISH.search(" ".join(w.text for w in dw)) and ln.x1 < tab + TOL.date_alone_reach * (m.right - tab)
+        _date_cell().dateish.search(" ".join(w.text for w in dw))
+        and ln.x1 < tab + TOL.date_alone_reach * (m.right - tab)
     ):
         return [], list(dw)
     return dw, tw

@@ -18,47 +18,23 @@ from typing import NamedTuple
 
 import regex as re
 
-from ..config import load, profile
+from ..config import TableWords, profile
 from ..model.records import ArchiveRow, Box, Char, Line, ListRow, ProjectList, Word
 from ..tolerances import TOL
 from .fields import join_lines, join_runs
-from .segment import STATUS_WORDS
 
-NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3}$")
-DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
-
-# Tolerances, as fractions of the font size of the text concerned.
+DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")  # an Archiv row's date cell (a cell word, matched whole)
 
 
-# ---------------------------------------------------------------- vocabulary (config/report.yaml, section tables)
+def table_words() -> TableWords:
+    """The tables' titles, header words and status marks (config/report.yaml `tables`; the Projektliste's title
+    is titles.list), of the configuration in force."""
+    return profile().tables
 
 
-@dataclass(frozen=True)
-class Vocab:
-    """The tables' header words, titles and status marks, compiled once per configuration."""
-
-    titles: dict[str, re.Pattern]
-    columns: dict[str, list[tuple[str, re.Pattern]]]
-    marks: frozenset[str]
-
-
-_VOCAB: dict[int, Vocab] = {}
-
-
-def vocab() -> Vocab:
-    """The table vocabulary of the configuration in force (compiled on first use); the Projektliste's title
-    is the profile's list title (config/report.yaml titles.list)."""
-    cfg = load("report.yaml")["tables"]
-    v = _VOCAB.get(id(cfg))
-    if v is None:
-        v = Vocab(
-            {"list": profile().list_title} | {k: re.compile(rx) for k, rx in cfg["titles"].items()},
-            {k: [(name, re.compile(rx)) for name, rx in cols.items()] for k, cols in cfg["columns"].items()},
-            frozenset(cfg["marks"]),
-        )
-        _VOCAB.clear()
-        _VOCAB[id(cfg)] = v
-    return v
+def _status_words() -> list[tuple[str, str]]:
+    """(heading word, status name) of each status, in the profile's order (config/report.yaml statuses)."""
+    return [(st.word, st.name) for st in profile().statuses]
 
 
 # ---------------------------------------------------------------- header words
@@ -191,11 +167,11 @@ def named_columns(words: list[Word], spec: list[tuple[str, re.Pattern]]) -> dict
 def status_columns(rotated: list[Char], refused: list[Refused] | None = None, page: int = 0) -> list[StatusColumn]:
     """Centre x and status of each rotated status header ("Ideenspeicher", "in Planung", "in Plan.", …);
     heads (on `page`) that abbreviate more than one status are appended to `refused`."""
-    out = []
+    out, words = [], _status_words()
     for g in _rotated_columns(rotated):
         text = "".join(c.text for c in sorted(g, key=lambda c: c.top)).lower()
         text += "".join(c.text for c in sorted(g, key=lambda c: -c.top)).lower()
-        status = next((st for word, st in STATUS_WORDS if word in text or word[:6] in text), None)
+        status = next((st for word, st in words if word in text or word[:6] in text), None)
         if status is None:
             status = _by_abbreviation(_rotated_phrases(g), Box(page, *_extent(g)), refused)
         if status is not None:
@@ -226,10 +202,11 @@ def upright_status_columns(lines: list[Line], refused: list[Refused] | None = No
     """Status columns from upright header labels ("umgesetzt", "in Bearbeitung", "in Bearb.", …): left edge
     and status; heads that abbreviate more than one status are appended to `refused`."""
     out: list[StatusColumn] = []
+    words = _status_words()
     for ln in lines:
         for cell in _cells(ln.words):
             text = " ".join(w.text for w in cell).lower()
-            heads = [StatusColumn(cell[0].x0, st) for word, st in STATUS_WORDS if word in text]
+            heads = [StatusColumn(cell[0].x0, st) for word, st in words if word in text]
             heads = heads or _abbreviated_heads(ln.page, list(cell), refused)
             out += [h for h in heads if not h.status or h.status not in [c.status for c in out]]
     return out
@@ -379,7 +356,7 @@ class Table:
         if not self.named:
             self.unplaced += data
             return
-        pieces = self._pieces(data, grid(self.named, text_blocks(data, vocab().marks)))
+        pieces = self._pieces(data, grid(self.named, text_blocks(data, table_words().marks)))
         if self._middle_aligned(pieces):
             self._add_centred(pieces)
         else:
@@ -406,7 +383,7 @@ class Table:
 
     def _opens_row(self, ln: Line) -> bool:
         """Does a word of the line look like a row's opening (a project number, a date)?"""
-        return any(self.opens.match(w.text) for w in ln.words)
+        return any(self.opens.fullmatch(w.text) for w in ln.words)
 
     def _pieces(self, data: list[Line], cols: list[Column]) -> list[_Piece]:
         """The table's lines split by column, up to where the table ends on the page."""
@@ -429,9 +406,10 @@ class Table:
         """A line's words by column (status marks apart), and whether it opens a row."""
         parts: dict[str, list[Word]] = {}
         marks: list[Word] = []
+        glyphs = table_words().marks
         for w in ln.words:
             name = column_of(w, cols)
-            if w.text in vocab().marks and "status" in self.named and name in ("status", "title", "number"):
+            if w.text in glyphs and "status" in self.named and name in ("status", "title", "number"):
                 marks.append(w)
             else:
                 parts.setdefault(name, []).append(w)
@@ -549,7 +527,7 @@ def _read_tables(
     lines: list[Line], kinds: dict[str, Callable[[], Table]], rotated_by_page
 ) -> list[tuple[str, list[Line], Table]]:
     """Split lines at the tables' titles (title lines kept) and feed each table its lines page by page."""
-    titles = vocab().titles
+    titles = table_words().titles
     tables: list[tuple[str, list[Line], Table]] = []
     chunk: list[Line] = []
 
@@ -574,8 +552,8 @@ def _read_tables(
 
 
 def _in_column(name: str, rx: re.Pattern) -> Callable[[dict[str, list[Word]]], bool]:
-    """A row starts where the given column's first word on the line matches `rx`."""
-    return lambda parts: bool(parts.get(name)) and bool(rx.match(parts[name][0].text))
+    """A row starts where the given column's first word on the line matches `rx` whole."""
+    return lambda parts: bool(parts.get(name)) and bool(rx.fullmatch(parts[name][0].text))
 
 
 # ---------------------------------------------------------------- Projektliste
@@ -589,8 +567,9 @@ def parse_project_lists(
 ) -> list[ProjectList]:
     """Every 'Projektliste „…“' table with its rows; lines in no row are appended to `unplaced`, status heads
     refused as ambiguous to `refused`."""
-    spec = vocab().columns["list"]
-    new = lambda: Table(spec, _in_column("number", NUMBER), NUMBER)
+    p = profile()
+    spec, number = p.tables.columns["list"], p.project_number  # config/report.yaml numbering.project_number
+    new = lambda: Table(spec, _in_column("number", number), number)
     lists: list[ProjectList] = []
     for _, title, table in _read_tables(lines, {"list": new}, rotated_by_page):
         pl = ProjectList("", join_lines(title), [_list_row(r, table) for r in table.rows])
@@ -627,7 +606,7 @@ def _list_row(r: _Row, table: Table) -> ListRow:
 def parse_archive(lines: list[Line], unplaced: list[Line] | None = None) -> tuple[str, list[ArchiveRow]]:
     """The 'Umgesetzte Projekte' and 'Entfallene Projekte' tables of the Archiv chapter; lines in no row
     are appended to `unplaced`."""
-    v = vocab()
+    v = table_words()
     since = next((m.group(1) for ln in lines if (m := v.titles["archive_since"].search(ln.text))), "")
     kinds = {
         "completed": lambda: Table(v.columns["completed"], _in_column("report", DATE), DATE),

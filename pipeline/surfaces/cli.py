@@ -57,9 +57,9 @@ def fail(msg: str, code: int):
 
 def configured():
     """Validate the whole configuration before any PDF is opened (a ConfigError: one line, exit 2)."""
-    from ..config import validate
+    from ..config import validate_config
 
-    validate()
+    validate_config()
 
 
 CLICK_EXITS = (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
