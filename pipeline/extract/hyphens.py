@@ -24,7 +24,7 @@ import regex as re
 
 from ..config import Language, language
 from ..model.records import Anomaly, Box, Edition, HyphenBreak, Line, Word
-from ..tolerances import TOL
+from ..tolerances import TOL, Tolerances
 
 SOFT = "\u00ad"
 WEAK = ("adjectives", "dictionary", "undecided")  # evidence a build weighs again with its other editions' words
@@ -68,8 +68,8 @@ def vocabulary(lines: Sequence[Line]) -> Counter[str]:
     return words
 
 
-def hyphenating(lines: Sequence[Line]) -> bool:
-    """Does the edition's producer hyphenate: do more than TOL.hyphenating_share of its lines end in a
+def hyphenating(lines: Sequence[Line], tol: Tolerances = TOL) -> bool:
+    """Does the edition's producer hyphenate: do more than tol.hyphenating_share of its lines end in a
     hyphen before a lower-case word (the county's hand-set hyphens are far fewer)?"""
     conjunctions = language().conjunctions
     n = sum(
@@ -77,7 +77,7 @@ def hyphenating(lines: Sequence[Line]) -> bool:
         for a, b in zip(lines, lines[1:])
         if broken(a.words[-1]) and b.words[0].text[:1].islower() and b.words[0].text not in conjunctions
     )
-    return n > TOL.hyphenating_share * len(lines)
+    return n > tol.hyphenating_share * len(lines)
 
 
 @cache
@@ -193,9 +193,9 @@ def current() -> Hyphenation:
 
 
 @contextmanager
-def reading(lines: Sequence[Line]) -> Iterator[Hyphenation]:
+def reading(lines: Sequence[Line], tol: Tolerances = TOL) -> Iterator[Hyphenation]:
     """Read an edition's text with the evidence of its `lines` (the joins of fields and tables consult it)."""
-    h = Hyphenation(vocabulary(lines), hyphenating(lines))
+    h = Hyphenation(vocabulary(lines), hyphenating(lines, tol))
     token = _CURRENT.set(h)
     try:
         yield h
