@@ -363,6 +363,7 @@ class Profile:
     steps_label: regex.Pattern  # what a real steps label names, not a steps-shaped phrase in a paragraph
     planned: regex.Pattern  # the remark paragraph that opens the planned milestones
     completion: regex.Pattern  # a further header line's label that dates the project's completion
+    status_since: regex.Pattern  # a since label whose date is the day the status began (not the project's start)
     legend: regex.Pattern
     stand: regex.Pattern
     title_tail: regex.Pattern  # the cover title's "– Stand …" tail
@@ -394,7 +395,7 @@ PROFILE_KEYS = {
     "titles": ("list", "archive", "project_lead"),
     "statuses": ("completed", "in_progress", "planned", "idea"),
     "labels": ("since", "extra", "description", "steps", "committee", "remark"),
-    "blocks": ("steps_label", "planned", "completion"),
+    "blocks": ("steps_label", "planned", "completion", "status_since"),
     "legend": ("pattern",),
     "stand": ("current", "title_tail", "previous"),
     "tables": ("titles", "columns", "marks"),
@@ -463,6 +464,7 @@ def profile_from(path: Path, cfg: dict) -> Profile:
         steps_label=_rx(path, "blocks.steps_label", cfg["blocks"]["steps_label"]),
         planned=_rx(path, "blocks.planned", cfg["blocks"]["planned"]),
         completion=_rx(path, "blocks.completion", cfg["blocks"]["completion"]),
+        status_since=_rx(path, "blocks.status_since", cfg["blocks"]["status_since"]),
         legend=_rx(path, "legend.pattern", cfg["legend"]["pattern"]),
         stand=_rx(path, "stand.current", cfg["stand"]["current"]),
         title_tail=_rx(path, "stand.title_tail", cfg["stand"]["title_tail"]),

@@ -150,9 +150,9 @@ def status_history(
 def status_since(p: dict):
     """Last day of the date since which the project has its status: the '…seit:' value, or for a bare
     'Projektstart:' line (a start, not a status date) the 'Projektabschluss:' of a completed project."""
-    if "seit" in (p.get("since_label") or "").lower():
-        return p.get("since_end")
     prof = profile()
+    if prof.status_since.search(p.get("since_label") or ""):  # config/report.yaml blocks.status_since
+        return p.get("since_end")
     for part in (p.get("extra_header") or "").split(";"):
         if prof.completion.search(part) and p.get("status") == prof.status("completed"):
             return parse_date(part.split(":", 1)[-1].strip()).end
