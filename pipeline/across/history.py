@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from ..config import profile
 from ..parse.dates import parse_date
-from ..tolerances import TOL
+from ..tolerances import TOL, Tolerances
 
 PRECEDENCE = ["new", "dropped", "completed_archived", "status_change", "renumbered", "retitled", "unchanged"]
 
@@ -212,14 +212,16 @@ def rebuilt_archive(trans: list[dict], identity: list[dict], projects: list[dict
     return out
 
 
-def archive_check(rebuilt: list[dict], printed: list[dict], latest: str, stands: dict[str, object]) -> list[dict]:
+def archive_check(
+    rebuilt: list[dict], printed: list[dict], latest: str, stands: dict[str, object], tol: Tolerances = TOL
+) -> list[dict]:
     """Match each printed archive row of the latest edition to a rebuilt one, and the reverse."""
     stand_of = {f"{v:%d.%m.%Y}": k for k, v in stands.items() if v}
     free = list(rebuilt)
     out = []
     for r in (r for r in printed if r["edition"] == latest):
         when = stand_of.get(r["report"] if r["kind"] == "completed" else r["last_mention"])
-        best = best_rebuilt(r, when, free)
+        best = best_rebuilt(r, when, free, tol)
         if best is not None:
             free.remove(best)
         out.append(printed_check(r, when, best))
@@ -227,7 +229,7 @@ def archive_check(rebuilt: list[dict], printed: list[dict], latest: str, stands:
     return out
 
 
-def best_rebuilt(r: dict, when: str | None, free: list[dict]) -> dict | None:
+def best_rebuilt(r: dict, when: str | None, free: list[dict], tol: Tolerances = TOL) -> dict | None:
     """The free rebuilt archive row of the printed row's kind with the most similar title (an edition
     that agrees with the printed date adds a bonus), or None when even that one scores too low."""
     best: dict | None = None
@@ -236,10 +238,10 @@ def best_rebuilt(r: dict, when: str | None, free: list[dict]) -> dict | None:
         if x["kind"] != r["kind"]:
             continue
         s = fuzz.token_sort_ratio(x["title"].lower(), r["title"].lower())
-        s += TOL.archive_edition_bonus if x["edition"] == when else 0
+        s += tol.archive_edition_bonus if x["edition"] == when else 0
         if s > score:
             best, score = x, s
-    return best if score >= TOL.archive_match else None
+    return best if score >= tol.archive_match else None
 
 
 def archive_issues(r: dict, when: str | None, best: dict) -> list[str]:

@@ -96,3 +96,13 @@ def test_the_status_date_and_the_completion_label_are_the_profiles_words(tmp_pat
     monkeypatch.setenv("NHR_CONFIG", str(conf))
     assert status_since(seit) is None and status_since(done) is None
     assert str(status_since({**done, "extra_header": "Projektende: 15.02.2025"})) == "2025-02-15"
+
+
+def test_reconcile_reads_the_tolerances_it_is_given():
+    """A link 0.05 above the link threshold is weak under TOL (weak = 0.1) and not under a test's own."""
+    from pipeline.across.reconcile import Candidate, link_anomaly
+    from pipeline.tolerances import TOL, Tolerances
+
+    c = Candidate(TOL.link + 0.05, "1.1.1.1", "1.1.1.2", "title 0.80")
+    assert link_anomaly(c, [], "2024-10", "2025-04").kind == "weak_link"
+    assert link_anomaly(c, [], "2024-10", "2025-04", Tolerances(weak=0.01)) is None
