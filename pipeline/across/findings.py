@@ -385,7 +385,8 @@ def justified(a: Project, b: Project) -> bool:
     source="report",
 )
 def status_backwards(pair: Pair) -> Iterable[Finding]:
-    rank = {status: int(digit) for digit, status in profile().status_by_digit.items()}  # 1 umgesetzt … 4 Ideen…
+    # a status's rank is its section digit (1 umgesetzt … 4 Ideenspeicher)
+    rank = {status: int(digit) for digit, status in profile().status_by_digit.items()}
     for old_num, new_num in pair.links.items():
         a, b = pair.project(pair.old, old_num), pair.project(pair.new, new_num)
         if a and b and rank.get(b.status, 0) > rank.get(a.status, 9) and not justified(a, b):
