@@ -9,7 +9,7 @@
 The fast engine's fixed costs, beside the raw PDFium pass over the same files:
 (f) `nhr --version` (interpreter and command line)   (g) an empty build: every edition from the cache,
 all tables written    (h) starting the workers (forkserver, fork, a first task) for one and for all
-cores    (i) the per-file work, in one process (check, extract, validate each file with pdfium)
+cores    (i) the per-file work, in one process (check, extract, refuse_unreadable each file with pdfium)
 (r) raw pypdfium2: open each PDF, every page's text and every character's box, one process.
 Every nhr step is the `nhr` command of this interpreter's environment, run from the current directory,
 timed from start to exit; peak resident memory is the largest process of its tree (wait4).

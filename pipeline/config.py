@@ -1,7 +1,12 @@
 """The YAML configuration: where it lives, validated once at start-up, and the limits it sets.
 
 Lookup: `$NHR_CONFIG` (a directory), else `./config` when it holds `report.yaml`, else the repository's
-`config/` (an editable install), else the copy shipped inside the package (`pipeline/defaults/`)."""
+`config/` (an editable install), else the copy shipped inside the package (`pipeline/defaults/`).
+
+Nothing is read at import: a stage asks `profile()`, `language()` or `rule_words()` when it runs, and gets the
+configuration in force then, validated and compiled once per directory (a changed `$NHR_CONFIG` is honoured).
+What a stage builds from it (patterns) is cached per configuration object: `@cache` on a function of the
+Profile, Language or DateWords, which are equal and hashed by identity."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -211,8 +216,8 @@ def limits_from(path: Path, cfg: dict) -> Limits:
     return Limits(**given)
 
 
-def validate() -> Path:
-    """Check the whole configuration once, before any PDF is opened; raises ConfigError (one line)."""
+def validate_config() -> Path:
+    """Check the whole configuration directory once, before any PDF is opened; raises ConfigError (one line)."""
     d = config_dir()
     if not d.is_dir():
         src = "$NHR_CONFIG" if os.environ.get("NHR_CONFIG") else "configuration directory"
@@ -236,7 +241,6 @@ def validate() -> Path:
 RULES_TYPES: dict[str, type] = {
     "completed_window_months": int,
     "plan_words": list,
-    "planned_header_rx": str,
     "steps_labels": list,
     "status_move_words": list,
     "reason_words": list,
@@ -248,12 +252,14 @@ RULES_TYPES: dict[str, type] = {
     "quote_pairs": list,
     "symmetric_quotes": list,
 }
-RULES_RX = ("planned_header_rx", "reference_rx", "responsible_code_rx")
+RULES_RX = ("reference_rx", "responsible_code_rx")
+RULES_MOVED = {"planned_header_rx": "report.yaml blocks.planned"}  # keys of earlier versions, now read elsewhere
 
 
 def rules_from(path: Path, cfg: dict, statuses: tuple[str, ...]) -> dict:
     """Validate rules.yaml: exactly the known keys, each of its type; patterns compile; steps_labels name
     `statuses` (report.yaml's status names); quote_pairs are pairs. A problem is a one-line ConfigError."""
+    _refuse_moved(path, cfg)
     _keys(path, "", cfg, tuple(RULES_TYPES))
     for key, typ in RULES_TYPES.items():
         if not isinstance(cfg[key], typ) or isinstance(cfg[key], bool):
@@ -276,6 +282,23 @@ def rules_from(path: Path, cfg: dict, statuses: tuple[str, ...]) -> dict:
     return cfg
 
 
+def _refuse_moved(path: Path, cfg: dict) -> None:
+    """A key of an earlier rules.yaml whose wording now lives elsewhere: refused, naming where."""
+    for key, target in RULES_MOVED.items():
+        if key in cfg:
+            raise ConfigError(f"{path}: '{key}' is no longer read: its wording belongs in {target}")
+
+
+def rule_words() -> dict:
+    """rules.yaml, the audit rules' vocabulary, validated (against the profile's statuses) once per directory."""
+    return _rule_words(config_dir())
+
+
+@cache
+def _rule_words(d: Path) -> dict:
+    return rules_from(d / "rules.yaml", _read(d / "rules.yaml"), _profile(d).status_names)
+
+
 def _py_rx(path: Path, key: str, rx: str) -> None:
     """A pattern of rules.yaml (read by the `regex` module, as the rules do) that must compile."""
     try:
@@ -285,7 +308,7 @@ def _py_rx(path: Path, key: str, rx: str) -> None:
 
 
 def nhr_settings() -> dict:
-    """nhr.yaml as a mapping ({} when absent); call validate() first."""
+    """nhr.yaml as a mapping ({} when absent); call validate_config() first."""
     p = config_dir() / "nhr.yaml"
     return _read(p) if p.exists() else {}
 
@@ -313,15 +336,25 @@ class Status:
     skeleton: tuple[str, ...] = ()  # the labels (keys of `labels`) every project of this status prints
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class TableWords:
+    """report.yaml tables: the tables' titles (the Projektliste's is titles.list), header words and status marks."""
+
+    titles: Mapping[str, regex.Pattern]
+    columns: Mapping[str, tuple[tuple[str, regex.Pattern], ...]]  # table → (column name, its header words)
+    marks: frozenset[str]
+
+
+@dataclass(frozen=True, eq=False)  # one object per configuration directory: equal and hashed by identity
 class Profile:
-    """report.yaml: the report's numbering, titles, statuses, block labels (and wording inside the blocks), legend
-    and Stand wording."""
+    """report.yaml: the report's numbering, titles, statuses, block labels (and wording inside the blocks), legend,
+    Stand wording and table vocabulary."""
 
     theme: regex.Pattern
     goal: regex.Pattern
     section: regex.Pattern
     project: regex.Pattern
+    project_number: regex.Pattern  # a project's number alone (a Projektliste's number cell), matched whole
     list_title: regex.Pattern
     archive_title: regex.Pattern
     project_lead: regex.Pattern  # a title's lead word left out when titles are compared across editions
@@ -329,22 +362,40 @@ class Profile:
     labels: tuple[tuple[str, regex.Pattern], ...]  # in the order they appear in a project
     steps_label: regex.Pattern  # what a real steps label names, not a steps-shaped phrase in a paragraph
     planned: regex.Pattern  # the remark paragraph that opens the planned milestones
+    completion: regex.Pattern  # a further header line's label that dates the project's completion
+    status_since: regex.Pattern  # a since label whose date is the day the status began (not the project's start)
     legend: regex.Pattern
     stand: regex.Pattern
     title_tail: regex.Pattern  # the cover title's "– Stand …" tail
     previous: regex.Pattern
+    tables: TableWords
 
     def status(self, role: str) -> str:
         """The name of the status with this role ("completed" → "umgesetzt")."""
         return next(st.name for st in self.statuses if st.role == role)
 
+    @cached_property
+    def status_names(self) -> tuple[str, ...]:
+        """The statuses' names in rank order ("umgesetzt" … "Ideenspeicher")."""
+        return tuple(st.name for st in self.statuses)
+
+    @cached_property
+    def status_by_digit(self) -> Mapping[str, str]:
+        """A status section number's last digit → the status's name ("1" → "umgesetzt")."""
+        return MappingProxyType({st.digit: st.name for st in self.statuses})
+
+    def status_of(self, heading: str) -> str | None:
+        """The status a heading or label names ("Projekte in Planung", "… „umgesetzte Projekte“ seit:")."""
+        low = heading.lower()
+        return next((st.name for st in self.statuses if st.word in low), None)
+
 
 PROFILE_KEYS = {
-    "numbering": ("theme", "goal", "section", "project"),
+    "numbering": ("theme", "goal", "section", "project", "project_number"),
     "titles": ("list", "archive", "project_lead"),
     "statuses": ("completed", "in_progress", "planned", "idea"),
     "labels": ("since", "extra", "description", "steps", "committee", "remark"),
-    "blocks": ("steps_label", "planned"),
+    "blocks": ("steps_label", "planned", "completion", "status_since"),
     "legend": ("pattern",),
     "stand": ("current", "title_tail", "previous"),
     "tables": ("titles", "columns", "marks"),
@@ -397,24 +448,28 @@ def profile_from(path: Path, cfg: dict) -> Profile:
     for k in ("name", "digit"):
         if len({getattr(st, k) for st in statuses}) < len(statuses):
             raise ConfigError(f"{path}: statuses: two statuses share a {k}")
-    _check_tables(path, cfg["tables"])
     n, t, lab = cfg["numbering"], cfg["titles"], cfg["labels"]
+    list_title = _rx(path, "titles.list", t["list"])
     return Profile(
         theme=_rx(path, "numbering.theme", n["theme"]),
         goal=_rx(path, "numbering.goal", n["goal"]),
         section=_rx(path, "numbering.section", n["section"]),
         project=_rx(path, "numbering.project", n["project"]),
-        list_title=_rx(path, "titles.list", t["list"]),
+        project_number=_rx(path, "numbering.project_number", n["project_number"]),
+        list_title=list_title,
         archive_title=_rx(path, "titles.archive", t["archive"]),
         project_lead=_rx(path, "titles.project_lead", t["project_lead"]),
         statuses=tuple(statuses),
         labels=tuple((k, _rx(path, f"labels.{k}", v)) for k, v in lab.items()),
         steps_label=_rx(path, "blocks.steps_label", cfg["blocks"]["steps_label"]),
         planned=_rx(path, "blocks.planned", cfg["blocks"]["planned"]),
+        completion=_rx(path, "blocks.completion", cfg["blocks"]["completion"]),
+        status_since=_rx(path, "blocks.status_since", cfg["blocks"]["status_since"]),
         legend=_rx(path, "legend.pattern", cfg["legend"]["pattern"]),
         stand=_rx(path, "stand.current", cfg["stand"]["current"]),
         title_tail=_rx(path, "stand.title_tail", cfg["stand"]["title_tail"]),
         previous=_rx(path, "stand.previous", cfg["stand"]["previous"]),
+        tables=_table_words(path, cfg["tables"], list_title),
     )
 
 
@@ -426,46 +481,46 @@ def _skeleton(path: Path, role: str, given) -> tuple[str, ...]:
     return tuple(given)
 
 
-def _check_tables(path: Path, cfg: dict) -> None:
+def _table_words(path: Path, cfg: dict, list_title: regex.Pattern) -> TableWords:
     """The `tables` section of report.yaml: known titles and columns, each a regular expression, and the
-    status marks as a non-empty list of strings."""
+    status marks as a non-empty list of strings; the Projektliste's title is `list_title` (titles.list)."""
     titles, columns, marks = cfg["titles"], cfg["columns"], cfg["marks"]
     if not isinstance(titles, dict) or not isinstance(columns, dict):
         raise ConfigError(f"{path}: 'tables.titles' and 'tables.columns' must be mappings")
     _keys(path, "tables.titles.", titles, TABLE_TITLES)
-    for k, v in titles.items():
-        _rx(path, f"tables.titles.{k}", v)
     _keys(path, "tables.columns.", columns, tuple(TABLE_COLUMNS))
     for table, names in TABLE_COLUMNS.items():
         if not isinstance(columns[table], dict):
             raise ConfigError(f"{path}: 'tables.columns.{table}' must be a mapping")
         _keys(path, f"tables.columns.{table}.", columns[table], names)
-        for k, v in columns[table].items():
-            _rx(path, f"tables.columns.{table}.{k}", v)
-    _words(path, "tables.marks", marks, lower=False)
+    return TableWords(
+        titles=MappingProxyType(
+            {"list": list_title} | {k: _rx(path, f"tables.titles.{k}", v) for k, v in titles.items()}
+        ),
+        columns=MappingProxyType(
+            {
+                table: tuple((k, _rx(path, f"tables.columns.{table}.{k}", v)) for k, v in columns[table].items())
+                for table in columns
+            }
+        ),
+        marks=frozenset(_words(path, "tables.marks", marks, lower=False)),
+    )
 
 
 def profile() -> Profile:
-    """The report profile of the configuration directory, validated and compiled once per path."""
-    d = config_dir()
-    got = _PROFILES.get(d)  # asked for tens of thousands of times a file: no path built per call
-    if got is None:
-        got = _PROFILES[d] = _profile(d / "report.yaml")
-    return got
-
-
-_PROFILES: dict[Path, Profile] = {}
+    """The report profile of the configuration directory, validated and compiled once per directory."""
+    return _profile(config_dir())
 
 
 @cache
-def _profile(path: Path) -> Profile:
-    return profile_from(path, _read(path))
+def _profile(d: Path) -> Profile:
+    return profile_from(d / "report.yaml", _read(d / "report.yaml"))
 
 
 # ---------------------------------------------------------------- the language's words (lang-de.yaml)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per configuration directory: equal and hashed by identity
 class DateWords:
     """lang-de.yaml dates: the words of the date forms, lowercase where they are matched without regard to case."""
 
@@ -484,7 +539,7 @@ class DateWords:
     month_parts: tuple[str, ...]  # the keys of dates.month_parts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per configuration directory: equal and hashed by identity
 class CommitteeWords:
     """lang-de.yaml committee: the words of a consultation line, as written (the parser lowercases where it
     reads without regard to case)."""
@@ -504,7 +559,7 @@ class CommitteeWords:
     agenda_sessions: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per configuration directory: equal and hashed by identity
 class Language:
     """lang-de.yaml: the German words the stages need apart from the report's own vocabulary."""
 
@@ -648,10 +703,10 @@ def _dictionary(path: Path, name) -> str:
 
 
 def language() -> Language:
-    """The language's words of the configuration directory, validated once per path."""
-    return _language(config_dir() / "lang-de.yaml")
+    """The language's words of the configuration directory, validated once per directory."""
+    return _language(config_dir())
 
 
 @cache
-def _language(path: Path) -> Language:
-    return language_from(path, _read(path))
+def _language(d: Path) -> Language:
+    return language_from(d / "lang-de.yaml", _read(d / "lang-de.yaml"))

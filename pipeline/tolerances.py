@@ -3,7 +3,11 @@
 Distances are in PDF points (pt); "× size" is a share of the font size of the glyph, word or line at
 hand, so the tolerance scales with the type; "× body" a share of the report's body text size. The
 report's vocabulary is not here (that is `config/`): only how far apart things may be and still count
-as one. Frozen: a stage reads `TOL`; a test that wants other values builds its own `Tolerances(...)`.
+as one. Frozen: `TOL` is the one instance the stages default to; the functions that read a tolerance take a
+`tol: Tolerances = TOL` (the extract stage from `assemble` down: segment's Grammar, the fields' Metrics, the
+tables, hyphenation; page furniture; reconcile and the archive check), so a test passes its own
+`Tolerances(...)`. Not yet: the layout engines (`layout/lines.py`, `layout/pdfium_engine.py`) and the rule
+functions (`findings.py`, `doubts.py` rules), which read `TOL`.
 """
 
 from dataclasses import dataclass

@@ -111,18 +111,18 @@ def doubts_of(ed) -> list[tuple]:
 
 
 def read_checked(path: str, engine: str):
-    """One PDF read once by one engine as `extract_checked` reads it (check, layout, assemble, validate), the
+    """One PDF read once by one engine as `extract_checked` reads it (check, layout, assemble, refuse_unreadable), the
     layout kept: (pages, Edition). Tests that need both the lines and the model read through this, never twice."""
     from pipeline.extract.edition import assemble
     from pipeline.layout.reading import paused_gc, read_layout
-    from pipeline.store.build import validate
+    from pipeline.store.build import refuse_unreadable
     from pipeline.store.inputs import check_pdf
 
     check_pdf(path)
     with paused_gc():
         pages = read_layout(path, engine)
         ed = assemble(pages, Path(path).name)
-    validate(ed, path)
+    refuse_unreadable(ed, path)
     return pages, ed
 
 

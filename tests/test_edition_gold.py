@@ -88,8 +88,8 @@ def test_list_and_body_disagreements_are_listed(tmp_path):
     ],
 )
 def test_stand_read_from_the_cover_in_any_wording(printed, stand):
-    from pipeline.extract.edition import STAND
+    from pipeline.config import profile
     from pipeline.parse.dates import parse_date
 
-    d = parse_date(STAND.search(f"Fortschreibung – {printed}").group(1))
+    d = parse_date(profile().stand.search(f"Fortschreibung – {printed}").group(1))
     assert f"{d.start:%d.%m.%Y}" == stand

@@ -1,12 +1,12 @@
 """The report profile (config/report.yaml) is data: a reworded block label is read after a change to that
 file alone, and the profile is validated on load (unknown or missing keys: one line naming file and key)."""
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace as NS
 
 import pytest
 import yaml
@@ -16,33 +16,30 @@ from render import Style, render
 from pipeline.config import ConfigError, config_dir, profile_from
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "unit"))  # the hand-built lines of the unit tests (test_segment, test_tables)
 NEW_LABEL = "Arbeitsschritte:"
 
-# one extraction in a fresh interpreter: the profile is read once, at import, from $NHR_CONFIG
-EXTRACT = """
-import json, sys
-from pipeline.model.export import to_gold
-from pipeline.store.build import extract_checked
-from pipeline.store.inputs import InputError
-try:
-    g = to_gold(extract_checked(sys.argv[1], "pdfium"))
-except InputError as e:
-    print(json.dumps({"refused": str(e)}))
-else:
+
+def _extract(pdf: Path, conf: Path | None, monkeypatch) -> dict:
+    """One extraction under `conf` (else the shipped configuration), in this process: nothing reads the
+    configuration at import, so a changed $NHR_CONFIG is read by the next call."""
+    from pipeline.model.export import to_gold
+    from pipeline.store.build import extract_checked
+    from pipeline.store.inputs import InputError
+
+    if conf is None:
+        monkeypatch.delenv("NHR_CONFIG", raising=False)
+    else:
+        monkeypatch.setenv("NHR_CONFIG", str(conf))
+    try:
+        g = to_gold(extract_checked(str(pdf), "pdfium"))
+    except InputError as e:
+        return {"refused": str(e)}
     ps = [p for t in g["themes"] for go in t["goals"] for s in go["sections"] for p in s["projects"]]
-    print(json.dumps({"steps": {p["number"]: [p["steps_label"], len(p["steps"])] for p in ps},
-                      "anomalies": [a["kind"] for a in g.get("anomalies", [])]}))
-"""
-
-
-def _extract(pdf: Path, conf: Path | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "NHR_CONFIG"}
-    if conf is not None:
-        env["NHR_CONFIG"] = str(conf)
-    out = subprocess.run(
-        [sys.executable, "-c", EXTRACT, str(pdf)], env=env, cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout)
+    return {
+        "steps": {p["number"]: [p["steps_label"], len(p["steps"])] for p in ps},
+        "anomalies": [a["kind"] for a in g.get("anomalies", [])],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +59,7 @@ def reworded(tmp_path_factory):
     return pdf, want
 
 
-def test_reworded_steps_label_is_read_after_a_change_to_report_yaml_alone(reworded, tmp_path):
+def test_reworded_steps_label_is_read_after_a_change_to_report_yaml_alone(reworded, tmp_path, monkeypatch):
     pdf, want = reworded
     assert sum(1 for label, n in want.values() if label and n) > 10
     conf = tmp_path / "config"
@@ -72,13 +69,13 @@ def test_reworded_steps_label_is_read_after_a_change_to_report_yaml_alone(reword
     (conf / "report.yaml").write_text(
         report.replace("Planungsschritte?)", "Planungsschritte?|Arbeitsschritte)"), encoding="utf-8"
     )
-    got = _extract(pdf, conf)
+    got = _extract(pdf, conf, monkeypatch)
     assert got.get("steps") == want
 
 
-def test_reworded_steps_label_is_not_read_with_the_shipped_profile(reworded):
+def test_reworded_steps_label_is_not_read_with_the_shipped_profile(reworded, monkeypatch):
     pdf, want = reworded
-    got = _extract(pdf, None)
+    got = _extract(pdf, None, monkeypatch)
     if "refused" in got:  # reported: the edition is refused as drifted
         return
     missed = [n for n, (label, k) in want.items() if label and k and got["steps"].get(n) != [label, k]]
@@ -104,6 +101,9 @@ def _shipped() -> dict:
         (lambda c: c["tables"]["titles"].update(list="^Projektliste"), "unknown key 'tables.titles.list'"),
         (lambda c: c["tables"].update(marks=[]), "tables.marks must be a non-empty list"),
         (lambda c: c["blocks"].pop("planned"), "missing key 'blocks.planned'"),
+        (lambda c: c["blocks"].pop("completion"), "missing key 'blocks.completion'"),
+        (lambda c: c["blocks"].update(status_since="(unclosed"), "blocks.status_since is not a valid regular"),
+        (lambda c: c["numbering"].pop("project_number"), "missing key 'numbering.project_number'"),
         (lambda c: c["blocks"].update(steps_label="(unclosed"), "blocks.steps_label is not a valid regular"),
         (lambda c: c["stand"].pop("title_tail"), "missing key 'stand.title_tail'"),
         (lambda c: c["titles"].pop("project_lead"), "missing key 'titles.project_lead'"),
@@ -130,8 +130,9 @@ def test_cli_refuses_a_bad_profile_with_exit_2(tmp_path):
     assert out.returncode == 2 and b"report.yaml: unknown key 'colours'" in out.stderr, out.stderr
 
 
-def test_every_command_refuses_a_bad_profile_in_one_line(tmp_path):
-    """`nhr audit` loads the stages (and so the profile) without validating first: still one line, exit 2."""
+def test_a_command_that_needs_no_profile_never_reads_a_bad_one(tmp_path):
+    """`nhr audit` imports the stages but reads no configuration at import: a broken report.yaml does not stop
+    it; it fails for its own reason (no tables), one line, exit 3."""
     conf = tmp_path / "config"
     shutil.copytree(config_dir(), conf)
     (conf / "report.yaml").write_text("numbering: {}\n", encoding="utf-8")
@@ -143,7 +144,20 @@ def test_every_command_refuses_a_bad_profile_in_one_line(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "report.yaml: missing key" in out.stderr, out.stderr
+    assert out.returncode == 3 and out.stderr.count("\n") == 1 and "run 'nhr build' first" in out.stderr, out.stderr
+
+
+def test_a_bad_profile_read_when_first_needed_is_one_line(tmp_path, monkeypatch):
+    """The profile is validated when first read (not at import): a missing key is one line naming file and key."""
+    from pipeline.config import profile
+
+    conf = tmp_path / "config"
+    shutil.copytree(config_dir(), conf)
+    (conf / "report.yaml").write_text("numbering: {}\n", encoding="utf-8")
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    with pytest.raises(ConfigError) as e:
+        profile()
+    assert str(e.value).startswith(f"{conf / 'report.yaml'}: missing key") and "\n" not in str(e.value)
 
 
 def test_language_is_validated_on_load():
@@ -200,64 +214,51 @@ def test_planned_milestones_wording_comes_from_report_yaml(tmp_path, monkeypatch
     assert [e.date for e in planned_entries(remark)] == ["01.04.2026", "01.10.2026"]
 
 
-def _run(code: str, conf: Path | None) -> str:
-    """`code` run in a fresh interpreter (the stages read the profile at import) under `conf` or the shipped
-    configuration; what it prints."""
-    env = {k: v for k, v in os.environ.items() if k != "NHR_CONFIG"} | ({"NHR_CONFIG": str(conf)} if conf else {})
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
-    return out.stdout.strip()
+def test_what_a_real_steps_label_names_comes_from_report_yaml(tmp_path, monkeypatch):
+    from test_segment import lines, ln
 
+    from pipeline.extract.segment import _label, grammar
 
-# a steps-shaped phrase in plain text under a bold line: a steps label or not
-STEPS_PHRASE = """
-import sys
-sys.path.insert(0, "tests/unit")
-from test_segment import ln, lines
-from pipeline.extract.segment import RANK, _label
-print(_label(lines("Bemerkung:") + [ln("Meilensteine Termine:", 1)], 1, RANK["description"]) is not None)
-"""
+    def is_label() -> bool:  # a steps-shaped phrase in plain text under a bold line: a steps label or not
+        g = grammar()
+        return _label(lines("Bemerkung:") + [ln("Meilensteine Termine:", 1)], 1, g.rank["description"], g) is not None
 
-
-def test_what_a_real_steps_label_names_comes_from_report_yaml(tmp_path):
-    assert _run(STEPS_PHRASE, None) == "False"  # plain "Meilensteine Termine:" below a bold line: text
+    assert not is_label()  # plain "Meilensteine Termine:" below a bold line: text
     conf = _config_with(tmp_path, "steps_label: '\\(|Datum'", "steps_label: '\\(|Datum|Termine'")
-    assert _run(STEPS_PHRASE, conf) == "True"
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    assert is_label()
 
 
-# the report's title from a cover line
-COVER_TITLE = """
-from types import SimpleNamespace as NS
-from pipeline.extract.edition import _title
-print(_title(NS(cover=[NS(text="Nachhaltigkeitsreport – Sachstand: 01.04.2025")])))
-"""
+def test_the_stand_tail_of_the_cover_title_comes_from_report_yaml(tmp_path, monkeypatch):
+    from pipeline.extract.edition import _title
 
-
-def test_the_stand_tail_of_the_cover_title_comes_from_report_yaml(tmp_path):
-    assert _run(COVER_TITLE, None) == "Nachhaltigkeitsreport – Sachstand: 01.04.2025"
+    doc = NS(cover=[NS(text="Nachhaltigkeitsreport – Sachstand: 01.04.2025")])
+    assert _title(doc) == "Nachhaltigkeitsreport – Sachstand: 01.04.2025"
     conf = _config_with(tmp_path, "title_tail: '\\s*[–-]\\s*Stand", "title_tail: '\\s*[–-]\\s*(?:Sach)?[Ss]tand")
-    assert _run(COVER_TITLE, conf) == "Nachhaltigkeitsreport"
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    assert _title(doc) == "Nachhaltigkeitsreport"
 
 
-# a Projektliste under another title: the lists the tables stage reads, and the list title the edition keeps
-LIST_TITLE = """
-import json, sys
-from types import SimpleNamespace as NS
-sys.path.insert(0, "tests/unit")
-from test_tables import _list_page, line, w
-from pipeline.extract.edition import _read_tables
-from pipeline.model.records import Edition, Theme
-lines = _list_page()
-lines[0] = line(w("Projektübersicht", 60, 100, size=13, bold=True), w("„Mobilität“", 180, 100, size=13, bold=True))
-ed = Edition("2025-04", "01.04.2025", None, "", "", 1, themes=[Theme(str(n), "") for n in range(1, 10)])
-_read_tables(ed, NS(lists=lines, archive=[], stray=[]), [])
-print(json.dumps([[len(pl.rows), pl.title] for pl in ed.project_lists] + [th.list_title for th in ed.themes]))
-"""
+def _lists_under_another_title() -> list:
+    """A Projektliste under the title "Projektübersicht": the lists the tables stage reads, and the list title
+    the edition keeps."""
+    from test_tables import _list_page, line, w
+
+    from pipeline.extract.edition import _read_tables
+    from pipeline.model.records import Edition, Theme
+
+    lines = _list_page()
+    lines[0] = line(w("Projektübersicht", 60, 100, size=13, bold=True), w("„Mobilität“", 180, 100, size=13, bold=True))
+    ed = Edition("2025-04", "01.04.2025", None, "", "", 1, themes=[Theme(str(n), "") for n in range(1, 10)])
+    _read_tables(ed, NS(lists=lines, archive=[], stray=[]), [])
+    return [[len(pl.rows), pl.title] for pl in ed.project_lists] + [th.list_title for th in ed.themes]
 
 
-def test_the_list_title_is_one_pattern_of_report_yaml(tmp_path):
-    assert json.loads(_run(LIST_TITLE, None)) == [""] * 9  # no Projektliste without its title
+def test_the_list_title_is_one_pattern_of_report_yaml(tmp_path, monkeypatch):
+    assert _lists_under_another_title() == [""] * 9  # no Projektliste without its title
     conf = _config_with(tmp_path, "^Projektliste\\b", "^(?:Projektliste|Projektübersicht)\\b")
-    got = json.loads(_run(LIST_TITLE, conf))
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    got = _lists_under_another_title()
     assert got[0] == [2, "Projektübersicht „Mobilität“"] and "Mobilität" in got[1:]
 
 

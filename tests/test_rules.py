@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.config import rule_words
 from pipeline.extract.checks import EDITION_RULES
-from pipeline.extract.rules import RulesConfigError, imbalance, months_before, validate_vocab, vocab
+from pipeline.extract.rules import RulesConfigError, imbalance, months_before, validate_vocab
 from pipeline.model.records import ArchiveRow, Box, Edition, Entry, Goal, ListRow, Project, ProjectList, Section, Theme
 
 RULE = {r.kind.kind: r for r in EDITION_RULES}
@@ -88,7 +89,7 @@ def test_every_rule_is_registered_with_meaning_and_severity():
 
 
 def test_config_is_validated():
-    cfg = dict(vocab())
+    cfg = dict(rule_words())
     validate_vocab(cfg)
     with pytest.raises(RulesConfigError, match="plan_words"):
         validate_vocab({**cfg, "plan_words": "geplant"})
@@ -96,6 +97,8 @@ def test_config_is_validated():
         validate_vocab({**cfg, "reference_rx": "(unclosed"})
     with pytest.raises(RulesConfigError, match="statuses"):
         validate_vocab({**cfg, "steps_labels": [{"rx": "x", "statuses": ["fertig"]}]})
+    with pytest.raises(RulesConfigError, match="'planned_header_rx' is no longer read: .* report.yaml blocks.planned"):
+        validate_vocab({**cfg, "planned_header_rx": "^geplante"})  # the planned-milestones wording lives once
 
 
 def test_months_before():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import pdf_of, without_progress
+from conftest import ROOT, pdf_of, without_progress
 from test_inputs import foreign_pdf
 
 NHR = Path(sys.executable).parent / "nhr"  # the console script of this venv, as a user runs it
@@ -104,3 +104,59 @@ def test_a_bug_in_a_worker_is_exit_1_with_its_traceback_under_verbose(tmp_path, 
     assert "NHR_FAULT=bug:extracting" in err and "-v" in err
     code, _, err = nhr("-v", *args, "--engine", "pdfium", env=env)
     assert code == 1 and "RemoteTraceback" in err and 'in _extract_in_worker\n    fault("extracting")' in err, err
+
+
+# a forkserver booted (and preloading the stages) under one $NHR_CONFIG, then jobs of two other configurations
+FORKSERVER_CONFIGS = """
+import os, sys
+from pipeline.config import Limits
+from pipeline.store.build import Job, _run_pool
+from pipeline.store.workers import origin, start
+
+broken, pdf, *confs = sys.argv[1:]
+os.environ["NHR_CONFIG"] = broken
+start("pdfium")
+for conf in confs:
+    os.environ["NHR_CONFIG"] = conf  # the parent's configuration now; the forkserver's environment keeps `broken`
+    (o,) = _run_pool([Job(pdf, "x.pdf", "pdfium", 1, Limits(), conf, origin())], 1, Limits(), False, None)
+    print(o.error.message if o.error else sorted({p.status for *_, p in o.edition.projects()}))
+"""
+
+
+def test_workers_read_the_builds_configuration_not_the_forkservers(tmp_path):
+    """The forkserver preloads the stages while $NHR_CONFIG names a broken directory: nothing is read at
+    import, so it boots, and each job is extracted under its build's configuration (a renamed status)."""
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "report.yaml").write_text("numbering: [\n", encoding="utf-8")
+    renamed = tmp_path / "renamed"
+    shutil.copytree(ROOT / "config", renamed)
+    for name in ("report.yaml", "rules.yaml"):
+        text = (renamed / name).read_text(encoding="utf-8")
+        (renamed / name).write_text(
+            text.replace("name: Ideenspeicher", "name: Ideen").replace(
+                "in Planung, Ideenspeicher]", "in Planung, Ideen]"
+            ),
+            encoding="utf-8",
+        )
+    env = {k: v for k, v in os.environ.items() if k != "NHR_CONFIG"}
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            FORKSERVER_CONFIGS,
+            str(broken),
+            str(pdf_of("2025-04")),
+            str(ROOT / "config"),
+            str(renamed),
+        ],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    shipped, changed = out.stdout.splitlines()
+    assert "'Ideenspeicher'" in shipped and "'Ideen'" not in shipped, shipped
+    assert "'Ideen'" in changed and "'Ideenspeicher'" not in changed, changed

@@ -12,8 +12,8 @@ from typing import NamedTuple
 import regex as re
 from rapidfuzz import fuzz
 
-from ..extract.rules import vocab, words_rx
-from ..extract.segment import STATUS_BY_DIGIT
+from ..config import profile, rule_words
+from ..extract.rules import words_rx
 from ..model.kinds import kind, rule
 from ..model.records import ArchiveRow, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
@@ -21,7 +21,6 @@ from ..parse.text import norm
 from ..tolerances import TOL
 from .ids import project_ids
 
-RANK = {status: int(digit) for digit, status in STATUS_BY_DIGIT.items()}  # 1 umgesetzt … 4 Ideenspeicher
 EVIDENCE_CHARS = 300  # characters of the printed text a finding keeps as evidence
 
 
@@ -389,7 +388,8 @@ def archive_row_changed(pair: Pair) -> Iterable[Finding]:
 def justified(a: Project, b: Project) -> bool:
     """Whether the newer printing `b` says why it moved: a remark or since value naming the move, or a new
     remark paragraph giving a reason (config/rules.yaml status_move_words, reason_words)."""
-    move, reason = words_rx(vocab()["status_move_words"]), words_rx(vocab()["reason_words"])
+    words = rule_words()
+    move, reason = words_rx(words["status_move_words"]), words_rx(words["reason_words"])
     before = {norm(t) for t in a.remark}
     return any(move.search(t) for t in [*b.remark, b.since_value]) or any(
         reason.search(t) for t in b.remark if norm(t) not in before
@@ -405,9 +405,11 @@ def justified(a: Project, b: Project) -> bool:
     source="report",
 )
 def status_backwards(pair: Pair) -> Iterable[Finding]:
+    # a status's rank is its section digit (1 umgesetzt … 4 Ideenspeicher)
+    rank = {status: int(digit) for digit, status in profile().status_by_digit.items()}
     for old_num, new_num in pair.links.items():
         a, b = pair.project(pair.old, old_num), pair.project(pair.new, new_num)
-        if a and b and RANK.get(b.status, 0) > RANK.get(a.status, 9) and not justified(a, b):
+        if a and b and rank.get(b.status, 0) > rank.get(a.status, 9) and not justified(a, b):
             yield finding(
                 "status_backwards",
                 pair,

@@ -8,10 +8,10 @@ from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
-from ..extract.segment import COMPLETED
+from ..config import profile
 from ..parse.dates import parse_date
 from ..parse.text import norm
-from ..tolerances import TOL
+from ..tolerances import TOL, Tolerances
 
 PRECEDENCE = ["new", "dropped", "completed_archived", "status_change", "renumbered", "retitled", "unchanged"]
 
@@ -40,7 +40,7 @@ def classify_change(old: dict | None, new: dict | None) -> Change:
         return Change("new")
     if not old:
         raise ValueError("classify_change needs the project in at least one edition")
-    return Change("completed_archived" if old["status"] == COMPLETED else "dropped")
+    return Change("completed_archived" if old["status"] == profile().status("completed") else "dropped")
 
 
 def transitions(
@@ -147,10 +147,11 @@ def status_history(
 def status_since(p: dict):
     """Last day of the date since which the project has its status: the '…seit:' value, or for a bare
     'Projektstart:' line (a start, not a status date) the 'Projektabschluss:' of a completed project."""
-    if "seit" in (p.get("since_label") or "").lower():
+    prof = profile()
+    if prof.status_since.search(p.get("since_label") or ""):  # config/report.yaml blocks.status_since
         return p.get("since_end")
     for part in (p.get("extra_header") or "").split(";"):
-        if "abschluss" in part.lower() and p.get("status") == COMPLETED:
+        if prof.completion.search(part) and p.get("status") == prof.status("completed"):
             return parse_date(part.split(":", 1)[-1].strip()).end
     return None
 
@@ -208,14 +209,16 @@ def rebuilt_archive(trans: list[dict], identity: list[dict], projects: list[dict
     return out
 
 
-def archive_check(rebuilt: list[dict], printed: list[dict], latest: str, stands: dict[str, object]) -> list[dict]:
+def archive_check(
+    rebuilt: list[dict], printed: list[dict], latest: str, stands: dict[str, object], tol: Tolerances = TOL
+) -> list[dict]:
     """Match each printed archive row of the latest edition to a rebuilt one, and the reverse."""
     stand_of = {f"{v:%d.%m.%Y}": k for k, v in stands.items() if v}
     free = list(rebuilt)
     out = []
     for r in (r for r in printed if r["edition"] == latest):
         when = stand_of.get(r["report"] if r["kind"] == "completed" else r["last_mention"])
-        best = best_rebuilt(r, when, free)
+        best = best_rebuilt(r, when, free, tol)
         if best is not None:
             free.remove(best)
         out.append(printed_check(r, when, best))
@@ -223,7 +226,7 @@ def archive_check(rebuilt: list[dict], printed: list[dict], latest: str, stands:
     return out
 
 
-def best_rebuilt(r: dict, when: str | None, free: list[dict]) -> dict | None:
+def best_rebuilt(r: dict, when: str | None, free: list[dict], tol: Tolerances = TOL) -> dict | None:
     """The free rebuilt archive row of the printed row's kind with the most similar title (an edition
     that agrees with the printed date adds a bonus), or None when even that one scores too low."""
     best: dict | None = None
@@ -232,10 +235,10 @@ def best_rebuilt(r: dict, when: str | None, free: list[dict]) -> dict | None:
         if x["kind"] != r["kind"]:
             continue
         s = fuzz.token_sort_ratio(x["title"].lower(), r["title"].lower())
-        s += TOL.archive_edition_bonus if x["edition"] == when else 0
+        s += tol.archive_edition_bonus if x["edition"] == when else 0
         if s > score:
             best, score = x, s
-    return best if score >= TOL.archive_match else None
+    return best if score >= tol.archive_match else None
 
 
 def archive_issues(r: dict, when: str | None, best: dict) -> list[str]:

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from ..config import load, profile
 from ..model.kinds import Kind, register
-from ..tolerances import TOL
+from ..tolerances import TOL, Tolerances
 from .ids import IdMap, assign, project_ids
 
 WEIGHTS = {"title": 0.40, "description": 0.30, "steps": 0.15, "since": 0.05, "goal": 0.07, "number": 0.03}
@@ -45,13 +45,16 @@ class Item:
     since: str
     steps: frozenset
     common_since: bool = False  # the since value is shared by many projects: no evidence
+    description_chars: int = TOL.description_chars  # how much of the description is compared
 
     def __post_init__(self):
         self.ntitle, self.nlist = _title_key(self.title), _title_key(self.list_title)
-        self.ndesc = self.description[: TOL.description_chars]
+        self.ndesc = self.description[: self.description_chars]
 
 
-def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
+def items(projects: list[dict], steps: list[dict], tol: Tolerances = TOL) -> dict[str, list[Item]]:
+    """Each edition's projects as Items to compare, with their milestones (`tol`: the description's length
+    compared, and when a since value is too common to be evidence)."""
     st = defaultdict(set)
     for s in steps:
         if s["block"] == "steps":
@@ -74,7 +77,8 @@ def items(projects: list[dict], steps: list[dict]) -> dict[str, list[Item]]:
                 p["description"] or "",
                 p["since_value"] or "",
                 frozenset(st[(p["edition"], p["project_number"])]),
-                freq[(p["edition"], p["since_value"])] > TOL.common_since * per_ed[p["edition"]],
+                freq[(p["edition"], p["since_value"])] > tol.common_since * per_ed[p["edition"]],
+                tol.description_chars,
             )
         )
     return dict(out)
@@ -87,10 +91,10 @@ class Score(NamedTuple):
     reason: str
 
 
-def score(a: Item, b: Item) -> Score:
+def score(a: Item, b: Item, tol: Tolerances = TOL) -> Score:
     """Weighted evidence that a (older edition) and b (newer) are the same project, with reasons."""
     ev = {}
-    title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * TOL.subset_title)
+    title = max(fuzz.token_sort_ratio(a.ntitle, b.ntitle), fuzz.token_set_ratio(a.ntitle, b.ntitle) * tol.subset_title)
     if a.nlist and b.nlist:
         title = max(title, fuzz.token_sort_ratio(a.nlist, b.nlist))
     ev["title"] = title / 100
@@ -116,14 +120,14 @@ def _overrides() -> tuple[set, set]:
     return {pair(d) for d in cfg.get("force") or []}, {pair(d) for d in cfg.get("forbid") or []}
 
 
-def archived(prev: list[Item], archive_rows: list[dict], prev_stand: str) -> dict[str, str]:
+def archived(prev: list[Item], archive_rows: list[dict], prev_stand: str, tol: Tolerances = TOL) -> dict[str, str]:
     """Previous-edition projects that the newer edition's printed archive lists as completed or dropped
     since the previous Stand: {prev number: kind}. They must not be linked to a newer project."""
     out = {}
     for r in archive_rows:
         if archive_stand(r) != prev_stand:
             continue
-        for a in archive_hits(r, prev):
+        for a in archive_hits(r, prev, tol):
             out[a.number] = r["kind"]
     return out
 
@@ -133,7 +137,7 @@ def archive_stand(r: dict) -> str:
     return (r["report"] if r["kind"] == "completed" else r["last_mention"]) or ""
 
 
-def archive_hits(r: dict, prev: list[Item]) -> list[Item]:
+def archive_hits(r: dict, prev: list[Item], tol: Tolerances = TOL) -> list[Item]:
     """The projects of the edition a printed archive row names that it archives: same printed number and a
     similar title, else the one most similar title if similar enough."""
     rt = _title_key(r["title"])
@@ -142,25 +146,27 @@ def archive_hits(r: dict, prev: list[Item]) -> list[Item]:
         for a in prev
         if r.get("printed_number")
         and a.number == r["printed_number"]
-        and fuzz.token_sort_ratio(a.ntitle, rt) >= TOL.archived_same_number
+        and fuzz.token_sort_ratio(a.ntitle, rt) >= tol.archived_same_number
     ]
     if not hit:
         scored = sorted(
             ((max(fuzz.token_sort_ratio(a.ntitle, rt), fuzz.token_sort_ratio(a.nlist, rt)), a) for a in prev),
             key=lambda x: -x[0],
         )
-        hit = [scored[0][1]] if scored and scored[0][0] >= TOL.archived_by_title else []
+        hit = [scored[0][1]] if scored and scored[0][0] >= tol.archived_by_title else []
     return hit
 
 
-def archive_keys(archive: list[dict], by_ed: dict[str, list[Item]], stands: dict[str, str]) -> list[tuple | None]:
+def archive_keys(
+    archive: list[dict], by_ed: dict[str, list[Item]], stands: dict[str, str], tol: Tolerances = TOL
+) -> list[tuple | None]:
     """For each printed archive row, the (edition, number) of the project it archives, found in the edition
     whose Stand it names (None: that edition is not built, or no project matches)."""
     edition_of = {v: k for k, v in stands.items() if v}
     out: list[tuple | None] = []
     for r in archive:
         ed = edition_of.get(archive_stand(r))
-        hit = archive_hits(r, by_ed.get(ed, [])) if ed else []
+        hit = archive_hits(r, by_ed.get(ed, []), tol) if ed else []
         out.append((ed, hit[0].number) if hit else None)
     return out
 
@@ -204,14 +210,21 @@ class LinkAnomaly(NamedTuple):
 FORCED = "forced by config/overrides.yaml"
 
 
-def link(prev: list[Item], cur: list[Item], force=frozenset(), forbid=frozenset(), gone: dict | None = None):
+def link(
+    prev: list[Item],
+    cur: list[Item],
+    force=frozenset(),
+    forbid=frozenset(),
+    gone: dict | None = None,
+    tol: Tolerances = TOL,
+):
     """Match `cur` items to `prev` items: returns ({cur number: Link}, [LinkAnomaly])."""
     links: dict[str, Link] = {}
     used_prev: set[str] = set()
     for f in forced(prev, cur, force):
         links[f.cur] = Link(f.prev, f.score, f.reason)
         used_prev.add(f.prev)
-    cands = candidates(prev, cur, forbid, gone or {})
+    cands = candidates(prev, cur, forbid, gone or {}, tol)
     by_cur = defaultdict(list)
     for c in cands:
         by_cur[c.cur].append(c)
@@ -221,8 +234,8 @@ def link(prev: list[Item], cur: list[Item], force=frozenset(), forbid=frozenset(
             continue
         links[c.cur] = Link(c.prev, c.score, c.reason)
         used_prev.add(c.prev)
-        rivals = [r for r in by_cur[c.cur] if r.prev not in used_prev and c.score - r.score < TOL.margin]
-        if (anomaly := link_anomaly(c, rivals, prev[0].edition, cur[0].edition)) is not None:
+        rivals = [r for r in by_cur[c.cur] if r.prev not in used_prev and c.score - r.score < tol.margin]
+        if (anomaly := link_anomaly(c, rivals, prev[0].edition, cur[0].edition, tol)) is not None:
             anomalies.append(anomaly)
     return links, anomalies
 
@@ -236,7 +249,7 @@ def forced(prev: list[Item], cur: list[Item], force) -> list[Candidate]:
     ]
 
 
-def candidates(prev: list[Item], cur: list[Item], forbid, gone: dict) -> list[Candidate]:
+def candidates(prev: list[Item], cur: list[Item], forbid, gone: dict, tol: Tolerances = TOL) -> list[Candidate]:
     """Every pair scoring at least its link threshold, best first (ties: newer, then older number)."""
     # full evidence only for pairs in the same goal or with similar titles (a cheap C-speed prefilter)
     sim: Any = (
@@ -245,19 +258,21 @@ def candidates(prev: list[Item], cur: list[Item], forbid, gone: dict) -> list[Ca
     cands = []
     for bi, b in enumerate(cur):
         for ai, a in enumerate(prev):
-            if a.goal != b.goal and sim[bi][ai] < TOL.prefilter:
+            if a.goal != b.goal and sim[bi][ai] < tol.prefilter:
                 continue
             if a.number in gone or ((a.edition, a.number), (b.edition, b.number)) in forbid:
                 continue
-            s, why = score(a, b)
-            if s >= (TOL.link if a.goal == b.goal else TOL.link_across):
+            s, why = score(a, b, tol)
+            if s >= (tol.link if a.goal == b.goal else tol.link_across):
                 cands.append(Candidate(s, a.number, b.number, why))
     cands.sort(key=lambda c: (-c.score, c.cur, c.prev))
     return cands
 
 
-def link_anomaly(c: Candidate, rivals: list[Candidate], prev_ed: str, cur_ed: str) -> LinkAnomaly | None:
-    """A contested link (a rival scores within TOL.margin) or a weak one (barely above TOL.link), else None."""
+def link_anomaly(
+    c: Candidate, rivals: list[Candidate], prev_ed: str, cur_ed: str, tol: Tolerances = TOL
+) -> LinkAnomaly | None:
+    """A contested link (a rival scores within tol.margin) or a weak one (barely above tol.link), else None."""
     if rivals:
         return LinkAnomaly(
             CONTESTED_LINK,
@@ -265,7 +280,7 @@ def link_anomaly(c: Candidate, rivals: list[Candidate], prev_ed: str, cur_ed: st
             f"{cur_ed} {c.cur} linked to {prev_ed} {c.prev} ({c.score:.2f}) but "
             f"{rivals[0].prev} scores {rivals[0].score:.2f}",
         )
-    if c.score < TOL.link + TOL.weak:
+    if c.score < tol.link + tol.weak:
         return LinkAnomaly(
             WEAK_LINK,
             c.cur,
@@ -327,16 +342,16 @@ class Ledger:
             self.seen[ident.project_id] = b
 
 
-def revivals(rest: list[Item], gone: list[Item]) -> dict[str, Revival]:
+def revivals(rest: list[Item], gone: list[Item], tol: Tolerances = TOL) -> dict[str, Revival]:
     """Unlinked projects (`rest`) that match a project missing from the previous edition: {number: Revival};
     best pairs first, each missing project revived at most once."""
     if not gone:
         return {}
-    pairs = [(score(a, b), i, b, a) for b in rest for i, a in enumerate(gone)]
+    pairs = [(score(a, b, tol), i, b, a) for b in rest for i, a in enumerate(gone)]
     out: dict[str, Revival] = {}
     used: set[int] = set()
     for (s, why), i, b, a in sorted(pairs, key=lambda x: (-x[0].value, number_order(x[2]), x[1])):
-        if s >= TOL.link_across and b.number not in out and i not in used:
+        if s >= tol.link_across and b.number not in out and i not in used:
             out[b.number] = Revival(s, why, a)
             used.add(i)
     return out
@@ -349,14 +364,15 @@ def reconcile(
     archive: list[dict] | None = None,
     stands: dict[str, str] | None = None,
     known: IdMap | None = None,
+    tol: Tolerances = TOL,
 ) -> Reconciled:
     """identity rows (project_id per edition and number), anomaly rows, retired_ids rows and the identity map.
 
     `archive` are the printed archive rows and `stands` the Stand string per edition; with them, a
     project the newer edition archives is never linked to a newer project. `known` is the identity map:
-    the ids it gives are kept (pipeline/across/ids.py)."""
+    the ids it gives are kept (pipeline/across/ids.py); `tol` the matching thresholds."""
     archive, stands = archive or [], stands or {}
-    by_ed = {ed: sorted(its, key=number_order) for ed, its in items(projects, steps).items()}
+    by_ed = {ed: sorted(its, key=number_order) for ed, its in items(projects, steps, tol).items()}
     force, forbid = _overrides()
     ledger = Ledger()
     anomalies: list[dict] = []
@@ -366,14 +382,14 @@ def reconcile(
         links: dict[str, Link] = {}
         revive: dict[str, Revival] = {}
         if prev:
-            gone = archived(prev, [r for r in archive if r["edition"] == ed], stands.get(prev[0].edition, ""))
-            links, found = link(prev, cur, force, forbid, gone)
+            gone = archived(prev, [r for r in archive if r["edition"] == ed], stands.get(prev[0].edition, ""), tol)
+            links, found = link(prev, cur, force, forbid, gone, tol)
             anomalies.extend(anomaly_row(ed, x) for x in found)
-            revive = revivals([b for b in cur if b.number not in links], ledger.missing(prev))
+            revive = revivals([b for b in cur if b.number not in links], ledger.missing(prev), tol)
         ledger.record(ed, cur, prev[0].edition if prev else "", links, revive)
         prev = cur
     rows = [identity_row(it, ledger.ids[(ed, it.number)]) for ed in editions for it in by_ed.get(ed, [])]
-    return named(rows, anomalies, editions, known or IdMap(), archive_keys(archive, by_ed, stands))
+    return named(rows, anomalies, editions, known or IdMap(), archive_keys(archive, by_ed, stands, tol))
 
 
 def named(

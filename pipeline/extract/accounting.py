@@ -14,7 +14,7 @@ import regex as re
 from ..layout.furniture import page_label_number
 from ..model.kinds import register
 from ..model.records import Anomaly, Box, CharCounts, Edition, Line, ListRow, PageLayout, Project
-from ..tolerances import TOL
+from ..tolerances import TOL, Tolerances
 
 UNASSIGNED_TEXT = register(
     "unassigned_text",
@@ -147,9 +147,9 @@ def _list_row_leaks(r: ListRow, labels: dict[int, int]) -> list[Anomaly]:
     ]
 
 
-def unassigned_warning(source: str, body: int | None, unassigned: int | None) -> str | None:
-    """One warning line when an edition left more than TOL.warn_share of its body characters in no record."""
-    if not body or not unassigned or unassigned <= TOL.warn_share * body:
+def unassigned_warning(source: str, body: int | None, unassigned: int | None, tol: Tolerances = TOL) -> str | None:
+    """One warning line when an edition left more than tol.warn_share of its body characters in no record."""
+    if not body or not unassigned or unassigned <= tol.warn_share * body:
         return None
     return (
         f"{source}: {unassigned} of {body} body characters ({unassigned / body:.2%}) are in no record "

@@ -8,14 +8,12 @@ from collections.abc import Iterable
 
 import regex as re
 
+from ..config import profile
 from ..model.kinds import kind, rule
 from ..model.records import Anomaly, Edition
 from ..parse.dates import parse_date
 from . import doubts, rules
 from .rules import hit, projects, run_edition, stand_date
-from .segment import STATUS_BY_DIGIT, status_of
-
-SECTION_DIGITS = list(STATUS_BY_DIGIT)  # the status sections every goal has (config/report.yaml statuses)
 
 
 def anomaly(
@@ -86,13 +84,14 @@ def goal_label_mismatch(ed: Edition) -> Iterable[Anomaly]:
     source="report",
 )
 def section_count(ed: Edition) -> Iterable[Anomaly]:
+    expected = list(profile().status_by_digit)  # the status sections every goal has (config/report.yaml statuses)
     for _, g in goals(ed):
         digits = [s.number.split(".")[-1] for s in g.sections]
-        if digits != SECTION_DIGITS:
+        if digits != expected:
             yield anomaly(
                 "section_count",
                 g.box.page if g.box else None,
-                f"goal {g.number} has sections {digits}, expected {SECTION_DIGITS[0]}-{SECTION_DIGITS[-1]}",
+                f"goal {g.number} has sections {digits}, expected {expected[0]}-{expected[-1]}",
                 box=g.box,
             )
 
@@ -122,8 +121,9 @@ def section_number_mismatch(ed: Edition) -> Iterable[Anomaly]:
     source="report",
 )
 def section_status_mismatch(ed: Edition) -> Iterable[Anomaly]:
+    by_digit = profile().status_by_digit
     for _, s in sections(ed):
-        if STATUS_BY_DIGIT.get(s.number.split(".")[-1]) != s.status:
+        if by_digit.get(s.number.split(".")[-1]) != s.status:
             yield anomaly(
                 "section_status_mismatch",
                 s.box.page if s.box else None,
@@ -171,8 +171,9 @@ def missing_since(ed: Edition) -> Iterable[Anomaly]:
     source="report",
 )
 def since_label_status(ed: Edition) -> Iterable[Anomaly]:
+    prof = profile()
     for p in projects(ed):
-        named = status_of(p.since_label) if p.since_label else None
+        named = prof.status_of(p.since_label) if p.since_label else None
         if named and named != p.status:
             yield hit(
                 "since_label_status",

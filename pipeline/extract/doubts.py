@@ -21,7 +21,7 @@ from ..model.records import Anomaly, Box, Edition, Entry, Line, ListRow, PageLay
 from ..model.rows import step_blocks
 from ..parse.dates import parse_date
 from ..parse.text import norm
-from ..tolerances import TOL
+from ..tolerances import TOL, Tolerances
 from .rules import hit, projects
 
 LABEL_FIELD = {  # a label of config/report.yaml → the Project field that holds it as printed
@@ -35,9 +35,9 @@ SENTENCE_END = re.compile(r"[.!?:;)\"“]\s*$")
 ENTRY_HEAD_WORDS = 3  # words at a line's start that may hold an entry's date ("seit Sommer 2024")
 
 
-def many(n: int, of: int) -> bool:
+def many(n: int, of: int, tol: Tolerances = TOL) -> bool:
     """Enough of `of` records share an oddity to be a misread, not one slip of the report."""
-    return n >= TOL.doubt_min and n >= TOL.doubt_share * of
+    return n >= tol.doubt_min and n >= tol.doubt_share * of
 
 
 # ---------------------------------------------------------------- the label skeleton of each status
@@ -158,7 +158,7 @@ def list_status_unread(ed: Edition) -> Iterable[Anomaly]:
             )
 
 
-def disagreement(r: ListRow, p: Project | None) -> str | None:
+def disagreement(r: ListRow, p: Project | None, tol: Tolerances = TOL) -> str | None:
     """How a list row disagrees with the body's project of its number (None: it agrees). The list shortens
     titles by design, so a title disagrees only when not even part of it matches."""
     if p is None:
@@ -166,7 +166,7 @@ def disagreement(r: ListRow, p: Project | None) -> str | None:
     if r.status and r.status != p.status:
         return f"status '{r.status}', body '{p.status}'"
     a, b = norm(r.title).casefold(), norm(p.title).casefold()
-    if max(fuzz.partial_ratio(a, b), fuzz.token_set_ratio(a, b)) < TOL.list_title_match:
+    if max(fuzz.partial_ratio(a, b), fuzz.token_set_ratio(a, b)) < tol.list_title_match:
         return f"title '{norm(r.title)[:50]}', body '{norm(p.title)[:50]}'"
     return None
 

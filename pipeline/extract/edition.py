@@ -18,12 +18,12 @@ from ..layout.reading import paused_gc, read_layout
 from ..model.kinds import register
 from ..model.records import Anomaly, Box, Edition, Goal, Line, Project, Section, Theme
 from ..parse.dates import parse_date
-from ..tolerances import TOL
+from ..tolerances import TOL, Tolerances
 from . import fields, hyphens
 from .accounting import account
 from .checks import check_edition
 from .doubts import date_doubts, furniture_doubts
-from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, segment
+from .segment import Block, Document, GoalBlock, ProjectBlock, ThemeBlock, grammar, segment
 from .tables import Refused, parse_archive, parse_project_lists
 
 PREVIOUS_STAND_NOT_EARLIER = register(
@@ -40,11 +40,6 @@ STATUS_HEAD_AMBIGUOUS = register(
     source="extraction",
 )
 
-STAND = profile().stand  # config/report.yaml stand.current
-PREVIOUS = profile().previous  # config/report.yaml stand.previous
-TITLE_TAIL = profile().title_tail  # config/report.yaml stand.title_tail: the cover title's "– Stand …"
-LIST_TITLE = profile().list_title  # config/report.yaml titles.list: the "Projektliste" a list's title starts with
-
 
 def edition_id(stand: str) -> str:
     d, m, y = stand.split(".")
@@ -53,9 +48,10 @@ def edition_id(stand: str) -> str:
 
 def find_stand(lines: list[Line]) -> str:
     """The Stand as DD.MM.YYYY from the first line that prints one ("Stand: 01.04.2025", "… – Stand:
-    01.10.2022", "Stand 1. April 2025", "Stand Oktober 2025"); "" if none does."""
+    01.10.2022", "Stand 1. April 2025", "Stand Oktober 2025"); "" if none does (config/report.yaml stand.current)."""
+    stand = profile().stand
     for ln in lines:
-        if (m := STAND.search(ln.text)) and (d := parse_date(m.group(1))).precision in ("day", "month"):
+        if (m := stand.search(ln.text)) and (d := parse_date(m.group(1))).precision in ("day", "month"):
             return f"{d.start:%d.%m.%Y}"
     return ""
 
@@ -63,8 +59,8 @@ def find_stand(lines: list[Line]) -> str:
 def find_previous(lines: list[Line]) -> str | None:
     """The previous edition's Stand the report names ("seit der letzten Überarbeitung zum 01.10.2024"),
     also when the sentence wraps before the date; the commonest if it is printed more than once."""
-    texts = [ln.text for ln in lines]
-    found = Counter(m.group(1) for a, b in zip(texts, texts[1:] + [""]) if (m := PREVIOUS.search(f"{a} {b}")))
+    texts, previous = [ln.text for ln in lines], profile().previous  # config/report.yaml stand.previous
+    found = Counter(m.group(1) for a, b in zip(texts, texts[1:] + [""]) if (m := previous.search(f"{a} {b}")))
     return found.most_common(1)[0][0] if found else None
 
 
@@ -94,24 +90,25 @@ def extract(path: str, engine: str = "pdfplumber", jobs: int = 1) -> Edition:
         return assemble(pages, os.path.basename(path))
 
 
-def assemble(pages, source: str) -> Edition:
-    """One edition's pages → the Edition record: its tree, fields, tables, checks and character account."""
+def assemble(pages, source: str, tol: Tolerances = TOL) -> Edition:
+    """One edition's pages → the Edition record: its tree, fields, tables, checks and character account, read
+    under the tolerances `tol` (a test may pass its own)."""
     lines = [l for p in pages for l in p.lines]
     if not lines:
         raise ExtractError("no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf", EXIT_NO_TEXT)
-    with hyphens.reading(lines) as hyphenation:
-        ed = _assemble(pages, lines, source)
+    with hyphens.reading(lines, tol) as hyphenation:
+        ed = _assemble(pages, lines, source, tol)
     ed.anomalies += list(hyphenation.doubts.values()) + date_doubts(ed)
     ed.words = sorted(hyphenation.vocab)
     ed.hyphen_breaks = list(hyphenation.breaks.values())
     return ed
 
 
-def _assemble(pages, lines: list[Line], source: str) -> Edition:
+def _assemble(pages, lines: list[Line], source: str, tol: Tolerances) -> Edition:
     """`assemble` with the edition's hyphenation evidence in place."""
-    metrics = fields.learn_metrics(lines)
-    doc = segment(lines, TOL.theme_title_size * metrics.body_size, metrics.right)
-    stand = _stand(doc, lines, pages)
+    metrics = fields.learn_metrics(lines, tol)
+    doc = segment(lines, tol.theme_title_size * metrics.body_size, metrics.right, grammar(tol=tol))
+    stand = _stand(doc, lines, pages, tol)
     previous = find_previous(lines)
     ed = Edition(edition_id(stand), stand, previous, _title(doc), source, len(pages))
     metrics = _prose_metrics(doc, metrics)
@@ -119,7 +116,7 @@ def _assemble(pages, lines: list[Line], source: str) -> Edition:
     left = _left_margin(lines)
     entry_metrics = _entry_metrics(doc, metrics, left)
     ed.themes = [_theme(tb, entry_metrics, left) for tb in doc.themes]
-    refused = _read_tables(ed, doc, pages)
+    refused = _read_tables(ed, doc, pages, tol)
     ed.anomalies = check_edition(ed)
     unlabelled = [ln for pb in _project_blocks(doc) for ln in pb.unlabelled]
     ed.chars, found = account(pages, doc.stray, unlabelled, ed)
@@ -134,19 +131,19 @@ def status_head_ambiguous(r: Refused) -> Anomaly:
     return STATUS_HEAD_AMBIGUOUS.anomaly(r.page, f"status head '{r.text}' may name {named}", box=r.box, evidence=r.text)
 
 
-def _stand(doc: Document, lines: list[Line], pages) -> str:
+def _stand(doc: Document, lines: list[Line], pages, tol: Tolerances = TOL) -> str:
     """The edition's Stand from its cover, first lines or first pages' furniture; no Stand is no edition."""
-    furniture = [ln for p in pages[: TOL.stand_furniture_pages] for ln in p.furniture]
-    stand = find_stand(doc.cover + lines[: TOL.stand_lines] + furniture)
+    furniture = [ln for p in pages[: tol.stand_furniture_pages] for ln in p.furniture]
+    stand = find_stand(doc.cover + lines[: tol.stand_lines] + furniture)
     if not stand:
         raise ExtractError("no 'Stand: DD.MM.YYYY' date found: not an edition of the Nachhaltigkeitsreport?")
     return stand
 
 
 def _title(doc: Document) -> str:
-    """The report's title: the first cover line, without its "– Stand …" tail (TITLE_TAIL)."""
+    """The report's title: the first cover line, without its "– Stand …" tail (config/report.yaml stand.title_tail)."""
     title = doc.cover[0].text if doc.cover else ""
-    return TITLE_TAIL.sub("", title)
+    return profile().title_tail.sub("", title)
 
 
 def _left_margin(lines: list[Line]) -> float:
@@ -167,7 +164,7 @@ def _blocks(doc: Document, names: tuple[str, ...]) -> list[list[Line]]:
 def _prose_metrics(doc: Document, m: fields.Metrics) -> fields.Metrics:
     """The metrics with the pitch of the projects' running text (descriptions and remarks): a report's
     tables of milestones may set their lines tighter or looser than its paragraphs."""
-    pitch = fields.block_pitch(_blocks(doc, ("description", "remark")), m.body_size)
+    pitch = fields.block_pitch(_blocks(doc, ("description", "remark")), m.body_size, tol=m.tol)
     return replace(m, pitch=pitch) if pitch else m
 
 
@@ -178,9 +175,10 @@ def _entry_metrics(doc: Document, m: fields.Metrics, left: float) -> fields.Metr
     em = fields.Metrics(
         m.pitch,
         m.body_size,
-        fields.learn_tab_x(entry_blocks, left),
+        fields.learn_tab_x(entry_blocks, left, m.tol),
         m.right,
         fields.learn_entry_right(entry_blocks, m.right),
+        tol=m.tol,
     )
     return replace(em, entry_pitch=fields.learn_entry_pitch(entry_blocks, em))
 
@@ -202,13 +200,15 @@ def _goal(gb: GoalBlock, m: fields.Metrics, left: float) -> Goal:
     return goal
 
 
-def _read_tables(ed: Edition, doc: Document, pages) -> list[Refused]:
+def _read_tables(ed: Edition, doc: Document, pages, tol: Tolerances = TOL) -> list[Refused]:
     """The Projektliste and Archiv tables into `ed`, and each theme's list title from its Projektliste;
     returns the status heads refused as ambiguous."""
     refused: list[Refused] = []
-    ed.project_lists = parse_project_lists(doc.lists, {p.number: p.rotated for p in pages}, doc.stray, refused)
-    ed.archive_since, ed.archive = parse_archive(doc.archive, doc.stray)
-    titles = {pl.theme: LIST_TITLE.sub("", pl.title).lstrip().strip("„“\"' ") for pl in ed.project_lists}
+    rotated = {p.number: p.rotated for p in pages}
+    ed.project_lists = parse_project_lists(doc.lists, rotated, doc.stray, refused, tol)
+    ed.archive_since, ed.archive = parse_archive(doc.archive, doc.stray, tol)
+    lead = profile().list_title  # config/report.yaml titles.list: the "Projektliste" a list's title starts with
+    titles = {pl.theme: lead.sub("", pl.title).lstrip().strip("„“\"' ") for pl in ed.project_lists}
     for th in ed.themes:
         th.list_title = titles.get(th.number, "")
     return refused
@@ -263,10 +263,10 @@ def _intro(lines: list[Line], m: fields.Metrics) -> list[dict]:
         if (
             prev is not None
             and prev.bold == ln.bold
-            and abs(prev.size - ln.size) < TOL.intro_size_tolerance
+            and abs(prev.size - ln.size) < m.tol.intro_size_tolerance
             and not ln.text.startswith(("- ", "• "))
             and (
-                ln.top - prev.top <= m.pitch * ln.size / m.body_size + TOL.intro_pitch_slack * ln.size
+                ln.top - prev.top <= m.pitch * ln.size / m.body_size + m.tol.intro_pitch_slack * ln.size
                 if prev.page == ln.page
                 else not fields._new_block(prev, ln, m)
             )
@@ -276,7 +276,7 @@ def _intro(lines: list[Line], m: fields.Metrics) -> list[dict]:
             groups.append([ln])
     for g in groups:
         text = fields.join_lines(g)
-        if g[0].bold and g[0].size > m.body_size * TOL.intro_heading_size:
+        if g[0].bold and g[0].size > m.body_size * m.tol.intro_heading_size:
             kind = "heading"
         elif g[0].bold:
             kind = "subheading"

@@ -22,10 +22,10 @@ from typing import NamedTuple
 
 import regex as re
 
-from ..config import language
+from ..config import Language, language
 from ..model.kinds import register
 from ..model.records import Anomaly, Box, Edition, HyphenBreak, Line, Word
-from ..tolerances import TOL
+from ..tolerances import TOL, Tolerances
 
 HYPHEN_UNDECIDED = register(
     "hyphen_undecided",
@@ -77,33 +77,29 @@ def vocabulary(lines: Sequence[Line]) -> Counter[str]:
     return words
 
 
-def hyphenating(lines: Sequence[Line]) -> bool:
-    """Does the edition's producer hyphenate: do more than TOL.hyphenating_share of its lines end in a
+def hyphenating(lines: Sequence[Line], tol: Tolerances = TOL) -> bool:
+    """Does the edition's producer hyphenate: do more than tol.hyphenating_share of its lines end in a
     hyphen before a lower-case word (the county's hand-set hyphens are far fewer)?"""
+    conjunctions = language().conjunctions
     n = sum(
         1
         for a, b in zip(lines, lines[1:])
-        if broken(a.words[-1]) and b.words[0].text[:1].islower() and b.words[0].text not in _words().conjunctions
+        if broken(a.words[-1]) and b.words[0].text[:1].islower() and b.words[0].text not in conjunctions
     )
-    return n > TOL.hyphenating_share * len(lines)
+    return n > tol.hyphenating_share * len(lines)
 
 
 @cache
-def _words():
-    return language()
-
-
-@cache
-def _dictionary():
+def _dictionary(name: str):
+    """The hyphenation dictionary of a language (config/lang-de.yaml joining.dictionary), loaded once."""
     import pyphen
 
-    return pyphen.Pyphen(lang=_words().dictionary)
+    return pyphen.Pyphen(lang=name)
 
 
 @cache
-def _adjective() -> re.Pattern:
+def _adjective(w: Language) -> re.Pattern:
     """An adjective in lower case, as config/lang-de.yaml joining spells its endings."""
-    w = _words()
     alt = lambda xs: "|".join(re.escape(x) for x in sorted(xs, key=len, reverse=True))
     return re.compile(rf"\p{{Ll}}+(?:{alt(w.adjective_endings)})(?:{alt(w.inflections)})?")
 
@@ -112,7 +108,7 @@ def by_case(head: str, tail: str) -> bool | None:
     """Keep the hyphen before an upper-case word or a number ("Car-" + "Sharing", "2021-" + "2024") and
     after an abbreviation or a number ("E-" + "mobilität", "CO2-" + "reduzierte"), and before a conjunction
     ("Kinder-" + "und": a suspended compound); None: case says nothing."""
-    if tail[:1].isdigit() or head[-1:].isdigit() or tail in _words().conjunctions:
+    if tail[:1].isdigit() or head[-1:].isdigit() or tail in language().conjunctions:
         return True
     if tail[:1].isupper():
         return None if head.isupper() and tail.isupper() else True  # a word in capitals broken: undecided here
@@ -121,7 +117,7 @@ def by_case(head: str, tail: str) -> bool | None:
 
 def adjectives(head: str, tail: str) -> bool:
     """Two adjectives joined by a hyphen ("naturwissenschaftlich-" + "technischen")."""
-    return head.lower().endswith(_words().adjective_suffixes) and bool(_adjective().fullmatch(tail))
+    return head.lower().endswith(language().adjective_suffixes) and bool(_adjective(language()).fullmatch(tail))
 
 
 def syllable_break(head: str, tail: str) -> bool | None:
@@ -129,7 +125,7 @@ def syllable_break(head: str, tail: str) -> bool | None:
     word = head + tail
     if not word.isalpha():
         return None
-    return len(head) in _dictionary().positions(word.lower())
+    return len(head) in _dictionary(language().dictionary).positions(word.lower())
 
 
 def decide(left: str, right: str, vocab: Counter[str] | None = None) -> Decision:
@@ -204,9 +200,9 @@ def current() -> Hyphenation:
 
 
 @contextmanager
-def reading(lines: Sequence[Line]) -> Iterator[Hyphenation]:
+def reading(lines: Sequence[Line], tol: Tolerances = TOL) -> Iterator[Hyphenation]:
     """Read an edition's text with the evidence of its `lines` (the joins of fields and tables consult it)."""
-    h = Hyphenation(vocabulary(lines), hyphenating(lines))
+    h = Hyphenation(vocabulary(lines), hyphenating(lines, tol))
     token = _CURRENT.set(h)
     try:
         yield h

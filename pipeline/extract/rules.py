@@ -6,21 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 import regex as re
 from rapidfuzz import fuzz
 
-from ..config import config_dir, load, rules_from
+from ..config import profile, rule_words, rules_from
 from ..errors import ConfigError
 from ..model.kinds import Rule, kind, rule
 from ..model.records import Anomaly, Box, Edition, Entry, Project
 from ..parse.dates import parse_date
 from ..parse.text import norm
 from ..parse.words import alternation
-from .segment import COMPLETED, IDEA, IN_PROGRESS, PLANNED, STATUS_BY_DIGIT
 
 
 class RulesConfigError(ConfigError, ValueError):
@@ -28,23 +26,13 @@ class RulesConfigError(ConfigError, ValueError):
 
 
 def validate_vocab(cfg: dict, where: str = "rules.yaml") -> dict:
-    """Check config/rules.yaml (pipeline/config.py's rules_from, as validated at start-up)."""
+    """Check a rules.yaml mapping (pipeline/config.py's rules_from, as rule_words() validates on load)."""
     try:
-        return rules_from(Path(where), cfg, tuple(STATUS_BY_DIGIT.values()))
+        return rules_from(Path(where), cfg, profile().status_names)
     except RulesConfigError:
         raise
     except ConfigError as e:
         raise RulesConfigError(str(e)) from e
-
-
-@cache
-def _vocab(path: str) -> dict:
-    return validate_vocab(load("rules.yaml"), path)
-
-
-def vocab() -> dict:
-    """config/rules.yaml, validated (once per configuration directory)."""
-    return _vocab(str(config_dir() / "rules.yaml"))
 
 
 def words_rx(words: list[str]) -> re.Pattern:
@@ -132,9 +120,10 @@ class PrintedField(NamedTuple):
 
 
 def unplanned_remark(remark: list[str], boxes: list[Box | None], header: re.Pattern) -> Iterator[PrintedText]:
-    """Remark paragraphs before any "geplante Meilensteine:" header (what follows is planned by design)."""
+    """Remark paragraphs before the "geplante Meilensteine:" paragraph `header` matches (what follows is planned by
+    design, as model/rows.py reads it)."""
     for k, para in enumerate(remark):
-        if header.search(para):
+        if header.match(para):
             return
         yield PrintedText(para, boxes[k] if k < len(boxes) else None, "remark")
 
@@ -170,9 +159,10 @@ def text_date_after_stand(ed: Edition) -> Iterable[Anomaly]:
     stand = stand_date(ed)
     if not stand:
         return
-    plan = words_rx(vocab()["plan_words"])
-    bound = re.compile(words_rx(vocab()["range_words"]).pattern + r"\s*(?:dem|zum)?\s*\n", re.I)
-    header = re.compile(vocab()["planned_header_rx"], re.I)
+    words = rule_words()
+    plan = words_rx(words["plan_words"])
+    bound = re.compile(words_rx(words["range_words"]).pattern + r"\s*(?:dem|zum)?\s*\n", re.I)
+    header = profile().planned  # config/report.yaml blocks.planned: what follows it is planned by design
     for p in projects(ed):
         paras = [PrintedText(t, None, "description") for t in p.description]
         paras += unplanned_remark(p.remark, p.remark_boxes, header)
@@ -199,17 +189,17 @@ def completed_not_recent(ed: Edition) -> Iterable[Anomaly]:
     stand = stand_date(ed)
     if not stand:
         return
-    limit = months_before(stand, vocab()["completed_window_months"])
+    window, prof = rule_words()["completed_window_months"], profile()
+    limit, completed = months_before(stand, window), prof.status("completed")
     for p in projects(ed):
-        if p.status != COMPLETED:
+        if p.status != completed:
             continue
-        done = next((v for a, v in p.extra_header if "abschluss" in a.lower()), p.since_value)
+        done = next((v for a, v in p.extra_header if prof.completion.search(a)), p.since_value)
         d = parse_date(done)
         if d.end and d.end < limit:
             yield hit(
                 "completed_not_recent",
-                f"project {p.number} completed {done!r}, more than "
-                f"{vocab()['completed_window_months']} months before the Stand {ed.stand}",
+                f"project {p.number} completed {done!r}, more than {window} months before the Stand {ed.stand}",
                 p,
                 evidence=f"{p.since_label} {p.since_value}",
             )
@@ -225,8 +215,9 @@ def completed_not_recent(ed: Edition) -> Iterable[Anomaly]:
     source="report",
 )
 def ideenspeicher_with_progress(ed: Edition) -> Iterable[Anomaly]:
+    idea = profile().status("idea")
     for p in projects(ed):
-        if p.status == IDEA and (p.steps or p.committee):
+        if p.status == idea and (p.steps or p.committee):
             first = (p.steps or p.committee)[0]
             yield hit(
                 "ideenspeicher_with_progress",
@@ -245,8 +236,9 @@ def ideenspeicher_with_progress(ed: Edition) -> Iterable[Anomaly]:
     source="report",
 )
 def missing_progress_blocks(ed: Edition) -> Iterable[Anomaly]:
+    open_statuses = (profile().status("planned"), profile().status("in_progress"))
     for p in projects(ed):
-        if p.status in (PLANNED, IN_PROGRESS) and p.steps_label is None and p.committee_label is None:
+        if p.status in open_statuses and p.steps_label is None and p.committee_label is None:
             yield hit(
                 "missing_progress_blocks",
                 f"project {p.number} ({p.status}) prints no steps and no committee block",
@@ -257,7 +249,7 @@ def missing_progress_blocks(ed: Edition) -> Iterable[Anomaly]:
 
 def allowed_statuses(label: str) -> set[str] | None:
     """The statuses a steps label may stand under (None: any)."""
-    for entry in vocab()["steps_labels"]:
+    for entry in rule_words()["steps_labels"]:
         if re.search(entry["rx"], label, re.I):
             return set(entry["statuses"])
     return None
@@ -367,7 +359,7 @@ def texts_of(p: Project) -> Iterator[PrintedText]:
 )
 def dangling_reference(ed: Edition) -> Iterable[Anomaly]:
     known = printed_numbers(ed)
-    rx = re.compile(vocab()["reference_rx"], re.I)
+    rx = re.compile(rule_words()["reference_rx"], re.I)
     for p in projects(ed):
         for text, box, where in texts_of(p):
             for m in rx.finditer(text):
@@ -417,7 +409,7 @@ def entry_without_text(ed: Edition) -> Iterable[Anomaly]:
 )
 def duplicate_milestone(ed: Edition) -> Iterable[Anomaly]:
     seen: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
-    shortest = vocab()["duplicate_text_min_chars"]
+    shortest = rule_words()["duplicate_text_min_chars"]
     for p in projects(ed):
         for e in p.steps:
             t = norm(e.text).casefold()
@@ -449,7 +441,7 @@ def duplicate_milestone(ed: Edition) -> Iterable[Anomaly]:
 )
 def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
     by_date: dict[str, list[tuple[Project, Entry]]] = defaultdict(list)
-    shortest, similar = vocab()["duplicate_text_min_chars"], vocab()["diverging_copy_min_ratio"]
+    shortest, similar = rule_words()["duplicate_text_min_chars"], rule_words()["diverging_copy_min_ratio"]
     for p in projects(ed):
         for e in p.steps:
             if norm(e.date) and len(norm(e.text)) >= shortest:
@@ -481,7 +473,7 @@ def diverging_copy(ed: Edition) -> Iterable[Anomaly]:
 
 def imbalance(text: str, cfg: dict | None = None) -> str | None:
     """The first quote or bracket pair that does not balance in `text`, described; None if all do."""
-    cfg = cfg or vocab()
+    cfg = cfg or rule_words()
     for o, c in cfg["quote_pairs"]:
         if o not in text and c not in text:
             continue
@@ -522,7 +514,7 @@ def printed_fields(ed: Edition) -> Iterator[PrintedField]:
     source="report",
 )
 def unbalanced_quotes(ed: Edition) -> Iterable[Anomaly]:
-    cfg = vocab()
+    cfg = rule_words()
     for p, where, text, box in printed_fields(ed):
         why = imbalance(text, cfg)
         if why:
@@ -541,7 +533,7 @@ def unbalanced_quotes(ed: Edition) -> Iterable[Anomaly]:
     source="report",
 )
 def odd_list_cell(ed: Edition) -> Iterable[Anomaly]:
-    code = re.compile(vocab()["responsible_code_rx"])
+    code = re.compile(rule_words()["responsible_code_rx"])
     for pl in ed.project_lists:
         for r in pl.rows:
             cell = norm(r.responsible)

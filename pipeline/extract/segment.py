@@ -6,41 +6,36 @@ Parses by the report's numbering and block labels, never by coordinates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
 import regex as re
 
-from ..config import profile
+from ..config import Profile, profile
 from ..model.records import Line
-from ..tolerances import TOL
+from ..tolerances import TOL, Tolerances
 from .fields import join_lines, joiner
 
-# The report's wording comes from config/report.yaml (pipeline.config.profile); these names alias it.
-_P = profile()
-THEME, GOAL, SECTION, PROJECT = _P.theme, _P.goal, _P.section, _P.project
-LIST_TITLE = _P.list_title
-ARCHIVE_TITLE = _P.archive_title
 
-STATUS_WORDS = [(st.word, st.name) for st in _P.statuses]
-STATUS_BY_DIGIT = {st.digit: st.name for st in _P.statuses}
-COMPLETED, IN_PROGRESS, PLANNED, IDEA = (_P.status(r) for r in ("completed", "in_progress", "planned", "idea"))
+class Grammar(NamedTuple):
+    """What segment reads by: the report's wording (config/report.yaml) and the tolerances it allows."""
 
-# Block labels, in the order they appear in a project; unknown wordings of the same shape match too.
-LABELS = list(_P.labels)
-RANK = {name: i for i, (name, _) in enumerate(LABELS)}
-SEARCH_ORDER = LABELS[:1] + LABELS[2:] + LABELS[1:2]  # the order labels are tried in: the generic "extra" shape last
-STEPS_LABEL = _P.steps_label  # what a real steps label names ("(…)", "Datum"): config/report.yaml blocks.steps_label
-
-# `big` below is the theme title size: TOL.theme_title_size body sizes (pipeline/tolerances.py).
+    profile: Profile
+    tol: Tolerances
+    rank: dict[str, int]  # block label name → its place in a project (labels come in this order)
+    search_order: tuple[tuple[str, re.Pattern], ...]  # the order labels are tried in: the generic "extra" last
 
 
-def status_of(heading: str) -> str | None:
-    """The status a heading or label names ("Projekte in Planung", "… „umgesetzte Projekte“ seit:")."""
-    low = heading.lower()
-    for word, status in STATUS_WORDS:
-        if word in low:
-            return status
-    return None
+def grammar(prof: Profile | None = None, tol: Tolerances = TOL) -> Grammar:
+    """The grammar of `prof` (else the configuration in force) under `tol`, built once per pair."""
+    return _grammar(prof or profile(), tol)
+
+
+@cache
+def _grammar(prof: Profile, tol: Tolerances) -> Grammar:
+    labels = prof.labels  # block labels, in order; unknown wordings of the same shape match too
+    rank = {name: i for i, (name, _) in enumerate(labels)}
+    return Grammar(prof, tol, rank, labels[:1] + labels[2:] + labels[1:2])
 
 
 class LabelMatch(NamedTuple):
@@ -120,49 +115,50 @@ def _balanced(label: str) -> bool:
     return label.count("(") <= label.count(")")
 
 
-def _allowed(name: str, after: int) -> bool:
+def _allowed(name: str, after: int, g: Grammar) -> bool:
     """Whether a label `name` may follow the last label of rank `after`: labels come in their order,
     and the further header lines ("extra") only right after the since line."""
     if name == "extra":
-        return after in (RANK["since"], RANK["extra"])
-    return RANK[name] > after
+        return after in (g.rank["since"], g.rank["extra"])
+    return g.rank[name] > after
 
 
-def _unwrapped(lines: list[Line], lab: LabelMatch) -> LabelMatch:
-    """The label completed over the lines after it while its "(…)" is open (TOL.label_wrap_lines lines at most)."""
+def _unwrapped(lines: list[Line], lab: LabelMatch, g: Grammar) -> LabelMatch:
+    """The label completed over the lines after it while its "(…)" is open (tol.label_wrap_lines lines at most)."""
     i, label, j = lab.end - 1, lab.label, lab.end
-    while not _balanced(label) and j < len(lines) and j < i + TOL.label_wrap_lines:
+    while not _balanced(label) and j < len(lines) and j < i + g.tol.label_wrap_lines:
         prev = lines[j - 1].words
         label += joiner(prev[-1], lines[j].words[0], before=prev[-2].text if len(prev) > 1 else "") + lines[j].text
         j += 1
     return lab._replace(label=label, end=j)
 
 
-def _steps_in_paragraph(lines: list[Line], i: int, name: str, label: str) -> bool:
+def _steps_in_paragraph(lines: list[Line], i: int, name: str, label: str, g: Grammar) -> bool:
     """A steps-shaped phrase ("Meilensteine:") inside a paragraph (not bold, bold lines above it) is
-    text, not a label: labels are set apart, and a real steps label names its "(…)" or "Datum" (STEPS_LABEL)."""
+    text, not a label: labels are set apart, and a real steps label names its "(…)" or "Datum"
+    (config/report.yaml blocks.steps_label)."""
     return (
         name == "steps"
         and lines[i].bold is False
-        and any(l.bold for l in lines[max(0, i - TOL.bold_lookback_lines) : i])
-        and not STEPS_LABEL.search(label)
+        and any(l.bold for l in lines[max(0, i - g.tol.bold_lookback_lines) : i])
+        and not g.profile.steps_label.search(label)
     )
 
 
-def _match_label(lines: list[Line], i: int, name: str, rx: re.Pattern) -> LabelMatch | None:
+def _match_label(lines: list[Line], i: int, name: str, rx: re.Pattern, g: Grammar) -> LabelMatch | None:
     """Line i read as the label `name` of pattern `rx` (wrapped over lines if need be), or None."""
     m = rx.match(lines[i].text)
     if not m:
         return None
     value = (m.group(2) if m.re.groups > 1 else "") or ""
-    lab = _unwrapped(lines, LabelMatch(name, m.group(1).strip(), value.strip(), i + 1))
-    return None if _steps_in_paragraph(lines, i, name, lab.label) else lab
+    lab = _unwrapped(lines, LabelMatch(name, m.group(1).strip(), value.strip(), i + 1), g)
+    return None if _steps_in_paragraph(lines, i, name, lab.label, g) else lab
 
 
-def _label(lines: list[Line], i: int, after: int) -> LabelMatch | None:
+def _label(lines: list[Line], i: int, after: int, g: Grammar) -> LabelMatch | None:
     """Match a block label at line i (label may wrap over lines) that may follow the label of rank `after`."""
-    for name, rx in SEARCH_ORDER:
-        if _allowed(name, after) and (lab := _match_label(lines, i, name, rx)) is not None:
+    for name, rx in g.search_order:
+        if _allowed(name, after, g) and (lab := _match_label(lines, i, name, rx, g)) is not None:
             return lab
     return None
 
@@ -178,56 +174,59 @@ def _cover(pre: list[Line]) -> list[Line]:
     return [l for l in pre if l.page == p1] if len({l.page for l in pre}) > 1 else []
 
 
-def _title_wraps(body: list[Line], ti: int, stop: int, big: float) -> list[Line]:
+def _title_wraps(body: list[Line], ti: int, stop: int, big: float, g: Grammar) -> list[Line]:
     """The lines a long theme title wraps onto after its number line ti: set `big`, no new theme."""
     j = ti + 1
-    while j < stop and body[j].size >= big and not THEME.match(body[j].text):
+    while j < stop and body[j].size >= big and not g.profile.theme.match(body[j].text):
         j += 1
     return body[ti + 1 : j]
 
 
-def _theme_block(ln: Line, wraps: list[Line], right: float) -> ThemeBlock:
+def _theme_block(ln: Line, wraps: list[Line], right: float, g: Grammar) -> ThemeBlock:
     """The theme of number line `ln` (its title on that line after the number, and on `wraps`)."""
-    m = THEME.match(ln.text)
+    m = g.profile.theme.match(ln.text)
     head = [Line(ln.page, ln.words[1:])] if m.group(2) else []
     return ThemeBlock(m.group(1), join_lines(head + wraps, right), ln)
 
 
-def segment(lines: list[Line], big: float, right: float) -> Document:
+def segment(lines: list[Line], big: float, right: float, g: Grammar | None = None) -> Document:
     """Split the body lines into the document tree. `big` is the font size above which a numbered
-    line is a theme title (theme title pages print it far larger than any heading)."""
-    end = _first(lines, LIST_TITLE, big * TOL.list_title_size)  # the tail: project lists, then archive
+    line is a theme title (theme title pages print it far larger than any heading: tol.theme_title_size body
+    sizes); `g` the wording and tolerances read by (default: the configuration in force, TOL)."""
+    g = g or grammar()
+    end = _first(lines, g.profile.list_title, big * g.tol.list_title_size)  # the tail: project lists, then archive
     tail = lines[end:]
-    split = _first(tail, ARCHIVE_TITLE)
+    split = _first(tail, g.profile.archive_title)
     body = lines[:end]
-    theme_idx = _theme_lines(body, big)
+    theme_idx = _theme_lines(body, big, g)
     pre = body[: theme_idx[0] if theme_idx else len(body)]
     cover = _cover(pre) if pre else []
     intro = [l for l in pre if l not in cover]
     themes: list[ThemeBlock] = []
     stray: list[Line] = []
     for ti, stop in zip(theme_idx, theme_idx[1:] + [len(body)]):
-        wraps = _title_wraps(body, ti, stop, big)
-        themes.append(_theme_block(body[ti], wraps, right))
-        stray += _theme_body(themes[-1], body[ti + 1 + len(wraps) : stop])
+        wraps = _title_wraps(body, ti, stop, big, g)
+        themes.append(_theme_block(body[ti], wraps, right, g))
+        stray += _theme_body(themes[-1], body[ti + 1 + len(wraps) : stop], g)
     return Document(cover, intro, themes, tail[:split], tail[split:], stray)
 
 
-def _theme_lines(body: list[Line], big: float) -> list[int]:
+def _theme_lines(body: list[Line], big: float, g: Grammar) -> list[int]:
     """Indices of theme title lines: "N. TITLE" set large, and followed by goal N.1 before the next one.
-    `big` is the body size times TOL.theme_title_size; a producer that sets titles smaller still passes at
-    TOL.small_theme_title_size."""
+    `big` is the body size times tol.theme_title_size; a producer that sets titles smaller still passes at
+    tol.small_theme_title_size."""
+    theme, goal, tol = g.profile.theme, g.profile.goal, g.tol
     cands = [
         i
         for i, ln in enumerate(body)
-        if THEME.match(ln.text) and ln.size >= big / TOL.theme_title_size * TOL.small_theme_title_size
+        if theme.match(ln.text) and ln.size >= big / tol.theme_title_size * tol.small_theme_title_size
     ]
-    goals = [(i, GOAL.match(ln.text).group(1)) for i, ln in enumerate(body) if GOAL.match(ln.text)]
+    goals = [(i, goal.match(ln.text).group(1)) for i, ln in enumerate(body) if goal.match(ln.text)]
     out = []
     for k, i in enumerate(cands):
-        n = THEME.match(body[i].text).group(1)
+        n = theme.match(body[i].text).group(1)
         nxt = cands[k + 1] if k + 1 < len(cands) else len(body)
-        if body[i].size >= big or any(i < j < nxt and g.split(".")[0] == n for j, g in goals):
+        if body[i].size >= big or any(i < j < nxt and gn.split(".")[0] == n for j, gn in goals):
             out.append(i)
     return out
 
@@ -238,6 +237,7 @@ class _Cursor:
     label, and the list plain lines go to (None: stray)."""
 
     theme: ThemeBlock
+    g: Grammar
     goal: GoalBlock | None = None
     sec: SectionBlock | None = None
     proj: ProjectBlock | None = None
@@ -248,7 +248,7 @@ class _Cursor:
 def _goal_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
     """A goal heading opens a goal (closing section and project); the next index, or None if line i is none."""
     ln = lines[i]
-    if not (m := GOAL.match(ln.text)):
+    if not (m := c.g.profile.goal.match(ln.text)):
         return None
     c.goal = GoalBlock(m.group(1), m.group(2).strip(), ln)
     c.theme.goals.append(c.goal)
@@ -260,7 +260,8 @@ def _goal_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
 def _section_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
     """A numbered heading naming a status opens a section of the goal; the next index, or None."""
     ln = lines[i]
-    if c.goal is None or not (m := SECTION.match(ln.text)) or not (status := status_of(m.group(2))):
+    p = c.g.profile
+    if c.goal is None or not (m := p.section.match(ln.text)) or not (status := p.status_of(m.group(2))):
         return None
     c.sec = SectionBlock(m.group(1), m.group(2).strip(), status, ln)
     c.goal.sections.append(c.sec)
@@ -273,9 +274,9 @@ def _project_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
     """A project number line (bold, or with its since label just below) opens a project with its
     title lines; the index after the title, or None."""
     ln = lines[i]
-    if c.sec is None or not (m := PROJECT.match(ln.text)) or not (ln.bold or _since_follows(lines, i)):
+    if c.sec is None or not (m := c.g.profile.project.match(ln.text)) or not (ln.bold or _since_follows(lines, i, c.g)):
         return None
-    proj = ProjectBlock(m.group(1), [ln, *_title_continues(lines, i)])
+    proj = ProjectBlock(m.group(1), [ln, *_title_continues(lines, i, c.g)])
     c.proj = proj
     c.sec.projects.append(proj)
     c.rank = -1
@@ -283,14 +284,14 @@ def _project_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
     return i + len(proj.head)
 
 
-def _title_continues(lines: list[Line], i: int) -> list[Line]:
+def _title_continues(lines: list[Line], i: int, g: Grammar) -> list[Line]:
     """The lines after project number line i that continue its title: same font, before the first label."""
     j = i + 1
     while (
         j < len(lines)
-        and j < i + TOL.title_max_lines
-        and _label(lines, j, -1) is None
-        and _is_title_cont(lines[j], lines[i])
+        and j < i + g.tol.title_max_lines
+        and _label(lines, j, -1, g) is None
+        and _is_title_cont(lines[j], lines[i], g)
     ):
         j += 1
     return lines[i + 1 : j]
@@ -298,11 +299,11 @@ def _title_continues(lines: list[Line], i: int) -> list[Line]:
 
 def _label_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
     """A block label of the open project opens that block; the index after it, or None."""
-    if c.proj is None or (lab := _label(lines, i, c.rank)) is None:
+    if c.proj is None or (lab := _label(lines, i, c.rank, c.g)) is None:
         return None
     if lab.name == "extra":
         c.proj.extra.append(Extra(lab.label, lab.value, lines[i]))
-        c.rank = RANK["extra"]
+        c.rank = c.g.rank["extra"]
         c.cur = c.proj.unlabelled
         return lab.end
     return _open_block(c, c.proj, lines, i, lab)
@@ -311,20 +312,25 @@ def _label_step(c: _Cursor, lines: list[Line], i: int) -> int | None:
 def _open_block(c: _Cursor, proj: ProjectBlock, lines: list[Line], i: int, lab: LabelMatch) -> int:
     """Open the labelled block `lab` in `proj`; the since line has no body, and its value may stand
     on the line below (wrapped); the index after the label (and that value)."""
-    c.rank = RANK[lab.name]
+    c.rank = c.g.rank[lab.name]
     body: list[Line] = []
     proj.blocks[lab.name] = Block(lab.label, lab.value, body)
     proj.label_lines[lab.name] = lines[i]
     c.cur = body if lab.name != "since" else proj.unlabelled
-    if lab.name == "since" and not lab.value and _since_value_below(lines, lab.end, c.rank):
+    if lab.name == "since" and not lab.value and _since_value_below(lines, lab.end, c.rank, c.g):
         proj.blocks[lab.name] = Block(lab.label, lines[lab.end].text, body)
         return lab.end + 1
     return lab.end
 
 
-def _since_value_below(lines: list[Line], j: int, rank: int) -> bool:
+def _since_value_below(lines: list[Line], j: int, rank: int, g: Grammar) -> bool:
     """Whether line j is a since label's value wrapped to its own line: bold, no label, no project number."""
-    return j < len(lines) and _label(lines, j, rank) is None and not PROJECT.match(lines[j].text) and lines[j].bold
+    return (
+        j < len(lines)
+        and _label(lines, j, rank, g) is None
+        and not g.profile.project.match(lines[j].text)
+        and lines[j].bold
+    )
 
 
 # the steps of _theme_body, tried in this order on each line
@@ -339,10 +345,10 @@ def _step(c: _Cursor, lines: list[Line], i: int) -> int | None:
     return None
 
 
-def _theme_body(th: ThemeBlock, lines: list[Line]) -> list[Line]:
+def _theme_body(th: ThemeBlock, lines: list[Line], g: Grammar) -> list[Line]:
     """Fill the theme's goals, sections and projects; returns the lines no block takes."""
     stray: list[Line] = []
-    c = _Cursor(th)
+    c = _Cursor(th, g)
     i = 0
     while i < len(lines):
         nxt = _step(c, lines, i)
@@ -353,15 +359,19 @@ def _theme_body(th: ThemeBlock, lines: list[Line]) -> list[Line]:
     return stray
 
 
-def _since_follows(lines: list[Line], i: int) -> bool:
+def _since_follows(lines: list[Line], i: int, g: Grammar) -> bool:
     """Whether the first label within the next lines after line i is the since label."""
-    for j in range(i + 1, min(i + TOL.title_max_lines, len(lines))):
-        lab = _label(lines, j, -1)
+    for j in range(i + 1, min(i + g.tol.title_max_lines, len(lines))):
+        lab = _label(lines, j, -1, g)
         if lab:
             return lab.name == "since"
     return False
 
 
-def _is_title_cont(ln: Line, head: Line) -> bool:
+def _is_title_cont(ln: Line, head: Line, g: Grammar) -> bool:
     """Whether `ln` continues the title of project line `head`: same weight and size, no project number."""
-    return ln.bold == head.bold and abs(ln.size - head.size) < TOL.title_size_tolerance and not PROJECT.match(ln.text)
+    return (
+        ln.bold == head.bold
+        and abs(ln.size - head.size) < g.tol.title_size_tolerance
+        and not g.profile.project.match(ln.text)
+    )

@@ -18,57 +18,33 @@ from typing import NamedTuple
 
 import regex as re
 
-from ..config import load, profile
+from ..config import TableWords, profile
 from ..model.records import ArchiveRow, Box, Char, Line, ListRow, ProjectList, Word
-from ..tolerances import TOL
+from ..tolerances import TOL, Tolerances
 from .fields import join_lines, join_runs
-from .segment import STATUS_WORDS
 
-NUMBER = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3}$")
-DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
-
-# Tolerances, as fractions of the font size of the text concerned.
+DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")  # an Archiv row's date cell (a cell word, matched whole)
 
 
-# ---------------------------------------------------------------- vocabulary (config/report.yaml, section tables)
+def table_words() -> TableWords:
+    """The tables' titles, header words and status marks (config/report.yaml `tables`; the Projektliste's title
+    is titles.list), of the configuration in force."""
+    return profile().tables
 
 
-@dataclass(frozen=True)
-class Vocab:
-    """The tables' header words, titles and status marks, compiled once per configuration."""
-
-    titles: dict[str, re.Pattern]
-    columns: dict[str, list[tuple[str, re.Pattern]]]
-    marks: frozenset[str]
-
-
-_VOCAB: dict[int, Vocab] = {}
-
-
-def vocab() -> Vocab:
-    """The table vocabulary of the configuration in force (compiled on first use); the Projektliste's title
-    is the profile's list title (config/report.yaml titles.list)."""
-    cfg = load("report.yaml")["tables"]
-    v = _VOCAB.get(id(cfg))
-    if v is None:
-        v = Vocab(
-            {"list": profile().list_title} | {k: re.compile(rx) for k, rx in cfg["titles"].items()},
-            {k: [(name, re.compile(rx)) for name, rx in cols.items()] for k, cols in cfg["columns"].items()},
-            frozenset(cfg["marks"]),
-        )
-        _VOCAB.clear()
-        _VOCAB[id(cfg)] = v
-    return v
+def _status_words() -> list[tuple[str, str]]:
+    """(heading word, status name) of each status, in the profile's order (config/report.yaml statuses)."""
+    return [(st.word, st.name) for st in profile().statuses]
 
 
 # ---------------------------------------------------------------- header words
 
 
-def _cells(words: tuple[Word, ...]) -> list[list[Word]]:
+def _cells(words: tuple[Word, ...], tol: Tolerances = TOL) -> list[list[Word]]:
     """Split a header line into cells at gaps wider than a couple of spaces."""
     cells: list[list[Word]] = []
     for w in words:
-        if cells and w.x0 - cells[-1][-1].x1 <= TOL.header_cell_gap * w.size:
+        if cells and w.x0 - cells[-1][-1].x1 <= tol.header_cell_gap * w.size:
             cells[-1].append(w)
         else:
             cells.append([w])
@@ -79,33 +55,33 @@ def _centre(c: Char | Word) -> float:
     return (c.x0 + c.x1) / 2
 
 
-def _rotated_columns(rotated: list[Char]) -> list[list[Char]]:
+def _rotated_columns(rotated: list[Char], tol: Tolerances = TOL) -> list[list[Char]]:
     """Rotated letters grouped into vertical columns by their centre x."""
     groups: list[list[Char]] = []
     for c in sorted(rotated, key=_centre):
-        if groups and _centre(c) - _centre(groups[-1][-1]) <= TOL.rot_x * max(c.x1 - c.x0, 1.0):
+        if groups and _centre(c) - _centre(groups[-1][-1]) <= tol.rot_x * max(c.x1 - c.x0, 1.0):
             groups[-1].append(c)
         else:
             groups.append([c])
     return groups
 
 
-def _rotated_runs(group: list[Char]) -> list[list[Char]]:
+def _rotated_runs(group: list[Char], tol: Tolerances = TOL) -> list[list[Char]]:
     """One vertical column of rotated letters split into words at vertical gaps, top to bottom."""
     runs: list[list[Char]] = []
     for c in sorted(group, key=lambda c: c.top):
-        if runs and c.top - runs[-1][-1].bottom <= TOL.rot_word_gap * (c.x1 - c.x0):
+        if runs and c.top - runs[-1][-1].bottom <= tol.rot_word_gap * (c.x1 - c.x0):
             runs[-1].append(c)
         else:
             runs.append([c])
     return runs
 
 
-def rotated_words(rotated: list[Char]) -> list[Word]:
+def rotated_words(rotated: list[Char], tol: Tolerances = TOL) -> list[Word]:
     """Runs of rotated letters as words (text read bottom-up and top-down: both are offered)."""
     out: list[Word] = []
-    for group in _rotated_columns(rotated):
-        for run in _rotated_runs(group):
+    for group in _rotated_columns(rotated, tol):
+        for run in _rotated_runs(group, tol):
             x0, x1 = min(r.x0 for r in run), max(r.x1 for r in run)
             top, bottom = min(r.top for r in run), max(r.bottom for r in run)
             down = "".join(r.text for r in run)
@@ -114,9 +90,9 @@ def rotated_words(rotated: list[Char]) -> list[Word]:
     return out
 
 
-def _rotated_phrases(group: list[Char]) -> tuple[str, str]:
+def _rotated_phrases(group: list[Char], tol: Tolerances = TOL) -> tuple[str, str]:
     """A column of rotated letters as a phrase, words apart: read bottom-up and read top-down."""
-    down = ["".join(c.text for c in run) for run in _rotated_runs(group)]
+    down = ["".join(c.text for c in run) for run in _rotated_runs(group, tol)]
     return " ".join(w[::-1] for w in reversed(down)), " ".join(down)
 
 
@@ -188,16 +164,18 @@ def named_columns(words: list[Word], spec: list[tuple[str, re.Pattern]]) -> dict
     return out
 
 
-def status_columns(rotated: list[Char], refused: list[Refused] | None = None, page: int = 0) -> list[StatusColumn]:
+def status_columns(
+    rotated: list[Char], refused: list[Refused] | None = None, page: int = 0, tol: Tolerances = TOL
+) -> list[StatusColumn]:
     """Centre x and status of each rotated status header ("Ideenspeicher", "in Planung", "in Plan.", …);
     heads (on `page`) that abbreviate more than one status are appended to `refused`."""
-    out = []
-    for g in _rotated_columns(rotated):
+    out, words = [], _status_words()
+    for g in _rotated_columns(rotated, tol):
         text = "".join(c.text for c in sorted(g, key=lambda c: c.top)).lower()
         text += "".join(c.text for c in sorted(g, key=lambda c: -c.top)).lower()
-        status = next((st for word, st in STATUS_WORDS if word in text or word[:6] in text), None)
+        status = next((st for word, st in words if word in text or word[:6] in text), None)
         if status is None:
-            status = _by_abbreviation(_rotated_phrases(g), Box(page, *_extent(g)), refused)
+            status = _by_abbreviation(_rotated_phrases(g, tol), Box(page, *_extent(g)), refused)
         if status is not None:
             out.append(StatusColumn(sum(_centre(c) for c in g) / len(g), status))
     return out
@@ -222,14 +200,17 @@ def _extent(items: list[Char] | list[Word]) -> tuple[float, float, float, float]
     return min(i.x0 for i in items), min(i.top for i in items), max(i.x1 for i in items), max(i.bottom for i in items)
 
 
-def upright_status_columns(lines: list[Line], refused: list[Refused] | None = None) -> list[StatusColumn]:
+def upright_status_columns(
+    lines: list[Line], refused: list[Refused] | None = None, tol: Tolerances = TOL
+) -> list[StatusColumn]:
     """Status columns from upright header labels ("umgesetzt", "in Bearbeitung", "in Bearb.", …): left edge
     and status; heads that abbreviate more than one status are appended to `refused`."""
     out: list[StatusColumn] = []
+    words = _status_words()
     for ln in lines:
-        for cell in _cells(ln.words):
+        for cell in _cells(ln.words, tol):
             text = " ".join(w.text for w in cell).lower()
-            heads = [StatusColumn(cell[0].x0, st) for word, st in STATUS_WORDS if word in text]
+            heads = [StatusColumn(cell[0].x0, st) for word, st in words if word in text]
             heads = heads or _abbreviated_heads(ln.page, list(cell), refused)
             out += [h for h in heads if not h.status or h.status not in [c.status for c in out]]
     return out
@@ -268,12 +249,12 @@ class Column:
     x1: float  # right end of the header word that named it
 
 
-def text_blocks(lines: list[Line], marks: frozenset[str] = frozenset()) -> list[Span]:
+def text_blocks(lines: list[Line], marks: frozenset[str] = frozenset(), tol: Tolerances = TOL) -> list[Span]:
     """x intervals covered by cell text, separated by gutters (gaps no word of any line crosses)."""
     spans = sorted((w.x0, w.x1, w.size) for ln in lines for w in ln.words if w.text not in marks)
     out: list[list[float]] = []
     for x0, x1, size in spans:
-        if out and x0 - out[-1][1] < TOL.gutter * size:
+        if out and x0 - out[-1][1] < tol.gutter * size:
             out[-1][1] = max(out[-1][1], x1)
         else:
             out.append([x0, x1])
@@ -291,11 +272,11 @@ def grid(named: dict[str, Span], blocks: list[Span]) -> list[Column]:
     return cols
 
 
-def column_of(w: Word, cols: list[Column]) -> str:
+def column_of(w: Word, cols: list[Column], tol: Tolerances = TOL) -> str:
     """The column a word starts in: the last one whose start lies left of the word."""
     name = cols[0].name
     for c in cols:
-        if w.x0 >= c.x0 - TOL.edge * w.size:
+        if w.x0 >= c.x0 - tol.edge * w.size:
             name = c.name
     return name
 
@@ -303,28 +284,28 @@ def column_of(w: Word, cols: list[Column]) -> str:
 # ---------------------------------------------------------------- cells
 
 
-def _status_labels(ln: Line) -> bool:
+def _status_labels(ln: Line, tol: Tolerances = TOL) -> bool:
     """A line of upright status headers only ("umgesetzt  in Bearbeitung …")."""
-    cells = _cells(ln.words)
-    return all(upright_status_columns([Line(ln.page, tuple(c))]) for c in cells)
+    cells = _cells(ln.words, tol)
+    return all(upright_status_columns([Line(ln.page, tuple(c))], tol=tol) for c in cells)
 
 
-def header_lines(band: list[Line], rotated_bottom: float) -> int:
+def header_lines(band: list[Line], rotated_bottom: float, tol: Tolerances = TOL) -> int:
     """How many of the lines above a page's first row are its header (on a page the table continues on):
     set bold, beside the rotated headers, status labels, or tight below the header line before; the rest
     continue the row the last page ended in."""
     n = 0
     for i, ln in enumerate(band):
-        tight = i > 0 and ln.top - band[i - 1].top <= TOL.header_pitch * band[i - 1].size
-        if not (i == 0 or ln.bold or tight or ln.top < rotated_bottom or _status_labels(ln)):
+        tight = i > 0 and ln.top - band[i - 1].top <= tol.header_pitch * band[i - 1].size
+        if not (i == 0 or ln.bold or tight or ln.top < rotated_bottom or _status_labels(ln, tol)):
             break
         n += 1
     return n
 
 
-def _row_top(ln: Line, nxt: Line) -> bool:
+def _row_top(ln: Line, nxt: Line, tol: Tolerances = TOL) -> bool:
     """A plain line set tight above the next: part of the same row, not of the header."""
-    return not ln.bold and nxt.top - ln.top <= TOL.run_pitch * nxt.size
+    return not ln.bold and nxt.top - ln.top <= tol.run_pitch * nxt.size
 
 
 # ---------------------------------------------------------------- one table over its pages
@@ -360,8 +341,10 @@ class _Row:
 class Table:
     """Rows of one table across pages: header bands read, continuation lines merged."""
 
-    def __init__(self, spec, starts_row: Callable[[dict[str, list[Word]]], bool], opens: re.Pattern):
-        self.spec, self.starts_row, self.opens = spec, starts_row, opens
+    def __init__(
+        self, spec, starts_row: Callable[[dict[str, list[Word]]], bool], opens: re.Pattern, tol: Tolerances = TOL
+    ):
+        self.spec, self.starts_row, self.opens, self.tol = spec, starts_row, opens, tol
         self.named: dict[str, Span] = {}
         self.status = StatusHeads("center", [])
         self.rows: list[_Row] = []
@@ -379,8 +362,8 @@ class Table:
         if not self.named:
             self.unplaced += data
             return
-        pieces = self._pieces(data, grid(self.named, text_blocks(data, vocab().marks)))
-        if self._middle_aligned(pieces):
+        pieces = self._pieces(data, grid(self.named, text_blocks(data, table_words().marks, self.tol)))
+        if self._middle_aligned(pieces, self.tol):
             self._add_centred(pieces)
         else:
             for pc in pieces:
@@ -391,29 +374,28 @@ class Table:
         first = next((i for i, ln in enumerate(lines) if self._opens_row(ln)), len(lines))
         top = lines[first].top if first < len(lines) else math.inf
         rot = [c for c in rotated if (c.top + c.bottom) / 2 < top]
-        head = _band_end(lines, first, rot, titled)
+        head = _band_end(lines, first, rot, titled, self.tol)
         band = lines[:head]
-        named = named_columns([w for ln in band for w in ln.words] + rotated_words(rot), self.spec)
-        if len(named) < TOL.min_named:
+        named = named_columns([w for ln in band for w in ln.words] + rotated_words(rot, self.tol), self.spec)
+        if len(named) < self.tol.min_named:
             return lines  # no header on this page: the table just continues
         self.named = named
         page = lines[0].page if lines else 0
-        cols = status_columns(rot, self.refused, page)
-        self.status = (
-            StatusHeads("center", cols) if cols else StatusHeads("left", upright_status_columns(band, self.refused))
-        )
+        cols = status_columns(rot, self.refused, page, self.tol)
+        upright = upright_status_columns(band, self.refused, self.tol) if not cols else []
+        self.status = StatusHeads("center", cols) if cols else StatusHeads("left", upright)
         return lines[head:]
 
     def _opens_row(self, ln: Line) -> bool:
         """Does a word of the line look like a row's opening (a project number, a date)?"""
-        return any(self.opens.match(w.text) for w in ln.words)
+        return any(self.opens.fullmatch(w.text) for w in ln.words)
 
     def _pieces(self, data: list[Line], cols: list[Column]) -> list[_Piece]:
         """The table's lines split by column, up to where the table ends on the page."""
         reach = self._reach(data)
         pieces: list[_Piece] = []
         for i, ln in enumerate(data):
-            if i and ln.top - data[i - 1].bottom > max(reach, TOL.reach * ln.size):
+            if i and ln.top - data[i - 1].bottom > max(reach, self.tol.reach * ln.size):
                 self.unplaced += data[i:]  # below the table: a page number, a note; never part of a cell
                 break
             pieces.append(self._split(ln, cols))
@@ -423,15 +405,16 @@ class Table:
         """How far below its previous line a line may start and still be in the table: a multiple of the
         usual gap above a row (rows may be spaced wider than their lines)."""
         gaps = [b.top - a.bottom for a, b in zip(data, data[1:]) if self._opens_row(b)]
-        return TOL.row_gaps * median(gaps) if gaps else 0.0
+        return self.tol.row_gaps * median(gaps) if gaps else 0.0
 
     def _split(self, ln: Line, cols: list[Column]) -> _Piece:
         """A line's words by column (status marks apart), and whether it opens a row."""
         parts: dict[str, list[Word]] = {}
         marks: list[Word] = []
+        glyphs = table_words().marks
         for w in ln.words:
-            name = column_of(w, cols)
-            if w.text in vocab().marks and "status" in self.named and name in ("status", "title", "number"):
+            name = column_of(w, cols, self.tol)
+            if w.text in glyphs and "status" in self.named and name in ("status", "title", "number"):
                 marks.append(w)
             else:
                 parts.setdefault(name, []).append(w)
@@ -444,14 +427,14 @@ class Table:
         self.rows[-1].take(pc.line, pc.parts, pc.marks)
 
     @staticmethod
-    def _middle_aligned(pieces: list[_Piece]) -> bool:
+    def _middle_aligned(pieces: list[_Piece], tol: Tolerances = TOL) -> bool:
         """Cells centred in their rows: a row-opening line lacks a cell whose lines sit tight above and below
         it (set at the row's top, a cell would start on the row's first line)."""
         for i in range(1, len(pieces) - 1):
             above, pc, below = pieces[i - 1], pieces[i], pieces[i + 1]
             tight = (
-                pc.line.top - above.line.top <= TOL.run_pitch * pc.line.size
-                and below.line.top - pc.line.top <= TOL.run_pitch * pc.line.size
+                pc.line.top - above.line.top <= tol.run_pitch * pc.line.size
+                and below.line.top - pc.line.top <= tol.run_pitch * pc.line.size
             )
             if (
                 pc.opens
@@ -472,7 +455,7 @@ class Table:
             return
         rows = {id(pc): _Row([], status_cols=self.status) for pc in anchors}
         for name in sorted({n for pc in pieces for n in pc.parts}) + [_MARKS]:
-            for run in _runs(_in_column_run(pieces, name)):
+            for run in _runs(_in_column_run(pieces, name), self.tol):
                 for pc in run:
                     _take_share(rows[id(_anchor_of(pc, run, anchors))], pc, name)
         self.rows += [rows[id(pc)] for pc in anchors]
@@ -480,18 +463,18 @@ class Table:
     def text(self, row: _Row, name: str) -> str:
         """A cell's text, its wrapped lines re-joined."""
         page = [row.lines[0].page] * len(row.cells.get(name, [])) if row.lines else []
-        return join_runs(row.cells.get(name, []), self.edge(name), cell=True, pages=page)
+        return join_runs(row.cells.get(name, []), self.edge(name), cell=True, pages=page, tol=self.tol)
 
 
 _MARKS = "\0marks"  # the status marks, filed like one more column
 
 
-def _band_end(lines: list[Line], first: int, rot: list[Char], titled: bool) -> int:
+def _band_end(lines: list[Line], first: int, rot: list[Char], titled: bool, tol: Tolerances = TOL) -> int:
     """How many lines above the first row (line `first`) form the header band: all of them on the page
     that prints the table's title, else the header-like ones; less the upper half of a first row whose
     cells are centred."""
-    head = first if titled else header_lines(lines[:first], max((c.bottom for c in rot), default=-math.inf))
-    while 0 < head and first < len(lines) and _row_top(lines[head - 1], lines[head]):
+    head = first if titled else header_lines(lines[:first], max((c.bottom for c in rot), default=-math.inf), tol)
+    while 0 < head and first < len(lines) and _row_top(lines[head - 1], lines[head], tol):
         head -= 1  # the upper half of a first row whose cells are centred
     return head
 
@@ -523,33 +506,33 @@ def _anchor_of(pc: _Piece, run: list[_Piece], anchors: list[_Piece]) -> _Piece:
     return min(anchors, key=lambda a: abs(_mid(a) - at))
 
 
-def _runs(pieces: list[_Piece]) -> list[list[_Piece]]:
+def _runs(pieces: list[_Piece], tol: Tolerances = TOL) -> list[list[_Piece]]:
     """Pieces of one column split where more than a line pitch separates them: one run, one cell."""
     runs: list[list[_Piece]] = []
     for pc in pieces:
-        if runs and pc.line.top - runs[-1][-1].line.top <= TOL.run_pitch * pc.line.size:
+        if runs and pc.line.top - runs[-1][-1].line.top <= tol.run_pitch * pc.line.size:
             runs[-1].append(pc)
         else:
             runs.append([pc])
     return runs
 
 
-def _continues_title(title: list[Line], ln: Line) -> bool:
+def _continues_title(title: list[Line], ln: Line, tol: Tolerances = TOL) -> bool:
     """A long title wrapped onto the next line: same page, same size and weight, set tight below."""
     last = title[-1]
     return (
         ln.page == last.page
         and ln.bold == last.bold
-        and abs(ln.size - last.size) < TOL.title_size
-        and 0 < ln.top - last.top <= TOL.header_pitch * last.size
+        and abs(ln.size - last.size) < tol.title_size
+        and 0 < ln.top - last.top <= tol.header_pitch * last.size
     )
 
 
 def _read_tables(
-    lines: list[Line], kinds: dict[str, Callable[[], Table]], rotated_by_page
+    lines: list[Line], kinds: dict[str, Callable[[], Table]], rotated_by_page, tol: Tolerances = TOL
 ) -> list[tuple[str, list[Line], Table]]:
     """Split lines at the tables' titles (title lines kept) and feed each table its lines page by page."""
-    titles = vocab().titles
+    titles = table_words().titles
     tables: list[tuple[str, list[Line], Table]] = []
     chunk: list[Line] = []
 
@@ -565,7 +548,7 @@ def _read_tables(
             chunk = []
         if kind:
             tables.append((kind, [ln], kinds[kind]()))
-        elif tables and not chunk and _continues_title(tables[-1][1], ln):
+        elif tables and not chunk and _continues_title(tables[-1][1], ln, tol):
             tables[-1][1].append(ln)
         else:
             chunk.append(ln)
@@ -574,8 +557,8 @@ def _read_tables(
 
 
 def _in_column(name: str, rx: re.Pattern) -> Callable[[dict[str, list[Word]]], bool]:
-    """A row starts where the given column's first word on the line matches `rx`."""
-    return lambda parts: bool(parts.get(name)) and bool(rx.match(parts[name][0].text))
+    """A row starts where the given column's first word on the line matches `rx` whole."""
+    return lambda parts: bool(parts.get(name)) and bool(rx.fullmatch(parts[name][0].text))
 
 
 # ---------------------------------------------------------------- Projektliste
@@ -586,13 +569,15 @@ def parse_project_lists(
     rotated_by_page: dict[int, list[Char]],
     unplaced: list[Line] | None = None,
     refused: list[Refused] | None = None,
+    tol: Tolerances = TOL,
 ) -> list[ProjectList]:
     """Every 'Projektliste „…“' table with its rows; lines in no row are appended to `unplaced`, status heads
     refused as ambiguous to `refused`."""
-    spec = vocab().columns["list"]
-    new = lambda: Table(spec, _in_column("number", NUMBER), NUMBER)
+    p = profile()
+    spec, number = p.tables.columns["list"], p.project_number  # config/report.yaml numbering.project_number
+    new = lambda: Table(spec, _in_column("number", number), number, tol)
     lists: list[ProjectList] = []
-    for _, title, table in _read_tables(lines, {"list": new}, rotated_by_page):
+    for _, title, table in _read_tables(lines, {"list": new}, rotated_by_page, tol):
         pl = ProjectList("", join_lines(title), [_list_row(r, table) for r in table.rows])
         firsts = [r.number.split(".")[0] for r in pl.rows if r.number]
         pl.theme = max(set(firsts), key=firsts.count) if firsts else ""
@@ -624,17 +609,19 @@ def _list_row(r: _Row, table: Table) -> ListRow:
 # ---------------------------------------------------------------- Archiv
 
 
-def parse_archive(lines: list[Line], unplaced: list[Line] | None = None) -> tuple[str, list[ArchiveRow]]:
+def parse_archive(
+    lines: list[Line], unplaced: list[Line] | None = None, tol: Tolerances = TOL
+) -> tuple[str, list[ArchiveRow]]:
     """The 'Umgesetzte Projekte' and 'Entfallene Projekte' tables of the Archiv chapter; lines in no row
     are appended to `unplaced`."""
-    v = vocab()
+    v = table_words()
     since = next((m.group(1) for ln in lines if (m := v.titles["archive_since"].search(ln.text))), "")
     kinds = {
-        "completed": lambda: Table(v.columns["completed"], _in_column("report", DATE), DATE),
-        "dropped": lambda: Table(v.columns["dropped"], _in_column("last_mention", DATE), DATE),
+        "completed": lambda: Table(v.columns["completed"], _in_column("report", DATE), DATE, tol),
+        "dropped": lambda: Table(v.columns["dropped"], _in_column("last_mention", DATE), DATE, tol),
     }
     rows: list[ArchiveRow] = []
-    for kind, _, table in _read_tables(lines, kinds, {}):
+    for kind, _, table in _read_tables(lines, kinds, {}, tol):
         for r in table.rows:
             c = lambda n: table.text(r, n)
             rows.append(

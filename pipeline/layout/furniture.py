@@ -25,7 +25,7 @@ from functools import cache
 
 import regex as re
 
-from ..config import profile
+from ..config import Profile, profile
 from ..model.records import Line, PageLayout
 from ..tolerances import TOL, Tolerances
 
@@ -41,46 +41,40 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 
 
-@cache
-def _legend() -> re.Pattern:
-    """config/report.yaml legend.pattern; read on first use (the CLI imports this module before it validates)."""
-    return profile().legend
-
-
-@cache
-def _headings() -> tuple[re.Pattern, ...]:
+def _headings(p: Profile) -> tuple[re.Pattern, ...]:
     """config/report.yaml numbering: the theme, goal, section and project headings (number, title)."""
-    p = profile()
     return (p.theme, p.goal, p.section, p.project)
 
 
 @cache
-def _labels() -> tuple[re.Pattern, ...]:
+def _labels(p: Profile) -> tuple[re.Pattern, ...]:
     """config/report.yaml labels: the block labels (not the generic "Label: value" shape of `extra`)."""
-    return tuple(rx for name, rx in profile().labels if name != "extra")
+    return tuple(rx for name, rx in p.labels if name != "extra")
 
 
 DOUBTFUL = ("entry", "announce")  # what a line set aside as furniture may read as, in doubt
 _ANNOUNCES = re.compile(r"^\p{Lu}.{2,100}:$")
 
 
-def heading_number(text: str) -> str | None:
-    """The number of a numbered heading with its title ("1. KLIMA" → "1", "1.2.3 umgesetzt" → "1.2.3"), or None."""
+def heading_number(text: str, prof: Profile | None = None) -> str | None:
+    """The number of a numbered heading with its title ("1. KLIMA" → "1", "1.2.3 umgesetzt" → "1.2.3"), or None;
+    by the profile `prof` (default: the configuration in force)."""
     t = _SPACE.sub(" ", text.strip())
-    for rx in _headings():
+    for rx in _headings(prof or profile()):
         if (m := rx.match(t)) and m.re.groups > 1 and m.group(2):
             return m.group(1)
     return None
 
 
-def reads_as(text: str) -> str | None:
+def reads_as(text: str, prof: Profile | None = None) -> str | None:
     """What a line reads as in the report's body: "label" (a block label), "heading" (numbered, with its
     title), "entry" (opens with a date, text after it), "announce" (ends in ":", like a label of unknown
     wording); None for anything else."""
+    prof = prof or profile()
     t = _SPACE.sub(" ", text.strip())
-    if any(rx.match(t) for rx in _labels()):
+    if any(rx.match(t) for rx in _labels(prof)):
         return "label"
-    if heading_number(t) is not None:
+    if heading_number(t, prof) is not None:
         return "heading"
     if _opens_with_date(t):
         return "entry"
@@ -89,7 +83,7 @@ def reads_as(text: str) -> str | None:
 
 def _opens_with_date(text: str) -> bool:
     """A line that opens with a date the report's date grammar reads (one or two words) and goes on."""
-    from ..parse.dates import parse_date  # reads config/lang-de.yaml on import
+    from ..parse.dates import parse_date
 
     words = text.split()
     return any(
@@ -128,9 +122,9 @@ def _roman(n: int) -> str:
     return out
 
 
-def is_legend(text: str) -> bool:
+def is_legend(text: str, prof: Profile | None = None) -> bool:
     """The status legend, alone or followed by a page label ("… in Planung  Ideenspeicher  Seite 9")."""
-    m = _legend().match(text.strip())
+    m = (prof or profile()).legend.match(text.strip())  # config/report.yaml legend.pattern
     return bool(m) and (not m.group(1) or page_label_number(m.group(1)) is not None)
 
 
@@ -159,7 +153,7 @@ def _band_lines(page: PageLayout, tol: Tolerances) -> list[_Edge]:
     return out
 
 
-def _recurring(bands: list[list[_Edge]], need: int, tol: Tolerances) -> set[int]:
+def _recurring(bands: list[list[_Edge]], need: int, tol: Tolerances, prof: Profile) -> set[int]:
     """ids of band lines printed on at least `need` pages at one distance from their edge, with numbers
     that stay the same or follow the page, at a place that mostly holds such lines (a body label that
     often opens a page shares its place with every other first line of a page: it is not furniture;
@@ -172,22 +166,22 @@ def _recurring(bands: list[list[_Edge]], need: int, tol: Tolerances) -> set[int]
     for hits in groups.values():
         for cluster in _clusters(sorted(hits, key=lambda e: e.distance), tol.position_tol):
             same = _consistent(cluster)
-            if len({e.page for e in same}) >= need and _may_repeat(same):
+            if len({e.page for e in same}) >= need and _may_repeat(same, prof):
                 found.append(same)
     recurring = {id(e.line) for c in found for e in c}
     return {id(e.line) for c in found if _furniture_place(c, recurring, bands, tol) for e in c}
 
 
-def _may_repeat(cluster: list[_Edge]) -> bool:
+def _may_repeat(cluster: list[_Edge], prof: Profile) -> bool:
     """Can the report's structure print this line on every page of the cluster? Not a block label (labels
     open blocks, any page may start with one); a heading only as one heading, one number on every page (the
     body prints each heading once: headings that differ are body)."""
-    kind = reads_as(cluster[0].line.text)
+    kind = reads_as(cluster[0].line.text, prof)
     if kind == "label":
         return False
     if kind != "heading":
         return True
-    return len({heading_number(e.line.text) for e in cluster}) == 1
+    return len({heading_number(e.line.text, prof) for e in cluster}) == 1
 
 
 def _consistent(cluster: list[_Edge]) -> list[_Edge]:
@@ -233,68 +227,75 @@ def _label_offsets(pages: list[PageLayout], bands: list[list[_Edge]], tol: Toler
     return {off for off, count in offsets.items() if count >= tol.min_pages}
 
 
-def _page_furniture(page: PageLayout, band: list[_Edge], recurring, offsets: set[int]) -> set[int]:
+def _page_furniture(page: PageLayout, band: list[_Edge], recurring, offsets: set[int], prof: Profile) -> set[int]:
     """ids of the lines that are furniture on this page: band lines from each edge inwards while they
     are furniture, and the legend wherever it is."""
-    out = {id(l) for l in page.lines if is_legend(l.text)}
+    out = {id(l) for l in page.lines if is_legend(l.text, prof)}
     for edge in ("top", "bottom"):
         for e in (e for e in band if e.edge == edge):
-            if not _is_furniture(page, e, recurring, offsets):
+            if not _is_furniture(page, e, recurring, offsets, prof):
                 break
             out.add(id(e.line))
     return out
 
 
-def _is_furniture(page: PageLayout, e: _Edge, recurring, offsets: set[int]) -> bool:
+def _is_furniture(page: PageLayout, e: _Edge, recurring, offsets: set[int], prof: Profile) -> bool:
     text = e.line.text
-    if id(e.line) in recurring or is_legend(text):
+    if id(e.line) in recurring or is_legend(text, prof):
         return True
     n = page_label_number(text)
     return n is not None and page.number - n in offsets
 
 
-def remove_furniture(pages: list[PageLayout], tol: Tolerances = TOL) -> None:
-    """Move each page's furniture lines from `page.lines` into `page.furniture`."""
+def remove_furniture(pages: list[PageLayout], tol: Tolerances = TOL, prof: Profile | None = None) -> None:
+    """Move each page's furniture lines from `page.lines` into `page.furniture`; the report's wording from `prof`
+    (default: the configuration in force)."""
     if not pages:
         return
+    prof = prof or profile()
     need = min(tol.min_pages, max(2, len(pages)))
     bands = [_band_lines(p, tol) for p in pages]
-    recurring = _recurring(bands, need, tol)
+    recurring = _recurring(bands, need, tol, prof)
     if _all_recurring(pages, recurring):
         return  # a document made only of recurring lines has no body to frame
     offsets = _label_offsets(pages, bands, tol)
-    recurring = _outside_frame(pages, bands, recurring, offsets, tol)
+    recurring = _outside_frame(pages, bands, recurring, offsets, tol, prof)
     for p, band in zip(pages, bands):
-        out = _page_furniture(p, band, recurring, offsets)
+        out = _page_furniture(p, band, recurring, offsets, prof)
         if out:
             p.furniture.extend(l for l in p.lines if id(l) in out)
             p.lines = [l for l in p.lines if id(l) not in out]
-    _mark_doubtful(pages)
+    _mark_doubtful(pages, prof)
 
 
-def _mark_doubtful(pages: list[PageLayout]) -> None:
+def _mark_doubtful(pages: list[PageLayout], prof: Profile) -> None:
     """Keep in `PageLayout.doubtful` the furniture lines that read like the body: a dated entry, a line that
     announces what follows, a heading the body does not print (set aside, it would be lost)."""
-    body = {n for p in pages for l in p.lines if (n := heading_number(l.text)) is not None}
+    body = {n for p in pages for l in p.lines if (n := heading_number(l.text, prof)) is not None}
     for p in pages:
-        p.doubtful = [l for l in p.furniture if _reads_like_body(l.text, body)]
+        p.doubtful = [l for l in p.furniture if _reads_like_body(l.text, body, prof)]
 
 
-def _reads_like_body(text: str, body: set[str]) -> bool:
+def _reads_like_body(text: str, body: set[str], prof: Profile) -> bool:
     """A furniture line in doubt; `body`: the heading numbers the body prints."""
-    kind = reads_as(text)
+    kind = reads_as(text, prof)
     if kind == "heading":
-        return heading_number(text) not in body
-    return kind in DOUBTFUL and not is_legend(text)
+        return heading_number(text, prof) not in body
+    return kind in DOUBTFUL and not is_legend(text, prof)
 
 
 def _outside_frame(
-    pages: list[PageLayout], bands: list[list[_Edge]], recurring: set[int], offsets: set[int], tol: Tolerances
+    pages: list[PageLayout],
+    bands: list[list[_Edge]],
+    recurring: set[int],
+    offsets: set[int],
+    tol: Tolerances,
+    prof: Profile,
 ) -> set[int]:
     """Recurring lines that lie outside the body's frame: above where the body usually starts, below
     where it usually ends. A label that opens a few pages after some space ("Bemerkung (optional):"
     below the legend) recurs too, but inside the frame."""
-    frame = _frame(pages, bands, recurring, offsets, tol)
+    frame = _frame(pages, bands, recurring, offsets, tol, prof)
     return {
         id(e.line)
         for band in bands
@@ -303,7 +304,7 @@ def _outside_frame(
     }
 
 
-def _frame(pages, bands, recurring: set[int], offsets: set[int], tol: Tolerances) -> dict[str, float]:
+def _frame(pages, bands, recurring: set[int], offsets: set[int], tol: Tolerances, prof: Profile) -> dict[str, float]:
     """The body's usual first-line top and last-line bottom, as distances from their page edges: the
     `frame_quantile` of the pages (the fullest ones), lines that look like furniture left aside."""
     first, last = [], []
@@ -312,7 +313,9 @@ def _frame(pages, bands, recurring: set[int], offsets: set[int], tol: Tolerances
             (
                 l
                 for l in p.lines
-                if id(l) not in recurring and not is_legend(l.text) and not (page_label_number(l.text) is not None)
+                if id(l) not in recurring
+                and not is_legend(l.text, prof)
+                and not (page_label_number(l.text) is not None)
             ),
             key=lambda l: l.top,
         )

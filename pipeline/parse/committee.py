@@ -8,35 +8,60 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import cache
 from typing import NamedTuple
 
 import regex as re
 
-from ..config import language
+from ..config import CommitteeWords, language
 from .words import alternation
 
-# config/lang-de.yaml committee: the words of a consultation line
-WORDS = language().committee
-PAPER_TYPES = WORDS.paper_types
-TYPE_RX = re.compile(
-    rf"(?<!\p{{L}})({alternation(PAPER_TYPES)})(?:{alternation(WORDS.plural_endings)})?(?!\p{{L}})", re.I
-)
-CANONICAL = {t.lower(): t for t in PAPER_TYPES}
 REFERENCE = re.compile(r"(?<![\d/])(\d{1,4}/\d{4}(?:-\d{1,2})?)(?![\d/])")
-TOP = alternation(WORDS.agenda_words)  # "TOP"
-SESSION = alternation(WORDS.agenda_sessions)  # "Ö", "N"
-AGENDA = re.compile(
-    rf"(?<!\p{{L}})((?:{TOP})\s*(?:(?:{SESSION})\s?)?\d+(?:\.\d+)*|(?:{SESSION})\s?\d+(?:\.\d+)*)(?![\p{{L}}\d])"
-)
-BODY_PHRASE = re.compile(
-    rf"(?i)(\p{{L}}*(?:{alternation(WORDS.body_words)})\p{{L}}*(?:\s+(?:{alternation(WORDS.subject_words)})\s+[^,;]+)?)"
-)
-GENITIVE = re.compile(
-    rf"^(\p{{L}}*(?:{alternation(WORDS.genitive_words)}))(?:{alternation(WORDS.genitive_endings)})\b", re.I
-)
-ABBREVIATIONS = [(re.compile(rf"\b{re.escape(a)}\s"), f"{w} ") for a, w in WORDS.abbreviations.items()]
-FUNCTION_WORDS = rf"(?:{alternation(WORDS.function_words)})"
 SEPARATOR = re.compile(r"(?<!-),\s|\s[–—-]\s|/(?=\p{Lu})")
+
+
+@dataclass(frozen=True, eq=False)  # one object per configuration: hashed by identity
+class _Grammar:
+    """config/lang-de.yaml `committee`: the words of a consultation line and the patterns built from them."""
+
+    words: CommitteeWords
+    paper_type: re.Pattern  # a paper type, in the singular or plural ("Beschlussvorlage(n)")
+    canonical: dict[str, str]  # a paper type lowercased → as configured
+    agenda: re.Pattern  # an agenda item ("TOP 14.5", "Ö2")
+    body_phrase: re.Pattern  # a committee's name ("Ausschuss für …")
+    genitive: re.Pattern  # a body word's genitive ending ("Kreisausschusses")
+    abbreviations: list[tuple[re.Pattern, str]]  # abbreviation before a space → the word (and the space)
+    rest: re.Pattern  # function words at either end, or an agenda word alone: dropped from the note
+
+
+def grammar() -> _Grammar:
+    """The committee words of the configuration in force, built into patterns once per configuration."""
+    return _grammar(language().committee)
+
+
+@cache
+def _grammar(w: CommitteeWords) -> _Grammar:
+    top = alternation(w.agenda_words)  # "TOP"
+    session = alternation(w.agenda_sessions)  # "Ö", "N"
+    function_words = rf"(?:{alternation(w.function_words)})"
+    return _Grammar(
+        words=w,
+        paper_type=re.compile(
+            rf"(?<!\p{{L}})({alternation(w.paper_types)})(?:{alternation(w.plural_endings)})?(?!\p{{L}})", re.I
+        ),
+        canonical={t.lower(): t for t in w.paper_types},
+        agenda=re.compile(
+            rf"(?<!\p{{L}})((?:{top})\s*(?:(?:{session})\s?)?\d+(?:\.\d+)*|(?:{session})\s?\d+(?:\.\d+)*)(?![\p{{L}}\d])"
+        ),
+        body_phrase=re.compile(
+            rf"(?i)(\p{{L}}*(?:{alternation(w.body_words)})\p{{L}}*(?:\s+(?:{alternation(w.subject_words)})\s+[^,;]+)?)"
+        ),
+        genitive=re.compile(
+            rf"^(\p{{L}}*(?:{alternation(w.genitive_words)}))(?:{alternation(w.genitive_endings)})\b", re.I
+        ),
+        abbreviations=[(re.compile(rf"\b{re.escape(a)}\s"), f"{word} ") for a, word in w.abbreviations.items()],
+        rest=re.compile(rf"^(?:{function_words}\s+)+|(?:\s+{function_words})+$|^{function_words}$|^(?:{top})$"),
+    )
 
 
 @dataclass(frozen=True)
@@ -53,22 +78,25 @@ class Consultation:
         return asdict(self)
 
 
-def normalise_body(body: str) -> str:
+def normalise_body(body: str, g: _Grammar | None = None) -> str:
+    """A committee's name as printed, normalised: one space, genitive ending and abbreviations undone."""
+    g = g or grammar()
     b = re.sub(r"\s+", " ", body).strip(" ,;:–-")
-    b = GENITIVE.sub(r"\1", b)  # "Kreisausschusses" → "Kreisausschuss"
+    b = g.genitive.sub(r"\1", b)  # "Kreisausschusses" → "Kreisausschuss"
     b = b[:1].upper() + b[1:]
-    for rx, word in ABBREVIATIONS:
+    for rx, word in g.abbreviations:
         b = rx.sub(lambda _, w=word: w, b)  # the word as it is: no group references
     return b
 
 
-def body_kind(name: str) -> str:
+def body_kind(name: str, g: _Grammar | None = None) -> str:
     """The kind of a committee by its name: the word it opens with, else one it holds (lang-de.yaml)."""
+    words = (g or grammar()).words
     low = name.lower()
-    for word, kind in WORDS.kind_openings.items():
+    for word, kind in words.kind_openings.items():
         if low.startswith(word.lower()):
             return kind
-    for word, kind in WORDS.kind_words.items():
+    for word, kind in words.kind_words.items():
         if word.lower() in low:
             return kind
     return "other"
@@ -92,22 +120,22 @@ def _split_quote(s: str) -> tuple[str, str]:
     return s, ""
 
 
-def _paper_type(s: str, ref: re.Match | None) -> re.Match | None:
+def _paper_type(s: str, ref: re.Match | None, g: _Grammar) -> re.Match | None:
     """The paper type that names the paper: the last before the reference, else the first found."""
     # a paper type opens a segment ("…, Beschlussvorlage") or names the reference right after it
     types = [
         t
-        for t in TYPE_RX.finditer(s)
+        for t in g.paper_type.finditer(s)
         if re.search(r"(^|[,;/–—-])\s*$", s[: t.start()]) or (ref and 0 <= ref.start() - t.end() <= 3)
     ]
     before_ref = [t for t in types if ref and t.end() <= ref.start()]
     return before_ref[-1] if before_ref else (types[0] if types else None)
 
 
-def _marks(s: str) -> _Marks:
+def _marks(s: str, g: _Grammar) -> _Marks:
     """Find the reference, agenda item and paper type of a line."""
     ref = REFERENCE.search(s)
-    return _Marks(ref, AGENDA.search(s), _paper_type(s, ref))
+    return _Marks(ref, g.agenda.search(s), _paper_type(s, ref, g))
 
 
 def _body_end(s: str, marks: _Marks) -> int:
@@ -116,35 +144,35 @@ def _body_end(s: str, marks: _Marks) -> int:
     return min(found, default=len(s))
 
 
-def _is_name_item(seg: str) -> bool:
+def _is_name_item(seg: str, g: _Grammar) -> bool:
     """A short capitalised list item that is no paper type, reference or agenda item."""
     if len(seg.split()) > 3 or not seg[:1].isupper():
         return False
-    return not (TYPE_RX.search(seg) or REFERENCE.search(seg) or AGENDA.search(seg))
+    return not (g.paper_type.search(seg) or REFERENCE.search(seg) or g.agenda.search(seg))
 
 
-def _extend_listed_subject(body: str, after: str) -> str:
+def _extend_listed_subject(body: str, after: str, g: _Grammar) -> str:
     """ "Ausschuss für Bildung, Integration, Schule u. Sport, Allgemeine Informationen …": the name
     goes on over short capitalised list items."""
     for seg in re.split(r"(?<!-),\s", after.lstrip(", "))[:4]:
-        if not _is_name_item(seg):
+        if not _is_name_item(seg, g):
             break
         body = f"{body}, {seg}"
     return body
 
 
-def _body(s: str, cut: int) -> str:
+def _body(s: str, cut: int, g: _Grammar) -> str:
     """The committee as printed: the body phrase of the text before `cut`, else the first in the line."""
     body = s[:cut].strip(TRIM)
-    if body.startswith(WORDS.listed_subjects):
-        body = _extend_listed_subject(body, s[cut:])
-    if m := BODY_PHRASE.search(body):
+    if body.startswith(g.words.listed_subjects):
+        body = _extend_listed_subject(body, s[cut:], g)
+    if m := g.body_phrase.search(body):
         return body[m.start() :].strip(TRIM)
-    m = BODY_PHRASE.search(s)
+    m = g.body_phrase.search(s)
     return m.group(1).strip(TRIM) if m else ""
 
 
-def _rest(s: str, parts: tuple[str, ...]) -> str:
+def _rest(s: str, parts: tuple[str, ...], g: _Grammar) -> str:
     """The line without the fields read from it (each removed once), separators and function words."""
     rest = s
     for part in parts:
@@ -152,9 +180,7 @@ def _rest(s: str, parts: tuple[str, ...]) -> str:
             rest = rest.replace(part, " ", 1)
     rest = re.sub(r"^[\s,;:–—/-]+|[\s,;:–—/-]+$", "", re.sub(r"\s*([,;])(\s*[,;])+", r"\1", rest))
     rest = re.sub(r"\s+", " ", rest).strip(" ,;–-")
-    return re.sub(
-        rf"^(?:{FUNCTION_WORDS}\s+)+|(?:\s+{FUNCTION_WORDS})+$|^{FUNCTION_WORDS}$|^(?:{TOP})$", "", rest
-    ).strip(" ,;–-")
+    return g.rest.sub("", rest).strip(" ,;–-")
 
 
 def _group(m: re.Match | None, n: int) -> str:
@@ -164,14 +190,15 @@ def _group(m: re.Match | None, n: int) -> str:
 
 def parse_committee(text: str) -> Consultation:
     """Never raises: unknown shapes leave fields empty and everything in `note`."""
+    g = grammar()
     s, quote = _split_quote(re.sub(r"\s+", " ", text if isinstance(text, str) else "").strip())
-    marks = _marks(s)
+    marks = _marks(s, g)
     reference, agenda = _group(marks.reference, 1), _group(marks.agenda, 1)
     printed_type = _group(marks.paper_type, 1)
-    paper_type = CANONICAL[printed_type.lower()] if printed_type else ""
-    body = _body(s, _body_end(s, marks))
-    rest = _rest(s, (body, _group(marks.paper_type, 0), reference, agenda))
+    paper_type = g.canonical[printed_type.lower()] if printed_type else ""
+    body = _body(s, _body_end(s, marks), g)
+    rest = _rest(s, (body, _group(marks.paper_type, 0), reference, agenda), g)
     note = " ".join(x for x in (rest, quote) if x)
     agenda_item = re.sub(r"\s+", " ", agenda)
-    name = normalise_body(body)
-    return Consultation(body, name, body_kind(name) if name else "other", paper_type, reference, agenda_item, note)
+    name = normalise_body(body, g)
+    return Consultation(body, name, body_kind(name, g) if name else "other", paper_type, reference, agenda_item, note)

@@ -11,12 +11,12 @@ import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import regex as re
 
-from ..config import language, load
+from ..config import DateWords, language, load
 from .words import alternation
 
 PRECISIONS = ["day", "week", "month", "quarter", "half_year", "season", "year", "multi_year", "unknown"]
@@ -27,15 +27,6 @@ _COARSE = {p: i for i, p in enumerate(PRECISIONS)}
 def _coarseness(precision: str) -> int:
     """Rank of a precision, finer first (the coarser of two ends names a range)."""
     return _COARSE[precision]
-
-
-# config/lang-de.yaml dates: the words of the date forms (lowercase where matched without regard to case)
-WORDS = language().dates
-MONTH_NAMES = WORDS.months
-MONTH_ODD = WORDS.month_variants
-SEASON_WORDS = WORDS.season_words
-ONGOING = re.compile(rf"^({alternation(WORDS.ongoing)})$", re.I)
-RECURRING = re.compile(rf"^(\d+\s*x\s*)?({alternation(WORDS.recurring)})$", re.I)
 
 
 @dataclass(frozen=True)
@@ -76,131 +67,177 @@ def _span(cfg: dict, year: int) -> tuple[dt.date, dt.date]:
     return _md(year, cfg["start"]), _md(end_year, cfg["end"])
 
 
-def _month_no(word: str) -> int | None:
+def _month_no(word: str, words: DateWords) -> int | None:
     """'Jan.', 'Febr.', 'Sept', 'Oktober' → month number; abbreviations are prefixes of the name."""
     w = word.lower().rstrip(".")
     if len(w) >= 3:
-        for i, name in enumerate(MONTH_NAMES, 1):
+        for i, name in enumerate(words.months, 1):
             if name.startswith(w):
                 return i
-    return MONTH_ODD.get(w)
+    return words.month_variants.get(w)
 
 
 Y = r"(\d{4}|\d{2})"
-QUARTER = alternation(WORDS.quarter_words, optional_dot=True)  # "Qu.", "Quartal"
-HALF = alternation(WORDS.half_words, optional_dot=True)  # "Hj.", "Halbjahr"
-WEEK = alternation(WORDS.week_words)  # "KW"
-SINGLE = [
-    # 24.09.2024, 1.4.24
-    (re.compile(rf"^(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?{Y}$"), "day"),
-    # 09/2024, 09.2025, 11. 2024, 9-2024
-    (re.compile(r"^(\d{1,2})\s?[./-]\s?(\d{4})$"), "month"),
-    # 08/09.2024: two months of one year
-    (re.compile(r"^(\d{1,2})/(\d{1,2})\.(\d{4})$"), "months"),
-    # Jan. 2022, Sept. 2022, Okt 2024, Juni 2019
-    (re.compile(r"^([A-Za-zÄÖÜäöü]{3,9})\.?\s*(\d{4})$"), "monthname"),
-    # 1. April 2025, 01. Okt. 2024
-    (re.compile(r"^(\d{1,2})\.?\s*([A-Za-zÄÖÜäöü]{3,9})\.?\s*(\d{4})$"), "daymonthname"),
-    # 3. Qu. 2022, 4. Quartal 2023, Q1 2024, Q1/2024 ("Q1", "H2": the international notation)
-    (re.compile(rf"^(?:([1-4])\.?\s*(?:{QUARTER})|Q\s?([1-4]))\s*/?\s*(\d{{4}})$", re.I), "quarter"),
-    # 2. Hj. 2023, 2.Hj. 2024, 1. Halbjahr 2023, H2 2024
-    (re.compile(rf"^(?:([12])\.?\s*(?:{HALF})|H\s?([12]))\s*/?\s*(\d{{4}})$", re.I), "half"),
-    # KW 12/2025, KW12 2025, 12. KW 2025
-    (re.compile(rf"^(?:(?:{WEEK})\s?(\d{{1,2}})|(\d{{1,2}})\.?\s*(?:{WEEK}))\s*[/.]?\s*(\d{{4}})$", re.I), "week"),
-    # Herbst 2023, Frühj. 2022, Herb. 2022
-    (re.compile(r"^([A-Za-zÄÖÜäöü]+)\.?\s*(\d{4})$"), "season"),
-    # Anfang 2026, Mitte 2020, Ende 2025
-    (re.compile(rf"^({alternation(WORDS.year_parts)})\s+(\d{{4}})$", re.I), "yearpart"),
-    # Ende Juni 2025, Anfang Okt. 2024
-    (re.compile(rf"^({alternation(WORDS.month_parts)})\s+([A-Za-zÄÖÜäöü]{{3,9}})\.?\s*(\d{{4}})$", re.I), "monthpart"),
-    # 2022
-    (re.compile(r"^(\d{4})$"), "year"),
-    # 2023/24, 2020/21, 2025/2026
-    (re.compile(r"^(\d{4})\s?/\s?(\d{2}|\d{4})$"), "yearpair"),
-]
+
+
+def _single_forms(words: DateWords) -> list[tuple[re.Pattern, str]]:
+    """The patterns of one date expression, each with its kind (a key of _HANDLERS), built from the words."""
+    quarter = alternation(words.quarter_words, optional_dot=True)  # "Qu.", "Quartal"
+    half = alternation(words.half_words, optional_dot=True)  # "Hj.", "Halbjahr"
+    week = alternation(words.week_words)  # "KW"
+    return [
+        # 24.09.2024, 1.4.24
+        (re.compile(rf"^(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?{Y}$"), "day"),
+        # 09/2024, 09.2025, 11. 2024, 9-2024
+        (re.compile(r"^(\d{1,2})\s?[./-]\s?(\d{4})$"), "month"),
+        # 08/09.2024: two months of one year
+        (re.compile(r"^(\d{1,2})/(\d{1,2})\.(\d{4})$"), "months"),
+        # Jan. 2022, Sept. 2022, Okt 2024, Juni 2019
+        (re.compile(r"^([A-Za-zÄÖÜäöü]{3,9})\.?\s*(\d{4})$"), "monthname"),
+        # 1. April 2025, 01. Okt. 2024
+        (re.compile(r"^(\d{1,2})\.?\s*([A-Za-zÄÖÜäöü]{3,9})\.?\s*(\d{4})$"), "daymonthname"),
+        # 3. Qu. 2022, 4. Quartal 2023, Q1 2024, Q1/2024 ("Q1", "H2": the international notation)
+        (re.compile(rf"^(?:([1-4])\.?\s*(?:{quarter})|Q\s?([1-4]))\s*/?\s*(\d{{4}})$", re.I), "quarter"),
+        # 2. Hj. 2023, 2.Hj. 2024, 1. Halbjahr 2023, H2 2024
+        (re.compile(rf"^(?:([12])\.?\s*(?:{half})|H\s?([12]))\s*/?\s*(\d{{4}})$", re.I), "half"),
+        # KW 12/2025, KW12 2025, 12. KW 2025
+        (re.compile(rf"^(?:(?:{week})\s?(\d{{1,2}})|(\d{{1,2}})\.?\s*(?:{week}))\s*[/.]?\s*(\d{{4}})$", re.I), "week"),
+        # Herbst 2023, Frühj. 2022, Herb. 2022
+        (re.compile(r"^([A-Za-zÄÖÜäöü]+)\.?\s*(\d{4})$"), "season"),
+        # Anfang 2026, Mitte 2020, Ende 2025
+        (re.compile(rf"^({alternation(words.year_parts)})\s+(\d{{4}})$", re.I), "yearpart"),
+        # Ende Juni 2025, Anfang Okt. 2024
+        (
+            re.compile(rf"^({alternation(words.month_parts)})\s+([A-Za-zÄÖÜäöü]{{3,9}})\.?\s*(\d{{4}})$", re.I),
+            "monthpart",
+        ),
+        # 2022
+        (re.compile(r"^(\d{4})$"), "year"),
+        # 2023/24, 2020/21, 2025/2026
+        (re.compile(r"^(\d{4})\s?/\s?(\d{2}|\d{4})$"), "yearpair"),
+    ]
+
+
+@dataclass(frozen=True, eq=False)  # one object per configuration: hashed by identity (parse_date's cache key)
+class _Grammar:
+    """The date forms of config/lang-de.yaml `dates`: its words, the intervals of its period words, and the
+    patterns built from them (words escaped; lowercase where matched without regard to case)."""
+
+    words: DateWords
+    spans: dict  # the intervals of the period words (seasons, halves, quarters, year_parts, month_parts)
+    single: list[tuple[re.Pattern, str]]  # one date expression's patterns and their kinds, in order
+    undated: list[tuple[re.Pattern, str]]  # word-only forms: a qualifier, no dates ("fortlaufend", "jährlich")
+    qualifier_prefix: re.Pattern  # "seit", "ab", "ca." … before a date
+    range_sep: re.Pattern  # what separates a range's two ends: a dash or the range words ("bis", as written)
+    list_sep: re.Pattern  # what separates the dates of a list: the list words ("und", as written), ";", ","
+    month_range: re.Pattern  # two month or season names sharing one year ("Mai/Juni 2024", "Juni bis August 2025")
+
+
+def grammar() -> _Grammar:
+    """The date forms of the configuration in force (config/lang-de.yaml `dates`), built once per configuration."""
+    return _grammar(language().dates)
+
+
+@cache
+def _grammar(words: DateWords) -> _Grammar:
+    range_word = alternation(words.range_words)  # "bis"; matched as written
+    list_words = alternation(words.list_words)
+    return _Grammar(
+        words=words,
+        spans=load("lang-de.yaml")["dates"],
+        single=_single_forms(words),
+        undated=[
+            (re.compile(rf"^({alternation(words.ongoing)})$", re.I), "ongoing"),
+            (re.compile(rf"^(\d+\s*x\s*)?({alternation(words.recurring)})$", re.I), "recurring"),
+        ],
+        qualifier_prefix=re.compile(rf"^({alternation(words.qualifiers)})\s+(.*)$", re.I),
+        range_sep=re.compile(rf"\s*(?:–|—|-|{range_word})\s*"),
+        list_sep=re.compile(rf"\s*(?:\b(?:{list_words})\b|/\s(?=\d)|(?<=\d{{4}})/(?=\d{{1,2}}\.)|;|,)\s*"),
+        month_range=re.compile(rf"(\p{{L}}+\.?)\s*(?:/|[-–]|{range_word})\s*(\p{{L}}+\.?)\s+(\d{{4}})"),
+    )
 
 
 _NEXT = object()  # a handler's "not this form after all: try the next pattern"
 
 
-def _h_day(m, cfg):
+def _h_day(m, g):
     d = dt.date(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
     return d, d, "day", "none"
 
 
-def _h_month(m, cfg):
+def _h_month(m, g):
     a, b = _month(int(m.group(2)), int(m.group(1)))
     return a, b, "month", "none"
 
 
-def _h_months(m, cfg):
+def _h_months(m, g):
     y = int(m.group(3))
     a, _ = _month(y, int(m.group(1)))
     _, b = _month(y, int(m.group(2)))
     return (a, b, "month", "range") if a <= b else None
 
 
-def _h_monthname(m, cfg):
-    mo = _month_no(m.group(1))
+def _h_monthname(m, g):
+    mo = _month_no(m.group(1), g.words)
     if not mo:
         return _NEXT
     a, b = _month(int(m.group(2)), mo)
     return a, b, "month", "none"
 
 
-def _h_daymonthname(m, cfg):
-    mo = _month_no(m.group(2))
+def _h_daymonthname(m, g):
+    mo = _month_no(m.group(2), g.words)
     if not mo:
         return _NEXT
     d = dt.date(int(m.group(3)), mo, int(m.group(1)))
     return d, d, "day", "none"
 
 
-def _h_quarter(m, cfg):
-    a, b = _span(cfg["quarters"][int(m.group(1) or m.group(2))], int(m.group(3)))
+def _h_quarter(m, g):
+    a, b = _span(g.spans["quarters"][int(m.group(1) or m.group(2))], int(m.group(3)))
     return a, b, "quarter", "none"
 
 
-def _h_half(m, cfg):
-    a, b = _span(cfg["halves"][int(m.group(1) or m.group(2))], int(m.group(3)))
+def _h_half(m, g):
+    a, b = _span(g.spans["halves"][int(m.group(1) or m.group(2))], int(m.group(3)))
     return a, b, "half_year", "none"
 
 
-def _h_week(m, cfg):
+def _h_week(m, g):
     w, y = int(m.group(1) or m.group(2)), int(m.group(3))
     a = dt.date.fromisocalendar(y, w, 1)
     return a, a + dt.timedelta(days=6), "week", "none"
 
 
-def _h_season(m, cfg):
-    name = SEASON_WORDS.get(m.group(1).lower())
+def _h_season(m, g):
+    name = g.words.season_words.get(m.group(1).lower())
     if not name:
         return _NEXT
-    a, b = _span(cfg["seasons"][name], int(m.group(2)))
+    a, b = _span(g.spans["seasons"][name], int(m.group(2)))
     return a, b, "season", "none"
 
 
-def _h_yearpart(m, cfg):
-    a, b = _span(cfg["year_parts"][m.group(1).capitalize()], int(m.group(2)))
+def _h_yearpart(m, g):
+    a, b = _span(g.spans["year_parts"][m.group(1).capitalize()], int(m.group(2)))
     return a, b, "season", "approx"
 
 
-def _h_monthpart(m, cfg):
-    mo = _month_no(m.group(2))
+def _h_monthpart(m, g):
+    mo = _month_no(m.group(2), g.words)
     if not mo:
         return _NEXT
-    part = cfg["month_parts"][m.group(1).capitalize()]
+    part = g.spans["month_parts"][m.group(1).capitalize()]
     y = int(m.group(3))
     last = calendar.monthrange(y, mo)[1]
     return dt.date(y, mo, part["start"]), dt.date(y, mo, min(part["end"], last)), "month", "approx"
 
 
-def _h_year(m, cfg):
+def _h_year(m, g):
     y = int(m.group(1))
     return dt.date(y, 1, 1), dt.date(y, 12, 31), "year", "none"
 
 
-def _h_yearpair(m, cfg):
+def _h_yearpair(m, g):
     y1 = int(m.group(1))
     y2 = int(m.group(2)) if len(m.group(2)) == 4 else (y1 // 100) * 100 + int(m.group(2))
     if y2 == y1 + 1:  # "2023/24": a span of two (school/financial) years
@@ -208,7 +245,7 @@ def _h_yearpair(m, cfg):
     return None
 
 
-# kind of a SINGLE pattern → its handler: (match, dates config) → (start, end, precision, qualifier),
+# kind of a _single_forms pattern → its handler: (match, grammar) → (start, end, precision, qualifier),
 # None (the string is of this form but no valid date: stop), or _NEXT (try the next pattern)
 _HANDLERS = {
     "day": _h_day,
@@ -227,17 +264,16 @@ _HANDLERS = {
 }
 
 
-def _single(s: str) -> tuple[dt.date, dt.date, str, str] | None:
+def _single(s: str, g: _Grammar) -> tuple[dt.date, dt.date, str, str] | None:
     """One date expression → (start, end, precision, qualifier) or None."""
     s = s.strip().rstrip(":,;").strip()
-    cfg = load("lang-de.yaml")["dates"]
-    for rx, kind in SINGLE:
+    for rx, kind in g.single:
         m = rx.match(s)
         handler = _HANDLERS.get(kind) if m else None
         if handler is None:
             continue
         try:
-            out = handler(m, cfg)
+            out = handler(m, g)
         except (ValueError, KeyError):
             return None
         if out is not _NEXT:
@@ -272,20 +308,15 @@ def _dateparser_fallback(s: str):
     return a, b, "month", "none"
 
 
-RANGE_WORD = alternation(WORDS.range_words)  # "bis"; matched as written
-SEP_RANGE = re.compile(rf"\s*(?:–|—|-|{RANGE_WORD})\s*")
-SEP_LIST = re.compile(rf"\s*(?:\b(?:{alternation(WORDS.list_words)})\b|/\s(?=\d)|(?<=\d{{4}})/(?=\d{{1,2}}\.)|;|,)\s*")
-
-
-def _compact_range(s: str):
+def _compact_range(s: str, g: _Grammar):
     """Ranges that share the year: "01.-03.10.2024", "01.09.-30.09.2024", "Mai/Juni 2024",
     "Sommer/Herbst 2025", "Juni - August 2025"."""
     if m := re.fullmatch(r"(\d{1,2})\.?\s*[-–]\s*(\d{1,2})\.(\d{1,2})\.(\d{4})", s):
-        a, b = _single(f"{m[1]}.{m[3]}.{m[4]}"), _single(f"{m[2]}.{m[3]}.{m[4]}")
+        a, b = _single(f"{m[1]}.{m[3]}.{m[4]}", g), _single(f"{m[2]}.{m[3]}.{m[4]}", g)
     elif m := re.fullmatch(r"(\d{1,2}\.\d{1,2})\.?\s*[-–]\s*(\d{1,2}\.\d{1,2})\.(\d{4})", s):
-        a, b = _single(f"{m[1]}.{m[3]}"), _single(f"{m[2]}.{m[3]}")
-    elif m := re.fullmatch(rf"(\p{{L}}+\.?)\s*(?:/|[-–]|{RANGE_WORD})\s*(\p{{L}}+\.?)\s+(\d{{4}})", s):
-        a, b = _single(f"{m[1]} {m[3]}"), _single(f"{m[2]} {m[3]}")
+        a, b = _single(f"{m[1]}.{m[3]}", g), _single(f"{m[2]}.{m[3]}", g)
+    elif m := g.month_range.fullmatch(s):
+        a, b = _single(f"{m[1]} {m[3]}", g), _single(f"{m[2]} {m[3]}", g)
     else:
         return None
     if a and b and a[0] <= b[1]:
@@ -304,11 +335,6 @@ def _drop_trailing_note(s: str) -> str:
     return body[:k].rstrip() if k >= 0 else s
 
 
-UNDATED = [(ONGOING, "ongoing"), (RECURRING, "recurring")]  # word-only forms: a qualifier, no dates
-QUALIFIER_PREFIX = re.compile(rf"^({alternation(WORDS.qualifiers)})\s+(.*)$", re.I)
-QUALIFIER_OF = WORDS.qualifiers  # a prefix that matched but is no key (another case folding): approx
-
-
 class _Span(NamedTuple):
     """A date form's reading: inclusive interval, precision, and the qualifier the form itself implies."""
 
@@ -325,65 +351,66 @@ def _normalise(raw: str) -> str:
     return s.rstrip(":").strip()
 
 
-def _undated(raw: str, s: str) -> DateInfo | None:
+def _undated(raw: str, s: str, g: _Grammar) -> DateInfo | None:
     """An empty string, or a word that names no date but a kind of schedule ("fortlaufend", "jährlich")."""
     if not s:
         return DateInfo(raw, None, None, "unknown", "none")
-    for rx, qualifier in UNDATED:
+    for rx, qualifier in g.undated:
         if rx.match(s):
             return DateInfo(raw, None, None, "unknown", qualifier)
     return None
 
 
-def _split_qualifier(s: str) -> tuple[str | None, str]:
-    """A leading "seit"/"ab"/"bis"/"ca." … → (its qualifier, the rest); (None, s) without one."""
-    m = QUALIFIER_PREFIX.match(s)
+def _split_qualifier(s: str, g: _Grammar) -> tuple[str | None, str]:
+    """A leading "seit"/"ab"/"bis"/"ca." … → (its qualifier, the rest); (None, s) without one. A prefix that
+    matched but is no key (another case folding) is approx."""
+    m = g.qualifier_prefix.match(s)
     if not m:
         return None, s
-    return QUALIFIER_OF.get(m.group(1).lower(), "approx"), m.group(2)
+    return g.words.qualifiers.get(m.group(1).lower(), "approx"), m.group(2)
 
 
-def _as_single(s: str) -> _Span | None:
+def _as_single(s: str, g: _Grammar) -> _Span | None:
     """One date expression ("24.09.2024", "Herbst 2023"), dateparser as the last resort."""
-    one = _single(s) or _dateparser_fallback(s)
+    one = _single(s, g) or _dateparser_fallback(s)
     return _Span(*one) if one else None
 
 
-def _as_compact_range(s: str) -> _Span | None:
+def _as_compact_range(s: str, g: _Grammar) -> _Span | None:
     """A range whose ends share the year: "01.-03.10.2024", "Mai/Juni 2024"."""
-    r = _compact_range(s)
+    r = _compact_range(s, g)
     if not r:
         return None
     a, b, precision = r
     return _Span(a, b, precision, "range")
 
 
-def _as_range(s: str) -> _Span | None:
+def _as_range(s: str, g: _Grammar) -> _Span | None:
     """Two full dates around a dash or "bis": "01.09.2023 – 29.02.2024", "2025 - 2027" (multi_year)."""
-    parts = [x for x in SEP_RANGE.split(s) if x]
+    parts = [x for x in g.range_sep.split(s) if x]
     if len(parts) != 2:
         return None
-    first, last = _single(parts[0]), _single(parts[1])
+    first, last = _single(parts[0], g), _single(parts[1], g)
     if not (first and last) or first[0] > last[1]:
         return None
     p = max(first[2], last[2], key=_coarseness)
     return _Span(first[0], last[1], "multi_year" if p == "year" else p, "range")
 
 
-def _as_list(s: str) -> _Span | None:
+def _as_list(s: str, g: _Grammar) -> _Span | None:
     """Several dates: "16.06.2024 und 14.10.2024", "2020/01.10.2024" → first … last, the coarsest precision."""
-    parts = [x for x in SEP_LIST.split(s) if x]
+    parts = [x for x in g.list_sep.split(s) if x]
     if len(parts) < 2:
         return None
-    got = [g for x in parts if (g := _single(x))]
+    got = [one for x in parts if (one := _single(x, g))]
     if not got or len(got) != len(parts):
         return None
-    p = max((g[2] for g in got), key=_coarseness)
-    return _Span(min(g[0] for g in got), max(g[1] for g in got), p, "list")
+    p = max((one[2] for one in got), key=_coarseness)
+    return _Span(min(one[0] for one in got), max(one[1] for one in got), p, "list")
 
 
 # the date forms after the qualifier, tried in order; the first that reads the string wins
-DATE_FORMS: list[tuple[str, Callable[[str], _Span | None]]] = [
+DATE_FORMS: list[tuple[str, Callable[[str, _Grammar], _Span | None]]] = [
     ("single", _as_single),
     ("compact_range", _as_compact_range),
     ("range", _as_range),
@@ -391,15 +418,20 @@ DATE_FORMS: list[tuple[str, Callable[[str], _Span | None]]] = [
 ]
 
 
-@lru_cache(maxsize=4096)
 def parse_date(text: str) -> DateInfo:
     """Parse one date string of the report into a DateInfo; never raises, never guesses."""
+    return _parse_date(text, grammar())
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str, g: _Grammar) -> DateInfo:
+    """parse_date under the date words of one configuration (a changed configuration reads anew)."""
     raw = text if isinstance(text, str) else ""
     s = _normalise(raw)
-    if undated := _undated(raw, s):
+    if undated := _undated(raw, s, g):
         return undated
-    qualifier, s = _split_qualifier(s)
+    qualifier, s = _split_qualifier(s, g)
     for _name, form in DATE_FORMS:
-        if span := form(s):
+        if span := form(s, g):
             return DateInfo(raw, span.start, span.end, span.precision, qualifier or span.qualifier)
     return DateInfo(raw, None, None, "unknown", "none")

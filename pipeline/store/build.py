@@ -174,8 +174,9 @@ def repeated_anomaly(pairs: list[Repeat], pages: int) -> list[Anomaly]:
     ]
 
 
-def validate(ed: Edition, path: str) -> None:
-    """Refuse an edition whose structure drifted so far that most projects cannot be read."""
+def refuse_unreadable(ed: Edition, path: str) -> None:
+    """Refuse an edition that is none (no themes or projects) or whose structure drifted so far that most
+    projects cannot be read."""
     projects = [p for _, _, _, p in ed.projects()]
     listed = sum(len(pl.rows) for pl in ed.project_lists)
     if not ed.themes or not projects:
@@ -195,7 +196,7 @@ def validate(ed: Edition, path: str) -> None:
 def extract_checked(
     path: str, engine: str = "pdfplumber", jobs: int = 1, limits: Limits | None = None, display: str | None = None
 ) -> Edition:
-    """check_pdf + limits + extract + validate; every failure becomes an InputError with a one-line message
+    """check_pdf + limits + extract + refuse_unreadable; every failure becomes an InputError with a one-line message
     naming `display` (the user's file name when `path` is a private copy)."""
     from ..extract.edition import extract  # the workers' code: the parent of a build never loads it
 
@@ -219,7 +220,7 @@ def extract_checked(
         ) from e
     if limits is not None:
         ed.anomalies.extend(repeated_anomaly(repeated_pages(), n))
-    validate(ed, name)
+    refuse_unreadable(ed, name)
     return ed
 
 
@@ -258,7 +259,7 @@ def _extract_in_worker(job: Job) -> tuple[Edition | None, Failure | None, str]:
         return ed, None, ""
     except InputError as e:
         return None, Failure(str(e), e.code), ""
-    except (LimitError, Timeout) as e:  # the alarm rang outside extraction (validate, page checks)
+    except (LimitError, Timeout) as e:  # the alarm rang outside extraction (refuse_unreadable, page checks)
         return None, Failure(f"{display}: {limit_problem(e, limits)}", EXIT_LIMIT), ""
     except Exception as e:  # a bug: say so, never blame the file; the traceback goes to the parent
         failure = Failure(f"{display}: internal error ({type(e).__name__}: {e})", EXIT_INTERNAL)

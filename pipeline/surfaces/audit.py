@@ -6,13 +6,16 @@ import csv
 import io
 import json
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+import regex
 
 from ..across.history import PRECEDENCE, classify_change
 from ..across.ids import project_ids
+from ..config import Profile, profile
 from ..errors import TablesMissing, UsageError
 
 
@@ -334,7 +337,12 @@ def between(f: dict, old: str, new: str) -> bool:
 
 
 STAND = re.compile(r"Stand \d{2}\.\d{2}\.\d{4}")  # the edition's own Stand, named in some details
-NUMBER = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{1,2}\.\d{1,3}(?![\d.])")  # a project number
+
+
+@cache
+def _cited_numbers(p: Profile) -> regex.Pattern:
+    """A project number inside a text (config/report.yaml numbering.project_number), not part of a longer one."""
+    return regex.compile(rf"(?<![\d.])(?:{p.project_number.pattern})(?![\d.])")
 
 
 def same_anomaly(x: dict, pids: dict[tuple[str, str], str]) -> tuple:
@@ -342,7 +350,7 @@ def same_anomaly(x: dict, pids: dict[tuple[str, str], str]) -> tuple:
     keeps its anomaly) and the detail without project numbers and the edition's Stand (section and goal numbers
     stay)."""
     pid = pids.get((x["edition"], x["project_number"] or ""), x["project_number"])
-    return x["kind"], pid, STAND.sub("Stand #", NUMBER.sub("#", x["detail"] or ""))
+    return x["kind"], pid, STAND.sub("Stand #", _cited_numbers(profile()).sub("#", x["detail"] or ""))
 
 
 def carried(rows: list[dict], identity: list[dict], old: str, new: str) -> list[dict]:

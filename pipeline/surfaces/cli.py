@@ -63,9 +63,9 @@ def fail(msg: str, code: int):
 
 def configured():
     """Validate the whole configuration before any PDF is opened (a ConfigError: one line, exit 2)."""
-    from ..config import validate
+    from ..config import validate_config
 
-    validate()
+    validate_config()
 
 
 CLICK_EXITS = (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
@@ -165,7 +165,8 @@ engine_option = click.option(
 
 
 def default_engine(engine: str | None) -> str:
-    """The --engine given, else config/nhr.yaml's `engine`, else pdfplumber (config validated first)."""
+    """The --engine given, else config/nhr.yaml's `engine`, else pdfplumber (the configuration validated first,
+    so that a mistake in it is one line before any PDF is opened)."""
     from ..config import nhr_settings
 
     configured()
@@ -198,7 +199,7 @@ def extract(pdf: str, fmt: str, engine: str, strict: bool):
     Example:
       nhr extract raw_pdfs/nachhaltigkeitsreport-2025-04.pdf --format json > 2025-04.json
     """
-    engine = default_engine(engine)  # validates the configuration before the stages load their profile
+    engine = default_engine(engine)  # a bad configuration: one line before any PDF is opened
     from ..config import limits
     from ..model.export import to_gold
     from ..store.build import extract_isolated
@@ -295,7 +296,7 @@ def build(
 def _build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, wait: bool, strict: bool, silent: bool):
     """Run the build with progress on stderr: (BuildResult, anomalies by severity, what each changed edition
     brings)."""
-    engine = default_engine(engine)  # validates the configuration before the stages load their profile
+    engine = default_engine(engine)  # a bad configuration: one line before any PDF is opened
     from ..store.inputs import usable_pdfs
     from .buildview import BuildProgress, news
 
@@ -454,7 +455,7 @@ def check_cmd(pdf: str):
     Example:
       nhr check new-edition.pdf
     """
-    default_engine(None)  # validates the configuration before the stages load their profile
+    default_engine(None)  # a bad configuration: one line before any PDF is opened
     from .check import check, report_lines
 
     res = check(Path(pdf))
@@ -475,7 +476,7 @@ def date_cmd(texts, fmt: str, as_json: bool):
     Example:
       nhr date "3. Qu. 2022" "seit 09/2024" "2023/24"
     """
-    configured()  # before the parser loads its words from lang-de.yaml
+    configured()
     from ..parse.dates import parse_date
 
     res = [parse_date(t) for t in texts]

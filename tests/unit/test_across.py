@@ -75,3 +75,34 @@ def test_classify_change(old, new, expected):
 def test_classify_change_needs_one_edition():
     with pytest.raises(ValueError):
         classify_change(None, None)
+
+
+def test_the_status_date_and_the_completion_label_are_the_profiles_words(tmp_path, monkeypatch):
+    """status_since reads the '…seit:' label and the completion header line by config/report.yaml
+    (blocks.status_since, blocks.completion), not by words in the code."""
+    import shutil
+
+    from pipeline.across.history import status_since
+    from pipeline.config import config_dir
+
+    seit = {"since_label": "Projekt „umgesetzt“ seit:", "since_end": "2024-03-31", "status": "umgesetzt"}
+    done = {"since_label": "Projektstart:", "extra_header": "Projektabschluss: 15.02.2025", "status": "umgesetzt"}
+    assert status_since(seit) == "2024-03-31" and str(status_since(done)) == "2025-02-15"
+    conf = tmp_path / "config"
+    shutil.copytree(config_dir(), conf)
+    report = (conf / "report.yaml").read_text(encoding="utf-8")
+    report = report.replace("status_since: '(?i)seit'", "status_since: '(?i)ab dem'")
+    (conf / "report.yaml").write_text(report.replace("completion: '(?i)abschluss'", "completion: '(?i)ende'"))
+    monkeypatch.setenv("NHR_CONFIG", str(conf))
+    assert status_since(seit) is None and status_since(done) is None
+    assert str(status_since({**done, "extra_header": "Projektende: 15.02.2025"})) == "2025-02-15"
+
+
+def test_reconcile_reads_the_tolerances_it_is_given():
+    """A link 0.05 above the link threshold is weak under TOL (weak = 0.1) and not under a test's own."""
+    from pipeline.across.reconcile import Candidate, link_anomaly
+    from pipeline.tolerances import TOL, Tolerances
+
+    c = Candidate(TOL.link + 0.05, "1.1.1.1", "1.1.1.2", "title 0.80")
+    assert link_anomaly(c, [], "2024-10", "2025-04").kind.kind == "weak_link"
+    assert link_anomaly(c, [], "2024-10", "2025-04", Tolerances(weak=0.01)) is None

@@ -168,3 +168,18 @@ def test_entry_pitch_is_measured_on_wrapped_lines_only():
     assert learn_entry_pitch([undated, dated, wrapped], m) == 11.5
     assert learn_entry_pitch([undated, dated], m) is None
     assert block_pitch([undated, wrapped], SIZE) == 13.5  # all gaps alike: the rows' gap outweighs the wrap
+
+
+def test_a_test_passes_its_own_tolerances():
+    """The letter-break rule and the entry reader read the Tolerances they are given, not only TOL."""
+    from pipeline.tolerances import TOL, Tolerances
+
+    broken = w("Gemeindeverwaltunge", False, 377.1, 467.2, 9), w("Nachbar", None)
+    assert joiner(*broken, edge=470.1, single=True) == ""  # a space would have fitted: a broken word
+    roomy = Tolerances(space_fits=1.0)  # … unless a space is as wide as the type: then it would not have
+    assert joiner(*broken, edge=470.1, single=True, tol=roomy) == " "
+    # the gap before the tab stop ends the date cell under TOL; with gaps that never end it, all is date
+    line = row(100, (LEFT, "01.2024"), (TAB, "Beschluss"))
+    assert read(line) == [("01.2024", "Beschluss")]
+    wide = Tolerances(date_gap=99.0, tab_date_gap=99.0)
+    assert read(line, m=Metrics(12.0, SIZE, TAB, RIGHT, tol=wide)) == [("01.2024 Beschluss", "")] and TOL.date_gap < 99

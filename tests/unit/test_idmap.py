@@ -117,7 +117,7 @@ def test_the_kept_map_is_named_in_nhr_yaml_relative_to_the_configuration(monkeyp
 
     import pytest
 
-    from pipeline.config import _load, config_dir, identity_map_path, validate
+    from pipeline.config import _load, config_dir, identity_map_path, validate_config
     from pipeline.errors import ConfigError
 
     conf = tmp_path / "conf"
@@ -126,10 +126,10 @@ def test_the_kept_map_is_named_in_nhr_yaml_relative_to_the_configuration(monkeyp
     assert identity_map_path() is None  # commented out in the shipped nhr.yaml
     (conf / "nhr.yaml").write_text("identity_map: ids/map.json\n")
     _load.cache_clear()
-    validate()
+    validate_config()
     assert identity_map_path() == conf / "ids" / "map.json"
     (conf / "nhr.yaml").write_text("identity_map: [1]\n")
     _load.cache_clear()
     with pytest.raises(ConfigError, match="nhr.yaml: identity_map must be a file path"):
-        validate()
+        validate_config()
     _load.cache_clear()

@@ -1,6 +1,6 @@
 """The segment stage on hand-built lines: the report's tree from numbering and labels, stray text kept."""
 
-from pipeline.extract.segment import RANK, Block, LabelMatch, ProjectBlock, ThemeBlock, _label, _theme_body, segment
+from pipeline.extract.segment import Block, LabelMatch, ProjectBlock, ThemeBlock, _label, _theme_body, grammar, segment
 from pipeline.model.records import Line, Word
 
 
@@ -59,29 +59,29 @@ def lines(*texts: str, bold: bool = True) -> list[Line]:
 
 
 def test_label_reads_name_wording_value_and_next_line():
-    lab = _label(lines("Projekt „in Bearbeitung“ seit: 01.10.2022"), 0, -1)
+    lab = _label(lines("Projekt „in Bearbeitung“ seit: 01.10.2022"), 0, -1, grammar())
     assert lab == LabelMatch("since", "Projekt „in Bearbeitung“ seit:", "01.10.2022", 1)
 
 
 def test_labels_come_in_order_and_extra_only_after_since():
     ls = lines("Projektbeschreibung:", "Projektabschluss: 01.04.2025")
-    assert _label(ls, 0, RANK["remark"]) is None  # no description after the remark
-    assert _label(ls, 1, RANK["since"]).name == "extra"
-    assert _label(ls, 1, RANK["description"]) is None
+    assert _label(ls, 0, grammar().rank["remark"], grammar()) is None  # no description after the remark
+    assert _label(ls, 1, grammar().rank["since"], grammar()).name == "extra"
+    assert _label(ls, 1, grammar().rank["description"], grammar()) is None
 
 
 def test_label_wrapped_inside_its_parentheses_is_joined():
     ls = lines("abgeschlossene Meilensteine (Datum des", "Abschlusses):", "21.03.2024 Beschluss")
-    lab = _label(ls, 0, RANK["description"])
+    lab = _label(ls, 0, grammar().rank["description"], grammar())
     assert (lab.name, lab.label, lab.end) == ("steps", "abgeschlossene Meilensteine (Datum des Abschlusses):", 2)
 
 
 def test_milestones_phrase_inside_a_paragraph_is_text():
     ls = lines("Bemerkung:") + [ln("Meilensteine:", 1)]
-    assert _label(ls, 1, RANK["description"]) is None  # plain, below bold lines: text
-    assert _label(ls[1:], 0, RANK["description"]).name == "steps"  # no bold line above: a label
+    assert _label(ls, 1, grammar().rank["description"], grammar()) is None  # plain, below bold lines: text
+    assert _label(ls[1:], 0, grammar().rank["description"], grammar()).name == "steps"  # no bold line above: a label
     ls = lines("Bemerkung:") + [ln("Meilensteine (Datum):", 1)]
-    assert _label(ls, 1, RANK["description"]).name == "steps"  # names its "(…)": a label
+    assert _label(ls, 1, grammar().rank["description"], grammar()).name == "steps"  # names its "(…)": a label
 
 
 def project(*texts: tuple[str, bool]) -> ProjectBlock:
@@ -89,7 +89,7 @@ def project(*texts: tuple[str, bool]) -> ProjectBlock:
     head = [("1.1 Strategisches Ziel 1", True), ("1.1.2 Projekte in Bearbeitung", True)]
     body = [ln(t, k, bold=b) for k, (t, b) in enumerate(head + list(texts))]
     th = ThemeBlock("1", "T", body[0])
-    assert _theme_body(th, body) == []
+    assert _theme_body(th, body, grammar()) == []
     return th.goals[0].sections[0].projects[0]
 
 

@@ -12,9 +12,9 @@ from pipeline.extract.tables import (
     parse_archive,
     parse_project_lists,
     rotated_words,
+    table_words,
     text_blocks,
     upright_status_columns,
-    vocab,
 )
 from pipeline.model.records import Char, Line, Word
 
@@ -59,11 +59,11 @@ def test_a_column_never_reaches_back_over_the_previous_header():
 
 def test_gutters_separate_text_blocks_but_spaces_do_not():
     lines = [line(w("Klima", 60, 0), w("Energie", 60 + 2.5 * SIZE + 2, 0), w("65", 300, 0)), line(w("x", 200, 10))]
-    assert text_blocks(lines, vocab().marks) == [(60, 60 + 2.5 * SIZE + 2 + 3.5 * SIZE), (300, 309)]
+    assert text_blocks(lines, table_words().marks) == [(60, 60 + 2.5 * SIZE + 2 + 3.5 * SIZE), (300, 309)]
 
 
 def test_header_words_name_columns_wherever_they_stand():
-    spec = vocab().columns["list"]
+    spec = table_words().columns["list"]
     band = [
         w("Projektstatus", 250, 84, bold=True),
         w("Zusammenarbeit", 343, 112, bold=True),
