@@ -270,7 +270,7 @@ def test_the_title_lead_left_out_across_editions_comes_from_the_profile(monkeypa
     shutil.copytree(config_dir(), conf)
     text = (conf / "report.yaml").read_text(encoding="utf-8")
     (conf / "report.yaml").write_text(text.replace("'(?i)^projekt\\s+'", "'(?i)^vorhaben\\s+'"), encoding="utf-8")
-    assert reconcile._norm_title("Projekt „Klimaschutz“") == "klimaschutz"
+    assert reconcile._title_key("Projekt „Klimaschutz“") == "klimaschutz"
     monkeypatch.setenv("NHR_CONFIG", str(conf))
-    assert reconcile._norm_title("Vorhaben Klimaschutz") == "klimaschutz"
-    assert reconcile._norm_title("Projekt Klimaschutz") == "projekt klimaschutz"
+    assert reconcile._title_key("Vorhaben Klimaschutz") == "klimaschutz"
+    assert reconcile._title_key("Projekt Klimaschutz") == "projekt klimaschutz"
