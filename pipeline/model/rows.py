@@ -10,7 +10,7 @@ from ..config import profile
 from ..parse.committee import parse_committee
 from ..parse.dates import parse_date
 from .records import Anomaly, Box, CharCounts, Edition, Entry, Goal, ListRow, Project, Section, Theme
-from .schema import SCHEMA_VERSION
+from .version import SCHEMA_VERSION
 
 
 def _chars(c: CharCounts | None) -> dict:

@@ -30,7 +30,7 @@ from ..extract import hyphens
 from ..extract.rules import REGISTRY, describe
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
-from ..model.schema import SCHEMA_VERSION
+from ..model.version import SCHEMA_VERSION
 from .cache import seal, unseal
 from .files import (
     READ_CHUNK,
