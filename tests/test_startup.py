@@ -49,13 +49,19 @@ def test_the_forkserver_of_the_fast_engine_loads_no_table_library():
 
 def test_a_build_and_its_rebuilds_never_load_pandas(tmp_path):
     """A fresh build, a rebuild from the cache (manifest gone) and a no-op rebuild, each in its own
-    interpreter with the command's own code: pandas (and pyarrow.dataset) never loaded in the parent."""
+    interpreter with the command's own code: pandas (and pyarrow.dataset) never loaded in the parent. Only
+    the first finds nothing built (its workers start early)."""
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
     for e in ("2022-10", "2023-04"):
         shutil.copy(pdf_of(e), raw)
+    from pipeline.store.workers import nothing_built
+
+    assert nothing_built(out, "pdfium")  # a new folder: the command starts the workers before the build's imports
     assert run(BUILT, raw, out) == []
+    assert not nothing_built(out, "pdfium")
     (out / "manifest.json").unlink()
+    assert not nothing_built(out, "pdfium") and nothing_built(out, "pdfplumber")  # the cache can serve pdfium
     assert run(BUILT, raw, out) == []
     assert run(BUILT, raw, out) == []
     assert (out / "projects.parquet").exists() and (out / "nhr.duckdb").exists()
