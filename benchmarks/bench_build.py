@@ -13,6 +13,10 @@ cores    (i) the per-file work, in one process (check, extract, refuse_unreadabl
 (r) raw pypdfium2: open each PDF, every page's text and every character's box, one process.
 Every nhr step is the `nhr` command of this interpreter's environment, run from the current directory,
 timed from start to exit; peak resident memory is the largest process of its tree (wait4).
+The short steps — (b'), (c') and (r), a few seconds each against the half minute of a pdfplumber build — are
+run --repeat times (3 unless told), each build into a fresh folder, and their median is taken: a load spike
+of a second on a shared machine moves one short run by a third, a long one hardly at all. Every run is
+printed. The load average is printed at the start and the end.
 With --scale K, also a scaled corpus (each PDF copied K times under new names, a byte appended so
 each copy is its own input).
 """
@@ -131,6 +135,12 @@ def build(raw: Path, out: Path, jobs: int, engine: str) -> dict:
     return nhr("build", "--raw", raw, "--out", out, "--jobs", jobs, "--engine", engine, "--quiet")
 
 
+def median_of(runs: list[dict]) -> dict:
+    """The run of median wall time (its CPU and memory with it), every run's seconds kept under "runs"."""
+    ranked = sorted(runs, key=lambda r: r["seconds"])
+    return {**ranked[len(ranked) // 2], "runs": [r["seconds"] for r in runs]}
+
+
 def scaled(raw: Path, k: int, into: Path) -> Path:
     into.mkdir(parents=True)
     for f in sorted(raw.glob("*.pdf")):
@@ -155,17 +165,18 @@ def same_tables(a: Path, b: Path) -> bool:
     return True
 
 
-def measure(raw: Path, scale: int, cores: int, tmp: Path) -> tuple[dict[str, dict], bool]:
+def measure(raw: Path, scale: int, cores: int, tmp: Path, repeat: int = 3) -> tuple[dict[str, dict], bool]:
     """Every step, one after another, in this one run: the figures and whether (b) and (b') tables agree."""
     res: dict[str, dict] = {}
     pdfs = sorted(raw.glob("*.pdf"))
     res["a"] = run("baseline", raw)
-    res["r"] = run("raw", raw)
+    res["r"] = median_of([run("raw", raw) for _ in range(repeat)])
     res["b"] = build(raw, tmp / "b", 1, "pdfplumber")
-    res["b_pdfium"] = build(raw, tmp / "bp", 1, "pdfium")
-    same = same_tables(tmp / "b", tmp / "bp")
+    res["b_pdfium"] = median_of([build(raw, tmp / f"bp{i}", 1, "pdfium") for i in range(repeat)])
+    same = all(same_tables(tmp / "b", tmp / f"bp{i}") for i in range(repeat))
     res["c"] = build(raw, tmp / "c", cores, "pdfplumber")
-    res["c_pdfium"] = build(raw, tmp / "cp", cores, "pdfium")
+    res["c_pdfium"] = median_of([build(raw, tmp / f"cp{i}", cores, "pdfium") for i in range(repeat)])
+    shutil.move(tmp / "cp0", tmp / "cp")
     res["d"] = build(raw, tmp / "c", cores, "pdfplumber")
     (tmp / "cp" / "manifest.json").unlink()  # every edition in the cache, every table written again
     res["g"] = build(raw, tmp / "cp", cores, "pdfium")
@@ -192,12 +203,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--raw", type=Path, default=ROOT / "raw_pdfs")
     ap.add_argument("--scale", type=int, default=0, help="copies of each PDF in the scaled corpus (0: skip)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each short step, (b'), (c') and (r); median taken")
     a = ap.parse_args()
     cores = len(os.sched_getaffinity(0))
     ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # a step's orphans are reaped (and counted) here
     tmp = Path(tempfile.mkdtemp(prefix="nhr-bench-"))
+    load = os.getloadavg()
     try:
-        res, same = measure(a.raw, a.scale, cores, tmp)
+        res, same = measure(a.raw, a.scale, cores, tmp, max(1, a.repeat))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     sec = {k: v["seconds"] for k, v in res.items()}
@@ -210,9 +223,20 @@ def main() -> int:
 
     def line(label: str, key: str, peak: bool = False) -> None:
         mb = f"   peak {res[key]['peak_mb']:.0f} MB" if peak else ""
-        print(f"{label:<42}{sec[key]:7.2f} s  cpu {cpu[key]:6.2f} s  {1000 * sec[key] / pages:6.1f} ms/page{mb}")
+        runs = (
+            f"   median of {', '.join(f'{s:.2f}' for s in res[key]['runs'])}"
+            if len(res[key].get("runs", [])) > 1
+            else ""
+        )
+        print(f"{label:<42}{sec[key]:7.2f} s  cpu {cpu[key]:6.2f} s  {1000 * sec[key] / pages:6.1f} ms/page{mb}{runs}")
 
     print(f"corpus: {len(pdfs)} PDFs, {pages} pages; {cores} cores; {NHR}, run from {Path.cwd()}")
+    print(
+        "load average (1, 5, 15 min): at the start "
+        + " ".join(f"{x:.1f}" for x in load)
+        + ", at the end "
+        + " ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
     line("(a) pdfplumber extract_words baseline", "a")
     line("(b) nhr build --jobs 1", "b", True)
     line("(b') nhr build --jobs 1 --engine pdfium", "b_pdfium", True)

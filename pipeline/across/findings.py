@@ -144,7 +144,10 @@ def finding(
 def loose(text: str) -> str:
     """Text without whitespace and hyphens: a line wrapped elsewhere by another producer ("Pflege- empfehlungen",
     "Pflegeempfehlungen") is the same text."""
-    return re.sub(r"[\s\-\u00ad]+", "", text or "")
+    return _LOOSE.sub("", text or "")
+
+
+_LOOSE = re.compile(r"[\s\-\u00ad]+")  # compiled once: `regex` looks a pattern string up anew on every call
 
 
 def date_key(raw: str) -> tuple:

@@ -90,10 +90,10 @@ def read_map(path: Path) -> IdMap:
 
 def from_identity_table(path: Path) -> IdMap:
     """The ids of an identity.parquet written by an nhr without the map (0.3 and before): an upgrade keeps them."""
-    import pyarrow.parquet as pq
+    from ..store.files import read_parquet
 
     try:
-        rows = pq.read_table(path, columns=["edition", "project_number", "project_id", "title"]).to_pylist()
+        rows = read_parquet(path, columns=["edition", "project_number", "project_id", "title"]).to_pylist()
     except FileNotFoundError:
         return IdMap()
     except (OSError, ValueError, KeyError) as e:

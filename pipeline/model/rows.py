@@ -11,7 +11,7 @@ from ..parse.committee import parse_committee
 from ..parse.dates import parse_date
 from .kinds import DOUBT_SEVERITIES
 from .records import Anomaly, Box, CharCounts, Edition, Entry, Goal, ListRow, Project, Section, Theme
-from .schema import SCHEMA_VERSION
+from .version import SCHEMA_VERSION
 
 
 def _chars(c: CharCounts | None) -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from .version import SCHEMA_VERSION  # noqa: F401 (re-exported; kept apart so a build reads it without pyarrow)
+
 S, D, I, F, B = pa.string(), pa.date32(), pa.int32(), pa.float64(), pa.bool_()
 K = pa.dictionary(pa.int32(), pa.string())  # low-cardinality kinds
 L = pa.list_(pa.string())
@@ -355,8 +357,6 @@ TABLES["retired_ids"] = [
         "merged into klimaschutzbuerger: forced by config/overrides.yaml",
     ),
 ]
-
-SCHEMA_VERSION = 2  # the table layout (every table's columns and types); bumped on any change, see CHANGELOG.md
 
 TABLE_DOCS = {
     "editions": "One row per edition (PDF) of the report: Stand, source file, character account, how it was built.",

@@ -27,7 +27,7 @@ from ..extract import hyphens
 from ..model.kinds import register
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
-from ..model.schema import SCHEMA_VERSION
+from ..model.version import SCHEMA_VERSION
 from .cache import cache_file, cache_key, code_hash, from_cache, seal
 from .files import (
     READ_CHUNK,

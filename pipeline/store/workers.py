@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import NamedTuple
 
 from ..config import Limits
@@ -77,6 +78,12 @@ def start(engine: str = "pdfium") -> None:
             del os.environ["PYTHONSAFEPATH"]
         else:
             os.environ["PYTHONSAFEPATH"] = saved
+
+
+def nothing_built(out: Path, engine: str) -> bool:
+    """No build in `out` and no cache entry of `engine` there: a build will extract every PDF (its workers
+    can start before the build has hashed anything)."""
+    return not (out / "manifest.json").exists() and not any((out / ".cache").glob(f"*-{engine}-*"))
 
 
 def pool(n: int, limits: Limits, engine: str = "pdfium", fork: bool = False, pages=None) -> ProcessPoolExecutor:

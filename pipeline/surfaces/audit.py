@@ -10,13 +10,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import regex
 
 from ..across.history import PRECEDENCE, classify_change
 from ..across.ids import project_ids
 from ..config import Profile, profile
 from ..errors import TablesMissing, UsageError
+from ..store.files import read_parquet
 
 
 def load(parsed: Path, *names: str) -> dict[str, list[dict]]:
@@ -25,7 +25,7 @@ def load(parsed: Path, *names: str) -> dict[str, list[dict]]:
         f = parsed / f"{n}.parquet"
         if not f.exists():
             raise TablesMissing(f"{f} not found: run 'nhr build' first (or pass --parsed DIR)")
-        out[n] = pq.read_table(f).to_pylist()
+        out[n] = read_parquet(f).to_pylist()
     return out
 
 
@@ -449,7 +449,7 @@ FLAT = [
 def load_findings(parsed: Path) -> list[dict]:
     """audit_findings rows; an older build without the table reads as none (rebuild to get them)."""
     f = parsed / "audit_findings.parquet"
-    return pq.read_table(f).to_pylist() if f.exists() else []
+    return read_parquet(f).to_pylist() if f.exists() else []
 
 
 def finding_order(r: dict) -> tuple:

@@ -62,11 +62,12 @@ def built_doubt_lines(out: Path) -> list[str]:
     """The warning line of every edition in built tables: its anomalies, and the between-edition doubts
     reported in `audit_findings` under it."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
+
+    from ..store.files import read_parquet
 
     def rows(table: str, cols: list[str]) -> list[dict]:
         path = out / f"{table}.parquet"
-        return pq.read_table(path, columns=cols).to_pylist() if path.exists() else []
+        return read_parquet(path, columns=cols).to_pylist() if path.exists() else []
 
     cols = ["edition", "kind", "source", "severity", "page"]
     try:

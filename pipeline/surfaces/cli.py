@@ -305,6 +305,10 @@ def _build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, wait:
     try:
         pdfs, _ = usable_pdfs(raw, keep_going)  # bad input: fail before --out or its lock exists
         progress.start(f"{len(pdfs)} PDFs in {raw}/, {jobs} worker{'s' if jobs != 1 else ''}, engine {engine}")
+        from ..store.workers import nothing_built, start
+
+        if nothing_built(out, engine):  # every PDF will be extracted: the workers boot while the build imports
+            start(engine)
         from ..store.build import build as run  # the extractors take a second to import: said after the first line
         from ..store.files import build_lock
 
@@ -343,13 +347,13 @@ def _finish(res, out: Path, sev: dict, strict: bool) -> None:
 
 def _unassigned_warnings(out: Path) -> list[str]:
     """The unassigned-text warning of every edition in the built tables."""
-    import pyarrow.parquet as pq
+    from ..store.files import read_parquet
 
     path = out / "editions.parquet"
     if not path.exists():
         return []
     cols = ["source_file", "chars_body", "chars_unassigned"]
-    rows = pq.read_table(path, columns=cols).to_pylist()
+    rows = read_parquet(path, columns=cols).to_pylist()
     return [w for r in rows if (w := unassigned_warning(r["source_file"], r["chars_body"], r["chars_unassigned"]))]
 
 
@@ -419,9 +423,9 @@ def print_csv(rows: list[dict], fields: list[str] | None = None) -> None:
 
 def _anomaly_rows(out: Path) -> list[str]:
     """The severity of every anomaly in the built tables (OSError or ArrowException when unreadable)."""
-    import pyarrow.parquet as pq
+    from ..store.files import read_parquet
 
-    return [str(s) for s in pq.read_table(out / "anomalies.parquet", columns=["severity"]).column(0).to_pylist()]
+    return [str(s) for s in read_parquet(out / "anomalies.parquet", columns=["severity"]).column(0).to_pylist()]
 
 
 def _severities(out: Path, res, strict: bool) -> dict:
