@@ -16,8 +16,9 @@ TABLE_LIBRARIES = ("pyarrow", "numpy", "pandas", "duckdb")
 
 PRELOADED = """
 import json, sys
-from pipeline.store.workers import PRELOAD, PRELOAD_ENGINE
-for name in PRELOAD + PRELOAD_ENGINE["pdfium"]:
+from pipeline.layout.engines import libraries
+from pipeline.store.workers import PRELOAD
+for name in [*PRELOAD, *libraries("pdfium")]:
     __import__(name)
 print(json.dumps(sorted(m for m in sys.argv[1:] if m in sys.modules)))
 """

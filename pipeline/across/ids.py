@@ -90,7 +90,7 @@ def read_map(path: Path) -> IdMap:
 
 def from_identity_table(path: Path) -> IdMap:
     """The ids of an identity.parquet written by an nhr without the map (0.3 and before): an upgrade keeps them."""
-    from ..store.files import read_parquet
+    from ..model.parquet import read_parquet
 
     try:
         rows = read_parquet(path, columns=["edition", "project_number", "project_id", "title"]).to_pylist()

@@ -137,19 +137,6 @@ def write_parquet(path: Path, tbl: pa.Table, sync: bool = True) -> None:
     _atomic(path, lambda tmp: pq.write_table(tbl, tmp, compression="zstd"), sync)
 
 
-def read_parquet(path: Path | str, columns: list[str] | None = None) -> pa.Table:
-    """A Parquet file's table (or these columns) read as one file: pq.read_table goes through
-    pyarrow.dataset, whose import loads pandas (0.4 s, a tenth of a pdfium build), even for a missing file."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    with pq.ParquetFile(path) as f:
-        missing = [c for c in columns or [] if c not in f.schema_arrow.names]
-        if missing:  # as pq.read_table says it (ParquetFile.read would return other columns)
-            raise pa.ArrowInvalid(f"No match for FieldRef.Name({missing[0]}) in {path}")
-        return f.read(columns=columns)
-
-
 def write_json(path: Path, data, sync: bool = True) -> None:
     def w(tmp):
         with open(tmp, "w", encoding="utf-8") as f:

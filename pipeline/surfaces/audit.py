@@ -16,7 +16,7 @@ from ..across.history import PRECEDENCE, classify_change
 from ..across.ids import project_ids
 from ..config import Profile, profile
 from ..errors import TablesMissing, UsageError
-from ..store.files import read_parquet
+from ..model.parquet import read_parquet
 
 
 def load(parsed: Path, *names: str) -> dict[str, list[dict]]:

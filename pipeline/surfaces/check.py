@@ -63,7 +63,7 @@ def built_doubt_lines(out: Path) -> list[str]:
     reported in `audit_findings` under it."""
     import pyarrow as pa
 
-    from ..store.files import read_parquet
+    from ..model.parquet import read_parquet
 
     def rows(table: str, cols: list[str]) -> list[dict]:
         path = out / f"{table}.parquet"

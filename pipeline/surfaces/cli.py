@@ -347,7 +347,7 @@ def _finish(res, out: Path, sev: dict, strict: bool) -> None:
 
 def _unassigned_warnings(out: Path) -> list[str]:
     """The unassigned-text warning of every edition in the built tables."""
-    from ..store.files import read_parquet
+    from ..model.parquet import read_parquet
 
     path = out / "editions.parquet"
     if not path.exists():
@@ -423,7 +423,7 @@ def print_csv(rows: list[dict], fields: list[str] | None = None) -> None:
 
 def _anomaly_rows(out: Path) -> list[str]:
     """The severity of every anomaly in the built tables (OSError or ArrowException when unreadable)."""
-    from ..store.files import read_parquet
+    from ..model.parquet import read_parquet
 
     return [str(s) for s in read_parquet(out / "anomalies.parquet", columns=["severity"]).column(0).to_pylist()]
 
