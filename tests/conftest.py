@@ -158,7 +158,9 @@ def readings() -> dict[tuple[str, str], tuple[list[tuple], dict, list[tuple]]]:
 
 
 def ignore_breaks(x):
-    """A model with whitespace collapsed and a space after "-" or "/" dropped (score_edition.py --ignore-breaks)."""
+    """A model or text as score_edition.py --ignore-breaks compares it (the suite's one such helper)."""
+    # whitespace collapsed and a space after "-" or "/" dropped: whether a line ending in "-" or "/" had a
+    # space after it in the source ("Wasser- rückhalt" or "Wasser-rückhalt") is not recorded in a PDF
     if isinstance(x, dict):
         return {k: ignore_breaks(v) for k, v in x.items()}
     if isinstance(x, list):
