@@ -38,6 +38,18 @@ def gold(edition: str) -> dict:
     return json.loads((DATA / "gold" / f"{edition}.json").read_text(encoding="utf-8"))
 
 
+# the longest test files first: under pytest-xdist each worker takes a file at a time, and none should start one
+# of these as the others run out of work
+LONGEST_FIRST = ("test_hostile.py", "test_variants.py", "test_fuzz.py", "test_inputs.py", "test_ids.py")
+LONGEST_FIRST += ("test_workers.py", "test_misread_classes.py")
+
+
+def pytest_collection_modifyitems(items):
+    """The files of LONGEST_FIRST first, in that order; the others after them, as collected."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def once_per_run(factory, name: str, compute):
     """`compute(folder)` once per test run: in this process, or under pytest-xdist by the first worker that asks
     (the pools of the fixtures use every core meanwhile) while the others wait and load what it pickled."""
