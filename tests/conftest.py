@@ -56,6 +56,7 @@ def once_per_run(factory, name: str, compute):
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return compute(factory.mktemp(name))
     shared = factory.getbasetemp().parent  # the run's folder, above each worker's own
+    name = f"{name}-{os.environ.get('PYTEST_XDIST_TESTRUNUID', '')}"  # never a value of an earlier run (--basetemp)
     with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         done = shared / f"{name}.pickle"
