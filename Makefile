@@ -17,7 +17,7 @@ fmt:            ## format and fix what ruff can
 	$(BIN)/ruff check --fix pipeline tests benchmarks notebooks/make_notebooks.py
 
 test-fast:      ## no PDF: hand-built lines and records, seconds
-	$(PY) -m pytest -q tests/unit
+	$(PY) -m pytest -q -n 0 tests/unit
 
 test:           ## everything CI runs (whole corpus, variants, both engines)
 	$(PY) -m pytest -q -m "slow or not slow"

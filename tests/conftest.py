@@ -1,9 +1,13 @@
-"""Shared fixtures: every corpus PDF is parsed once per test session (by one `nhr build`)."""
+"""Shared fixtures: every corpus and variant PDF read once per engine per test run (`readings`), the corpus
+builds made from those readings, each computed once also when pytest-xdist runs the suite in several workers."""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -34,14 +38,61 @@ def gold(edition: str) -> dict:
     return json.loads((DATA / "gold" / f"{edition}.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """One build of the whole corpus: (BuildResult, out dir)."""
-    from pipeline.store.build import build
+# the longest test files first: under pytest-xdist each worker takes a file at a time, and none should start one
+# of these as the others run out of work
+LONGEST_FIRST = ("test_hostile.py", "test_variants.py", "test_fuzz.py", "test_inputs.py", "test_ids.py")
+LONGEST_FIRST += ("test_workers.py", "test_misread_classes.py")
 
-    out = tmp_path_factory.mktemp("parsed")
-    res = build(RAW, out, jobs=2)
-    return res, out
+
+def pytest_collection_modifyitems(items):
+    """The files of LONGEST_FIRST first, in that order; the others after them, as collected."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def once_per_run(factory, name: str, compute):
+    """`compute(folder)` once per test run: in this process, or under pytest-xdist by the first worker that asks
+    (the pools of the fixtures use every core meanwhile) while the others wait and load what it pickled."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return compute(factory.mktemp(name))
+    shared = factory.getbasetemp().parent  # the run's folder, above each worker's own
+    name = f"{name}-{os.environ.get('PYTEST_XDIST_TESTRUNUID', '')}"  # never a value of an earlier run (--basetemp)
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / f"{name}.pickle"
+        if done.exists():
+            return pickle.loads(done.read_bytes())
+        folder = shared / name
+        shutil.rmtree(folder, ignore_errors=True)  # left by a worker that failed computing it
+        folder.mkdir()
+        value = compute(folder)
+        done.write_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        return value
+
+
+def seeded_build(out: Path, engine: str, read: dict, jobs: int):
+    """A build of the corpus whose extraction cache holds the session's readings of it (`extract` is layout then
+    assemble, as `_read` does): the build itself, its tables and its cache, without reading any PDF again."""
+    from pipeline.store import build as b
+    from pipeline.store import cache
+
+    key_of = getattr(cache, "cache_key", None) or b._cache_key  # cache.py holds the keys once issue 24 lands
+    (out / ".cache").mkdir(parents=True)
+    for pdf in sorted(RAW.glob("*.pdf")):
+        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+        key = key_of(digest, engine)
+        (out / ".cache" / f"{key}.json.z").write_bytes(cache.seal(read[(pdf.name, engine)], digest, key))
+    res = b.build(RAW, out, jobs=jobs, engine=engine)
+    assert res.extracted == [] and len(res.cached) == len(EDITIONS), "the seeded cache was not used"
+    return res
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, read_editions):
+    """One build of the whole corpus with pdfplumber (from the session's readings): (BuildResult, out dir)."""
+    return once_per_run(
+        tmp_path_factory, "parsed", lambda d: (seeded_build(d / "out", "pdfplumber", read_editions, 2), d / "out")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -80,12 +131,11 @@ def first_difference(a, b, path: str = "") -> str | None:
 
 
 @pytest.fixture(scope="session")
-def pdfium_build(tmp_path_factory):
-    """One build of the whole corpus with the fast engine: (BuildResult, out dir)."""
-    from pipeline.store.build import build
-
-    out = tmp_path_factory.mktemp("pdfium")
-    return build(RAW, out, jobs=1, engine="pdfium"), out
+def pdfium_build(tmp_path_factory, read_editions):
+    """One build of the whole corpus with the fast engine (from the session's readings): (BuildResult, out dir)."""
+    return once_per_run(
+        tmp_path_factory, "pdfium", lambda d: (seeded_build(d / "out", "pdfium", read_editions, 1), d / "out")
+    )
 
 
 READ_PDFS = sorted(RAW.glob("*.pdf")) + sorted((DATA / "variants").glob("*.pdf"))
@@ -126,15 +176,16 @@ def read_checked(path: str, engine: str):
     return pages, ed
 
 
-def _read(args: tuple[str, str]) -> tuple[list[tuple], dict, list[tuple]]:
-    """One PDF read by one engine: its lines (for engine parity), its model in the gold format and its
-    extraction doubts as (kind, page, detail)."""
+def _read(args: tuple[str, str]) -> tuple[list[tuple], dict, list[tuple], object]:
+    """One PDF read by one engine: its lines (for engine parity), its model in the gold format, its extraction
+    doubts as (kind, page, detail) and, for a corpus PDF, its Edition (the session's builds start from it)."""
     from pipeline.extract.edition import assemble
     from pipeline.layout.reading import paused_gc, read_layout
     from pipeline.model.export import to_gold
 
     path, engine = args
     doubts: list[tuple] = []
+    ed = None
     with paused_gc():
         pages = read_layout(path, engine)
         words = words_of(pages)
@@ -144,12 +195,11 @@ def _read(args: tuple[str, str]) -> tuple[list[tuple], dict, list[tuple]]:
             doubts = doubts_of(ed)
         except Exception as e:  # refused: the failing test shows why
             model = {"refused": f"{type(e).__name__}: {e}"}
-    return words, model, doubts
+    return words, model, doubts, ed if Path(path).parent == RAW else None
 
 
-@pytest.fixture(scope="session")
-def readings() -> dict[tuple[str, str], tuple[list[tuple], dict, list[tuple]]]:
-    """Every corpus and variant PDF read once per engine per session, two at a time."""
+def _read_all(folder: Path) -> dict:
+    """Every corpus and variant PDF read once per engine, two at a time."""
     from concurrent.futures import ProcessPoolExecutor
 
     jobs = [(str(p), e) for p in READ_PDFS for e in READ_ENGINES]
@@ -157,8 +207,29 @@ def readings() -> dict[tuple[str, str], tuple[list[tuple], dict, list[tuple]]]:
         return {(Path(p).name, e): r for (p, e), r in zip(jobs, ex.map(_read, jobs))}
 
 
+@pytest.fixture(scope="session")
+def session_reads(tmp_path_factory) -> dict[tuple[str, str], tuple]:
+    """Every corpus and variant PDF read once per engine per test run: (name, engine) → (lines, model, doubts,
+    Edition of a corpus PDF)."""
+    return once_per_run(tmp_path_factory, "readings", _read_all)
+
+
+@pytest.fixture(scope="session")
+def readings(session_reads) -> dict[tuple[str, str], tuple[list[tuple], dict, list[tuple]]]:
+    """Every corpus and variant PDF read once per engine per session: (name, engine) → (lines, model, doubts)."""
+    return {k: r[:3] for k, r in session_reads.items()}
+
+
+@pytest.fixture(scope="session")
+def read_editions(session_reads) -> dict:
+    """The corpus PDFs' Editions as the session read them: (name, engine) → Edition."""
+    return {k: r[3] for k, r in session_reads.items() if r[3] is not None}
+
+
 def ignore_breaks(x):
-    """A model with whitespace collapsed and a space after "-" or "/" dropped (score_edition.py --ignore-breaks)."""
+    """A model or text as score_edition.py --ignore-breaks compares it (the suite's one such helper)."""
+    # whitespace collapsed and a space after "-" or "/" dropped: whether a line ending in "-" or "/" had a
+    # space after it in the source ("Wasser- rückhalt" or "Wasser-rückhalt") is not recorded in a PDF
     if isinstance(x, dict):
         return {k: ignore_breaks(v) for k, v in x.items()}
     if isinstance(x, list):

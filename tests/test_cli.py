@@ -16,7 +16,7 @@ def run(*args):
 
 
 def test_extract_prints_gold_format():
-    code, out = run("extract", pdf_of("2023-04"), "--format", "json")
+    code, out = run("extract", pdf_of("2023-04"), "--format", "json", "--engine", "pdfium")  # the format: any engine
     assert code == 0
     d = json.loads(out)
     assert d["edition"] == "2023-04" and d["stand"] == "01.04.2023"

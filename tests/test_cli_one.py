@@ -184,6 +184,10 @@ def test_ctrl_c_during_a_build_stops_at_once_and_changes_nothing(tmp_path):
     assert p.stderr is not None
     first = p.stderr.readline()  # progress is on stderr before any PDF is done
     assert first.startswith("nhr build: 2 PDFs in ")
+    line = first  # Ctrl-C while the workers extract (on a busy machine their start can take seconds)
+    while line and not line.startswith("nhr build: extracting 2 PDFs"):
+        line = p.stderr.readline()
+    assert line, "the build ended before it extracted"
     time.sleep(1.5)
     p.send_signal(signal.SIGINT)
     t = time.monotonic()

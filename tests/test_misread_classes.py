@@ -10,11 +10,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import first_difference, gold
+from conftest import first_difference, gold, ignore_breaks
 from render import Style, render
 from score_edition import score
 from test_kinds import assert_documented
-from test_variant_gold import squeezed
 
 ENGINES = ("pdfplumber", "pdfium")
 ABBREVIATED = ("umg.", "in Bearb.", "in Plan.", "Ideensp.")
@@ -94,7 +93,7 @@ CASES = [(name, edition, engine) for name, edition in RENDERINGS for engine in E
 @pytest.mark.parametrize("name,edition,engine", CASES, ids=[f"{n}-{e}-{g}" for n, e, g in CASES])
 def test_rendering_meets_gold_bar_without_doubts(class_readings, name, edition, engine):
     r = class_readings[(name, engine)]
-    ok, lines = score(squeezed(gold(edition)), squeezed(r["model"]), verbose=True)
+    ok, lines = score(ignore_breaks(gold(edition)), ignore_breaks(r["model"]), verbose=True)
     assert ok, "\n".join(lines[:80])
     assert not {k: n for k, n in r["kinds"].items() if k in DOUBTS}
     assert_documented(r["kinds"])  # every kind the rendering emits is registered and in docs/data.md

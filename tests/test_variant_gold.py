@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DATA, first_difference, gold
+from conftest import DATA, first_difference, gold, ignore_breaks
 from score_edition import score
 
 VARIANTS = sorted((DATA / "variants").glob("*.pdf"))
@@ -29,22 +29,12 @@ def test_variants_are_there():
     assert len(VARIANTS) == 18
 
 
-def squeezed(x):
-    """A model with the one thing a producer may not tell removed: whether a line that ended in '-' or
-    '/' had a space after it in the source ("Wasser- rückhalt" or "Wasser-rückhalt")."""
-    if isinstance(x, dict):
-        return {k: squeezed(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [squeezed(v) for v in x]
-    return re.sub(r"([-/]) ", r"\1", x) if isinstance(x, str) else x
-
-
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("pdf", VARIANTS, ids=lambda p: p.stem)
 def test_variant_meets_gold_bar(variant_models, pdf, engine):
     """The bar of score_edition.py, up to the hyphen/slash line-end ambiguity (listed by `-s`)."""
     g, pred = gold(_edition_of(pdf)), variant_models[(pdf.name, engine)]
-    ok, lines = score(squeezed(g), squeezed(pred), verbose=True)
+    ok, lines = score(ignore_breaks(g), ignore_breaks(pred), verbose=True)
     assert ok, "\n".join(lines[:80])
     print(score(g, pred, verbose=True)[1][-1])
 

@@ -5,9 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import first_difference, gold
+from conftest import first_difference, gold, ignore_breaks
 from render import Style, render
-from score_edition import norm, score
+from score_edition import score
 
 from pipeline.model.export import to_gold
 from pipeline.store.build import extract_checked
@@ -67,12 +67,6 @@ STRUCTURE = (
 )
 
 
-def squeeze(x) -> str:
-    """Text with the one thing a producer that draws no wrap spaces cannot tell us removed: whether a line
-    that ended in '-' or '/' had a space after it in the source ("Pflege- empfehlungen")."""
-    return re.sub(r"([-/]) ", r"\1", norm(x if isinstance(x, str) else repr(x)))
-
-
 def _render_and_read(args: tuple[str, str]) -> dict[str, tuple[list[tuple], dict, list[tuple]]]:
     """One style rendered and read once per engine: engine → (its lines, its model in the gold format, its
     extraction doubts)."""
@@ -128,7 +122,7 @@ def test_list_rows_are_exact(variant):
     assert [(r["number"], r["status"]) for r in got] == [(r["number"], r["status"]) for r in want]
     for a, b in zip(got, want):
         for k in ("title", "cooperation", "responsible"):
-            assert squeeze(a[k]) == squeeze(b[k]), (b["number"], k, a[k], b[k])
+            assert ignore_breaks(a[k]) == ignore_breaks(b[k]), (b["number"], k, a[k], b[k])
 
 
 def test_every_text_miss_is_the_hyphen_space_ambiguity(variant):
@@ -136,7 +130,7 @@ def test_every_text_miss_is_the_hyphen_space_ambiguity(variant):
     ok, lines = score(g, pred, verbose=True)
     misses = [l for l in lines if l.strip().startswith(("gold:", "got:"))]
     for gl, pl in zip(misses[::2], misses[1::2]):
-        assert squeeze(gl.split(":", 1)[1]) == squeeze(pl.split(":", 1)[1]), (gl[:300], pl[:300])
+        assert ignore_breaks(gl.split(":", 1)[1]) == ignore_breaks(pl.split(":", 1)[1]), (gl[:300], pl[:300])
 
 
 def _euro_spaced(x):
