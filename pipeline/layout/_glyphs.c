@@ -648,8 +648,17 @@ static int blank(PyObject *t) {
     return n > 0;
 }
 
+/* Python's round(x, 3). Away from a tie, the nearest integer n of x * 1000 (whose error is below 1e-7 here) is
+ * the correctly rounded decimal float.__round__ finds, and n / 1000 is the double nearest to it, which is what
+ * float.__round__ returns (its strtod of "ne-3"); near a tie, for huge values and for anything but a float,
+ * __round__ itself (tests/unit/test_lines.py compares both on ties and on random values) */
 static PyObject *round3(PyObject *x) {
     static PyObject *name = NULL, *three = NULL;
+    if (PyFloat_CheckExact(x)) {
+        double y = PyFloat_AS_DOUBLE(x) * 1000.0;
+        if (fabs(y) < 1e9 && fabs(y - floor(y) - 0.5) > 1e-6)
+            return PyFloat_FromDouble(nearbyint(y) / 1000.0);
+    }
     if (!name && !(name = PyUnicode_InternFromString("__round__")))
         return NULL;
     if (!three && !(three = PyLong_FromLong(3)))

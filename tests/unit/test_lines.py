@@ -107,3 +107,18 @@ def test_bad_records_raise(bad):
         lines._words(bad, True)
     with pytest.raises((TypeError, IndexError)):
         lines._words(bad, True, compiled=False)
+
+
+def test_rounding_equals_python_on_ties_and_random_values():
+    """The compiled words round coordinates to 3 places exactly as round(x, 3): halves that are and are not
+    ties in binary, negative values rounding to -0.0, huge values, and 20,000 random ones."""
+    import random
+
+    rnd = random.Random(21)
+    xs = [k / 1000 + 0.0005 for k in range(-2000, 2000)] + [2.675, 1.0005, -0.0004, -0.0, 0.0, 1e12 + 0.0005]
+    xs += [rnd.uniform(-1000, 1000) for _ in range(10_000)] + [
+        rnd.uniform(0, 900) * 10 ** rnd.randint(-6, 3) for _ in range(10_000)
+    ]
+    for x in xs:
+        (w,) = both_words([Char("a", x, x, x, x, 10.0, False)])
+        assert (repr(w.x0), repr(w.x1), repr(w.top), repr(w.bottom)) == (repr(round(x, 3)),) * 4
