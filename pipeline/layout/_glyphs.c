@@ -594,13 +594,75 @@ static PyObject *char_item(PyObject *c, Py_ssize_t k) {
     return PyTuple_GET_ITEM(c, k);
 }
 
-/* rows(chars sorted by bottom, (share, least, sizeless)) -> list[list[Char]]: chars whose bottom lies within
+typedef struct {
+    double key;
+    Py_ssize_t at;
+} Keyed;
+
+static int by_key(const void *a, const void *b) {
+    const Keyed *p = a, *q = b;
+    if (p->key != q->key)
+        return p->key < q->key ? -1 : 1;
+    return (p->at > q->at) - (p->at < q->at);
+}
+
+/* sorted(items, key=itemgetter(k)) as a new list: a stable sort by a float key is the order by (key, position).
+ * Py_None when a key is not a float or is NaN (the caller sorts in Python), NULL on error */
+static PyObject *sorted_by(PyObject *items, Py_ssize_t k) {
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    Keyed *a = PyMem_Malloc(((size_t)n + 1) * sizeof *a);
+    int in_order = 1;
+    if (!a)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = char_item(PyList_GET_ITEM(items, i), k);
+        if (!v) {
+            PyMem_Free(a);
+            return NULL;
+        }
+        if (!PyFloat_CheckExact(v) || isnan(PyFloat_AS_DOUBLE(v))) {
+            PyMem_Free(a);
+            Py_RETURN_NONE;
+        }
+        a[i].key = PyFloat_AS_DOUBLE(v), a[i].at = i;
+        in_order = in_order && (i == 0 || a[i - 1].key <= a[i].key);
+    }
+    if (!in_order)
+        qsort(a, (size_t)n, sizeof *a, by_key);
+    PyObject *out = PyList_New(n);
+    for (Py_ssize_t i = 0; out && i < n; i++) {
+        PyObject *c = PyList_GET_ITEM(items, a[i].at);
+        Py_INCREF(c);
+        PyList_SET_ITEM(out, i, c);
+    }
+    PyMem_Free(a);
+    return out;
+}
+
+static PyObject *grouped_rows(PyObject *chars, double share, double least, double sizeless);
+
+/* rows(chars, (share, least, sizeless), ordered=False) -> list[list[Char]] | None: the chars by bottom (sorted
+ * here unless `ordered`; None when they cannot be, see sorted_by); chars whose bottom lies within
  * max(share * size, least) of the row's first bottom join that row (a size of 0 counts as `sizeless`) */
 static PyObject *rows(PyObject *self, PyObject *args) {
-    PyObject *chars, *row = NULL;
-    double share, least, sizeless, ref = -1e9;
-    if (!PyArg_ParseTuple(args, "O!(ddd)", &PyList_Type, &chars, &share, &least, &sizeless))
+    PyObject *chars;
+    double share, least, sizeless;
+    int ordered = 0;
+    if (!PyArg_ParseTuple(args, "O!(ddd)|p", &PyList_Type, &chars, &share, &least, &sizeless, &ordered))
         return NULL;
+    if (ordered)
+        return grouped_rows(chars, share, least, sizeless);
+    PyObject *sorted = sorted_by(chars, 4);
+    if (!sorted || sorted == Py_None)
+        return sorted;
+    PyObject *out = grouped_rows(sorted, share, least, sizeless);
+    Py_DECREF(sorted);
+    return out;
+}
+
+static PyObject *grouped_rows(PyObject *chars, double share, double least, double sizeless) {
+    PyObject *row = NULL;
+    double ref = -1e9;
     PyObject *out = PyList_New(0);
     if (!out)
         return NULL;
@@ -719,16 +781,31 @@ static int emit(PyObject *out, PyTypeObject *type, PyObject **part, Py_ssize_t n
     return r;
 }
 
-/* words(one line's chars sorted by x0, has_spaces, Word, (fake_bold, word_gap, min_size)) -> list[Word]:
- * split at drawn spaces and at gaps wider than word_gap * max(size, min_size); a glyph equal to the previous
+/* words(one line's chars, has_spaces, Word, (fake_bold, word_gap, min_size), ordered=False) -> list[Word] | None:
+ * the chars by x0 (sorted here unless `ordered`; None when they cannot be, see sorted_by), split at drawn spaces and at gaps wider than word_gap * max(size, min_size); a glyph equal to the previous
  * one and less than fake_bold to its right is the same glyph printed twice and skipped */
+static PyObject *split_words(PyObject *row, int has_spaces, PyObject *type, double fake_bold, double word_gap,
+                             double min_size);
+
 static PyObject *words(PyObject *self, PyObject *args) {
     PyObject *row, *type;
-    int has_spaces;
+    int has_spaces, ordered = 0;
     double fake_bold, word_gap, min_size;
-    if (!PyArg_ParseTuple(args, "O!pO!(ddd)", &PyList_Type, &row, &has_spaces, &PyType_Type, &type, &fake_bold,
-                          &word_gap, &min_size))
+    if (!PyArg_ParseTuple(args, "O!pO!(ddd)|p", &PyList_Type, &row, &has_spaces, &PyType_Type, &type, &fake_bold,
+                          &word_gap, &min_size, &ordered))
         return NULL;
+    if (ordered)
+        return split_words(row, has_spaces, type, fake_bold, word_gap, min_size);
+    PyObject *sorted = sorted_by(row, 1);
+    if (!sorted || sorted == Py_None)
+        return sorted;
+    PyObject *out = split_words(sorted, has_spaces, type, fake_bold, word_gap, min_size);
+    Py_DECREF(sorted);
+    return out;
+}
+
+static PyObject *split_words(PyObject *row, int has_spaces, PyObject *type, double fake_bold, double word_gap,
+                             double min_size) {
     Py_ssize_t n = PyList_GET_SIZE(row), m = 0;
     PyObject **part = PyMem_Malloc(((size_t)n + 1) * sizeof *part), *out = PyList_New(0), *last = NULL;
     PyObject *ended = has_spaces ? Py_True : Py_None, *gap = has_spaces ? Py_False : Py_None;
@@ -782,8 +859,8 @@ fail:
 }
 
 static PyMethodDef methods[] = {
-    {"rows", rows, METH_VARARGS, "rows(chars by bottom, tolerances) -> list[list[Char]]: the glyphs' visual lines."},
-    {"words", words, METH_VARARGS, "words(chars by x0, has_spaces, Word, tolerances) -> list[Word]: one line's words."},
+    {"rows", rows, METH_VARARGS, "rows(chars, tolerances, ordered=False) -> list[list[Char]] | None: visual lines."},
+    {"words", words, METH_VARARGS, "words(chars, has_spaces, Word, tolerances, ordered=False) -> list[Word] | None."},
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, page, height, functions, Char, is_bold, tolerances) -> list[Char]: one page's glyphs."},
     {NULL, NULL, 0, NULL},

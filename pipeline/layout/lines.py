@@ -19,10 +19,11 @@ except ImportError:  # no compiler at install: the reference
 
 def _group_lines(chars: list[Char], compiled: bool = True) -> list[list[Char]]:
     """Cluster upright chars into visual lines by baseline; `compiled=False` forces the Python reference."""
-    ordered = sorted(chars, key=_BOTTOM)
     if compiled and _glyphs is not None:
-        return _glyphs.rows(ordered, (TOL.baseline, TOL.baseline_min, TOL.sizeless))
-    return _rows_py(ordered)
+        tols = (TOL.baseline, TOL.baseline_min, TOL.sizeless)
+        rows = _glyphs.rows(chars, tols)  # sorted by bottom there, unless a bottom is no float or NaN (None)
+        return rows if rows is not None else _glyphs.rows(sorted(chars, key=_BOTTOM), tols, True)
+    return _rows_py(sorted(chars, key=_BOTTOM))
 
 
 def _rows_py(ordered: list[Char]) -> list[list[Char]]:
@@ -52,10 +53,11 @@ _BLANKS = frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 
 def _words(row: list[Char], has_spaces: bool, compiled: bool = True) -> list[Word]:
     """Split one line's chars into words at drawn spaces and at gaps wider than a fraction of the size."""
-    ordered = sorted(row, key=_X0)
     if compiled and _glyphs is not None:
-        return _glyphs.words(ordered, has_spaces, Word, (TOL.fake_bold, TOL.word_gap, TOL.min_size))
-    return _words_py(ordered, has_spaces)
+        tols = (TOL.fake_bold, TOL.word_gap, TOL.min_size)
+        ws = _glyphs.words(row, has_spaces, Word, tols)  # sorted by x0 there, unless an x0 is no float or NaN (None)
+        return ws if ws is not None else _glyphs.words(sorted(row, key=_X0), has_spaces, Word, tols, True)
+    return _words_py(sorted(row, key=_X0), has_spaces)
 
 
 def _words_py(ordered: list[Char], has_spaces: bool) -> list[Word]:

@@ -122,3 +122,16 @@ def test_rounding_equals_python_on_ties_and_random_values():
     for x in xs:
         (w,) = both_words([Char("a", x, x, x, x, 10.0, False)])
         assert (repr(w.x0), repr(w.x1), repr(w.top), repr(w.bottom)) == (repr(round(x, 3)),) * 4
+
+
+def test_order_of_unsorted_equal_and_odd_keys():
+    """Glyphs out of order, equal keys (stable: first drawn first), integer and NaN coordinates (sorted the
+    Python way, then grouped in C): the same lines and words as the reference."""
+    nan = float("nan")
+    row = [ch("c", 10.0), ch("a", 0.0), ch("b", 0.0), ch("d", -0.0), ch("e", 0.0, bottom=99.5)]
+    assert [w.text for w in both_words(row)] == ["abde", "c"]
+    assert [[c.text for c in r] for r in both_rows(row)] == [["e", "c", "a", "b", "d"]]
+    odd = [Char("b", 5, 6, 0, 10, 10.0, False), Char("a", 0, 1, 0, 10, 10.0, False), ch("n", nan, bottom=nan)]
+    both_words(odd)
+    both_rows(odd)
+    both_words([ch("x", 3.0), ch("y", nan), ch("z", 1.0)])
