@@ -80,7 +80,8 @@ GLYPH_PDFS = [RAW / f"nachhaltigkeitsreport-{e}.pdf" for e in EDITIONS] + sorted
 @pytest.mark.parametrize("pdf", GLYPH_PDFS, ids=lambda p: p.stem)
 def test_compiled_glyph_loop_equals_reference(pdf):
     """The C loop is a port of the Python one: same Char records, float for float, on every page of the
-    corpus and of the variants (ligatures, Chromium's scaled pages and inkless spaces)."""
+    corpus and of the variants (ligatures, Chromium's scaled pages and inkless spaces); and so are the lines
+    and words grouped from them."""
     from pipeline.model.records import Char
 
     n = 0
@@ -88,7 +89,21 @@ def test_compiled_glyph_loop_equals_reference(pdf):
         assert all(type(c) is Char for c in fast)
         assert fast == ref, f"page {page}"
         n += len(fast)
+        _grouping_equals_reference(page, fast)
     assert n > 10_000
+
+
+def _grouping_equals_reference(page, chars):
+    """The compiled grouping into lines and words (`_glyphs.rows`, `_glyphs.words`) is a port of lines.py's Python
+    one: the same rows and the same Word records, float repr for float, with and without drawn spaces."""
+    from pipeline.layout import lines
+
+    upright = [c for c in chars if c.upright and c.text]
+    rows = lines._group_lines(upright)
+    assert rows == lines._group_lines(upright, compiled=False), f"page {page}"
+    for row in rows:
+        for has_spaces in (True, False):
+            assert repr(lines._words(row, has_spaces)) == repr(lines._words(row, has_spaces, compiled=False)), page
 
 
 def test_engine_without_the_compiled_loop(tmp_path):

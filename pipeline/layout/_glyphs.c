@@ -1,6 +1,8 @@
-/* The pdfium engine's glyph loop, compiled: one call per page instead of ~3 ctypes calls per glyph.
+/* The pdfium engine's glyph loop, compiled: one call per page instead of ~3 ctypes calls per glyph; and the
+ * grouping of both engines' glyphs into lines and words (rows, words: ports of pipeline/layout/lines.py's
+ * _rows_py and _words_py, which stay the reference and the fallback, tested equal in tests/unit/test_lines.py and tests/test_engines.py).
  *
- * A line-for-line port of pipeline/layout/engines/pdfium.py:_page_chars_py, which stays the reference and the
+ * The glyph loop is a line-for-line port of pipeline/layout/engines/pdfium.py:_page_chars_py, which stays the reference and the
  * fallback when this module could not be built; tests/test_engines.py asserts both give identical
  * records. PDFium's functions arrive as addresses taken from pypdfium2 (no headers, no linking), so
  * this file only needs Python.h.
@@ -577,12 +579,293 @@ static PyObject *page_chars(PyObject *self, PyObject *args) {
     return p.chars;
 }
 
+/* ---- lines: pipeline/layout/lines.py's _rows_py and _words_py, compiled (the same records, both engines) ---- */
+
+static int as_double(PyObject *o, double *out) {
+    *out = PyFloat_AsDouble(o);
+    return (*out == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+static PyObject *char_item(PyObject *c, Py_ssize_t k) {
+    if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) <= k) {
+        PyErr_SetString(PyExc_TypeError, "a Char record (a tuple of 7 or more fields) was expected");
+        return NULL;
+    }
+    return PyTuple_GET_ITEM(c, k);
+}
+
+typedef struct {
+    double key;
+    Py_ssize_t at;
+} Keyed;
+
+static int by_key(const void *a, const void *b) {
+    const Keyed *p = a, *q = b;
+    if (p->key != q->key)
+        return p->key < q->key ? -1 : 1;
+    return (p->at > q->at) - (p->at < q->at);
+}
+
+/* sorted(items, key=itemgetter(k)) as a new list: a stable sort by a float key is the order by (key, position).
+ * Py_None when a key is not a float or is NaN (the caller sorts in Python), NULL on error */
+static PyObject *sorted_by(PyObject *items, Py_ssize_t k) {
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    Keyed *a = PyMem_Malloc(((size_t)n + 1) * sizeof *a);
+    int in_order = 1;
+    if (!a)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = char_item(PyList_GET_ITEM(items, i), k);
+        if (!v) {
+            PyMem_Free(a);
+            return NULL;
+        }
+        if (!PyFloat_CheckExact(v) || isnan(PyFloat_AS_DOUBLE(v))) {
+            PyMem_Free(a);
+            Py_RETURN_NONE;
+        }
+        a[i].key = PyFloat_AS_DOUBLE(v), a[i].at = i;
+        in_order = in_order && (i == 0 || a[i - 1].key <= a[i].key);
+    }
+    if (!in_order)
+        qsort(a, (size_t)n, sizeof *a, by_key);
+    PyObject *out = PyList_New(n);
+    for (Py_ssize_t i = 0; out && i < n; i++) {
+        PyObject *c = PyList_GET_ITEM(items, a[i].at);
+        Py_INCREF(c);
+        PyList_SET_ITEM(out, i, c);
+    }
+    PyMem_Free(a);
+    return out;
+}
+
+static PyObject *grouped_rows(PyObject *chars, double share, double least, double sizeless);
+
+/* rows(chars, (share, least, sizeless), ordered=False) -> list[list[Char]] | None: the chars by bottom (sorted
+ * here unless `ordered`; None when they cannot be, see sorted_by); chars whose bottom lies within
+ * max(share * size, least) of the row's first bottom join that row (a size of 0 counts as `sizeless`) */
+static PyObject *rows(PyObject *self, PyObject *args) {
+    PyObject *chars;
+    double share, least, sizeless;
+    int ordered = 0;
+    if (!PyArg_ParseTuple(args, "O!(ddd)|p", &PyList_Type, &chars, &share, &least, &sizeless, &ordered))
+        return NULL;
+    if (ordered)
+        return grouped_rows(chars, share, least, sizeless);
+    PyObject *sorted = sorted_by(chars, 4);
+    if (!sorted || sorted == Py_None)
+        return sorted;
+    PyObject *out = grouped_rows(sorted, share, least, sizeless);
+    Py_DECREF(sorted);
+    return out;
+}
+
+static PyObject *grouped_rows(PyObject *chars, double share, double least, double sizeless) {
+    PyObject *row = NULL;
+    double ref = -1e9;
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(chars); i++) {
+        PyObject *c = PyList_GET_ITEM(chars, i), *so = char_item(c, 5);
+        double bottom, size = sizeless;
+        if (!so || as_double(PyTuple_GET_ITEM(c, 4), &bottom) < 0)
+            goto fail;
+        int truth = PyObject_IsTrue(so);
+        if (truth < 0 || (truth && as_double(so, &size) < 0))
+            goto fail;
+        double tol = share * size;
+        if (row && bottom - ref <= (tol > least ? tol : least)) {
+            if (PyList_Append(row, c) < 0)
+                goto fail;
+            continue;
+        }
+        row = PyList_New(1);
+        if (!row)
+            goto fail;
+        Py_INCREF(c);
+        PyList_SET_ITEM(row, 0, c);
+        int r = PyList_Append(out, row);
+        Py_DECREF(row); /* `out` holds it */
+        if (r < 0)
+            goto fail;
+        ref = bottom;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* str.isspace() of a glyph's text: every one of its characters is white space, and it has one */
+static int blank(PyObject *t) {
+    if (!PyUnicode_Check(t))
+        return 0;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(t);
+    int kind = PyUnicode_KIND(t);
+    const void *data = PyUnicode_DATA(t);
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)))
+            return 0;
+    return n > 0;
+}
+
+/* Python's round(x, 3). Away from a tie, the nearest integer n of x * 1000 (whose error is below 1e-7 here) is
+ * the correctly rounded decimal float.__round__ finds, and n / 1000 is the double nearest to it, which is what
+ * float.__round__ returns (its strtod of "ne-3"); near a tie, for huge values and for anything but a float,
+ * __round__ itself (tests/unit/test_lines.py compares both on ties and on random values) */
+static PyObject *round3(PyObject *x) {
+    static PyObject *name = NULL, *three = NULL;
+    if (PyFloat_CheckExact(x)) {
+        double y = PyFloat_AS_DOUBLE(x) * 1000.0;
+        if (fabs(y) < 1e9 && fabs(y - floor(y) - 0.5) > 1e-6)
+            return PyFloat_FromDouble(nearbyint(y) / 1000.0);
+    }
+    if (!name && !(name = PyUnicode_InternFromString("__round__")))
+        return NULL;
+    if (!three && !(three = PyLong_FromLong(3)))
+        return NULL;
+    PyObject *argv[2] = {x, three};
+    return PyObject_VectorcallMethod(name, argv, 2, NULL);
+}
+
+/* one Word of part[0..n): its glyphs' texts, the first glyph's box and font, the last glyph's right edge */
+static int emit(PyObject *out, PyTypeObject *type, PyObject **part, Py_ssize_t n, PyObject *space_after) {
+    PyObject *c0 = part[0], *text;
+    if (n == 1) {
+        text = PyTuple_GET_ITEM(c0, 0);
+        Py_INCREF(text);
+    } else {
+        PyObject *texts = PyList_New(n), *empty = PyUnicode_New(0, 0);
+        if (!texts || !empty) {
+            Py_XDECREF(texts);
+            Py_XDECREF(empty);
+            return -1;
+        }
+        for (Py_ssize_t k = 0; k < n; k++) {
+            PyObject *t = PyTuple_GET_ITEM(part[k], 0);
+            Py_INCREF(t);
+            PyList_SET_ITEM(texts, k, t);
+        }
+        text = PyUnicode_Join(empty, texts);
+        Py_DECREF(texts);
+        Py_DECREF(empty);
+        if (!text)
+            return -1;
+    }
+    PyObject *v[8] = {text,
+                      round3(PyTuple_GET_ITEM(c0, 1)),
+                      round3(PyTuple_GET_ITEM(part[n - 1], 2)),
+                      round3(PyTuple_GET_ITEM(c0, 3)),
+                      round3(PyTuple_GET_ITEM(c0, 4)),
+                      PyTuple_GET_ITEM(c0, 5),
+                      PyTuple_GET_ITEM(c0, 6),
+                      space_after};
+    Py_INCREF(v[5]);
+    Py_INCREF(v[6]);
+    Py_INCREF(v[7]);
+    PyObject *w = type->tp_alloc(type, 8);
+    int ok = w != NULL;
+    for (int k = 0; k < 8; k++)
+        ok = ok && v[k] != NULL;
+    if (!ok) {
+        for (int k = 0; k < 8; k++)
+            Py_XDECREF(v[k]);
+        Py_XDECREF(w);
+        return -1;
+    }
+    for (int k = 0; k < 8; k++)
+        PyTuple_SET_ITEM(w, k, v[k]);
+    int r = PyList_Append(out, w);
+    Py_DECREF(w);
+    return r;
+}
+
+/* words(one line's chars, has_spaces, Word, (fake_bold, word_gap, min_size), ordered=False) -> list[Word] | None:
+ * the chars by x0 (sorted here unless `ordered`; None when they cannot be, see sorted_by), split at drawn spaces and at gaps wider than word_gap * max(size, min_size); a glyph equal to the previous
+ * one and less than fake_bold to its right is the same glyph printed twice and skipped */
+static PyObject *split_words(PyObject *row, int has_spaces, PyObject *type, double fake_bold, double word_gap,
+                             double min_size);
+
+static PyObject *words(PyObject *self, PyObject *args) {
+    PyObject *row, *type;
+    int has_spaces, ordered = 0;
+    double fake_bold, word_gap, min_size;
+    if (!PyArg_ParseTuple(args, "O!pO!(ddd)|p", &PyList_Type, &row, &has_spaces, &PyType_Type, &type, &fake_bold,
+                          &word_gap, &min_size, &ordered))
+        return NULL;
+    if (ordered)
+        return split_words(row, has_spaces, type, fake_bold, word_gap, min_size);
+    PyObject *sorted = sorted_by(row, 1);
+    if (!sorted || sorted == Py_None)
+        return sorted;
+    PyObject *out = split_words(sorted, has_spaces, type, fake_bold, word_gap, min_size);
+    Py_DECREF(sorted);
+    return out;
+}
+
+static PyObject *split_words(PyObject *row, int has_spaces, PyObject *type, double fake_bold, double word_gap,
+                             double min_size) {
+    Py_ssize_t n = PyList_GET_SIZE(row), m = 0;
+    PyObject **part = PyMem_Malloc(((size_t)n + 1) * sizeof *part), *out = PyList_New(0), *last = NULL;
+    PyObject *ended = has_spaces ? Py_True : Py_None, *gap = has_spaces ? Py_False : Py_None;
+    double last_x0 = 0.0, last_x1;
+    if (!part || !out)
+        goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *c = PyList_GET_ITEM(row, i), *t = char_item(c, 6);
+        double x0;
+        if (!t || as_double(PyTuple_GET_ITEM(c, 1), &x0) < 0)
+            goto fail;
+        t = PyTuple_GET_ITEM(c, 0);
+        if (last) {
+            int same = PyObject_RichCompareBool(t, PyTuple_GET_ITEM(last, 0), Py_EQ);
+            if (same < 0)
+                goto fail;
+            if (same && fabs(x0 - last_x0) < fake_bold)
+                continue; /* fake bold: the same glyph printed twice, slightly offset */
+            if (as_double(PyTuple_GET_ITEM(last, 2), &last_x1) < 0)
+                goto fail;
+        } else {
+            last_x1 = 0.0;
+        }
+        last = c, last_x0 = x0;
+        if (blank(t)) {
+            if (m && emit(out, (PyTypeObject *)type, part, m, ended) < 0)
+                goto fail;
+            m = 0;
+            continue;
+        }
+        if (m) {
+            double size;
+            if (as_double(PyTuple_GET_ITEM(c, 5), &size) < 0)
+                goto fail;
+            if (x0 - last_x1 > word_gap * (size > min_size ? size : min_size)) {
+                if (emit(out, (PyTypeObject *)type, part, m, gap) < 0)
+                    goto fail;
+                m = 0;
+            }
+        }
+        part[m++] = c;
+    }
+    if (m && emit(out, (PyTypeObject *)type, part, m, gap) < 0)
+        goto fail;
+    PyMem_Free(part);
+    return out;
+fail:
+    PyMem_Free(part);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"rows", rows, METH_VARARGS, "rows(chars, tolerances, ordered=False) -> list[list[Char]] | None: visual lines."},
+    {"words", words, METH_VARARGS, "words(chars, has_spaces, Word, tolerances, ordered=False) -> list[Word] | None."},
     {"page_chars", page_chars, METH_VARARGS,
      "page_chars(textpage, page, height, functions, Char, is_bold, tolerances) -> list[Char]: one page's glyphs."},
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_glyphs", "The pdfium engine's glyph loop.", -1, methods};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_glyphs", "The pdfium engine's glyph loop; glyphs into lines and words.", -1, methods};
 
 PyMODINIT_FUNC PyInit__glyphs(void) { return PyModule_Create(&module); }

