@@ -28,7 +28,7 @@ from ..model.kinds import register
 from ..model.records import Anomaly, Edition
 from ..model.rows import edition_rows
 from ..model.version import SCHEMA_VERSION
-from .cache import cache_file, cache_key, code_hash, from_cache, seal
+from .cache import cache_file, cache_key, code_hash, entries, from_cache, seal
 from .files import (
     READ_CHUNK,
     commit,
@@ -421,8 +421,8 @@ def _to_cache(cache: Path, prepared: Prepared, fresh: dict, pdfs: list) -> None:
             f = cache_file(cache, digests[p], engine)
             write_bytes(f, prepared.entry(p, ed), sync=False)
         keep = {cache_file(cache, digests[p], engine).name for p in pdfs}
-        for f in list(cache.glob("*.json.z")) + list(cache.glob("*.pkl")):
-            if f.name not in keep and (f"-{engine}-" in f.name or f.suffix == ".pkl"):
+        for f in entries(cache, engine) + list(cache.glob("*.pkl")):
+            if f.name not in keep:
                 f.unlink()
     except OSError as e:
         log.info("cache not written: %s", e)  # a full disk is reported by the commit, once

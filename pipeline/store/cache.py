@@ -240,6 +240,11 @@ def cache_file(folder: Path, digest: str, engine: str) -> Path:
     return folder / f"{cache_key(digest, engine)}.json.z"
 
 
+def entries(folder: Path, engine: str) -> list[Path]:
+    """The entries `engine` wrote in the cache folder, of any version, code or configuration."""
+    return sorted(folder.glob(f"*-{engine}-*.json.z"))
+
+
 def from_cache(folder: Path, digest: str, engine: str) -> Edition | None:
     """The cached Edition for these PDF bytes, or None (missing, forged, damaged, other version)."""
     f = cache_file(folder, digest, engine)

@@ -83,7 +83,9 @@ def start(engine: str = "pdfium") -> None:
 def nothing_built(out: Path, engine: str) -> bool:
     """No build in `out` and no cache entry of `engine` there: a build will extract every PDF (its workers
     can start before the build has hashed anything)."""
-    return not (out / "manifest.json").exists() and not any((out / ".cache").glob(f"*-{engine}-*"))
+    from .cache import entries
+
+    return not (out / "manifest.json").exists() and not entries(out / ".cache", engine)
 
 
 def pool(n: int, limits: Limits, engine: str = "pdfium", fork: bool = False, pages=None) -> ProcessPoolExecutor:
