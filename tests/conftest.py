@@ -40,8 +40,10 @@ def gold(edition: str) -> dict:
 
 # the longest test files first: under pytest-xdist each worker takes a file at a time, and none should start one
 # of these as the others run out of work
-LONGEST_FIRST = ("test_hostile.py", "test_variants.py", "test_fuzz.py", "test_inputs.py", "test_ids.py")
-LONGEST_FIRST += ("test_workers.py", "test_misread_classes.py")
+LONGEST_FIRST = ("test_hostile.py", "test_variants.py", "test_fuzz.py", "test_doubts.py", "test_engines.py")
+LONGEST_FIRST += ("test_ids.py", "test_surfaces.py", "test_inputs.py", "test_misread_classes.py")
+LONGEST_FIRST += ("test_entry_tables.py", "test_readme.py", "test_workers.py", "test_exit_codes.py")
+LONGEST_FIRST += ("test_cli_one.py", "test_hyphenation.py")
 
 
 def pytest_collection_modifyitems(items):
@@ -152,12 +154,13 @@ def words_of(pages) -> list[tuple]:
     return out
 
 
-def doubts_of(ed) -> list[tuple]:
-    """An edition's extraction doubts as (kind, page, detail)."""
+def doubts_of(ed, anomalies: list[dict] | None = None) -> list[tuple]:
+    """An edition's extraction doubts as (kind, page, detail) (from its anomaly rows, when given)."""
     from pipeline.model.rows import edition_rows
     from pipeline.surfaces.check import is_doubt
 
-    return [(r["kind"], r["page"], r["detail"]) for r in edition_rows(ed)["anomalies"] if is_doubt(r)]
+    rows = edition_rows(ed)["anomalies"] if anomalies is None else anomalies
+    return [(r["kind"], r["page"], r["detail"]) for r in rows if is_doubt(r)]
 
 
 def read_checked(path: str, engine: str):
@@ -176,15 +179,18 @@ def read_checked(path: str, engine: str):
     return pages, ed
 
 
-def _read(args: tuple[str, str]) -> tuple[list[tuple], dict, list[tuple], object]:
+def _read(args: tuple[str, str]) -> tuple[list[tuple], dict, list[tuple], object, list[tuple]]:
     """One PDF read by one engine: its lines (for engine parity), its model in the gold format, its extraction
-    doubts as (kind, page, detail) and, for a corpus PDF, its Edition (the session's builds start from it)."""
+    doubts as (kind, page, detail), for a corpus PDF its Edition (the session's builds start from it), and
+    every anomaly it emits as (kind, source, severity)."""
     from pipeline.extract.edition import assemble
     from pipeline.layout.reading import paused_gc, read_layout
     from pipeline.model.export import to_gold
+    from pipeline.model.rows import edition_rows
 
     path, engine = args
     doubts: list[tuple] = []
+    emitted: list[tuple] = []
     ed = None
     with paused_gc():
         pages = read_layout(path, engine)
@@ -192,10 +198,12 @@ def _read(args: tuple[str, str]) -> tuple[list[tuple], dict, list[tuple], object
         try:
             ed = assemble(pages, Path(path).name)
             model = to_gold(ed)
-            doubts = doubts_of(ed)
+            anomalies = edition_rows(ed)["anomalies"]
+            doubts = doubts_of(ed, anomalies)
+            emitted = sorted({(r["kind"], r["source"], r["severity"]) for r in anomalies})
         except Exception as e:  # refused: the failing test shows why
             model = {"refused": f"{type(e).__name__}: {e}"}
-    return words, model, doubts, ed if Path(path).parent == RAW else None
+    return words, model, doubts, ed if Path(path).parent == RAW else None, emitted
 
 
 def _read_all(folder: Path) -> dict:
@@ -210,7 +218,7 @@ def _read_all(folder: Path) -> dict:
 @pytest.fixture(scope="session")
 def session_reads(tmp_path_factory) -> dict[tuple[str, str], tuple]:
     """Every corpus and variant PDF read once per engine per test run: (name, engine) → (lines, model, doubts,
-    Edition of a corpus PDF)."""
+    Edition of a corpus PDF, anomalies emitted)."""
     return once_per_run(tmp_path_factory, "readings", _read_all)
 
 
@@ -218,6 +226,12 @@ def session_reads(tmp_path_factory) -> dict[tuple[str, str], tuple]:
 def readings(session_reads) -> dict[tuple[str, str], tuple[list[tuple], dict, list[tuple]]]:
     """Every corpus and variant PDF read once per engine per session: (name, engine) → (lines, model, doubts)."""
     return {k: r[:3] for k, r in session_reads.items()}
+
+
+@pytest.fixture(scope="session")
+def emitted_kinds(session_reads) -> dict[tuple[str, str], list[tuple]]:
+    """Every anomaly a corpus or variant PDF's reading emits: (name, engine) → [(kind, source, severity)]."""
+    return {k: r[4] for k, r in session_reads.items()}
 
 
 @pytest.fixture(scope="session")

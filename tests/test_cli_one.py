@@ -180,6 +180,9 @@ def test_ctrl_c_during_a_build_stops_at_once_and_changes_nothing(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a build in a terminal's foreground gets Ctrl-C; a suite started in the background (`pytest &`) passes its
+        # ignored SIGINT on to every child, and a process that inherits SIG_IGN rightly keeps ignoring Ctrl-C
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert p.stderr is not None
     first = p.stderr.readline()  # progress is on stderr before any PDF is done

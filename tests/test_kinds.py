@@ -1,5 +1,6 @@
 """Every kind a build emits is registered (pipeline/model/kinds.py) and documented in docs/data.md, with the
-registry's severity and source: on the corpus builds of both engines here; the misread renderings
+registry's severity and source: on the corpus builds of both engines and on every corpus and variant PDF as
+each engine reads it here; the misread renderings
 (test_misread_classes.py), the broken renderings (test_doubts.py) and a hostile file (test_hostile.py) check
 theirs with `assert_documented`."""
 
@@ -11,7 +12,7 @@ from functools import cache
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT
+from conftest import READ_ENGINES, READ_PDFS, ROOT
 
 from pipeline.across.crossed import MATCHED_SEVERITY
 from pipeline.surfaces.docs import every_kind
@@ -48,3 +49,12 @@ def test_every_kind_a_corpus_build_emits_is_registered_and_documented(request, w
         source, severity = documented()[r["kind"]]
         downgraded = r["kind"] == "archive_mismatch" and r["severity"] == MATCHED_SEVERITY  # its meaning says when
         assert (r["source"], r["severity"]) == (source, severity) or downgraded, r
+
+
+def test_every_kind_a_corpus_or_variant_reading_emits_is_registered_and_documented(emitted_kinds):
+    """The extraction anomalies of each corpus and variant PDF, read by each engine (the session's readings)."""
+    assert len(emitted_kinds) == len(READ_PDFS) * len(READ_ENGINES) and all(emitted_kinds.values())
+    for (name, engine), emitted in emitted_kinds.items():
+        assert_documented(kind for kind, _, _ in emitted)
+        for kind, source, severity in emitted:
+            assert (source, severity) == documented()[kind], (name, engine, kind)
