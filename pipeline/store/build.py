@@ -53,6 +53,7 @@ from .inputs import (
     usable_pdfs,
 )
 from .stopping import pages_told, sigint_held, stop
+from .warehouse import Draft, write_duckdb
 from .workers import Repeat, Timeout, check_limits, origin, page_pipe, repeated_pages, run_limited, said
 from .workers import pool as worker_pool
 from .workers import start as start_workers
@@ -378,14 +379,31 @@ class BuildResult:
 
 
 class Prepared:
-    """What the parent works out for each edition while its workers still extract (else it is the serial
-    tail of every build, after the last file): the edition's table rows and, for a fresh one, its sealed
-    cache entry."""
+    """What the parent works out while its workers still extract (else it is the serial tail of every build,
+    after the last file): each edition's table rows and, for a fresh one, its sealed cache entry; and, for a
+    build that writes (`duckdb`), nhr.duckdb's tables declared (warehouse.Draft)."""
 
-    def __init__(self, digests: dict, engine: str):
-        self.digests, self.engine = digests, engine
+    def __init__(self, digests: dict, engine: str, duckdb: bool = False):
+        self.digests, self.engine, self.duckdb = digests, engine, duckdb
         self.rows: dict[Path, tuple[Edition, dict[str, list[dict]]]] = {}
         self.sealed: dict[Path, bytes] = {}
+        self.draft: Draft | None = None
+
+    def start(self, cached: Mapping[Path, Edition | None]) -> None:
+        """Once the workers have their files: nhr.duckdb begun (tables declared, columns commented, in a
+        thread), then the rows of the editions from the cache."""
+        if self.duckdb and self.draft is None:
+            self.draft = Draft()
+        self.every(cached, False)
+
+    def duckdb_writer(self) -> Callable[[Path, dict[str, Path]], Path]:
+        """The commit's writer of nhr.duckdb: the draft begun meanwhile, else one from scratch."""
+        return self.draft.finish if self.draft is not None else write_duckdb
+
+    def discard(self) -> None:
+        """Remove what was prepared for a commit that did not happen (a draft nhr.duckdb)."""
+        if self.draft is not None:
+            self.draft.discard()
 
     def every(self, editions: Mapping[Path, Edition | None], fresh: bool) -> None:
         """Work out the rows (and for fresh editions the cache entries) of these editions now."""
@@ -522,8 +540,30 @@ def build(
         _nothing_to_do(res, old, pdfs)
         res.seconds = time.perf_counter() - t0
         return res
+    prepared = Prepared(digests, engine, duckdb=True)
+    try:
+        _build(res, pdfs, out, jobs, limits, keep_going, progress, prepared, stamp, all_inputs)
+    finally:
+        prepared.discard()
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _build(
+    res: BuildResult,
+    pdfs: list[Path],
+    out: Path,
+    jobs: int,
+    limits: Limits,
+    keep_going: bool,
+    progress,
+    prepared: Prepared,
+    stamp: dict,
+    all_inputs: dict,
+) -> None:
+    """The build's work once it has to write: every edition, every table, one commit (into `res`)."""
     cache = out / ".cache"
-    prepared = Prepared(digests, engine)
+    digests = prepared.digests
     results, fresh = _editions_for(pdfs, cache, jobs, limits, keep_going, progress, res, prepared)
     chosen = _one_per_edition(results, res, keep_going)
     # line-end hyphens an edition's own text left open, weighed with the words of the build's other editions
@@ -538,13 +578,10 @@ def build(
     ids = map_bytes(idmap)
     if identity_map_path():  # the kept map as this build leaves it: the next build is up to date with it
         manifest["identity_map"] = hashlib.sha256(ids).hexdigest()
-    from .warehouse import write_duckdb
-
-    commit(out, built, manifest=manifest, extra={MAP_NAME: ids}, derived={"nhr.duckdb": write_duckdb})
+    commit(out, built, manifest=manifest, extra={MAP_NAME: ids}, derived={"nhr.duckdb": prepared.duckdb_writer()})
+    prepared.draft = None  # committed: nothing left to discard
     keep_map(ids)
     res.editions_ids = [e.edition for e in res.editions]
-    res.seconds = time.perf_counter() - t0
-    return res
 
 
 def _stamp(engine: str) -> dict:
@@ -651,9 +688,7 @@ def _editions_for(
     if todo:
         start_workers(engine)  # the forkserver boots while this process copies the files to extract
     fresh: dict[Path, Edition] = {}
-    meanwhile = Meanwhile(
-        lambda: prepared.every(loaded, False), lambda o: prepared.every({Path(o.file): o.edition}, True)
-    )
+    meanwhile = Meanwhile(lambda: prepared.start(loaded), lambda o: prepared.every({Path(o.file): o.edition}, True))
     outcomes = _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress, meanwhile) if todo else []
     for o in outcomes:
         heard(o)

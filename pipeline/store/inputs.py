@@ -62,10 +62,12 @@ def check_pdf(path: str | Path) -> int:
         if n == 0:
             raise InputError(p, "PDF has no pages", EXIT_UNREADABLE)
         chars = 0
-        for i in range(min(n, SAMPLE_PAGES)):
+        for i in range(min(n, SAMPLE_PAGES)):  # until the sample holds enough text: extraction reads every page
             tp = pdf[i].get_textpage()
             chars += tp.count_chars()
             tp.close()
+            if chars >= MIN_SAMPLE_CHARS:
+                break
         if chars < MIN_SAMPLE_CHARS:
             raise InputError(p, "no text layer (a scanned PDF?); run OCR first, e.g. ocrmypdf", EXIT_NO_TEXT)
         return n

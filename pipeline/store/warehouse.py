@@ -3,11 +3,14 @@ plus convenience views, rebuilt with every build; and the sandboxed database `nh
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import tempfile
+import threading
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import TablesMissing, UsageError
 
@@ -51,29 +54,94 @@ def write_duckdb(out: Path, staged: dict[str, Path]) -> Path:
     It holds a copy of every table (from the staged Parquet files, so it is part of the same commit and
     keeps working when parsed/ is moved or copied) with its keys and comments, plus the convenience views;
     written in the storage format of DuckDB DUCKDB_STORAGE, so DuckDB OLDEST_DUCKDB and newer open it."""
-    import duckdb
+    draft = Draft(out, start=False)
+    draft.begin(sorted(staged))
+    return draft.finish(out, staged)
 
-    fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=".duckdb.staged", dir=out)
-    os.close(fd)
-    os.unlink(tmp)  # duckdb wants to create the file itself
-    con = duckdb.connect(":memory:")
-    try:
+
+class Draft:
+    """nhr.duckdb begun before its rows exist (a build starts it while its workers extract, in a thread:
+    DuckDB works without the GIL): every table declared with all its keys and every column commented, the
+    views made. `finish`, the commit's writer, adds the rows, drops the keys they break and stages the file
+    in the output folder, the same file write_duckdb makes. A build's draft lives in the temporary folder
+    (`where`), so a build killed while it extracts leaves the output folder byte-unchanged."""
+
+    def __init__(self, where: Path | None = None, start: bool = True):
+        fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=DRAFT_SUFFIX, dir=where)
+        os.close(fd)
+        os.unlink(tmp)  # duckdb wants to create the file itself
+        self.path = Path(tmp)
+        self.con: Any = None
+        self.error: BaseException | None = None
+        self.names: list[str] = []
+        self.thread: threading.Thread | None = None
+        if start:
+            from ..model.schema import TABLES
+
+            self.thread = threading.Thread(target=self._begin_quietly, args=(sorted(TABLES),), daemon=True)
+            self.thread.name = "nhr-duckdb"
+            self.thread.start()
+
+    def _begin_quietly(self, names: list[str]) -> None:
+        try:
+            self.begin(names)
+        except BaseException as e:  # finish() reports it, in the build's own thread
+            self.error = e
+
+    def begin(self, names: list[str]) -> None:
+        """Declare the tables `names` (all keys), comment their columns, make the views; one transaction."""
+        import duckdb
+
+        self.names = names
+        con = self.con = duckdb.connect(":memory:")
         version = tuple(int(x) for x in re.findall(r"\d+", duckdb.__version__)[:2])
         opt = f" (STORAGE_VERSION '{DUCKDB_STORAGE}')" if version >= NEW_WRITER else ""
-        con.execute(f"ATTACH {_quote(tmp)} AS nhr{opt}")
+        con.execute(f"ATTACH {_quote(str(self.path))} AS nhr{opt}")
         con.execute("USE nhr")
         con.execute("BEGIN TRANSACTION")  # one commit: each statement on its own costs a write (~2 ms)
-        for t, path in sorted(staged.items()):
-            _copy_table(con, t, str(Path(path).resolve()))
+        with tempfile.TemporaryDirectory(prefix="nhr-types-") as d:
+            for name in names:
+                _declare(con, name, _columns(con, name, Path(d)), _keys(name))
         for name, sql in CONVENIENCE.items():
             con.execute(f"CREATE VIEW {name} AS {sql}")
             con.execute(f"COMMENT ON VIEW {name} IS {_quote(VIEW_DOCS[name])}")
+
+    def finish(self, out: Path, staged: dict[str, Path]) -> Path:
+        """The rows of the staged Parquet files added, each table's comment written: the staged file's path."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        con = self.con
+        for name in sorted(set(self.names) - set(staged)):  # declared, but this build has no such table
+            con.execute(f"DROP TABLE {name}")
+        for name, path in sorted(staged.items()):
+            _fill(con, name, str(Path(path).resolve()))
         con.execute("COMMIT")
         con.execute("USE memory")
         con.execute("DETACH nhr")
-    finally:
-        con.close()
-    return Path(tmp)
+        self.close()
+        fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=".duckdb.staged", dir=out)
+        os.close(fd)
+        shutil.move(self.path, tmp)  # a rename, or a copy from another file system
+        return Path(tmp)
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+    def discard(self) -> None:
+        """Drop a draft the build did not commit (it failed, or had nothing to write)."""
+        if self.thread is not None:
+            self.thread.join()
+        self.close()
+        for f in (self.path, Path(f"{self.path}.wal")):
+            with contextlib.suppress(FileNotFoundError):
+                f.unlink()
+
+
+DRAFT_SUFFIX = ".duckdb.draft"
 
 
 def _quote(text: str) -> str:
@@ -81,24 +149,50 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _copy_table(con, name: str, path: str) -> None:
-    """One table from its Parquet file: declared columns, the keys of schema.KEYS that hold on its rows, and
-    the comments of the data dictionary on the table and every column."""
-    from ..model.schema import KEYS, SCHEMA_VERSION, TABLE_DOCS, TABLES
+def _keys(name: str) -> list[tuple[str, ...]]:
+    from ..model.schema import KEYS
 
-    src = f"read_parquet({_quote(path)})"
-    cols = con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()
-    keys = [k for k in KEYS.get(name, []) if _holds(con, src, k)]
-    broken = [k for k in KEYS.get(name, []) if k not in keys]
-    decl = [f'"{c}" {t}' for c, t, *_ in cols]
+    return list(KEYS.get(name, []))
+
+
+def _columns(con, name: str, tmp: Path) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of a table as DuckDB reads its Parquet file (from an empty one of its schema)."""
+    import pyarrow.parquet as pq
+
+    from ..model.schema import schema
+
+    empty = tmp / f"{name}.parquet"
+    pq.write_table(schema(name).empty_table(), empty)
+    return [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quote(str(empty))})").fetchall()]
+
+
+def _declare(con, name: str, cols: list[tuple[str, str]], keys: list[tuple[str, ...]]) -> None:
+    """CREATE TABLE with its columns and `keys` (the first the primary key), and a comment on every column."""
+    from ..model.schema import TABLES
+
+    decl = [f'"{c}" {t}' for c, t in cols]
     decl += [("PRIMARY KEY" if i == 0 else "UNIQUE") + f" ({', '.join(k)})" for i, k in enumerate(keys)]
     con.execute(f"CREATE TABLE {name} ({', '.join(decl)})")
+    for c in TABLES[name]:
+        con.execute(f'COMMENT ON COLUMN {name}."{c[0]}" IS {_quote(c[2])}')
+
+
+def _fill(con, name: str, path: str) -> None:
+    """One declared table's rows from its Parquet file: a key the rows break is dropped (the table declared
+    again without it), and the table's comment says which key holds and which does not."""
+    from ..model.schema import SCHEMA_VERSION, TABLE_DOCS
+
+    src = f"read_parquet({_quote(path)})"
+    keys = [k for k in _keys(name) if _holds(con, src, k)]
+    broken = [k for k in _keys(name) if k not in keys]
+    if broken:
+        cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE {name}").fetchall()]
+        con.execute(f"DROP TABLE {name}")
+        _declare(con, name, cols, keys)
     con.execute(f"INSERT INTO {name} SELECT * FROM {src}")
     note = f" Key: ({', '.join(keys[0])})." if keys else ""
     note += "".join(f" Key ({', '.join(k)}) not declared: this build's rows break it." for k in broken)
     con.execute(f"COMMENT ON TABLE {name} IS {_quote(TABLE_DOCS[name] + note + f' Schema version {SCHEMA_VERSION}.')}")
-    for c in TABLES[name]:
-        con.execute(f'COMMENT ON COLUMN {name}."{c[0]}" IS {_quote(c[2])}')
 
 
 def _holds(con, src: str, key: tuple[str, ...]) -> bool:

@@ -1,0 +1,88 @@
+"""nhr.duckdb begun while the workers extract (warehouse.Draft) is the database write_duckdb makes from the
+staged tables alone: the same tables, types, keys, comments, views and rows, also when the rows break a key;
+and a build that fails or is killed while it extracts leaves no draft in its output folder."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from conftest import pdf_of
+
+from pipeline.model.schema import KEYS
+from pipeline.store.build import build
+from pipeline.store.warehouse import Draft, write_duckdb
+
+
+def contents(db) -> dict:
+    """Everything a reader of the file sees: tables and their comments, columns with types and comments,
+    constraints, views, and every row."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        q = {
+            "tables": "SELECT table_name, comment FROM duckdb_tables() ORDER BY ALL",
+            "columns": "SELECT table_name, column_index, column_name, data_type, comment FROM duckdb_columns() "
+            "ORDER BY ALL",
+            "keys": "SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints() "
+            "WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE') ORDER BY ALL",
+            "views": "SELECT view_name, sql, comment FROM duckdb_views() WHERE NOT internal ORDER BY ALL",
+        }
+        got = {k: con.execute(v).fetchall() for k, v in q.items()}
+        for name, _ in got["tables"]:
+            got[name] = con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall()
+        return got
+    finally:
+        con.close()
+
+
+def both_ways(staged: dict, where) -> tuple[dict, dict]:
+    """The database from scratch and from a draft begun before the rows (in a thread, as a build does)."""
+    scratch, drafted = where / "scratch", where / "drafted"
+    scratch.mkdir()
+    drafted.mkdir()
+    draft = Draft(where)
+    return contents(write_duckdb(scratch, staged)), contents(draft.finish(drafted, staged))
+
+
+def test_a_draft_makes_the_database_write_duckdb_makes(pdfium_build, tmp_path):
+    _, out = pdfium_build
+    staged = {p.stem: p for p in out.glob("*.parquet")}
+    scratch, drafted = both_ways(staged, tmp_path)
+    assert scratch == drafted
+    assert len(scratch["keys"]) >= len(KEYS) and scratch["projects"]  # real keys, real rows
+    assert not list(tmp_path.glob(".*.draft"))
+
+
+def test_a_key_the_rows_break_is_dropped_both_ways(pdfium_build, tmp_path):
+    _, out = pdfium_build
+    staged = {p.stem: p for p in out.glob("*.parquet")}
+    projects = pq.read_table(staged["projects"])
+    staged["projects"] = tmp_path / "projects.parquet"
+    pq.write_table(pa.concat_tables([projects, projects.slice(0, 1)]), staged["projects"])  # one row twice
+    scratch, drafted = both_ways(staged, tmp_path)
+    assert scratch == drafted
+    assert not [k for k in scratch["keys"] if k[0] == "projects"]
+    comment = dict(scratch["tables"])["projects"]
+    assert "not declared: this build's rows break it" in comment
+
+
+def test_a_failed_build_leaves_no_draft(tmp_path, monkeypatch):
+    begun = []
+    monkeypatch.setattr(Draft, "begin", lambda self, names, real=Draft.begin: begun.append(real(self, names)))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(pdf_of("2022-10"), raw)
+    (raw / "nachhaltigkeitsreport-2023-04.pdf").write_bytes(pdf_of("2023-04").read_bytes()[:40_000])  # truncated
+    out = tmp_path / "out"
+    try:
+        build(raw, out, jobs=1, engine="pdfium")
+    except Exception as e:
+        assert "nachhaltigkeitsreport-2023-04.pdf" in str(e)
+    else:
+        raise AssertionError("a truncated edition was built")
+    assert begun, "the build failed before its workers started: no draft to clean up"
+    assert not list((tmp_path / "tmp").glob("*draft*")) and not list(out.glob("*duckdb*"))
