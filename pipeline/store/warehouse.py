@@ -160,7 +160,9 @@ def _columns(con, name: str, tmp: Path) -> list[tuple[str, str]]:
     import pyarrow.parquet as pq
 
     from ..model.schema import schema
+    from .files import no_pandas_probe
 
+    no_pandas_probe()  # pyarrow would import pandas (0.35 s) to look for it
     empty = tmp / f"{name}.parquet"
     pq.write_table(schema(name).empty_table(), empty)
     return [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quote(str(empty))})").fetchall()]
