@@ -53,6 +53,20 @@ def test_a_draft_makes_the_database_write_duckdb_makes(pdfium_build, tmp_path):
     assert scratch == drafted
     assert len(scratch["keys"]) >= len(KEYS) and scratch["projects"]  # real keys, real rows
     assert not list(tmp_path.glob(".*.draft"))
+    # each column typed as DuckDB reads the table's own Parquet file (the types are declared before it exists)
+    con = duckdb.connect()
+    for name, path in staged.items():
+        want = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
+        assert [(c, t) for _, _, c, t, _ in (r for r in scratch["columns"] if r[0] == name)] == want, name
+
+
+def test_a_draft_that_could_not_begin_is_made_at_the_commit(pdfium_build, tmp_path):
+    _, out = pdfium_build
+    staged = {p.stem: p for p in out.glob("*.parquet")}
+    draft = Draft(tmp_path / "no-such-folder")  # its thread fails: the commit's writer starts afresh
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert contents(draft.finish(tmp_path / "a", staged)) == contents(write_duckdb(tmp_path / "b", staged))
 
 
 def test_a_key_the_rows_break_is_dropped_both_ways(pdfium_build, tmp_path):
@@ -72,8 +86,10 @@ def test_a_failed_build_leaves_no_draft(tmp_path, monkeypatch):
     drafts = []
 
     def begin(self, names, real=Draft.begin):
-        drafts.append(self.path)
-        real(self, names)
+        try:
+            real(self, names)
+        finally:
+            drafts.append(self.path)
 
     monkeypatch.setattr(Draft, "begin", begin)
     raw = tmp_path / "raw"

@@ -67,10 +67,8 @@ class Draft:
     (`where`), so a build killed while it extracts leaves the output folder byte-unchanged."""
 
     def __init__(self, where: Path | None = None, start: bool = True):
-        fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=DRAFT_SUFFIX, dir=where)
-        os.close(fd)
-        os.unlink(tmp)  # duckdb wants to create the file itself
-        self.path = Path(tmp)
+        self.where = where
+        self.path: Path | None = None
         self.con: Any = None
         self.error: BaseException | None = None
         self.names: list[str] = []
@@ -92,6 +90,10 @@ class Draft:
         """Declare the tables `names` (all keys), comment their columns, make the views; one transaction."""
         import duckdb
 
+        fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=DRAFT_SUFFIX, dir=self.where)
+        os.close(fd)
+        os.unlink(tmp)  # duckdb wants to create the file itself
+        self.path = Path(tmp)
         self.names = names
         con = self.con = duckdb.connect(":memory:")
         version = tuple(int(x) for x in re.findall(r"\d+", duckdb.__version__)[:2])
@@ -110,8 +112,9 @@ class Draft:
         """The rows of the staged Parquet files added, each table's comment written: the staged file's path."""
         if self.thread is not None:
             self.thread.join()
-        if self.error is not None:
-            raise self.error
+        if self.error is not None:  # the draft is a head start only: begun again here, errors told as usual
+            self.discard()
+            return write_duckdb(out, staged)
         con = self.con
         for name in sorted(set(self.names) - set(staged)):  # declared, but this build has no such table
             con.execute(f"DROP TABLE {name}")
@@ -123,7 +126,7 @@ class Draft:
         self.close()
         fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=".duckdb.staged", dir=out)
         os.close(fd)
-        shutil.move(self.path, tmp)  # a rename, or a copy from another file system
+        shutil.move(str(self.path), tmp)  # a rename, or a copy from another file system
         return Path(tmp)
 
     def close(self) -> None:
@@ -136,7 +139,7 @@ class Draft:
         if self.thread is not None:
             self.thread.join()
         self.close()
-        for f in (self.path, Path(f"{self.path}.wal")):
+        for f in (self.path, Path(f"{self.path}.wal")) if self.path else ():
             with contextlib.suppress(FileNotFoundError):
                 f.unlink()
 
