@@ -105,3 +105,18 @@ def test_a_failed_build_leaves_no_draft(tmp_path, monkeypatch):
         raise AssertionError("a truncated edition was built")
     assert drafts, "the build failed before its workers started: no draft to clean up"
     assert not [p for p in drafts if p.exists()] and not list(out.glob("*duckdb*"))
+
+
+def test_a_draft_that_cannot_be_completed_is_made_at_the_commit(pdfium_build, tmp_path):
+    _, out = pdfium_build
+    staged = {p.stem: p for p in out.glob("*.parquet")}
+    draft = Draft(tmp_path)
+
+    def full(out, staged):
+        raise OSError(28, "No space left on device")  # the temporary folder full while the rows go in
+
+    draft._complete = full  # type: ignore[method-assign]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert contents(draft.finish(tmp_path / "a", staged)) == contents(write_duckdb(tmp_path / "b", staged))
+    assert not draft.path.exists()

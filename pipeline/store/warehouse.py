@@ -109,12 +109,21 @@ class Draft:
             con.execute(f"COMMENT ON VIEW {name} IS {_quote(VIEW_DOCS[name])}")
 
     def finish(self, out: Path, staged: dict[str, Path]) -> Path:
-        """The rows of the staged Parquet files added, each table's comment written: the staged file's path."""
-        if self.thread is not None:
-            self.thread.join()
-        if self.error is not None:  # the draft is a head start only: begun again here, errors told as usual
-            self.discard()
-            return write_duckdb(out, staged)
+        """The rows of the staged Parquet files added, each table's comment written: the staged file's path.
+        A build's draft is a head start only: when it could not begin or be completed where it lives (the
+        temporary folder full, say), the file is made afresh in `out`, and any error told as usual."""
+        if self.thread is None:
+            return self._complete(out, staged)
+        self.thread.join()
+        if self.error is None:
+            try:
+                return self._complete(out, staged)
+            except Exception:
+                pass
+        self.discard()
+        return write_duckdb(out, staged)
+
+    def _complete(self, out: Path, staged: dict[str, Path]) -> Path:
         con = self.con
         for name in sorted(set(self.names) - set(staged)):  # declared, but this build has no such table
             con.execute(f"DROP TABLE {name}")
