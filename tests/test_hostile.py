@@ -2,7 +2,7 @@
 swapped mid-build, a planted cache, SQL escapes, resource bombs, a same-named PDF under the audit page,
 broken configuration, full and read-only disks, escape sequences and formula cells.
 
-Builds here use the pdfium engine (the same records, 10x faster) on two or three editions."""
+Builds here use the pdfium engine (the same records, ~9x faster) on two or three editions."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from conftest import RAW, pdf_of, without_progress
 
 from pipeline.store import inputs
 
-FAST = ["--engine", "pdfium"]  # the same records, 10x faster: for checks that do not depend on the engine
+FAST = ["--engine", "pdfium"]  # the same records, ~9x faster: for checks that do not depend on the engine
 
 
 def nhr(*args, cwd=None):
