@@ -90,7 +90,9 @@ class Draft:
         """Declare the tables `names` (all keys), comment their columns, make the views; one transaction."""
         import duckdb
 
-        fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=DRAFT_SUFFIX, dir=self.where)
+        # a build's draft in the temporary folder; in the output folder, a staged file its recovery removes
+        suffix = DRAFT_SUFFIX if self.thread is not None else STAGED_SUFFIX
+        fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=suffix, dir=self.where)
         os.close(fd)
         os.unlink(tmp)  # duckdb wants to create the file itself
         self.path = Path(tmp)
@@ -133,7 +135,7 @@ class Draft:
         con.execute("USE memory")
         con.execute("DETACH nhr")
         self.close()
-        fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=".duckdb.staged", dir=out)
+        fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=STAGED_SUFFIX, dir=out)
         os.close(fd)
         shutil.move(str(self.path), tmp)  # a rename, or a copy from another file system
         return Path(tmp)
@@ -154,6 +156,7 @@ class Draft:
 
 
 DRAFT_SUFFIX = ".duckdb.draft"
+STAGED_SUFFIX = ".duckdb.staged"  # files.recover removes ".*.staged" files a killed commit left
 
 
 def _quote(text: str) -> str:
