@@ -4,6 +4,7 @@ plus convenience views, rebuilt with every build; and the sandboxed database `nh
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import shutil
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import TablesMissing, UsageError
+
+log = logging.getLogger("nhr")
 
 CONVENIENCE = {
     "current_projects": """
@@ -55,7 +58,7 @@ def write_duckdb(out: Path, staged: dict[str, Path]) -> Path:
     keeps working when parsed/ is moved or copied) with its keys and comments, plus the convenience views;
     written in the storage format of DuckDB DUCKDB_STORAGE, so DuckDB OLDEST_DUCKDB and newer open it."""
     draft = Draft(out, start=False)
-    draft.begin(sorted(staged))
+    draft.begin(sorted(staged), staged)
     return draft.finish(out, staged)
 
 
@@ -86,8 +89,10 @@ class Draft:
         except BaseException as e:  # finish() reports it, in the build's own thread
             self.error = e
 
-    def begin(self, names: list[str]) -> None:
-        """Declare the tables `names` (all keys), comment their columns, make the views; one transaction."""
+    def begin(self, names: list[str], staged: dict[str, Path] | None = None) -> None:
+        """Declare the tables `names` (all keys), comment their columns, make the views; one transaction.
+        Each column typed as DuckDB reads the table's `staged` Parquet file or, before it exists, an empty
+        one of the table's schema."""
         import duckdb
 
         # a build's draft in the temporary folder; in the output folder, a staged file its recovery removes
@@ -104,8 +109,9 @@ class Draft:
         con.execute("USE nhr")
         con.execute("BEGIN TRANSACTION")  # one commit: each statement on its own costs a write (~2 ms)
         with tempfile.TemporaryDirectory(prefix="nhr-types-") as d:
+            typed_by = staged or _empty_tables(names, Path(d))
             for name in names:
-                _declare(con, name, _columns(con, name, Path(d)), _keys(name))
+                _declare(con, name, _columns(con, typed_by[name]), _keys(name))
         for name, sql in CONVENIENCE.items():
             con.execute(f"CREATE VIEW {name} AS {sql}")
             con.execute(f"COMMENT ON VIEW {name} IS {_quote(VIEW_DOCS[name])}")
@@ -120,8 +126,9 @@ class Draft:
         if self.error is None:
             try:
                 return self._complete(out, staged)
-            except Exception:
-                pass
+            except Exception as e:
+                self.error = e
+        log.info("nhr.duckdb written afresh: its draft failed (%s)", self.error)
         self.discard()
         return write_duckdb(out, staged)
 
@@ -170,17 +177,23 @@ def _keys(name: str) -> list[tuple[str, ...]]:
     return list(KEYS.get(name, []))
 
 
-def _columns(con, name: str, tmp: Path) -> list[tuple[str, str]]:
-    """(column, DuckDB type) of a table as DuckDB reads its Parquet file (from an empty one of its schema)."""
+def _empty_tables(names: list[str], folder: Path) -> dict[str, Path]:
+    """An empty Parquet file of each table's schema in `folder`: typed as the build's files will be."""
     import pyarrow.parquet as pq
 
     from ..model.schema import schema
     from .files import no_pandas_probe
 
     no_pandas_probe()  # pyarrow would import pandas (0.35 s) to look for it
-    empty = tmp / f"{name}.parquet"
-    pq.write_table(schema(name).empty_table(), empty)
-    return [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_quote(str(empty))})").fetchall()]
+    for name in names:
+        pq.write_table(schema(name).empty_table(), folder / f"{name}.parquet")
+    return {name: folder / f"{name}.parquet" for name in names}
+
+
+def _columns(con, parquet: Path) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of a Parquet file as DuckDB reads it."""
+    src = f"read_parquet({_quote(str(Path(parquet).resolve()))})"
+    return [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
 
 
 def _declare(con, name: str, cols: list[tuple[str, str]], keys: list[tuple[str, ...]]) -> None:
@@ -200,8 +213,9 @@ def _fill(con, name: str, path: str) -> None:
     from ..model.schema import SCHEMA_VERSION, TABLE_DOCS
 
     src = f"read_parquet({_quote(path)})"
-    keys = [k for k in _keys(name) if _holds(con, src, k)]
-    broken = [k for k in _keys(name) if k not in keys]
+    declared = _keys(name)
+    keys = [k for k in declared if _holds(con, src, k)]
+    broken = [k for k in declared if k not in keys]
     if broken:
         cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE {name}").fetchall()]
         con.execute(f"DROP TABLE {name}")
