@@ -316,6 +316,11 @@ def nhr_settings() -> dict:
     return _read(p) if p.exists() else {}
 
 
+def engine_setting() -> str:
+    """The layout engine nhr.yaml sets (`engine`), else pdfplumber; call validate_config() first."""
+    return nhr_settings().get("engine", "pdfplumber")
+
+
 def limits() -> Limits:
     return limits_from(config_dir() / "nhr.yaml", nhr_settings())
 

@@ -34,12 +34,11 @@ from ..model.records import RawPage
 # what the forkserver imports once, so each worker forks with it loaded (with the libraries of the build's
 # engine: pdfplumber only when it is used)
 PRELOAD = [
-    "pipeline.store.build",
+    "pipeline.store.extracting",
     "pipeline.extract.edition",
     "pipeline.layout.reading",
     "pipeline.layout.engines.pdfium",
     "pipeline.extract.checks",
-    "pipeline.across.findings",
 ]
 SAID_LINES = 20  # lines of what the libraries said kept per file (the rest counted)
 SAID_BYTES = 64 * 1024  # bytes of a worker's captured stderr read back per file

@@ -15,6 +15,7 @@ from .. import __version__
 from ..config import ENGINES
 from ..errors import EXIT_INTERNAL, EXIT_NOT_UNDERSTOOD, EXIT_STRICT, NhrError, StrictError, UsageError
 from ..extract.accounting import unassigned_warning
+from . import PARSED
 
 # what never reaches a terminal raw: C0 and C1 controls, DEL, and the bidi marks, embeddings, overrides and
 # isolates (a file name, PDF text or SQL result could move the cursor, retitle the window or reorder a line)
@@ -167,10 +168,10 @@ engine_option = click.option(
 def default_engine(engine: str | None) -> str:
     """The --engine given, else config/nhr.yaml's `engine`, else pdfplumber (the configuration validated first,
     so that a mistake in it is one line before any PDF is opened)."""
-    from ..config import nhr_settings
+    from ..config import engine_setting
 
     configured()
-    return engine or nhr_settings().get("engine", "pdfplumber")
+    return engine or engine_setting()
 
 
 def cores() -> int:
@@ -240,7 +241,7 @@ def extract(pdf: str, fmt: str, engine: str, strict: bool):
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("parsed"),
+    default=Path(PARSED),
     show_default=True,
     help="Directory for the Parquet tables.",
 )
@@ -499,7 +500,7 @@ def date_cmd(texts, fmt: str, as_json: bool):
 PARSED = click.option(
     "--parsed",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("parsed"),
+    default=Path(PARSED),
     show_default=True,
     help="Directory with the tables written by 'nhr build'.",
 )

@@ -20,7 +20,7 @@ PRODUCERS = (  # every module that registers kinds (pipeline/model/kinds.py), ea
     "pipeline.across.crossed",
     "pipeline.across.findings",
     "pipeline.across.reconcile",
-    "pipeline.store.build",
+    "pipeline.store.extracting",
 )
 
 

@@ -5,11 +5,11 @@ An engine's module is named after it and defines:
   `RawPage` records of the drawn glyphs (`Char`: x from the glyph's origin and advance, top/bottom from
   the font's ascent and descent, size rounded to 0.01 pt, boldness by `layout/fonts.is_bold`, ligatures
   split, upright or not); on a damaged file it raises what its libraries raise;
-- `LIBRARIES`: the packages it reads PDFs with (a build's worker preloads them and keeps their log
-  records; a plain exception raised inside them means damaged content, not a bug of nhr);
 - `damaged()`: the exception types of those libraries that mean damaged content.
 Importing an engine's module loads none of its libraries but the ones every build loads (PDFium).
-Adding an engine: a module here and its name in `config.ENGINES`.
+The packages each engine reads PDFs with are named in `LIBRARIES` below, not in its module, so that naming
+them imports no engine (a build starts its forkserver, which preloads them, before it loads any).
+Adding an engine: a module here, its name in `config.ENGINES` and its packages in `LIBRARIES`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from typing import Protocol
 
 from ...config import ENGINES
 from ...model.records import RawPage
+
+# what each engine reads PDFs with: a build's worker preloads these and keeps their log records, and a plain
+# exception raised inside them means damaged content, not a bug of nhr
+LIBRARIES = {"pdfplumber": ("pdfplumber", "pdfminer"), "pdfium": ("pypdfium2",)}
 
 
 class Pages(Protocol):
@@ -43,8 +47,8 @@ def engine_pages(engine: str) -> Pages:
 
 def libraries(engine: str | None = None) -> tuple[str, ...]:
     """The packages `engine` reads PDFs with, or those of every engine."""
-    names = [engine] if engine else ENGINES
-    return tuple(lib for name in names for lib in import_module(module_of(name)).LIBRARIES)
+    names = [module_of(engine).rsplit(".", 1)[1]] if engine else ENGINES
+    return tuple(lib for name in names for lib in LIBRARIES[name])
 
 
 def damaged_errors() -> tuple[type[BaseException], ...]:

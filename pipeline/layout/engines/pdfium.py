@@ -400,9 +400,6 @@ def _unrotate(page) -> None:
     page.set_cropbox(0, 0, w, h)
 
 
-LIBRARIES = ("pypdfium2",)
-
-
 def damaged() -> tuple[type[BaseException], ...]:
     """PDFium's error."""
     return (pdfium.PdfiumError,)

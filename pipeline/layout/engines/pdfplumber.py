@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from ...model.records import LIGATURES, Char, RawPage
 from ..fonts import is_bold
 
-LIBRARIES = ("pdfplumber", "pdfminer")
-
 # The Euro's advance in Adobe's current metrics of the standard 14 fonts; pdfminer's older tables lack
 # it, so a "€" in a non-embedded Helvetica/Times/Courier was 0 pt wide and the rest of its line shifted
 EURO_WIDTH = {"Helvetica": 556, "Times": 500, "Courier": 600}

@@ -1,0 +1,110 @@
+"""The `nhr` command's entry (pipeline/surfaces/launch.py): a fresh build's workers started before the command line
+is imported, and the process ended without the interpreter's teardown, its output and exit status intact."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.surfaces.launch import build_target
+
+NHR = Path(sys.executable).parent / "nhr"  # the console script of this venv, as a user runs it
+needs_script = pytest.mark.skipif(not NHR.exists(), reason="no nhr script next to this interpreter")
+
+
+@pytest.mark.parametrize(
+    "argv, target",
+    [
+        (["build"], ("parsed", None)),
+        (["-v", "build", "--out", "o", "--engine", "pdfium"], ("o", "pdfium")),
+        (["build", "--out=o", "--engine=pdfplumber", "-j", "2"], ("o", "pdfplumber")),
+        (["build", "--out", "a", "--out", "b"], ("b", None)),  # the last one counts, as in click
+        (["build", "--raw", "r", "--json"], ("parsed", None)),
+        (["build", "--help"], None),
+        (["build", "-h"], None),
+        (["build", "--out"], None),  # click refuses it: nothing to start
+        (["sql", "SELECT 1"], None),
+        (["--version"], None),
+        ([], None),
+    ],
+)
+def test_a_build_is_recognised_from_its_arguments(argv, target):
+    assert build_target(argv) == target
+
+
+def children_of(code: str, cwd: Path) -> list[str]:
+    """The command lines of the processes a fresh interpreter has started after running `code`."""
+    probe = (
+        "import glob, os\n"
+        f"{code}\n"
+        "kids = [c for t in glob.glob('/proc/self/task/*/children') for c in open(t).read().split()]\n"
+        "for k in kids:\n"
+        "    print(open(f'/proc/{k}/cmdline').read().replace(chr(0), ' '))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return r.stdout.splitlines()
+
+
+def test_a_fresh_build_starts_its_forkserver_first_and_a_built_folder_does_not(tmp_path):
+    start = "from pipeline.surfaces.launch import prestart; prestart(['build', '--out', 'out', '--engine', 'pdfium'])"
+    assert any("forkserver" in c for c in children_of(start, tmp_path))
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "manifest.json").write_text("{}")  # something built: the build may extract nothing
+    assert not any("forkserver" in c for c in children_of(start, tmp_path))
+    assert children_of(start.replace("'build'", "'sql'"), tmp_path) == []
+
+
+def test_a_broken_configuration_starts_nothing_and_the_command_says_why(tmp_path):
+    """No early start on a configuration that cannot be read; the build then fails with its one line, exit 2."""
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "report.yaml").write_text("x: [unclosed\n")
+    (conf / "nhr.yaml").write_text("engine: [unclosed\n")
+    env = {"NHR_CONFIG": str(conf)}
+    probe = f"import os; os.environ.update({env!r})\nfrom pipeline.surfaces.launch import prestart; prestart(['build'])"
+    assert children_of(probe, tmp_path) == []
+    if NHR.exists():
+        r = subprocess.run([str(NHR), "build"], cwd=tmp_path, env={**_env(), **env}, capture_output=True, text=True)
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def _env() -> dict:
+    import os
+
+    return dict(os.environ)
+
+
+@needs_script
+def test_output_and_exit_status_survive_the_quick_exit(pdfium_build):
+    """All of a long output reaches a pipe, and the command's exit status is the process's."""
+    out = str(pdfium_build[1])
+    r = subprocess.run([str(NHR), "sql", "SELECT * FROM steps", "--parsed", out, "--format", "csv"], capture_output=True)
+    rows = r.stdout.decode().splitlines()
+    assert r.returncode == 0 and r.stderr == b""
+    count = subprocess.run(
+        [str(NHR), "sql", "SELECT count(*) AS n FROM steps", "--parsed", out, "--format", "csv"],
+        capture_output=True,
+        text=True,
+    )
+    assert len(rows) - 1 == int(count.stdout.splitlines()[1]) > 500
+    bad = subprocess.run([str(NHR), "sql", "SELEC nonsense", "--parsed", out], capture_output=True, text=True)
+    assert bad.returncode not in (0, 1) and len(bad.stderr.strip().splitlines()) == 1
+
+
+@needs_script
+def test_a_reader_that_goes_away_ends_the_command_quietly(pdfium_build):
+    """`nhr sql … | head -1` through the console script: exit 0 or 141, nothing on stderr."""
+    p = subprocess.Popen(
+        [str(NHR), "sql", "SELECT * FROM steps", "--parsed", str(pdfium_build[1])],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.readline()
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(60) in (0, 141) and err == ""
