@@ -82,7 +82,9 @@ def _env() -> dict:
 def test_output_and_exit_status_survive_the_quick_exit(pdfium_build):
     """All of a long output reaches a pipe, and the command's exit status is the process's."""
     out = str(pdfium_build[1])
-    r = subprocess.run([str(NHR), "sql", "SELECT * FROM steps", "--parsed", out, "--format", "csv"], capture_output=True)
+    r = subprocess.run(
+        [str(NHR), "sql", "SELECT * FROM steps", "--parsed", out, "--format", "csv"], capture_output=True
+    )
     rows = r.stdout.decode().splitlines()
     assert r.returncode == 0 and r.stderr == b""
     count = subprocess.run(
