@@ -1,3 +1,3 @@
 """What users touch: the CLI, the audit, the audit page, the data dictionary."""
 
-PARSED = "parsed"  # the tables' folder when no --out (or --parsed) is given
+DEFAULT_PARSED = "parsed"  # the tables' folder when no --out (or --parsed) is given

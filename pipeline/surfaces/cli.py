@@ -15,7 +15,7 @@ from .. import __version__
 from ..config import ENGINES
 from ..errors import EXIT_INTERNAL, EXIT_NOT_UNDERSTOOD, EXIT_STRICT, NhrError, StrictError, UsageError
 from ..extract.accounting import unassigned_warning
-from . import PARSED
+from . import DEFAULT_PARSED
 
 # what never reaches a terminal raw: C0 and C1 controls, DEL, and the bidi marks, embeddings, overrides and
 # isolates (a file name, PDF text or SQL result could move the cursor, retitle the window or reorder a line)
@@ -241,7 +241,7 @@ def extract(pdf: str, fmt: str, engine: str, strict: bool):
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(PARSED),
+    default=Path(DEFAULT_PARSED),
     show_default=True,
     help="Directory for the Parquet tables.",
 )
@@ -500,7 +500,7 @@ def date_cmd(texts, fmt: str, as_json: bool):
 PARSED = click.option(
     "--parsed",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(PARSED),
+    default=Path(DEFAULT_PARSED),
     show_default=True,
     help="Directory with the tables written by 'nhr build'.",
 )

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import PARSED
+from . import DEFAULT_PARSED
 
 GLOBAL_FLAGS = ("-v", "--verbose")  # the group's options that may stand before the command name
 EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), as `cat` would end
@@ -48,7 +48,7 @@ def build_target(argv: Sequence[str]) -> tuple[str, str | None] | None:
         args.pop(0)
     if not args or args[0] != "build":
         return None
-    got = {"--out": PARSED, "--engine": None}
+    got = {"--out": DEFAULT_PARSED, "--engine": None}
     rest = args[1:]
     for i, arg in enumerate(rest):
         if arg in ("-h", "--help"):
