@@ -283,23 +283,25 @@ def build(
     """
     fmt = "json" if as_json else fmt
     try:
-        res, sev, items = _build(raw, out, jobs, engine, keep_going, wait, strict, quiet or fmt != "text")
+        res, sev = _build(raw, out, jobs, engine, keep_going, wait, strict, quiet or fmt != "text")
     except NhrError as e:
         if fmt == "json":  # a machine reading stdout gets JSON either way
             echo(json.dumps({"ok": False, "error": one_line(str(e)), "exit_code": e.exit_code}, ensure_ascii=False))
         raise
     except KeyboardInterrupt:
         fail(f"interrupted (Ctrl-C); {out}/ keeps the tables of the last complete build", EXIT_INTERRUPTED)
+    from .buildview import news
+
+    items = [] if quiet and fmt == "text" else news(out, res)  # what each changed edition brings: shown unless -q
     _summary(res, out, sev, quiet, fmt, items)
     _finish(res, out, sev, strict)
 
 
 def _build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, wait: bool, strict: bool, silent: bool):
-    """Run the build with progress on stderr: (BuildResult, anomalies by severity, what each changed edition
-    brings)."""
+    """Run the build with progress on stderr: (BuildResult, anomalies by severity)."""
     engine = default_engine(engine)  # a bad configuration: one line before any PDF is opened
     from ..store.inputs import usable_pdfs
-    from .buildview import BuildProgress, news
+    from .buildview import BuildProgress
 
     jobs = min(jobs or cores(), cores())
     progress = BuildProgress(not silent)
@@ -323,7 +325,7 @@ def _build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, wait:
         raise env_error(e, out) from e
     finally:
         progress.stop()
-    return res, _severities(out, res, strict), news(out, res)
+    return res, _severities(out, res, strict)
 
 
 def _finish(res, out: Path, sev: dict, strict: bool) -> None:
