@@ -160,7 +160,7 @@ engine_option = click.option(
     "--engine",
     type=click.Choice(ENGINES),
     default=None,
-    help="Layout engine: pdfplumber (reference) or pdfium (about 9x faster, same records). "
+    help="Layout engine: pdfplumber (reference) or pdfium (about 10x faster, same records). "
     "[default: 'engine' in config/nhr.yaml, else pdfplumber]",
 )
 
