@@ -255,9 +255,11 @@ def test_each_engine_declares_its_libraries_and_their_damage_errors():
 
     from pdfminer.pdfparser import PDFSyntaxError
 
+    from pipeline.config import ENGINES
     from pipeline.layout import engines
     from pipeline.store.inputs import engine_errors
 
+    assert tuple(engines.LIBRARIES) == ENGINES  # the roster of the engines' libraries names every engine, in order
     assert engines.libraries("pdfium") == ("pypdfium2",)
     assert set(engines.libraries()) == {"pdfplumber", "pdfminer", "pypdfium2"}
     assert issubclass(PDFSyntaxError, engine_errors()) and all(issubclass(e, Exception) for e in engine_errors())

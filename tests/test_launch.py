@@ -37,13 +37,13 @@ def test_a_build_is_recognised_from_its_arguments(argv, target):
 
 def children_of(code: str, cwd: Path) -> list[str]:
     """The command lines of the processes a fresh interpreter has started after running `code`."""
-    probe = (  # a child forked but not yet exec'd still shows this command line: wait (5 s at most) for its own
+    probe = (  # a child forked but not yet exec'd shows this command line, one exec'ing none: wait (5 s at most)
         "import glob, os, time\n"
         f"{code}\n"
         "for _ in range(50):\n"
         "    kids = [c for t in glob.glob('/proc/self/task/*/children') for c in open(t).read().split()]\n"
         "    lines = [open(f'/proc/{k}/cmdline').read().replace(chr(0), ' ') for k in kids]\n"
-        "    if all('import glob' not in line for line in lines):\n"
+        "    if all(line and 'import glob' not in line for line in lines):\n"
         "        break\n"
         "    time.sleep(0.1)\n"
         "print('\\n'.join(lines), end='')\n"

@@ -17,7 +17,7 @@ TABLE_LIBRARIES = ("pyarrow", "numpy", "pandas", "duckdb")
 PRELOADED = """
 import json, sys
 from pipeline.layout.engines import libraries
-from pipeline.store.workers import PRELOAD
+from pipeline.store.boot import PRELOAD
 for name in [*PRELOAD, *libraries("pdfium")]:
     __import__(name)
 print(json.dumps(sorted(m for m in sys.argv[1:] if m in sys.modules)))
@@ -56,7 +56,7 @@ def test_a_build_and_its_rebuilds_never_load_pandas(tmp_path):
     raw.mkdir()
     for e in ("2022-10", "2023-04"):
         shutil.copy(pdf_of(e), raw)
-    from pipeline.store.workers import nothing_built
+    from pipeline.store.boot import nothing_built
 
     assert nothing_built(out, "pdfium")  # a new folder: the command starts the workers before the build's imports
     assert run(BUILT, raw, out) == []

@@ -25,6 +25,7 @@ from ..extract import hyphens
 from ..model.records import Edition
 from ..model.rows import edition_rows
 from ..model.version import SCHEMA_VERSION
+from .boot import start as start_workers
 from .cache import cache_file, cache_key, code_hash, entries, from_cache, seal
 from .extracting import (  # noqa: F401 (re-exported: the build's callers and tests name them here)
     MIN_READABLE,
@@ -61,7 +62,6 @@ from .stopping import pages_told, sigint_held, stop
 from .warehouse import Draft, write_duckdb
 from .workers import origin, page_pipe
 from .workers import pool as worker_pool
-from .workers import start as start_workers
 
 log = logging.getLogger("nhr")
 PER_EDITION = ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]

@@ -24,6 +24,7 @@ from .. import __version__
 from ..config import config_hash
 from ..model import records
 from ..model.records import Edition
+from .boot import CACHE_ENTRIES
 
 FORMAT = 1
 MAX_INFLATED = 256 * 1024 * 1024  # an entry is a few MB; more is not ours
@@ -242,7 +243,7 @@ def cache_file(folder: Path, digest: str, engine: str) -> Path:
 
 def entries(folder: Path, engine: str) -> list[Path]:
     """The entries `engine` wrote in the cache folder, of any version, code or configuration."""
-    return sorted(folder.glob(f"*-{engine}-*.json.z"))
+    return sorted(folder.glob(CACHE_ENTRIES.format(engine=engine)))
 
 
 def from_cache(folder: Path, digest: str, engine: str) -> Edition | None:

@@ -23,23 +23,14 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import NamedTuple
 
 from ..config import Limits
 from ..errors import LimitError
 from ..layout.engines import libraries, on_every_page
 from ..model.records import RawPage
+from .boot import start
 
-# what the forkserver imports once, so each worker forks with it loaded (with the libraries of the build's
-# engine: pdfplumber only when it is used)
-PRELOAD = [
-    "pipeline.store.extracting",
-    "pipeline.extract.edition",
-    "pipeline.layout.reading",
-    "pipeline.layout.engines.pdfium",
-    "pipeline.extract.checks",
-]
 SAID_LINES = 20  # lines of what the libraries said kept per file (the rest counted)
 SAID_BYTES = 64 * 1024  # bytes of a worker's captured stderr read back per file
 PR_SET_PDEATHSIG = 1
@@ -58,33 +49,6 @@ def origin() -> str:
     import pipeline
 
     return os.path.realpath(pipeline.__file__)
-
-
-def start(engine: str = "pdfium") -> None:
-    """Start the forkserver now, if it is not running: its interpreter boots and imports the extraction code
-    while the build goes on (hashing, cache, its own imports). Started in safe-path mode, so neither it nor
-    the resource tracker puts the working directory on `sys.path` (a `python -c` would, in front of all)."""
-    from multiprocessing import forkserver
-
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload([*PRELOAD, *libraries(engine)])
-    saved = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        forkserver.ensure_running()
-    finally:
-        if saved is None:
-            del os.environ["PYTHONSAFEPATH"]
-        else:
-            os.environ["PYTHONSAFEPATH"] = saved
-
-
-def nothing_built(out: Path, engine: str) -> bool:
-    """No build in `out` and no cache entry of `engine` there: a build will extract every PDF (its workers
-    can start before the build has hashed anything)."""
-    from .cache import entries
-
-    return not (out / "manifest.json").exists() and not entries(out / ".cache", engine)
 
 
 def pool(n: int, limits: Limits, engine: str = "pdfium", fork: bool = False, pages=None) -> ProcessPoolExecutor:

@@ -308,7 +308,7 @@ def _build(raw: Path, out: Path, jobs: int, engine: str, keep_going: bool, wait:
     try:
         pdfs, _ = usable_pdfs(raw, keep_going)  # bad input: fail before --out or its lock exists
         progress.start(f"{len(pdfs)} PDFs in {raw}/, {jobs} worker{'s' if jobs != 1 else ''}, engine {engine}")
-        from ..store.workers import nothing_built, start
+        from ..store.boot import nothing_built, start
 
         if nothing_built(out, engine):  # every PDF will be extracted: the workers boot while the build imports
             start(engine)

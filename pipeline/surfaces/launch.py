@@ -67,17 +67,23 @@ def prestart(argv: Sequence[str]) -> None:
     target = build_target(argv)
     if target is None:
         return
-    from ..config import ENGINES, engine_setting
     from ..errors import NhrError
-    from ..store.workers import nothing_built, start
+    from ..layout.engines import LIBRARIES
+    from ..store.boot import nothing_built, start
 
     out, engine = target
     try:
-        engine = engine or engine_setting()
-        if engine in ENGINES and nothing_built(Path(out), engine):
+        engine = engine or _configured_engine()  # the configuration read only when the command line names none
+        if engine in LIBRARIES and nothing_built(Path(out), engine):
             start(engine)
     except (NhrError, OSError):
         return
+
+
+def _configured_engine() -> str:
+    from ..config import engine_setting
+
+    return engine_setting()
 
 
 def exit_now(code: object) -> NoReturn:

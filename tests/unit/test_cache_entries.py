@@ -1,8 +1,8 @@
 """The cache folder's entries of one engine, named in one place (store/cache.py) for the build's pruning and
 the command's early worker start."""
 
+from pipeline.store.boot import nothing_built
 from pipeline.store.cache import cache_file, entries
-from pipeline.store.workers import nothing_built
 
 
 def test_entries_are_one_engines_whatever_their_version(tmp_path):

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from importlib import import_module
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ...config import ENGINES
-from ...model.records import RawPage
+if TYPE_CHECKING:  # this module imports nothing of nhr: `nhr build` starts its forkserver through it, first thing
+    from ...model.records import RawPage
 
-# what each engine reads PDFs with: a build's worker preloads these and keeps their log records, and a plain
-# exception raised inside them means damaged content, not a bug of nhr
+# what each engine reads PDFs with, in `config.ENGINES` order (a unit test holds them equal): a build's worker
+# preloads these and keeps their log records, and a plain exception raised inside them means damaged content,
+# not a bug of nhr
 LIBRARIES = {"pdfplumber": ("pdfplumber", "pdfminer"), "pdfium": ("pypdfium2",)}
 
 
@@ -34,8 +35,8 @@ class Pages(Protocol):
 
 def module_of(engine: str) -> str:
     """The module that holds `engine` (one of `config.ENGINES`)."""
-    if engine not in ENGINES:
-        raise ValueError(f"no engine {engine!r}: one of {', '.join(ENGINES)}")
+    if engine not in LIBRARIES:
+        raise ValueError(f"no engine {engine!r}: one of {', '.join(LIBRARIES)}")
     return f"{__name__}.{engine}"
 
 
@@ -47,13 +48,13 @@ def engine_pages(engine: str) -> Pages:
 
 def libraries(engine: str | None = None) -> tuple[str, ...]:
     """The packages `engine` reads PDFs with, or those of every engine."""
-    names = [module_of(engine).rsplit(".", 1)[1]] if engine else ENGINES
+    names = [module_of(engine).rsplit(".", 1)[1]] if engine else list(LIBRARIES)
     return tuple(lib for name in names for lib in LIBRARIES[name])
 
 
 def damaged_errors() -> tuple[type[BaseException], ...]:
     """The exception types by which any engine's libraries say a PDF's content is damaged."""
-    return tuple(e for name in ENGINES for e in import_module(module_of(name)).damaged())
+    return tuple(e for name in LIBRARIES for e in import_module(module_of(name)).damaged())
 
 
 PAGE_HOOKS: list[Callable[[RawPage], None]] = []
