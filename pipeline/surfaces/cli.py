@@ -15,7 +15,7 @@ from .. import __version__
 from ..config import ENGINES
 from ..errors import EXIT_INTERNAL, EXIT_NOT_UNDERSTOOD, EXIT_STRICT, NhrError, StrictError, UsageError
 from ..extract.accounting import unassigned_warning
-from . import DEFAULT_PARSED
+from . import DEFAULT_PARSED, DEFAULT_RAW
 
 # what never reaches a terminal raw: C0 and C1 controls, DEL, and the bidi marks, embeddings, overrides and
 # isolates (a file name, PDF text or SQL result could move the cursor, retitle the window or reorder a line)
@@ -234,7 +234,7 @@ def extract(pdf: str, fmt: str, engine: str, strict: bool):
 @click.option(
     "--raw",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("raw_pdfs"),
+    default=Path(DEFAULT_RAW),
     show_default=True,
     help="Directory with the edition PDFs.",
 )
@@ -281,18 +281,18 @@ def build(
     Example:
       nhr build --raw raw_pdfs --out parsed --jobs 2
     """
+    from .buildview import news
+
     fmt = "json" if as_json else fmt
     try:
         res, sev = _build(raw, out, jobs, engine, keep_going, wait, strict, quiet or fmt != "text")
+        items = [] if quiet and fmt == "text" else news(out, res)  # what each changed edition brings, unless -q
     except NhrError as e:
         if fmt == "json":  # a machine reading stdout gets JSON either way
             echo(json.dumps({"ok": False, "error": one_line(str(e)), "exit_code": e.exit_code}, ensure_ascii=False))
         raise
     except KeyboardInterrupt:
         fail(f"interrupted (Ctrl-C); {out}/ keeps the tables of the last complete build", EXIT_INTERRUPTED)
-    from .buildview import news
-
-    items = [] if quiet and fmt == "text" else news(out, res)  # what each changed edition brings: shown unless -q
     _summary(res, out, sev, quiet, fmt, items)
     _finish(res, out, sev, strict)
 

@@ -15,9 +15,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
-from . import DEFAULT_PARSED
+from . import DEFAULT_PARSED, DEFAULT_RAW
 
 GLOBAL_FLAGS = ("-v", "--verbose")  # the group's options that may stand before the command name
 EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), as `cat` would end
@@ -41,14 +41,22 @@ def run(command: Any) -> NoReturn:
     exit_now(code)
 
 
-def build_target(argv: Sequence[str]) -> tuple[str, str | None] | None:
-    """(--out, --engine or None) when the arguments run `nhr build` (help aside), else None."""
+class BuildTarget(NamedTuple):
+    """What the arguments of an `nhr build` name: --raw, --out and --engine (None: the configured one)."""
+
+    raw: str
+    out: str
+    engine: str | None
+
+
+def build_target(argv: Sequence[str]) -> BuildTarget | None:
+    """--raw, --out and --engine when the arguments run `nhr build` (help aside), else None."""
     args = list(argv)
     while args and args[0] in GLOBAL_FLAGS:
         args.pop(0)
     if not args or args[0] != "build":
         return None
-    got = {"--out": DEFAULT_PARSED, "--engine": None}
+    got: dict[str, str | None] = {"--raw": DEFAULT_RAW, "--out": DEFAULT_PARSED, "--engine": None}
     rest = args[1:]
     for i, arg in enumerate(rest):
         if arg in ("-h", "--help"):
@@ -56,27 +64,26 @@ def build_target(argv: Sequence[str]) -> tuple[str, str | None] | None:
         name, eq, value = arg.partition("=")
         if name in got:
             got[name] = value if eq else (rest[i + 1] if i + 1 < len(rest) else None)
-    out = got["--out"]
-    return (out, got["--engine"]) if out else None
+    raw, out = got["--raw"], got["--out"]
+    return BuildTarget(raw, out, got["--engine"]) if raw and out else None
 
 
 def prestart(argv: Sequence[str]) -> None:
-    """Start the forkserver now when these arguments run a build that will extract every PDF (nothing built in
-    its --out yet); anything in the way (a broken configuration, an unreadable folder) is left to the command,
-    which reports it."""
-    target = build_target(argv)
-    if target is None:
-        return
-    from ..errors import NhrError
-    from ..layout.engines import LIBRARIES
-    from ..store.boot import nothing_built, start
-
-    out, engine = target
+    """Start the forkserver now when these arguments run a build that will extract every PDF (its --raw a
+    folder, nothing built in its --out yet). Only a head start: whatever stands in the way (a broken
+    configuration, an unreadable folder, even a bug here) is left to the command, which meets it again and
+    reports it as it always does."""
     try:
-        engine = engine or _configured_engine()  # the configuration read only when the command line names none
-        if engine in LIBRARIES and nothing_built(Path(out), engine):
+        target = build_target(argv)
+        if target is None or not os.path.isdir(target.raw):
+            return
+        from ..layout.engines import LIBRARIES
+        from ..store.boot import nothing_built, start
+
+        engine = target.engine or _configured_engine()  # the configuration read only when no --engine is given
+        if isinstance(engine, str) and engine in LIBRARIES and nothing_built(Path(target.out), engine):
             start(engine)
-    except (NhrError, OSError):
+    except Exception:  # noqa: BLE001 (a head start that cannot be had is no error: the command says what is wrong)
         return
 
 
@@ -88,21 +95,29 @@ def _configured_engine() -> str:
 
 def exit_now(code: object) -> NoReturn:
     """End the process with `code` (SystemExit's meaning: None is 0, a message is printed and is 1): output
-    flushed (a reader of stdout that went away is exit 141, quietly), exit handlers run, no teardown."""
+    flushed (a reader of stdout that went away is exit 141, quietly, unless the command failed already),
+    exit handlers run, no teardown."""
     if code is None:
         code = 0
     elif not isinstance(code, int):
-        print(code, file=sys.stderr)
+        if sys.stderr is not None:
+            print(code, file=sys.stderr)
         code = 1
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
+    if _flush(sys.stdout) and not code:
         code = EXIT_BROKEN_PIPE
-    except (OSError, ValueError):  # stdout closed or gone: nothing more can reach it
-        pass
-    try:
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    _flush(sys.stderr)
     atexit._run_exitfuncs()  # logging's flush, multiprocessing's and tempfile's clean-up, as at a normal exit
     os._exit(code)
+
+
+def _flush(stream) -> bool:
+    """Flush a standard stream (None when its descriptor was closed at start-up); True when its reader went
+    away."""
+    try:
+        if stream is not None:
+            stream.flush()
+    except BrokenPipeError:
+        return True
+    except (OSError, ValueError):  # closed or gone: nothing more can reach it
+        pass
+    return False
