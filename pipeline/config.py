@@ -27,6 +27,7 @@ import yaml
 from .errors import ConfigError
 
 ENGINES = ("pdfplumber", "pdfium")
+DEFAULT_ENGINE = "pdfplumber"  # when neither --engine nor nhr.yaml names one
 # libyaml's parser where PyYAML was built with it (the same documents, ~20x faster: every process parses the
 # configuration once, workers included); PyYAML's own otherwise
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -197,7 +198,7 @@ def _check_forced_once(path: Path, forced: list[tuple[str, str]]) -> None:
 
 
 def _check_nhr(path: Path, cfg: dict) -> None:
-    if cfg.get("engine", "pdfplumber") not in ENGINES:
+    if cfg.get("engine", DEFAULT_ENGINE) not in ENGINES:
         raise ConfigError(f"{path}: engine must be one of {', '.join(ENGINES)}, not {cfg.get('engine')!r}")
     idmap = cfg.get("identity_map")
     if idmap is not None and (not isinstance(idmap, str) or not idmap.strip()):
@@ -318,7 +319,7 @@ def nhr_settings() -> dict:
 
 def engine_setting() -> str:
     """The layout engine nhr.yaml sets (`engine`), else pdfplumber; call validate_config() first."""
-    return nhr_settings().get("engine", "pdfplumber")
+    return nhr_settings().get("engine", DEFAULT_ENGINE)
 
 
 def limits() -> Limits:

@@ -15,7 +15,7 @@ from .. import __version__
 from ..config import ENGINES
 from ..errors import EXIT_INTERNAL, EXIT_NOT_UNDERSTOOD, EXIT_STRICT, NhrError, StrictError, UsageError
 from ..extract.accounting import unassigned_warning
-from . import DEFAULT_PARSED, DEFAULT_RAW
+from . import DEFAULT_PARSED, DEFAULT_RAW, EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
 
 # what never reaches a terminal raw: C0 and C1 controls, DEL, and the bidi marks, embeddings, overrides and
 # isolates (a file name, PDF text or SQL result could move the cursor, retitle the window or reorder a line)
@@ -24,8 +24,6 @@ CONTROL = re.compile(UNSAFE)
 CONTROL_IN_TEXT = re.compile(r"(?![\t\n])" + UNSAFE)  # the same but tab and newline (text and JSON layout)
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 SQL_CELL_CHARS = 60  # characters: where a cell of `nhr sql`'s text table is cut (--width changes it)
-EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), the shell's convention
-EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), as `cat` would end
 FORMATS = ("text", "csv", "json")
 
 

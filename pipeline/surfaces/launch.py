@@ -17,10 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
-from . import DEFAULT_PARSED, DEFAULT_RAW
+from . import DEFAULT_PARSED, DEFAULT_RAW, EXIT_BROKEN_PIPE
 
 GLOBAL_FLAGS = ("-v", "--verbose")  # the group's options that may stand before the command name
-EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), as `cat` would end
 
 
 def main() -> NoReturn:
@@ -80,17 +79,15 @@ def prestart(argv: Sequence[str]) -> None:
         from ..layout.engines import LIBRARIES
         from ..store.boot import nothing_built, start
 
-        engine = target.engine or _configured_engine()  # the configuration read only when no --engine is given
+        engine = target.engine
+        if engine is None:  # the configuration read only when no --engine is given
+            from ..config import engine_setting
+
+            engine = engine_setting()
         if isinstance(engine, str) and engine in LIBRARIES and nothing_built(Path(target.out), engine):
             start(engine)
     except Exception:  # noqa: BLE001 (a head start that cannot be had is no error: the command says what is wrong)
         return
-
-
-def _configured_engine() -> str:
-    from ..config import engine_setting
-
-    return engine_setting()
 
 
 def exit_now(code: object) -> NoReturn:

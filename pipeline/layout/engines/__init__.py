@@ -48,8 +48,9 @@ def engine_pages(engine: str) -> Pages:
 
 def libraries(engine: str | None = None) -> tuple[str, ...]:
     """The packages `engine` reads PDFs with, or those of every engine."""
-    names = [module_of(engine).rsplit(".", 1)[1]] if engine else list(LIBRARIES)
-    return tuple(lib for name in names for lib in LIBRARIES[name])
+    if engine:
+        module_of(engine)  # an unknown engine is refused
+    return tuple(lib for name in ([engine] if engine else LIBRARIES) for lib in LIBRARIES[name])
 
 
 def damaged_errors() -> tuple[type[BaseException], ...]:
