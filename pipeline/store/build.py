@@ -188,8 +188,8 @@ def _run_pool(
     """Extract in `n` worker processes; a worker that dies is reported as that file's one-line error."""
     outcomes = []
     on_page = getattr(progress, "page", None)  # the CLI's progress also counts pages
-    reader, writer = page_pipe() if on_page else (None, None)
-    with pages_told(reader, on_page), worker_pool(n, limits, jobs[0].engine, fork, writer) as ex:
+    pipe = page_pipe() if on_page else (None, None)
+    with pages_told(pipe, on_page), worker_pool(n, limits, jobs[0].engine, fork, pipe[1]) as ex:
         try:
             with sigint_held():  # a worker half started when Ctrl-C came would outlive the build, complaining
                 futures = {ex.submit(_work, job): job for job in jobs}

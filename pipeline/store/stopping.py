@@ -10,25 +10,31 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def pages_told(reader, on_page) -> Iterator[None]:
-    """While the pool runs, a thread tells `on_page()` of each page a worker sends on the pipe `reader`."""
+def pages_told(pipe, on_page) -> Iterator[None]:
+    """While the pool runs, a thread tells `on_page()` of each page a worker sends on `pipe` (reader, writer).
+    At the end the parent's writing end is closed first: once the workers are gone the reader sees the end of
+    the pipe at once, instead of at its next poll (up to PAGE_POLL later, the whole build waiting)."""
+    reader, writer = pipe
     if reader is None:
         yield
         return
     done = threading.Event()
 
-    def drain() -> None:
+    def drain() -> None:  # every message, to the end of the pipe (or, should a writer linger, till `done`)
         with contextlib.suppress(OSError, EOFError):
-            while not done.is_set():
+            while True:
                 if reader.poll(PAGE_POLL):
                     reader.recv_bytes()
                     on_page()
+                elif done.is_set():
+                    return
 
     t = threading.Thread(target=drain, daemon=True, name="nhr-pages")
     t.start()
     try:
         yield
     finally:
+        writer.close()
         done.set()
         t.join(STOP_WAIT)
         reader.close()

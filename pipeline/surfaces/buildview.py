@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 TICK = 0.5  # s between redraws of the progress line on a terminal
@@ -27,6 +28,8 @@ class BuildProgress:
         self.last_plain = self.t0
         self.stopped = threading.Event()
         self.thread: threading.Thread | None = None
+        # a silent build asks its workers for no page messages (the build reads `page` to decide)
+        self.page: Callable[[], None] | None = self._page if shown else None
 
     def start(self, what: str) -> None:
         """The build begins: say so at once, then keep the line alive."""
@@ -47,7 +50,7 @@ class BuildProgress:
         if done and done == total:
             self.phase = "writing the tables"
 
-    def page(self) -> None:
+    def _page(self) -> None:
         """A worker read one more page (the ticker shows the count)."""
         self.pages += 1
 
