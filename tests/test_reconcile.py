@@ -8,7 +8,10 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import DATA
 
-from pipeline.across.reconcile import reconcile
+from pipeline.across.ids import map_bytes
+from pipeline.across.reconcile import Linked, Prelinked, edition_items, link_editions, reconcile
+from pipeline.model.rows import edition_rows
+from pipeline.store.build import Chosen, Linking
 
 
 def truth(name):
@@ -95,3 +98,51 @@ def test_perturbed_edition_links_by_evidence(tables):
     wrong = [(k, v) for k, v in expect.items() if pid[k] != pid[v]]
     assert not wrong
     assert pid[("2025-04", dropped)] not in {pid[k] for k in expect}
+
+
+def _as_reconciled(tables, pre=None):
+    eds = sorted(r["edition"] for r in tables["editions"])
+    stands = {r["edition"]: f"{r['stand']:%d.%m.%Y}" for r in tables["editions"]}  # as the report prints it
+    rec = reconcile(tables["projects"], tables["steps"], eds, tables["archive_printed"], stands, pre=pre)
+    return rec._replace(idmap=map_bytes(rec.idmap)), eds, stands
+
+
+def test_links_worked_out_before_reconcile_are_the_links_it_makes(tables):
+    want, eds, stands = _as_reconciled(tables)
+    of = lambda name, ed: [r for r in tables[name] if r["edition"] == ed]  # noqa: E731
+    items = {ed: edition_items(of("projects", ed), of("steps", ed))[ed] for ed in eds}
+    pairs = {
+        (a, b): link_editions(items[a], items[b], of("archive_printed", b), stands[a]) for a, b in zip(eds, eds[1:])
+    }
+    assert [r for r in want.identity if r["match_score"] is not None] and [k for k in want.archive_ids if k]
+    assert _as_reconciled(tables, Prelinked(items, pairs))[0] == want
+    cut = Prelinked({}, {(eds[0], eds[1]): Linked({}, [])})  # taken as given: no project of eds[1] linked
+    assert _as_reconciled(tables, cut)[0].identity != want.identity
+    half = Prelinked({e: i for e, i in items.items() if e < eds[3]}, {k: v for k, v in pairs.items() if k[0] < eds[2]})
+    assert _as_reconciled(tables, half)[0] == want
+
+
+def test_a_build_links_while_it_waits_only_what_rests_on_the_rows_it_writes(editions, tmp_path):
+    paths = {e: tmp_path / f"{e}.pdf" for e in editions}
+    order = sorted(editions, key=lambda e: (e != "2024-04", e), reverse=True)  # arriving out of edition order
+    linking = Linking()
+    for e in order:
+        linking.add(paths[e], editions[e], edition_rows(editions[e], "0" * 64, "pdfplumber", "test"))
+    assert {(a.stem, b.stem) for a, b in linking.pairs} >= set(zip(sorted(editions), sorted(editions)[1:]))
+    chosen = [Chosen(editions[e], paths[e]) for e in sorted(editions)]
+    assert linking.prelinked(chosen) == Prelinked({}, {})  # no rows the tables were made from yet
+    linking.same = {paths[e] for e in editions if e != "2023-10"}  # as if de-hyphenation gave 2023-10 a new copy
+    pre = linking.prelinked(chosen)
+    assert sorted(pre.items) == sorted(e for e in editions if e != "2023-10")
+    assert sorted(pre.pairs) == [
+        (a, b) for a, b in zip(sorted(editions), sorted(editions)[1:]) if "2023-10" not in (a, b)
+    ]
+
+
+def test_a_second_file_of_an_edition_is_never_linked_to_itself(editions, tmp_path):
+    linking = Linking()
+    e = sorted(editions)[0]
+    rows = edition_rows(editions[e], "0" * 64, "pdfplumber", "test")
+    linking.add(tmp_path / "a.pdf", editions[e], rows)
+    linking.add(tmp_path / "b.pdf", editions[e], rows)
+    assert linking.pairs == {}

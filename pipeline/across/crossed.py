@@ -12,7 +12,7 @@ from ..model.rows import doubts
 from . import history
 from .findings import audit_findings
 from .ids import IdMap, project_ids
-from .reconcile import reconcile
+from .reconcile import Prelinked, reconcile
 
 ARCHIVE_MISMATCH = register(
     "archive_mismatch",
@@ -128,13 +128,16 @@ def recount_doubts(tables: dict[str, list[dict]]) -> None:
         ed["extraction_doubts"] = doubts([a for a in tables["anomalies"] if a["edition"] == ed["edition"]])
 
 
-def cross_tables(editions: list[Edition], tables: dict[str, list[dict]], known: IdMap | None = None) -> CrossTables:
+def cross_tables(
+    editions: list[Edition], tables: dict[str, list[dict]], known: IdMap | None = None, pre: Prelinked | None = None
+) -> CrossTables:
     """identity, history, transitions, late reports, rebuilt archive and its check, papers, bodies, retired
-    ids (`known`: the identity map whose ids are kept), and project_id on the per-edition tables."""
+    ids (`known`: the identity map whose ids are kept), and project_id on the per-edition tables; `pre`: what
+    reconciliation needs, worked out before from the same rows."""
     eds = sorted(r["edition"] for r in tables["editions"])
     stands = {r["edition"]: r["stand"] for r in tables["editions"]}
     stand_text = {e.edition: e.stand for e in editions}
-    rec = reconcile(tables["projects"], tables["steps"], eds, tables["archive_printed"], stand_text, known)
+    rec = reconcile(tables["projects"], tables["steps"], eds, tables["archive_printed"], stand_text, known, pre=pre)
     identity = rec.identity
     tables["anomalies"].extend(rec.anomalies)
     trans = history.transitions(identity, tables["projects"], eds, stands)

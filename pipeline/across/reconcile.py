@@ -357,6 +357,37 @@ def revivals(rest: list[Item], gone: list[Item], tol: Tolerances = TOL) -> dict[
     return out
 
 
+class Linked(NamedTuple):
+    """How one edition's projects link to the previous edition's: {newer number: Link}, and the links worth
+    a second look."""
+
+    links: dict[str, Link]
+    found: list[LinkAnomaly]
+
+
+class Prelinked(NamedTuple):
+    """What reconcile needs that was worked out before it runs, from the same rows: the items of some editions
+    (in number order) and the links of some pairs of consecutive editions ((older, newer) edition)."""
+
+    items: dict[str, list[Item]]
+    pairs: dict[tuple[str, str], Linked]
+
+
+def edition_items(projects: list[dict], steps: list[dict], tol: Tolerances = TOL) -> dict[str, list[Item]]:
+    """Each edition's Items in number order (the order projects are linked in)."""
+    return {ed: sorted(its, key=number_order) for ed, its in items(projects, steps, tol).items()}
+
+
+def link_editions(
+    prev: list[Item], cur: list[Item], archive: list[dict], prev_stand: str, overrides=None, tol: Tolerances = TOL
+) -> Linked:
+    """The links of the newer edition's projects (`cur`) to the previous edition's (`prev`, printed at
+    `prev_stand`), never to a project the newer edition's printed archive rows (`archive`) close; `overrides`
+    the (force, forbid) pairs of config/overrides.yaml, read when not given."""
+    force, forbid = overrides or _overrides()
+    return Linked(*link(prev, cur, force, forbid, archived(prev, archive, prev_stand, tol), tol))
+
+
 def reconcile(
     projects: list[dict],
     steps: list[dict],
@@ -365,15 +396,32 @@ def reconcile(
     stands: dict[str, str] | None = None,
     known: IdMap | None = None,
     tol: Tolerances = TOL,
+    pre: Prelinked | None = None,
 ) -> Reconciled:
     """identity rows (project_id per edition and number), anomaly rows, retired_ids rows and the identity map.
 
     `archive` are the printed archive rows and `stands` the Stand string per edition; with them, a
     project the newer edition archives is never linked to a newer project. `known` is the identity map:
-    the ids it gives are kept (pipeline/across/ids.py); `tol` the matching thresholds."""
-    archive, stands = archive or [], stands or {}
-    by_ed = {ed: sorted(its, key=number_order) for ed, its in items(projects, steps, tol).items()}
-    force, forbid = _overrides()
+    the ids it gives are kept (pipeline/across/ids.py); `tol` the matching thresholds; `pre` what was worked
+    out from these very rows before (a build's, while its workers still extract)."""
+    archive, stands, pre = archive or [], stands or {}, pre or Prelinked({}, {})
+    by_ed = {**edition_items([p for p in projects if p["edition"] not in pre.items], steps, tol), **pre.items}
+    ledger, anomalies = _link_all(editions, by_ed, archive, stands, pre, tol)
+    rows = [identity_row(it, ledger.ids[(ed, it.number)]) for ed in editions for it in by_ed.get(ed, [])]
+    return named(rows, anomalies, editions, known or IdMap(), archive_keys(archive, by_ed, stands, tol))
+
+
+def _link_all(
+    editions: list[str],
+    by_ed: dict[str, list[Item]],
+    archive: list[dict],
+    stands: dict[str, str],
+    pre: Prelinked,
+    tol: Tolerances,
+) -> tuple[Ledger, list[dict]]:
+    """Edition by edition, every project linked to the previous edition's (as `pre` has it, else worked out
+    now), revived, or new; with the anomaly rows of the links worth a second look."""
+    overrides = _overrides()
     ledger = Ledger()
     anomalies: list[dict] = []
     prev: list[Item] = []
@@ -382,14 +430,15 @@ def reconcile(
         links: dict[str, Link] = {}
         revive: dict[str, Revival] = {}
         if prev:
-            gone = archived(prev, [r for r in archive if r["edition"] == ed], stands.get(prev[0].edition, ""), tol)
-            links, found = link(prev, cur, force, forbid, gone, tol)
+            printed = [r for r in archive if r["edition"] == ed]
+            links, found = pre.pairs.get((prev[0].edition, ed)) or link_editions(
+                prev, cur, printed, stands.get(prev[0].edition, ""), overrides, tol
+            )
             anomalies.extend(anomaly_row(ed, x) for x in found)
             revive = revivals([b for b in cur if b.number not in links], ledger.missing(prev), tol)
         ledger.record(ed, cur, prev[0].edition if prev else "", links, revive)
         prev = cur
-    rows = [identity_row(it, ledger.ids[(ed, it.number)]) for ed in editions for it in by_ed.get(ed, [])]
-    return named(rows, anomalies, editions, known or IdMap(), archive_keys(archive, by_ed, stands, tol))
+    return ledger, anomalies
 
 
 def named(

@@ -14,7 +14,7 @@ from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import __version__
 from ..across.ids import MAP_NAME, IdMap, from_identity_table, map_bytes, read_map
@@ -62,6 +62,9 @@ from .stopping import pages_told, sigint_held, stop
 from .warehouse import Draft, write_duckdb
 from .workers import origin, page_pipe
 from .workers import pool as worker_pool
+
+if TYPE_CHECKING:
+    from ..across.reconcile import Item, Linked, Prelinked
 
 log = logging.getLogger("nhr")
 PER_EDITION = ["editions", "projects", "steps", "committee", "list_rows", "archive_printed", "anomalies"]
@@ -239,14 +242,16 @@ class BuildResult:
 
 class Prepared:
     """What the parent works out while its workers still extract (else it is the serial tail of every build,
-    after the last file): each edition's table rows and, for a fresh one, its sealed cache entry; and, for a
-    build that writes (`duckdb`), nhr.duckdb's tables declared (warehouse.Draft)."""
+    after the last file): each edition's table rows, its projects as reconciliation compares them and their
+    links to the editions before and after it among those at hand, and, for a fresh one, its sealed cache
+    entry; and, for a build that writes (`duckdb`), nhr.duckdb's tables declared (warehouse.Draft)."""
 
     def __init__(self, digests: dict, engine: str, duckdb: bool = False):
         self.digests, self.engine, self.duckdb = digests, engine, duckdb
         self.rows: dict[Path, tuple[Edition, dict[str, list[dict]]]] = {}
         self.sealed: dict[Path, bytes] = {}
         self.draft: Draft | None = None
+        self.linking = Linking()
 
     def start(self, cached: Mapping[Path, Edition | None]) -> None:
         """Once the workers have their files: nhr.duckdb begun (tables declared, columns commented, in a
@@ -272,14 +277,16 @@ class Prepared:
             self.rows[p] = (ed, edition_rows(ed, self.digests[p], self.engine, __version__))
             if fresh:
                 self.sealed[p] = self._seal(p, ed)
+            self.linking.add(p, ed, self.rows[p][1])
 
     def rows_of(self, p: Path, ed: Edition) -> dict[str, list[dict]]:
         """The edition's rows, worked out now unless they were for this very Edition (each is used once:
         cross_tables adds to them; a build's de-hyphenation may have given a new copy)."""
         got = self.rows.pop(p, None)
-        return (
-            got[1] if got is not None and got[0] is ed else edition_rows(ed, self.digests[p], self.engine, __version__)
-        )
+        if got is not None and got[0] is ed:
+            self.linking.same.add(p)
+            return got[1]
+        return edition_rows(ed, self.digests[p], self.engine, __version__)
 
     def entry(self, p: Path, ed: Edition) -> bytes:
         got = self.sealed.pop(p, None)
@@ -287,6 +294,44 @@ class Prepared:
 
     def _seal(self, p: Path, ed: Edition) -> bytes:
         return seal(ed, self.digests[p], cache_key(self.digests[p], self.engine))
+
+
+class Linking:
+    """Reconciliation's share of the parent's waiting time: each edition's projects as Items, and the links
+    between editions consecutive among those at hand (an edition arriving between two makes their pair moot).
+    What the cross-edition tables use of it is only what rests on the very rows they are made from (`same`)."""
+
+    def __init__(self) -> None:
+        self.eds: dict[Path, Edition] = {}
+        self.items: dict[Path, list[Item]] = {}
+        self.archive: dict[Path, list[dict]] = {}
+        self.pairs: dict[tuple[Path, Path], Linked] = {}
+        self.same: set[Path] = set()  # files whose prepared rows the tables were made from
+
+    def add(self, p: Path, ed: Edition, rows: dict[str, list[dict]]) -> None:
+        """One more edition at hand: its Items, and the links of every consecutive pair not linked yet."""
+        from ..across.reconcile import edition_items, link_editions
+
+        self.eds[p] = ed
+        self.items[p] = edition_items(rows["projects"], rows["steps"]).get(ed.edition, [])
+        self.archive[p] = rows["archive_printed"]
+        order = sorted(self.eds, key=lambda q: (self.eds[q].edition, str(q)))
+        for a, b in zip(order, order[1:]):
+            if (a, b) not in self.pairs and self.items[a] and self.eds[a].edition != self.eds[b].edition:
+                self.pairs[(a, b)] = link_editions(self.items[a], self.items[b], self.archive[b], self.eds[a].stand)
+
+    def prelinked(self, chosen: list[Chosen]) -> Prelinked:
+        """What reconcile may take as worked out for the editions `chosen` (in edition order)."""
+        from ..across.reconcile import Prelinked
+
+        same = [c for c in chosen if c.path in self.same]
+        items = {c.edition.edition: self.items[c.path] for c in same if self.items[c.path]}
+        pairs = {
+            (a.edition.edition, b.edition.edition): self.pairs[(a.path, b.path)]
+            for a, b in zip(chosen, chosen[1:])
+            if a.path in self.same and b.path in self.same and (a.path, b.path) in self.pairs
+        }
+        return Prelinked(items, pairs)
 
 
 def _to_cache(cache: Path, prepared: Prepared, fresh: dict, pdfs: list) -> None:
@@ -512,7 +557,7 @@ def _tables(chosen: list[Chosen], prepared: Prepared, known: IdMap) -> tuple[dic
     for ed, p in chosen:
         for k, rows in prepared.rows_of(p, ed).items():
             tables[k].extend(rows)
-    cross = cross_tables([c.edition for c in chosen], tables, known)
+    cross = cross_tables([c.edition for c in chosen], tables, known, prepared.linking.prelinked(chosen))
     tables.update(cross.tables)
     return tables, cross.idmap
 
