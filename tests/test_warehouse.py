@@ -1,6 +1,7 @@
-"""nhr.duckdb begun while the workers extract (warehouse.Draft) is the database write_duckdb makes from the
-staged tables alone: the same tables, types, keys, comments, views and rows, also when the rows break a key;
-and a build that fails or is killed while it extracts leaves no draft in its output folder."""
+"""nhr.duckdb begun while the workers extract (warehouse.Draft), its rows fed as the build converts each table,
+is the database write_duckdb makes from the staged tables alone: the same tables, types, keys, comments, views
+and rows, also when the rows break a key, when only some tables were fed, or when what was fed is not what is
+staged; and a build that fails or is killed while it extracts leaves no draft in its output folder."""
 
 from __future__ import annotations
 
@@ -120,3 +121,51 @@ def test_a_draft_that_cannot_be_completed_is_made_at_the_commit(pdfium_build, tm
     (tmp_path / "b").mkdir()
     assert contents(draft.finish(tmp_path / "a", staged)) == contents(write_duckdb(tmp_path / "b", staged))
     assert not draft.path.exists()
+
+
+def test_a_build_writes_the_database_its_own_parquet_files_make(pdfium_build, tmp_path):
+    _, out = pdfium_build
+    staged = {p.stem: p for p in out.glob("*.parquet")}
+    assert contents(out / "nhr.duckdb") == contents(write_duckdb(tmp_path, staged))
+
+
+def fed(draft: Draft, staged: dict, names) -> Draft:
+    for name in names:
+        draft.feed(name, pq.read_table(staged[name]))
+    return draft
+
+
+def test_a_draft_fed_every_table_is_completed_before_the_commit_asks(pdfium_build, tmp_path):
+    _, out = pdfium_build
+    staged = {p.stem: p for p in out.glob("*.parquet")}
+    draft = fed(Draft(tmp_path), staged, sorted(staged))
+    draft.fed_all()
+    draft.thread.join()
+    assert draft.sealed and draft.error is None and draft.con is None  # committed and detached in its thread
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert contents(draft.finish(tmp_path / "a", staged)) == contents(write_duckdb(tmp_path / "b", staged))
+
+
+def test_a_draft_fed_some_tables_takes_the_others_from_their_files(pdfium_build, tmp_path):
+    _, out = pdfium_build
+    staged = {p.stem: p for p in out.glob("*.parquet")}
+    draft = fed(Draft(tmp_path), staged, ["projects", "steps"])
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    made = draft.finish(tmp_path / "a", staged)
+    assert draft.filled == {"projects", "steps"} and not draft.error
+    assert contents(made) == contents(write_duckdb(tmp_path / "b", staged))
+
+
+def test_a_draft_completed_with_other_tables_than_staged_is_made_afresh(pdfium_build, tmp_path):
+    _, out = pdfium_build
+    staged = {p.stem: p for p in out.glob("*.parquet")}
+    draft = fed(Draft(tmp_path), staged, sorted(staged)[1:])  # one table never fed
+    draft.fed_all()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    made = draft.finish(tmp_path / "a", staged)
+    assert isinstance(draft.error, ValueError)  # said with -v: "nhr.duckdb written afresh: …"
+    assert contents(made) == contents(write_duckdb(tmp_path / "b", staged))
+    assert not list(tmp_path.glob(".*.draft"))

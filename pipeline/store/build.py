@@ -264,6 +264,17 @@ class Prepared:
         """The commit's writer of nhr.duckdb: the draft begun meanwhile, else one from scratch."""
         return self.draft.finish if self.draft is not None else write_duckdb
 
+    def fed(self, name: str, tbl):
+        """A table as it will be written, handed to the draft nhr.duckdb too (its rows go in meanwhile)."""
+        if self.draft is not None:
+            self.draft.feed(name, tbl)
+        return tbl
+
+    def fed_all(self) -> None:
+        """Every table handed over: the draft nhr.duckdb is completed while the Parquet files are written."""
+        if self.draft is not None:
+            self.draft.fed_all()
+
     def discard(self) -> None:
         """Remove what was prepared for a commit that did not happen (a draft nhr.duckdb)."""
         if self.draft is not None:
@@ -482,7 +493,8 @@ def _build(
     res.editions = [c.edition for c in chosen]
     tables, idmap = _tables(chosen, prepared, known_ids(out))
     _to_cache(cache, prepared, fresh, pdfs)
-    built = {name: table(name, rows) for name, rows in tables.items()}
+    built = {name: prepared.fed(name, table(name, rows)) for name, rows in tables.items()}
+    prepared.fed_all()
     res.counts = {k: len(v) for k, v in tables.items()}
     manifest = {**stamp, **_inputs_part(chosen, digests, all_inputs)}
     manifest = {**manifest, "tables": sorted(built), "counts": res.counts, "errors": res.messages()}

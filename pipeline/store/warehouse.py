@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import queue
 import re
 import shutil
 import tempfile
@@ -65,9 +66,11 @@ def write_duckdb(out: Path, staged: dict[str, Path]) -> Path:
 class Draft:
     """nhr.duckdb begun before its rows exist (a build starts it while its workers extract, in a thread:
     DuckDB works without the GIL): every table declared with all its keys and every column commented, the
-    views made. `finish`, the commit's writer, adds the rows, drops the keys they break and stages the file
-    in the output folder, the same file write_duckdb makes. A build's draft lives in the temporary folder
-    (`where`), so a build killed while it extracts leaves the output folder byte-unchanged."""
+    views made; then each table's rows added as the build hands it over (`feed`, the Arrow table it is about
+    to write as Parquet), while the build converts and writes the next. `finish`, the commit's writer, adds
+    the rows of any table not fed from its staged Parquet file and stages the file in the output folder, the
+    same file write_duckdb makes. A build's draft lives in the temporary folder (`where`), so a build killed
+    while it extracts leaves the output folder byte-unchanged."""
 
     def __init__(self, where: Path | None = None, start: bool = True):
         self.where = where
@@ -75,19 +78,48 @@ class Draft:
         self.con: Any = None
         self.error: BaseException | None = None
         self.names: list[str] = []
+        self.filled: set[str] = set()
+        self.sealed = False
+        self.fed: queue.SimpleQueue = queue.SimpleQueue()
         self.thread: threading.Thread | None = None
         if start:
             from ..model.schema import TABLES
 
-            self.thread = threading.Thread(target=self._begin_quietly, args=(sorted(TABLES),), daemon=True)
+            self.thread = threading.Thread(target=self._draft_quietly, args=(sorted(TABLES),), daemon=True)
             self.thread.name = "nhr-duckdb"
             self.thread.start()
 
-    def _begin_quietly(self, names: list[str]) -> None:
+    def feed(self, name: str, rows: Any) -> None:
+        """The rows of table `name` (a pyarrow Table, as it will be written), added in the draft's thread."""
+        self.fed.put((name, rows))
+
+    def fed_all(self) -> None:
+        """Every table of the build is fed: the draft's thread completes the file (committed, detached) while
+        the build writes its Parquet files; finish() then only stages it."""
+        self.fed.put(SEAL)
+
+    def _draft_quietly(self, names: list[str]) -> None:
+        """begin, then fill each table fed until told to stop (None) or to complete the file (SEAL); an error
+        stops the draft, for finish() to report in the build's own thread."""
         try:
             self.begin(names)
-        except BaseException as e:  # finish() reports it, in the build's own thread
+            while (item := self.fed.get()) is not None:
+                if item is SEAL:
+                    self._seal(self.filled, {})
+                    return
+                name, rows = item
+                self.con.register(ROWS_VIEW, rows)
+                _fill(self.con, name, ROWS_VIEW)
+                self.con.unregister(ROWS_VIEW)
+                self.filled.add(name)
+        except BaseException as e:
             self.error = e
+
+    def _stop(self) -> None:
+        """The draft's thread told there is no more to feed, and waited for."""
+        if self.thread is not None:
+            self.fed.put(None)
+            self.thread.join()
 
     def begin(self, names: list[str], staged: dict[str, Path] | None = None) -> None:
         """Declare the tables `names` (all keys), comment their columns, make the views; one transaction.
@@ -122,7 +154,7 @@ class Draft:
         temporary folder full, say), the file is made afresh in `out`, and any error told as usual."""
         if self.thread is None:
             return self._complete(out, staged)
-        self.thread.join()
+        self._stop()
         if self.error is None:
             try:
                 return self._complete(out, staged)
@@ -133,19 +165,28 @@ class Draft:
         return write_duckdb(out, staged)
 
     def _complete(self, out: Path, staged: dict[str, Path]) -> Path:
-        con = self.con
-        for name in sorted(set(self.names) - set(staged)):  # declared, but this build has no such table
-            con.execute(f"DROP TABLE {name}")
-        for name, path in sorted(staged.items()):
-            _fill(con, name, str(Path(path).resolve()))
-        con.execute("COMMIT")
-        con.execute("USE memory")
-        con.execute("DETACH nhr")
-        self.close()
+        if not self.sealed:
+            self._seal(set(staged), staged)
+        elif self.filled != set(staged):
+            raise ValueError(f"the draft holds the tables {sorted(self.filled)}, the build stages {sorted(staged)}")
         fd, tmp = tempfile.mkstemp(prefix=".nhr.", suffix=STAGED_SUFFIX, dir=out)
         os.close(fd)
         shutil.move(str(self.path), tmp)  # a rename, or a copy from another file system
         return Path(tmp)
+
+    def _seal(self, keep: set[str], staged: dict[str, Path]) -> None:
+        """The tables `keep` given the rows not fed yet (from their `staged` Parquet files), every other
+        declared table dropped (this build has no such table), the file committed and detached."""
+        con = self.con
+        for name in sorted(set(self.names) - keep):
+            con.execute(f"DROP TABLE {name}")
+        for name in sorted(keep - self.filled):
+            _fill(con, name, f"read_parquet({_quote(str(Path(staged[name]).resolve()))})")
+        con.execute("COMMIT")
+        con.execute("USE memory")
+        con.execute("DETACH nhr")
+        self.close()
+        self.sealed = True
 
     def close(self) -> None:
         if self.con is not None:
@@ -154,8 +195,7 @@ class Draft:
 
     def discard(self) -> None:
         """Drop a draft the build did not commit (it failed, or had nothing to write)."""
-        if self.thread is not None:
-            self.thread.join()
+        self._stop()
         self.close()
         for f in (self.path, Path(f"{self.path}.wal")) if self.path else ():
             with contextlib.suppress(FileNotFoundError):
@@ -163,6 +203,8 @@ class Draft:
 
 
 DRAFT_SUFFIX = ".duckdb.draft"
+ROWS_VIEW = "nhr_rows_fed"  # the name a fed table's rows are seen under while they are added
+SEAL = object()  # fed to the draft: no more tables, complete the file
 STAGED_SUFFIX = ".duckdb.staged"  # files.recover removes ".*.staged" files a killed commit left
 
 
@@ -207,12 +249,12 @@ def _declare(con, name: str, cols: list[tuple[str, str]], keys: list[tuple[str, 
         con.execute(f'COMMENT ON COLUMN {name}."{c[0]}" IS {_quote(c[2])}')
 
 
-def _fill(con, name: str, path: str) -> None:
-    """One declared table's rows from its Parquet file: a key the rows break is dropped (the table declared
-    again without it), and the table's comment says which key holds and which does not."""
+def _fill(con, name: str, src: str) -> None:
+    """One declared table's rows from `src` (its Parquet file read, or a view of its rows): a key the rows break
+    is dropped (the table declared again without it), and the table's comment says which key holds and which
+    does not."""
     from ..model.schema import SCHEMA_VERSION, TABLE_DOCS
 
-    src = f"read_parquet({_quote(path)})"
     declared = _keys(name)
     keys = [k for k in declared if _holds(con, src, k)]
     broken = [k for k in declared if k not in keys]
