@@ -169,3 +169,16 @@ def test_a_draft_completed_with_other_tables_than_staged_is_made_afresh(pdfium_b
     assert isinstance(draft.error, ValueError)  # said with -v: "nhr.duckdb written afresh: …"
     assert contents(made) == contents(write_duckdb(tmp_path / "b", staged))
     assert not list(tmp_path.glob(".*.draft"))
+
+
+def test_which_keys_the_rows_hold():
+    from pipeline.store.warehouse import _holding
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE t AS SELECT * FROM (VALUES (1, 'a', 'x', 1), (2, 'a', 'y', NULL), (3, 'b', 'x', 3)) v(i, s, u, n)"
+    )
+    keys = [("i",), ("s",), ("s", "u"), ("n",), ("u", "i")]
+    assert _holding(con, "t", keys) == [("i",), ("s", "u"), ("u", "i")]  # s repeats; n has a null
+    assert _holding(con, "(SELECT * FROM t WHERE false)", keys) == keys  # no rows break any key
+    assert _holding(con, "t", []) == []

@@ -256,7 +256,7 @@ def _fill(con, name: str, src: str) -> None:
     from ..model.schema import SCHEMA_VERSION, TABLE_DOCS
 
     declared = _keys(name)
-    keys = [k for k in declared if _holds(con, src, k)]
+    keys = _holding(con, src, declared)
     broken = [k for k in declared if k not in keys]
     if broken:
         cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE {name}").fetchall()]
@@ -268,13 +268,17 @@ def _fill(con, name: str, src: str) -> None:
     con.execute(f"COMMENT ON TABLE {name} IS {_quote(TABLE_DOCS[name] + note + f' Schema version {SCHEMA_VERSION}.')}")
 
 
-def _holds(con, src: str, key: tuple[str, ...]) -> bool:
-    """The key's columns are never null and no two rows share their values."""
-    cols = ", ".join(key)
-    nulls = " OR ".join(f"{c} IS NULL" for c in key)
-    dup = con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {src} GROUP BY ALL HAVING count(*) > 1)").fetchone()
-    null = con.execute(f"SELECT count(*) FROM {src} WHERE {nulls}").fetchone()
-    return (dup, null) == ((0,), (0,))
+def _holding(con, src: str, keys: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The keys the rows of `src` hold: their columns never null, no two rows sharing their values (one query
+    for all of a table's keys)."""
+    if not keys:
+        return []
+    counts = ", ".join(
+        f"count(DISTINCT row({', '.join(k)})), count(*) FILTER (WHERE {' OR '.join(f'{c} IS NULL' for c in k)})"
+        for k in keys
+    )
+    n, *got = con.execute(f"SELECT count(*), {counts} FROM {src}").fetchone()
+    return [k for k, distinct, nulls in zip(keys, got[::2], got[1::2]) if distinct == n and nulls == 0]
 
 
 SANDBOX = [
