@@ -127,6 +127,10 @@ def test_a_build_writes_the_database_its_own_parquet_files_make(pdfium_build, tm
     _, out = pdfium_build
     staged = {p.stem: p for p in out.glob("*.parquet")}
     assert contents(out / "nhr.duckdb") == contents(write_duckdb(tmp_path, staged))
+    con = duckdb.connect(str(out / "nhr.duckdb"), read_only=True)  # stored as is: choosing a compression cost more
+    kinds = {c for (c,) in con.execute("SELECT DISTINCT compression FROM pragma_storage_info('steps')").fetchall()}
+    con.close()
+    assert "Uncompressed" in kinds and kinds <= {"Uncompressed", "Constant"}  # constant: a column all one value
 
 
 def fed(draft: Draft, staged: dict, names) -> Draft:

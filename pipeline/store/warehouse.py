@@ -51,6 +51,9 @@ VIEW_DOCS = {
 DUCKDB_STORAGE = "v1.1.0"  # the storage format nhr.duckdb is written in (ATTACH … STORAGE_VERSION)
 OLDEST_DUCKDB = "1.1.0"  # the oldest DuckDB that opens it (tests/test_duckdb_compat.py; 1.0 cannot read keys)
 NEW_WRITER = (1, 2)  # DuckDB versions from here on know STORAGE_VERSION; older ones write the old format anyway
+# nhr.duckdb's columns stored as they are: its tables are small (a quarter MB as Parquet for six editions, the
+# file ~9 MB of blocks either way) and DuckDB's choosing a compression per column was half of writing the file
+COMPRESSION = "uncompressed"
 
 
 def write_duckdb(out: Path, staged: dict[str, Path]) -> Path:
@@ -138,6 +141,7 @@ class Draft:
         version = tuple(int(x) for x in re.findall(r"\d+", duckdb.__version__)[:2])
         opt = f" (STORAGE_VERSION '{DUCKDB_STORAGE}')" if version >= NEW_WRITER else ""
         con.execute(f"ATTACH {_quote(str(self.path))} AS nhr{opt}")
+        con.execute(f"SET force_compression = {_quote(COMPRESSION)}")
         con.execute("USE nhr")
         con.execute("BEGIN TRANSACTION")  # one commit: each statement on its own costs a write (~2 ms)
         with tempfile.TemporaryDirectory(prefix="nhr-types-") as d:
