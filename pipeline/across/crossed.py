@@ -4,6 +4,7 @@ transitions, late reports and the rebuilt archive with its check (`history.py`),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ..model.kinds import register
@@ -129,44 +130,74 @@ def recount_doubts(tables: dict[str, list[dict]]) -> None:
 
 
 def cross_tables(
-    editions: list[Edition], tables: dict[str, list[dict]], known: IdMap | None = None, pre: Prelinked | None = None
+    editions: list[Edition],
+    tables: dict[str, list[dict]],
+    known: IdMap | None = None,
+    pre: Prelinked | None = None,
+    ready: Callable[[dict[str, list[dict]]], object] | None = None,
 ) -> CrossTables:
     """identity, history, transitions, late reports, rebuilt archive and its check, papers, bodies, retired
     ids (`known`: the identity map whose ids are kept), and project_id on the per-edition tables; `pre`: what
-    reconciliation needs, worked out before from the same rows."""
+    reconciliation needs, worked out before from the same rows; `ready` given tables as soon as they are
+    complete (the printed ones, once they have their ids), while the rest is worked out."""
     eds = sorted(r["edition"] for r in tables["editions"])
     stands = {r["edition"]: r["stand"] for r in tables["editions"]}
     stand_text = {e.edition: e.stand for e in editions}
+    told = ready or (lambda done: None)
     rec = reconcile(tables["projects"], tables["steps"], eds, tables["archive_printed"], stand_text, known, pre=pre)
     identity = rec.identity
+    ids = project_ids(identity)
+    for name in IDS_KNOWN:
+        with_ids(tables[name], ids)
+    for r, pid in zip(tables["archive_printed"], rec.archive_ids):
+        r["project_id"] = pid
+    out: dict[str, list[dict]] = {"identity": identity, "retired_ids": rec.retired}
+    told({**out, **{name: tables[name] for name in (*IDS_KNOWN, "archive_printed")}})
     tables["anomalies"].extend(rec.anomalies)
+    out.update(_histories(identity, tables, eds, stands))
+    recount_doubts(tables)
+    with_ids(tables["anomalies"], ids)
+    out.update(papers_and_bodies(tables["committee"], ids))
+    told(
+        {name: out[name] for name in HISTORIES + ("papers", "bodies")}
+        | {n: tables[n] for n in ("anomalies", "editions")}
+    )
+    out["audit_findings"] = [
+        {**f, "stand": stands.get(f["edition"]), "previous_stand": stands.get(f["previous_edition"])}
+        for f in audit_findings(editions, identity)
+    ]
+    return CrossTables({name: out[name] for name in CROSS}, rec.idmap)
+
+
+HISTORIES = ("transitions", "status_history", "late_reported", "archive", "archive_check")
+CROSS = ("identity", *HISTORIES, "retired_ids", "papers", "bodies", "audit_findings")  # the tables across editions
+
+
+def _histories(identity: list[dict], tables: dict[str, list[dict]], eds: list[str], stands: dict) -> dict:
+    """Transitions, status history, late reports, the rebuilt archive and its check against the printed one
+    (whose disagreements join the anomalies)."""
     trans = history.transitions(identity, tables["projects"], eds, stands)
     rebuilt = history.rebuilt_archive(trans, identity, tables["projects"])
     check = history.archive_check(rebuilt, tables["archive_printed"], eds[-1], stands) if eds else []
     tables["anomalies"].extend(archive_anomalies(check, eds))
-    recount_doubts(tables)
-    ids = project_ids(identity)
-    out = {
-        "identity": identity,
+    return {
         "transitions": trans,
         "status_history": history.status_history(identity, tables["projects"], eds, stands),
         "late_reported": history.late_reported(trans, tables["projects"], stands),
         "archive": rebuilt,
         "archive_check": check,
-        "retired_ids": rec.retired,
     }
-    out.update(papers_and_bodies(tables["committee"], ids))
-    out["audit_findings"] = [
-        {**f, "stand": stands.get(f["edition"]), "previous_stand": stands.get(f["previous_edition"])}
-        for f in audit_findings(editions, identity)
-    ]
-    for name in ("projects", "steps", "committee", "list_rows", "anomalies"):
-        for r in tables[name]:
-            if "project_id" not in r:  # an archive_mismatch anomaly names its project itself
-                r["project_id"] = ids.get((r["edition"], r["project_number"]))
-    for r, pid in zip(tables["archive_printed"], rec.archive_ids):
-        r["project_id"] = pid
-    return CrossTables(out, rec.idmap)
+
+
+IDS_KNOWN = ("projects", "steps", "committee", "list_rows")  # printed rows that take their project's id
+
+
+def with_ids(rows: list[dict], ids: dict[tuple[str, str], str]) -> None:
+    """project_id on rows naming an (edition, project number), unless a row names its project itself (an
+    archive_mismatch anomaly)."""
+    for r in rows:
+        if "project_id" not in r:
+            r["project_id"] = ids.get((r["edition"], r["project_number"]))
 
 
 class CrossTables(NamedTuple):

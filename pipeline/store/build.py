@@ -252,6 +252,7 @@ class Prepared:
         self.sealed: dict[Path, bytes] = {}
         self.draft: Draft | None = None
         self.linking = Linking()
+        self.built: dict = {}  # table name → Arrow table, as the tables are complete
 
     def start(self, cached: Mapping[Path, Edition | None]) -> None:
         """Once the workers have their files: nhr.duckdb begun (tables declared, columns commented, in a
@@ -264,16 +265,21 @@ class Prepared:
         """The commit's writer of nhr.duckdb: the draft begun meanwhile, else one from scratch."""
         return self.draft.finish if self.draft is not None else write_duckdb
 
-    def fed(self, name: str, tbl):
-        """A table as it will be written, handed to the draft nhr.duckdb too (its rows go in meanwhile)."""
-        if self.draft is not None:
-            self.draft.feed(name, tbl)
-        return tbl
+    def convert(self, done: dict[str, list[dict]]) -> None:
+        """Tables complete: as Arrow tables for the commit, and their rows handed to the draft nhr.duckdb (they
+        go in there while the build works out the rest)."""
+        for name, rows in done.items():
+            self.built[name] = tbl = table(name, rows)
+            if self.draft is not None:
+                self.draft.feed(name, tbl)
 
-    def fed_all(self) -> None:
-        """Every table handed over: the draft nhr.duckdb is completed while the Parquet files are written."""
+    def arrow(self, tables: dict[str, list[dict]]) -> dict:
+        """Every table as Arrow, in the tables' order (those not converted yet converted now); the draft
+        nhr.duckdb then has all and is completed while the Parquet files are written."""
+        self.convert({name: rows for name, rows in tables.items() if name not in self.built})
         if self.draft is not None:
             self.draft.fed_all()
+        return {name: self.built[name] for name in tables}
 
     def discard(self) -> None:
         """Remove what was prepared for a commit that did not happen (a draft nhr.duckdb)."""
@@ -491,10 +497,9 @@ def _build(
     # line-end hyphens an edition's own text left open, weighed with the words of the build's other editions
     chosen = [Chosen(ed, c.path) for ed, c in zip(hyphens.across([c.edition for c in chosen]), chosen)]
     res.editions = [c.edition for c in chosen]
-    tables, idmap = _tables(chosen, prepared, known_ids(out))
+    tables, idmap = _tables(chosen, prepared, known_ids(out), prepared.convert)
+    built = prepared.arrow(tables)
     _to_cache(cache, prepared, fresh, pdfs)
-    built = {name: prepared.fed(name, table(name, rows)) for name, rows in tables.items()}
-    prepared.fed_all()
     res.counts = {k: len(v) for k, v in tables.items()}
     manifest = {**stamp, **_inputs_part(chosen, digests, all_inputs)}
     manifest = {**manifest, "tables": sorted(built), "counts": res.counts, "errors": res.messages()}
@@ -561,15 +566,16 @@ def _nothing_to_do(res: BuildResult, old: dict, pdfs: list[Path]) -> None:
     res.editions_ids = sorted({v["edition"] for v in old.get("inputs", {}).values()})
 
 
-def _tables(chosen: list[Chosen], prepared: Prepared, known: IdMap) -> tuple[dict[str, list[dict]], IdMap]:
-    """Every table's rows (the per-edition tables, then the tables across editions) and the identity map."""
+def _tables(chosen: list[Chosen], prepared: Prepared, known: IdMap, ready=None) -> tuple[dict[str, list[dict]], IdMap]:
+    """Every table's rows (the per-edition tables, then the tables across editions) and the identity map;
+    `ready` given the tables complete while the rest is worked out."""
     from ..across.crossed import cross_tables
 
     tables: dict[str, list[dict]] = {k: [] for k in PER_EDITION}
     for ed, p in chosen:
         for k, rows in prepared.rows_of(p, ed).items():
             tables[k].extend(rows)
-    cross = cross_tables([c.edition for c in chosen], tables, known, prepared.linking.prelinked(chosen))
+    cross = cross_tables([c.edition for c in chosen], tables, known, prepared.linking.prelinked(chosen), ready)
     tables.update(cross.tables)
     return tables, cross.idmap
 
@@ -612,7 +618,11 @@ def _editions_for(
         start_workers(engine)  # the forkserver boots while this process copies the files to extract
     fresh: dict[Path, Edition] = {}
     meanwhile = Meanwhile(lambda: prepared.start(loaded), lambda o: prepared.every({Path(o.file): o.edition}, True))
-    outcomes = _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress, meanwhile) if todo else []
+    if todo:
+        outcomes = _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress, meanwhile)
+    else:  # every edition from the cache: nhr.duckdb begun in its thread while their rows are worked out
+        outcomes = []
+        meanwhile.start()
     for o in outcomes:
         heard(o)
         err = o.error
