@@ -134,8 +134,9 @@ def test_a_build_writes_the_database_its_own_parquet_files_make(pdfium_build, tm
 
 
 def fed(draft: Draft, staged: dict, names) -> Draft:
-    for name in names:
-        draft.feed(name, pq.read_table(staged[name]))
+    names = list(names)
+    draft.feed({name: pq.read_table(staged[name]) for name in names[:2]})  # in batches, as a build feeds it
+    draft.feed({name: pq.read_table(staged[name]) for name in names[2:]})
     return draft
 
 
@@ -175,14 +176,15 @@ def test_a_draft_completed_with_other_tables_than_staged_is_made_afresh(pdfium_b
     assert not list(tmp_path.glob(".*.draft"))
 
 
-def test_which_keys_the_rows_hold():
-    from pipeline.store.warehouse import _holding
+def test_which_keys_the_rows_hold(monkeypatch):
+    from pipeline.store import warehouse
 
+    keys = {"t": [("i",), ("s",), ("s", "u"), ("n",), ("u", "i")], "e": [("i",), ("s", "u")], "k": []}
+    monkeypatch.setattr(warehouse, "_keys", lambda name: keys[name])
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE t AS SELECT * FROM (VALUES (1, 'a', 'x', 1), (2, 'a', 'y', NULL), (3, 'b', 'x', 3)) v(i, s, u, n)"
     )
-    keys = [("i",), ("s",), ("s", "u"), ("n",), ("u", "i")]
-    assert _holding(con, "t", keys) == [("i",), ("s", "u"), ("u", "i")]  # s repeats; n has a null
-    assert _holding(con, "(SELECT * FROM t WHERE false)", keys) == keys  # no rows break any key
-    assert _holding(con, "t", []) == []
+    got = warehouse._holding(con, {"t": "t", "e": "(SELECT * FROM t WHERE false)", "k": "t"})
+    assert got == {"t": [("i",), ("s", "u"), ("u", "i")], "e": keys["e"]}  # s repeats, n has a null; no rows break none
+    assert warehouse._holding(con, {}) == {}

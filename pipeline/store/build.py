@@ -268,10 +268,10 @@ class Prepared:
     def convert(self, done: dict[str, list[dict]]) -> None:
         """Tables complete: as Arrow tables for the commit, and their rows handed to the draft nhr.duckdb (they
         go in there while the build works out the rest)."""
-        for name, rows in done.items():
-            self.built[name] = tbl = table(name, rows)
-            if self.draft is not None:
-                self.draft.feed(name, tbl)
+        converted = {name: table(name, rows) for name, rows in done.items()}
+        self.built.update(converted)
+        if self.draft is not None and converted:
+            self.draft.feed(converted)
 
     def arrow(self, tables: dict[str, list[dict]]) -> dict:
         """Every table as Arrow, in the tables' order (those not converted yet converted now); the draft

@@ -92,9 +92,10 @@ class Draft:
             self.thread.name = "nhr-duckdb"
             self.thread.start()
 
-    def feed(self, name: str, rows: Any) -> None:
-        """The rows of table `name` (a pyarrow Table, as it will be written), added in the draft's thread."""
-        self.fed.put((name, rows))
+    def feed(self, tables: dict[str, Any]) -> None:
+        """The rows of these tables (name → a pyarrow Table, as it will be written), added in the draft's thread
+        (all at once: each statement the thread runs waits its turn for the interpreter while the build works)."""
+        self.fed.put(dict(tables))
 
     def fed_all(self) -> None:
         """Every table of the build is fed: the draft's thread completes the file (committed, detached) while
@@ -110,11 +111,10 @@ class Draft:
                 if item is SEAL:
                     self._seal(self.filled, {})
                     return
-                name, rows = item
-                self.con.register(ROWS_VIEW, rows)
-                _fill(self.con, name, ROWS_VIEW)
-                self.con.unregister(ROWS_VIEW)
-                self.filled.add(name)
+                for name, rows in item.items():
+                    self.con.register(fed_view(name), rows)
+                _fill(self.con, {name: fed_view(name) for name in item})
+                self.filled.update(item)
         except BaseException as e:
             self.error = e
 
@@ -145,12 +145,11 @@ class Draft:
         con.execute("USE nhr")
         con.execute("BEGIN TRANSACTION")  # one commit: each statement on its own costs a write (~2 ms)
         with tempfile.TemporaryDirectory(prefix="nhr-types-") as d:
-            typed_by = staged or _empty_tables(names, Path(d))
-            for name in names:
-                _declare(con, name, _columns(con, typed_by[name]), _keys(name))
+            typed = _columns(con, {name: (staged or {}).get(name) or _empty_table(name, Path(d)) for name in names})
+        script = [sql for name in names for sql in _declaration(name, typed[name], _keys(name))]
         for name, sql in CONVENIENCE.items():
-            con.execute(f"CREATE VIEW {name} AS {sql}")
-            con.execute(f"COMMENT ON VIEW {name} IS {_quote(VIEW_DOCS[name])}")
+            script += [f"CREATE VIEW {name} AS {sql}", f"COMMENT ON VIEW {name} IS {_quote(VIEW_DOCS[name])}"]
+        con.execute(";\n".join(script))  # one statement's turn: the build's thread holds the interpreter meanwhile
 
     def finish(self, out: Path, staged: dict[str, Path]) -> Path:
         """The rows of the staged Parquet files added, each table's comment written: the staged file's path.
@@ -184,8 +183,10 @@ class Draft:
         con = self.con
         for name in sorted(set(self.names) - keep):
             con.execute(f"DROP TABLE {name}")
-        for name in sorted(keep - self.filled):
-            _fill(con, name, f"read_parquet({_quote(str(Path(staged[name]).resolve()))})")
+        _fill(
+            con,
+            {name: f"read_parquet({_quote(str(Path(staged[name]).resolve()))})" for name in sorted(keep - self.filled)},
+        )
         con.execute("COMMIT")
         con.execute("USE memory")
         con.execute("DETACH nhr")
@@ -207,7 +208,6 @@ class Draft:
 
 
 DRAFT_SUFFIX = ".duckdb.draft"
-ROWS_VIEW = "nhr_rows_fed"  # the name a fed table's rows are seen under while they are added
 SEAL = object()  # fed to the draft: no more tables, complete the file
 STAGED_SUFFIX = ".duckdb.staged"  # files.recover removes ".*.staged" files a killed commit left
 
@@ -223,66 +223,89 @@ def _keys(name: str) -> list[tuple[str, ...]]:
     return list(KEYS.get(name, []))
 
 
-def _empty_tables(names: list[str], folder: Path) -> dict[str, Path]:
-    """An empty Parquet file of each table's schema in `folder`: typed as the build's files will be."""
+def _empty_table(name: str, folder: Path) -> Path:
+    """An empty Parquet file of the table's schema in `folder`: typed as the build's file will be."""
     import pyarrow.parquet as pq
 
     from ..model.schema import schema
     from .files import no_pandas_probe
 
     no_pandas_probe()  # pyarrow would import pandas (0.35 s) to look for it
-    for name in names:
-        pq.write_table(schema(name).empty_table(), folder / f"{name}.parquet")
-    return {name: folder / f"{name}.parquet" for name in names}
+    path = folder / f"{name}.parquet"
+    pq.write_table(schema(name).empty_table(), path)
+    return path
 
 
-def _columns(con, parquet: Path) -> list[tuple[str, str]]:
-    """(column, DuckDB type) of a Parquet file as DuckDB reads it."""
-    src = f"read_parquet({_quote(str(Path(parquet).resolve()))})"
-    return [(c, t) for c, t, *_ in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
+def _columns(con, files: dict[str, Path]) -> dict[str, list[tuple[str, str]]]:
+    """(column, DuckDB type) of each table's Parquet file as DuckDB reads it, in the file's column order (one
+    query for all)."""
+    import pyarrow.parquet as pq
+
+    query = " UNION ALL ".join(
+        f"SELECT {_quote(name)}, column_name, column_type "
+        f"FROM (DESCRIBE SELECT * FROM read_parquet({_quote(str(Path(path).resolve()))}))"
+        for name, path in files.items()
+    )
+    types = {(n, c): t for n, c, t in con.execute(query).fetchall()}
+    return {name: [(c, types[(name, c)]) for c in pq.read_schema(path).names] for name, path in files.items()}
 
 
-def _declare(con, name: str, cols: list[tuple[str, str]], keys: list[tuple[str, ...]]) -> None:
+def _declaration(name: str, cols: list[tuple[str, str]], keys: list[tuple[str, ...]]) -> list[str]:
     """CREATE TABLE with its columns and `keys` (the first the primary key), and a comment on every column."""
     from ..model.schema import TABLES
 
     decl = [f'"{c}" {t}' for c, t in cols]
     decl += [("PRIMARY KEY" if i == 0 else "UNIQUE") + f" ({', '.join(k)})" for i, k in enumerate(keys)]
-    con.execute(f"CREATE TABLE {name} ({', '.join(decl)})")
-    for c in TABLES[name]:
-        con.execute(f'COMMENT ON COLUMN {name}."{c[0]}" IS {_quote(c[2])}')
+    comments = [f'COMMENT ON COLUMN {name}."{c[0]}" IS {_quote(c[2])}' for c in TABLES[name]]
+    return [f"CREATE TABLE {name} ({', '.join(decl)})", *comments]
 
 
-def _fill(con, name: str, src: str) -> None:
-    """One declared table's rows from `src` (its Parquet file read, or a view of its rows): a key the rows break
-    is dropped (the table declared again without it), and the table's comment says which key holds and which
-    does not."""
+def _fill(con, sources: dict[str, str]) -> None:
+    """Declared tables' rows from their sources (name → its Parquet file read, or a view of its rows), in two
+    statements however many tables: one query checks every key, one script inserts the rows and writes each
+    table's comment, which says which key holds and which does not. A table whose rows break a key is declared
+    again without it first."""
     from ..model.schema import SCHEMA_VERSION, TABLE_DOCS
 
-    declared = _keys(name)
-    keys = _holding(con, src, declared)
-    broken = [k for k in declared if k not in keys]
-    if broken:
-        cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE {name}").fetchall()]
-        con.execute(f"DROP TABLE {name}")
-        _declare(con, name, cols, keys)
-    con.execute(f"INSERT INTO {name} SELECT * FROM {src}")
-    note = f" Key: ({', '.join(keys[0])})." if keys else ""
-    note += "".join(f" Key ({', '.join(k)}) not declared: this build's rows break it." for k in broken)
-    con.execute(f"COMMENT ON TABLE {name} IS {_quote(TABLE_DOCS[name] + note + f' Schema version {SCHEMA_VERSION}.')}")
+    holding = _holding(con, sources)
+    script = []
+    for name, src in sources.items():
+        declared = _keys(name)
+        keys = holding.get(name, [])
+        broken = [k for k in declared if k not in keys]
+        if broken:
+            cols = [(c, t) for c, t, *_ in con.execute(f"DESCRIBE {name}").fetchall()]
+            con.execute(";\n".join([f"DROP TABLE {name}", *_declaration(name, cols, keys)]))
+        note = f" Key: ({', '.join(keys[0])})." if keys else ""
+        note += "".join(f" Key ({', '.join(k)}) not declared: this build's rows break it." for k in broken)
+        script.append(f"INSERT INTO {name} SELECT * FROM {src}")
+        script.append(
+            f"COMMENT ON TABLE {name} IS {_quote(TABLE_DOCS[name] + note + f' Schema version {SCHEMA_VERSION}.')}"
+        )
+    if script:
+        con.execute(";\n".join(script))
 
 
-def _holding(con, src: str, keys: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """The keys the rows of `src` hold: their columns never null, no two rows sharing their values (one query
-    for all of a table's keys)."""
-    if not keys:
-        return []
-    counts = ", ".join(
-        f"count(DISTINCT row({', '.join(k)})), count(*) FILTER (WHERE {' OR '.join(f'{c} IS NULL' for c in k)})"
-        for k in keys
-    )
-    n, *got = con.execute(f"SELECT count(*), {counts} FROM {src}").fetchone()
-    return [k for k, distinct, nulls in zip(keys, got[::2], got[1::2]) if distinct == n and nulls == 0]
+def _holding(con, sources: dict[str, str]) -> dict[str, list[tuple[str, ...]]]:
+    """For each table (name → source), the declared keys its rows hold: their columns never null, no two rows
+    sharing their values (one query for all)."""
+    parts = []
+    for name, src in sources.items():
+        if not (keys := _keys(name)):
+            continue
+        held = ", ".join(
+            f"count(DISTINCT row({', '.join(k)})) = count(*) "
+            f"AND count(*) FILTER (WHERE {' OR '.join(f'{c} IS NULL' for c in k)}) = 0"
+            for k in keys
+        )
+        parts.append(f"SELECT {_quote(name)}, [{held}]::BOOLEAN[] FROM {src}")
+    rows = con.execute(" UNION ALL ".join(parts)).fetchall() if parts else []
+    return {name: [k for k, ok in zip(_keys(name), held) if ok] for name, held in rows}
+
+
+def fed_view(name: str) -> str:
+    """The name a fed table's rows are seen under while they are added."""
+    return f"nhr_fed_{name}"
 
 
 SANDBOX = [
