@@ -162,10 +162,10 @@ def extract_isolated(path: Path, engine: str, jobs: int, limits: Limits) -> Edit
 
 class Meanwhile(NamedTuple):
     """What the parent does while its workers extract: once, right after handing out the files, and with each
-    good outcome as it arrives."""
+    good outcome as it arrives (told whether it is the last: what the build then does is no longer meanwhile)."""
 
     start: Callable[[], object]
-    each: Callable[[Outcome], object]
+    each: Callable[[Outcome, bool], object]
 
 
 def _outcome(fut, job: Job, limits: Limits) -> Outcome:
@@ -203,7 +203,7 @@ def _run_pool(
                 outcomes.append(o)
                 fault(f"extracted:{i}")  # test hook: the build killed while its workers still run
                 if meanwhile and o.edition is not None:
-                    meanwhile.each(o)
+                    meanwhile.each(o, i == len(futures))
                 if o.error and not keep_going:
                     for f in futures:  # stop at the first bad file: drop what has not started
                         f.cancel()
@@ -286,13 +286,13 @@ class Prepared:
         if self.draft is not None:
             self.draft.discard()
 
-    def every(self, editions: Mapping[Path, Edition | None], fresh: bool) -> None:
-        """Work out the rows (and for fresh editions the cache entries) of these editions now."""
+    def every(self, editions: Mapping[Path, Edition | None], seal: bool) -> None:
+        """Work out the rows (and with `seal`, for editions just extracted, the cache entries) of these editions."""
         for p, ed in editions.items():
             if ed is None:
                 continue
             self.rows[p] = (ed, edition_rows(ed, self.digests[p], self.engine, __version__))
-            if fresh:
+            if seal:
                 self.sealed[p] = self._seal(p, ed)
             self.linking.add(p, ed, self.rows[p][1])
 
@@ -617,7 +617,10 @@ def _editions_for(
     if todo:
         start_workers(engine)  # the forkserver boots while this process copies the files to extract
     fresh: dict[Path, Edition] = {}
-    meanwhile = Meanwhile(lambda: prepared.start(loaded), lambda o: prepared.every({Path(o.file): o.edition}, True))
+    # the last file's cache entry is sealed later, while nhr.duckdb is completed (_to_cache)
+    meanwhile = Meanwhile(
+        lambda: prepared.start(loaded), lambda o, last: prepared.every({Path(o.file): o.edition}, not last)
+    )
     if todo:
         outcomes = _extract_todo(todo, digests, engine, jobs, limits, keep_going, progress, meanwhile)
     else:  # every edition from the cache: nhr.duckdb begun in its thread while their rows are worked out
