@@ -115,6 +115,9 @@ class Draft:
                     self.con.register(fed_view(name), rows)
                 _fill(self.con, {name: fed_view(name) for name in item})
                 self.filled.update(item)
+                # written to the file now, while the build works out the next tables: the last checkpoint,
+                # when the file is completed, then has little left to write
+                self.con.execute("COMMIT; CHECKPOINT; BEGIN TRANSACTION")
         except BaseException as e:
             self.error = e
 
