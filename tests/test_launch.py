@@ -3,6 +3,7 @@ is imported, and the process ended without the interpreter's teardown, its outpu
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -130,3 +131,32 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(pdfium_build):
     p.stdout.close()  # the output (~250 KB) is far more than a pipe holds: the command meets the closed pipe
     err = p.stderr.read().decode()
     assert p.wait(60) == 141 and err == ""
+
+
+@needs_script
+def test_a_build_ends_its_forkserver_with_it(tmp_path):
+    """The forkserver a build started ends with the command (killed once the workers are done), instead of
+    tearing its interpreter down afterwards with the command's stdout and stderr still open; nothing else of the
+    build outlives it but what ends by itself."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(ROOT / "raw_pdfs" / "nachhaltigkeitsreport-2022-10.pdf", raw)
+    build = [str(NHR), "build", "--raw", str(raw), "--out", str(tmp_path / "out"), "-q", "--engine", "pdfium"]
+    probe = (  # a subreaper: what the build leaves behind becomes its child, and its end is seen here
+        "import ctypes, json, os, subprocess, sys\n"
+        "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)\n"
+        f"r = subprocess.run({build!r})\n"
+        "ends = []\n"
+        "while True:\n"
+        "    try:\n"
+        "        pid, status = os.waitpid(-1, 0)\n"
+        "    except ChildProcessError:\n"
+        "        break\n"
+        "    ends.append(-os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))\n"
+        "print(json.dumps([r.returncode, sorted(ends)]))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    code, ends = json.loads(r.stdout)
+    # the forkserver killed; the resource tracker and the worker (the forkserver's child) ended by themselves
+    assert code == 0 and ends.count(-9) == 1 and set(ends) == {-9, 0}
