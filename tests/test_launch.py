@@ -52,9 +52,14 @@ def children_of(code: str, cwd: Path) -> list[str]:
         "    time.sleep(0.1)\n"
         "print('\\n'.join(lines), end='')\n"
     )
-    r = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return run_probe(probe, cwd).splitlines()
+
+
+def run_probe(code: str, cwd: Path, timeout: int = 120) -> str:
+    """What a fresh interpreter running `code` in `cwd` prints (it must succeed)."""
+    r = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=timeout)
     assert r.returncode == 0, r.stderr[-2000:]
-    return r.stdout.splitlines()
+    return r.stdout
 
 
 def test_a_fresh_build_starts_its_forkserver_first_and_a_built_folder_does_not(tmp_path):
@@ -155,9 +160,7 @@ def test_a_build_ends_its_forkserver_with_it(tmp_path):
         "    ends.append(-os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status))\n"
         "print(json.dumps([r.returncode, sorted(ends), r.stderr]))\n"
     )
-    r = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr[-2000:]
-    code, ends, said = json.loads(r.stdout)
+    code, ends, said = json.loads(run_probe(probe, tmp_path, 300))
     # the forkserver killed; the resource tracker and the worker (the forkserver's child) ended by themselves
     assert code == 0 and ends.count(-9) == 1 and set(ends) == {-9, 0}
     assert said == ""  # and none of them complained (a resource tracker would, of leaked resources)

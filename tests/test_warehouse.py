@@ -47,6 +47,13 @@ def both_ways(staged: dict, where) -> tuple[dict, dict]:
     return contents(write_duckdb(scratch, staged)), contents(draft.finish(drafted, staged))
 
 
+def finished_and_scratch(draft: Draft, staged: dict, where) -> tuple[dict, dict]:
+    """The draft's database as its commit finishes it, and the one write_duckdb makes from the staged tables."""
+    (where / "a").mkdir()
+    (where / "b").mkdir()
+    return contents(draft.finish(where / "a", staged)), contents(write_duckdb(where / "b", staged))
+
+
 def test_a_draft_makes_the_database_write_duckdb_makes(pdfium_build, tmp_path):
     _, out = pdfium_build
     staged = {p.stem: p for p in out.glob("*.parquet")}
@@ -65,9 +72,8 @@ def test_a_draft_that_could_not_begin_is_made_at_the_commit(pdfium_build, tmp_pa
     _, out = pdfium_build
     staged = {p.stem: p for p in out.glob("*.parquet")}
     draft = Draft(tmp_path / "no-such-folder")  # its thread fails: the commit's writer starts afresh
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    assert contents(draft.finish(tmp_path / "a", staged)) == contents(write_duckdb(tmp_path / "b", staged))
+    finished, scratch = finished_and_scratch(draft, staged, tmp_path)
+    assert finished == scratch
 
 
 def test_a_key_the_rows_break_is_dropped_both_ways(pdfium_build, tmp_path):
@@ -117,9 +123,8 @@ def test_a_draft_that_cannot_be_completed_is_made_at_the_commit(pdfium_build, tm
         raise OSError(28, "No space left on device")  # the temporary folder full while the rows go in
 
     draft._complete = full  # type: ignore[method-assign]
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    assert contents(draft.finish(tmp_path / "a", staged)) == contents(write_duckdb(tmp_path / "b", staged))
+    finished, scratch = finished_and_scratch(draft, staged, tmp_path)
+    assert finished == scratch
     assert not draft.path.exists()
 
 
@@ -147,20 +152,17 @@ def test_a_draft_fed_every_table_is_completed_before_the_commit_asks(pdfium_buil
     draft.fed_all()
     draft.thread.join()
     assert draft.sealed and draft.error is None and draft.con is None  # committed and detached in its thread
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    assert contents(draft.finish(tmp_path / "a", staged)) == contents(write_duckdb(tmp_path / "b", staged))
+    finished, scratch = finished_and_scratch(draft, staged, tmp_path)
+    assert finished == scratch
 
 
 def test_a_draft_fed_some_tables_takes_the_others_from_their_files(pdfium_build, tmp_path):
     _, out = pdfium_build
     staged = {p.stem: p for p in out.glob("*.parquet")}
     draft = fed(Draft(tmp_path), staged, ["projects", "steps"])
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    made = draft.finish(tmp_path / "a", staged)
+    finished, scratch = finished_and_scratch(draft, staged, tmp_path)
     assert draft.filled == {"projects", "steps"} and not draft.error
-    assert contents(made) == contents(write_duckdb(tmp_path / "b", staged))
+    assert finished == scratch
 
 
 def test_a_draft_completed_with_other_tables_than_staged_is_made_afresh(pdfium_build, tmp_path):
@@ -168,11 +170,9 @@ def test_a_draft_completed_with_other_tables_than_staged_is_made_afresh(pdfium_b
     staged = {p.stem: p for p in out.glob("*.parquet")}
     draft = fed(Draft(tmp_path), staged, sorted(staged)[1:])  # one table never fed
     draft.fed_all()
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    made = draft.finish(tmp_path / "a", staged)
+    finished, scratch = finished_and_scratch(draft, staged, tmp_path)
     assert isinstance(draft.error, ValueError)  # said with -v: "nhr.duckdb written afresh: …"
-    assert contents(made) == contents(write_duckdb(tmp_path / "b", staged))
+    assert finished == scratch
     assert not list(tmp_path.glob(".*.draft"))
 
 
