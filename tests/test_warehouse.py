@@ -10,7 +10,7 @@ import shutil
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-from conftest import pdf_of
+from conftest import RAW, pdf_of
 
 from pipeline.model.schema import KEYS
 from pipeline.store.build import build
@@ -188,3 +188,44 @@ def test_which_keys_the_rows_hold(monkeypatch):
     got = warehouse._holding(con, {"t": "t", "e": "(SELECT * FROM t WHERE false)", "k": "t"})
     assert got == {"t": [("i",), ("s", "u"), ("u", "i")], "e": keys["e"]}  # s repeats, n has a null; no rows break none
     assert warehouse._holding(con, {}) == {}
+
+
+def test_a_build_completes_its_draft_without_falling_back(pdfium_build, tmp_path, monkeypatch):
+    """A build's nhr.duckdb is its draft's (fed table by table, completed in its thread), never the fallback made
+    afresh at the commit: were the draft to fail, this build would (the fallback is what fails here)."""
+    from pipeline.store import warehouse
+
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copytree(pdfium_build[1] / ".cache", out / ".cache")  # every edition from the cache: no PDF read
+
+    def afresh(*args, **kwargs):
+        raise AssertionError("nhr.duckdb written afresh: the build's draft failed")
+
+    monkeypatch.setattr(warehouse, "write_duckdb", afresh)
+    res = build(RAW, out, jobs=1, engine="pdfium")
+    assert res.extracted == [] and len(res.cached) == 6
+    monkeypatch.undo()
+    staged = {p.stem: p for p in out.glob("*.parquet")}
+    assert contents(out / "nhr.duckdb") == contents(write_duckdb(tmp_path, staged))
+
+
+def test_the_editions_just_read_are_cached_even_when_their_tables_fail(tmp_path, monkeypatch):
+    from pipeline.store import build as b
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(pdf_of("2022-10"), raw)
+
+    def broken(name, rows):
+        raise RuntimeError(f"a bug converting {name}")
+
+    monkeypatch.setattr(b, "table", broken)
+    try:
+        build(raw, tmp_path / "out", jobs=1, engine="pdfium")
+    except RuntimeError as e:
+        assert "a bug converting" in str(e)
+    else:
+        raise AssertionError("the build went on without its tables")
+    assert len(list((tmp_path / "out" / ".cache").glob("*-pdfium-*.json.z"))) == 1  # read again? no: cached
+    assert not list((tmp_path / "out").glob("*.parquet"))

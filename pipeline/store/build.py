@@ -193,6 +193,7 @@ def _run_pool(
     on_page = getattr(progress, "page", None)  # the CLI's progress also counts pages
     pipe = page_pipe() if on_page else (None, None)
     with pages_told(pipe, on_page), worker_pool(n, limits, jobs[0].engine, fork, pipe[1]) as ex:
+        futures: dict = {}
         try:
             with sigint_held():  # a worker half started when Ctrl-C came would outlive the build, complaining
                 futures = {ex.submit(_work, job): job for job in jobs}
@@ -205,13 +206,21 @@ def _run_pool(
                 if meanwhile and o.edition is not None:
                     meanwhile.each(o, i == len(futures))
                 if o.error and not keep_going:
-                    for f in futures:  # stop at the first bad file: drop what has not started
-                        f.cancel()
+                    _drop_queued(futures)  # stop at the first bad file
                     break
         except KeyboardInterrupt:  # Ctrl-C: end the workers now, not after the file each one reads
             stop(ex)
             raise
+        except BaseException:  # the parent's own work failed (a bug, a broken configuration): no more files
+            _drop_queued(futures)
+            raise
     return outcomes
+
+
+def _drop_queued(futures) -> None:
+    """Drop the files no worker has started on: the build ends once the running ones are done."""
+    for f in futures:
+        f.cancel()
 
 
 def _died(display: str, limits: Limits) -> Failure:
@@ -497,9 +506,11 @@ def _build(
     # line-end hyphens an edition's own text left open, weighed with the words of the build's other editions
     chosen = [Chosen(ed, c.path) for ed, c in zip(hyphens.across([c.edition for c in chosen]), chosen)]
     res.editions = [c.edition for c in chosen]
-    tables, idmap = _tables(chosen, prepared, known_ids(out), prepared.convert)
-    built = prepared.arrow(tables)
-    _to_cache(cache, prepared, fresh, pdfs)
+    try:
+        tables, idmap = _tables(chosen, prepared, known_ids(out), prepared.convert)
+        built = prepared.arrow(tables)
+    finally:  # the editions just extracted are kept even when their tables cannot be made
+        _to_cache(cache, prepared, fresh, pdfs)
     res.counts = {k: len(v) for k, v in tables.items()}
     manifest = {**stamp, **_inputs_part(chosen, digests, all_inputs)}
     manifest = {**manifest, "tables": sorted(built), "counts": res.counts, "errors": res.messages()}
