@@ -430,9 +430,8 @@ def _link_all(
         links: dict[str, Link] = {}
         revive: dict[str, Revival] = {}
         if prev:
-            printed = [r for r in archive if r["edition"] == ed]
             links, found = pre.pairs.get((prev[0].edition, ed)) or link_editions(
-                prev, cur, printed, stands.get(prev[0].edition, ""), overrides, tol
+                prev, cur, [r for r in archive if r["edition"] == ed], stands.get(prev[0].edition, ""), overrides, tol
             )
             anomalies.extend(anomaly_row(ed, x) for x in found)
             revive = revivals([b for b in cur if b.number not in links], ledger.missing(prev), tol)
